@@ -1,0 +1,112 @@
+import { base32 } from 'multiformats/bases/base32'
+import { collectBlock, singleChunkAsync } from './bytes.ts'
+import { ByteBudgetLru } from './lru.ts'
+import type { AbortOptions } from '../abort.ts'
+import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** Options for {@link TieredBlockstore}. */
+export interface TieredBlockstoreInit {
+  /** Bytes of recently used blocks kept in memory (default 64 MiB). */
+  cacheBytes?: number
+}
+
+const keyOf = (cid: CID): string => base32.encode(cid.multihash.bytes)
+
+/**
+ * A memory LRU tier in front of a slower blockstore. Writes go through to the backing store before they are
+ * acknowledged (write-through, so nothing acknowledged lives only in memory); reads are served from memory when
+ * they can. Blocks are keyed by multihash, as every blockstore here is.
+ *
+ * @example
+ * ```ts
+ * const store = new TieredBlockstore(new IdbBlockstore('blocks'), { cacheBytes: 32 * 1024 * 1024 })
+ * ```
+ */
+export class TieredBlockstore implements Blockstore {
+  readonly backing: Blockstore
+  private readonly cache: ByteBudgetLru<string, Uint8Array>
+
+  constructor (backing: Blockstore, init: TieredBlockstoreInit = {}) {
+    this.backing = backing
+    this.cache = new ByteBudgetLru(init.cacheBytes ?? 64 * 1024 * 1024)
+  }
+
+  /** Bytes currently cached in memory. */
+  get cachedBytes (): number {
+    return this.cache.size
+  }
+
+  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+    options?.signal?.throwIfAborted()
+    return this.cache.has(keyOf(cid)) || await this.backing.has(cid, options)
+  }
+
+  async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
+    options?.signal?.throwIfAborted()
+    const bytes = await collectBlock(input)
+    await this.backing.put(cid, bytes, options)
+    this.cache.set(keyOf(cid), bytes)
+    return cid
+  }
+
+  async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
+    options?.signal?.throwIfAborted()
+    const pending = new Map<string, Uint8Array>()
+    const collected = async function * (): AsyncGenerator<InputPair> {
+      for await (const { cid, bytes } of source) {
+        const block = await collectBlock(bytes)
+        pending.set(keyOf(cid), block)
+        yield { cid, bytes: block }
+      }
+    }
+    for await (const cid of this.backing.putMany(collected(), options)) {
+      const key = keyOf(cid)
+      const block = pending.get(key)
+      if (block !== undefined) {
+        this.cache.set(key, block)
+        pending.delete(key)
+      }
+      yield cid
+    }
+  }
+
+  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    options?.signal?.throwIfAborted()
+    const key = keyOf(cid)
+    const cached = this.cache.get(key)
+    if (cached !== undefined) {
+      yield cached
+      return
+    }
+    const bytes = await collectBlock(this.backing.get(cid, options))
+    this.cache.set(key, bytes)
+    yield bytes
+  }
+
+  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
+    options?.signal?.throwIfAborted()
+    for await (const cid of source) {
+      const bytes = await collectBlock(this.get(cid, options))
+      yield { cid, bytes: singleChunkAsync(bytes) }
+    }
+  }
+
+  async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {
+    yield * this.backing.getAll(options)
+  }
+
+  async delete (cid: CID, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    this.cache.delete(keyOf(cid))
+    await this.backing.delete(cid, options)
+  }
+
+  async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
+    options?.signal?.throwIfAborted()
+    for await (const cid of source) {
+      await this.delete(cid, options)
+      yield cid
+    }
+  }
+}

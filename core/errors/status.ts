@@ -1,0 +1,29 @@
+/**
+ * The one table from error code to HTTP status. The REST API, the gateway and the MCP server all read it;
+ * add a code here before raising it anywhere.
+ */
+export const ERROR_STATUS = {
+  ERR_BLOCK_CORRUPT: 502,
+  ERR_BLOCK_TOO_LARGE: 413,
+  ERR_NOT_FOUND: 404,
+  ERR_INVALID_CID: 400,
+  ERR_INVALID_CAR: 400,
+  ERR_UNSUPPORTED_HASH: 400,
+  ERR_UNSUPPORTED_CODEC: 400,
+  ERR_INVALID_RANGE: 416,
+  ERR_NOT_A_FILE: 400,
+  ERR_NOT_A_DIRECTORY: 400,
+  ERR_INVALID_INPUT: 400,
+  ERR_STORE_CLOSED: 503,
+  ERR_STORAGE: 507,
+  ERR_ABORTED: 499,
+  ERR_INTERNAL: 500
+} as const satisfies Record<string, number>
+
+/** Every stable error code ipfs-kit uses. */
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+/** The HTTP status for a code; unknown codes are internal errors. */
+export function statusForCode (code: string): number {
+  return (ERROR_STATUS as Record<string, number | undefined>)[code] ?? 500
+}

@@ -5,7 +5,6 @@
  */
 import * as chai from 'chai'
 import chaiAsPromised from 'chai-as-promised'
-// @ts-expect-error chai-parentheses ships no types; it lets `.true()` be called as aegir's suites do
 import chaiParentheses from 'chai-parentheses'
 
 chai.use(chaiAsPromised)

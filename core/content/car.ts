@@ -1,0 +1,107 @@
+import { CarBlockIterator, CarWriter } from '@ipld/car'
+import { InvalidCarError, IpfsKitError } from '../errors/index.ts'
+import { blockTooLarge } from '../blocks/limits.ts'
+import { verifyBlock } from '../blocks/verify.ts'
+import { walkDag } from './dag-walk.ts'
+import type { AbortOptions } from '../abort.ts'
+import type { CarImportResult } from './types.ts'
+import type { Blockstore, InputPair } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/**
+ * Stream the DAG under `root` as a CARv1 (root as the only header root, blocks depth-first, each once).
+ * Reads go through `blockstore`, so pass a verified one: a corrupt block stops the export with
+ * `ERR_BLOCK_CORRUPT` instead of being written out.
+ */
+export async function * exportCar (blockstore: Pick<Blockstore, 'get'>, root: CID, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
+  options.signal?.throwIfAborted()
+  const { writer, out } = CarWriter.create([root])
+  let failure: unknown
+  const filling = (async () => {
+    try {
+      for await (const block of walkDag(blockstore, root, options)) await writer.put(block)
+    } catch (err) {
+      failure = err
+    } finally {
+      await writer.close()
+    }
+  })()
+  for await (const chunk of out) {
+    if (failure !== undefined) break
+    yield chunk
+  }
+  await filling
+  if (failure !== undefined) throw failure
+}
+
+async function * carBlocks (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onRoots: (roots: CID[]) => void): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  let iterator: CarBlockIterator
+  try {
+    iterator = await CarBlockIterator.fromIterable(toAsync(source))
+    onRoots(await iterator.getRoots())
+  } catch (err) {
+    throw new InvalidCarError(`not a valid CAR: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
+  const blocks = iterator[Symbol.asyncIterator]()
+  while (true) {
+    let next: IteratorResult<{ cid: CID, bytes: Uint8Array }>
+    try {
+      next = await blocks.next()
+    } catch (err) {
+      if (err instanceof IpfsKitError) throw err
+      throw new InvalidCarError(`malformed CAR block: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+    if (next.done === true) return
+    yield next.value
+  }
+}
+
+async function * toAsync (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield * source
+}
+
+/** Options for {@link importCar}. */
+export interface ImportCarOptions extends AbortOptions {
+  /** Largest block accepted, in bytes. */
+  maxBlockSize: number
+}
+
+/**
+ * Import a CAR (v1 or v2): every block is checked against its CID and the size limit before it is kept. On any
+ * failure (malformed CAR, corrupt or oversize block, abort, store error) the blocks this import added are
+ * deleted again, so a bad CAR leaves nothing behind; blocks that were already stored are untouched.
+ */
+export async function importCar (blockstore: Pick<Blockstore, 'has' | 'putMany' | 'deleteMany'>, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ImportCarOptions): Promise<CarImportResult> {
+  options.signal?.throwIfAborted()
+  const added: CID[] = []
+  const result: CarImportResult = { roots: [], blocks: 0, newBlocks: 0, bytes: 0 }
+  const checked = async function * (): AsyncGenerator<InputPair> {
+    for await (const { cid, bytes } of carBlocks(source, roots => { result.roots = roots })) {
+      options.signal?.throwIfAborted()
+      if (bytes.byteLength > options.maxBlockSize) throw blockTooLarge(cid, bytes.byteLength, options.maxBlockSize)
+      await verifyBlock(cid, bytes)
+      result.blocks++
+      result.bytes += bytes.byteLength
+      if (!await blockstore.has(cid, options)) {
+        added.push(cid)
+        result.newBlocks++
+      }
+      yield { cid, bytes }
+    }
+  }
+  try {
+    for await (const cid of blockstore.putMany(checked(), options)) { void cid }
+  } catch (err) {
+    await rollback(blockstore, added)
+    throw err
+  }
+  return result
+}
+
+async function rollback (blockstore: Pick<Blockstore, 'deleteMany'>, added: CID[]): Promise<void> {
+  try {
+    for await (const cid of blockstore.deleteMany(added)) { void cid }
+  } catch {
+    // best effort: what remains is only verified, unpinned blocks, which garbage collection removes
+  }
+}

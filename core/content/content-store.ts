@@ -1,0 +1,107 @@
+import { VerifiedBlockstore } from '../blocks/verified.ts'
+import { DEFAULT_MAX_BLOCK_SIZE } from '../blocks/limits.ts'
+import { addFile, addTree } from './add.ts'
+import { exportCar, importCar } from './car.ts'
+import { catFile } from './cat.ts'
+import { listDirectory } from './ls.ts'
+import { statEntry } from './stat.ts'
+import type { AbortOptions } from '../abort.ts'
+import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, Stat, StatOptions } from './types.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** Options for {@link createContentStore}. */
+export interface ContentStoreInit {
+  /** Where blocks live (memory, fs, IndexedDB, tiered...). Reads from it are always verified. */
+  blockstore: Blockstore
+  /** Largest block accepted on read or write (default 2 MiB). */
+  maxBlockSize?: number
+  /** Called when a stored block fails verification on read. */
+  onCorruptBlock?(cid: CID, error: Error): void
+}
+
+/**
+ * Content-addressed files and directories over any blockstore: UnixFS add (CIDv1, raw leaves, the
+ * `unixfs-v1-2025` profile), verified cat with byte ranges, ls, stat, and CAR export/import.
+ *
+ * Writes from `add` go straight to the blockstore (the importer derived each CID from those very bytes);
+ * every read, and every block arriving from outside (CARs, `putBlock`), is verified against its CID.
+ */
+export class ContentStore {
+  /** The blockstore as given (unverified). */
+  readonly blockstore: Blockstore
+  /** The verified view every read goes through. */
+  readonly blocks: VerifiedBlockstore
+  readonly maxBlockSize: number
+
+  constructor (init: ContentStoreInit) {
+    this.blockstore = init.blockstore
+    this.maxBlockSize = init.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
+    this.blocks = new VerifiedBlockstore(init.blockstore, { maxBlockSize: this.maxBlockSize, onCorruptBlock: init.onCorruptBlock })
+  }
+
+  /** Add one file (bytes, a chunk stream, or a Blob/File). Resolves when all its blocks are stored. */
+  async add (source: AddSource, options?: AddOptions): Promise<AddResult> {
+    return addFile({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize }, source, options)
+  }
+
+  /** Add a tree of files and directories; the wrapping directory comes last with `path: ''`. */
+  addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options?: AddOptions): AsyncGenerator<AddResult> {
+    return addTree({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize }, entries, options)
+  }
+
+  /** Stream a file's bytes, or a byte range of them. Accepts a CID or `<cid>/path/in/dir`. */
+  cat (target: CID | string, options?: CatOptions): AsyncGenerator<Uint8Array> {
+    return catFile(this.blocks, target, options)
+  }
+
+  /** List a directory. */
+  ls (target: CID | string, options?: AbortOptions): AsyncGenerator<LsEntry> {
+    return listDirectory(this.blocks, target, options)
+  }
+
+  /** Type, size and metadata of a node; with `withDagSize`, its block count and DAG bytes. */
+  async stat (target: CID | string, options?: StatOptions): Promise<Stat> {
+    return statEntry(this.blocks, target, options)
+  }
+
+  /** Stream the DAG under `root` as a CARv1. */
+  exportCar (root: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    return exportCar(this.blocks, root, options)
+  }
+
+  /** Import a CAR, verifying every block first; a bad CAR leaves nothing behind. */
+  async importCar (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: AbortOptions): Promise<CarImportResult> {
+    return importCar(this.blockstore, source, { ...options, maxBlockSize: this.maxBlockSize })
+  }
+
+  /** Read one block, verified. */
+  async getBlock (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    for await (const bytes of this.blocks.get(cid, options)) return bytes
+    throw new Error('unreachable: verified get yields exactly one chunk')
+  }
+
+  /** Store one block from outside, verified against its CID and the size limit first. */
+  async putBlock (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<CID> {
+    return this.blocks.put(cid, bytes, options)
+  }
+
+  /** Whether a block is stored locally. */
+  async hasBlock (cid: CID, options?: AbortOptions): Promise<boolean> {
+    return this.blocks.has(cid, options)
+  }
+}
+
+/**
+ * Create a content store over a blockstore.
+ *
+ * @example
+ * ```ts
+ * const content = createContentStore({ blockstore: new MemoryBlockstore() })
+ * const { cid } = await content.add(new TextEncoder().encode('hello'))
+ * for await (const chunk of content.cat(cid)) console.log(chunk)
+ * ```
+ */
+export function createContentStore (init: ContentStoreInit): ContentStore {
+  return new ContentStore(init)
+}

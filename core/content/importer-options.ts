@@ -1,0 +1,41 @@
+import { fixedSize, rabin } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
+import { InvalidInputError } from '../errors/index.ts'
+import type { AddOptions } from './types.ts'
+import type { ImporterOptions } from 'ipfs-unixfs-importer'
+
+/** Default leaf size: 1 MiB, as the `unixfs-v1-2025` profile (IPIP-499) fixes. */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024
+/** Default links per node, as the `unixfs-v1-2025` profile fixes. */
+export const DEFAULT_MAX_CHILDREN = 1024
+/** Default blocks in flight to the blockstore during an add. */
+export const DEFAULT_BLOCK_WRITE_CONCURRENCY = 16
+
+/**
+ * Importer settings for an add: the `unixfs-v1-2025` profile (CIDv1, raw leaves, 1 MiB chunks, 1024-wide
+ * balanced DAG, HAMT sharding by block size) unless the caller picks another chunker or width.
+ */
+export function importerOptions (options: AddOptions, maxBlockSize: number): ImporterOptions {
+  const chunker = options.chunker ?? { type: 'fixed', size: DEFAULT_CHUNK_SIZE }
+  if (chunker.type === 'fixed') {
+    const size = chunker.size ?? DEFAULT_CHUNK_SIZE
+    if (!Number.isInteger(size) || size < 1 || size > maxBlockSize) {
+      throw new InvalidInputError(`chunk size must be an integer from 1 to ${maxBlockSize}, got ${size}`)
+    }
+  } else if ((chunker.maxSize ?? 0) > maxBlockSize) {
+    throw new InvalidInputError(`rabin maxSize must be at most ${maxBlockSize}`)
+  }
+  const width = options.maxChildrenPerNode ?? DEFAULT_MAX_CHILDREN
+  if (!Number.isInteger(width) || width < 2) throw new InvalidInputError(`maxChildrenPerNode must be an integer ≥ 2, got ${width}`)
+  return {
+    profile: 'unixfs-v1-2025',
+    cidVersion: 1,
+    rawLeaves: true,
+    chunker: chunker.type === 'fixed'
+      ? fixedSize({ chunkSize: chunker.size ?? DEFAULT_CHUNK_SIZE })
+      : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
+    layout: balanced({ maxChildrenPerNode: width }),
+    blockWriteConcurrency: options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY,
+    wrapWithDirectory: options.wrapWithDirectory ?? true
+  }
+}

@@ -1,0 +1,186 @@
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile, access } from 'node:fs/promises'
+import { join } from 'node:path'
+import parallel from 'it-parallel'
+import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
+import { NotFoundError, StorageError, StoreClosedError } from '../../core/errors/index.ts'
+import { BLOCKS_DIR, blockKey, blockPath, cidFromFileName, shardOf, TMP_DIR } from './fs-layout.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** Options for {@link FsBlockstore}. */
+export interface FsBlockstoreInit {
+  /** Root directory of the store; created on open. */
+  path: string
+  /**
+   * fsync each block before it is renamed into place (default false). Without it a process crash or kill -9
+   * still never leaves a torn block (the rename is atomic and the page cache outlives the process); with it the
+   * same holds across power loss, at a large cost in write speed.
+   */
+  fsync?: boolean
+  /** Blocks written or read at once by putMany/getMany (default 16). */
+  concurrency?: number
+}
+
+function isErrno (err: unknown, code: string): boolean {
+  return err instanceof Error && 'code' in err && err.code === code
+}
+
+/**
+ * A filesystem blockstore with atomic writes: each block is written to `tmp/` and renamed into place, so a
+ * reader (or a store reopened after kill -9) sees the whole block or none of it. Opening the store empties
+ * `tmp/`. Layout in `fs-layout.ts`.
+ *
+ * @example
+ * ```ts
+ * const store = new FsBlockstore({ path: './.ipfs-kit/blocks' })
+ * await store.open()
+ * await store.put(cid, bytes)
+ * ```
+ */
+export class FsBlockstore implements Blockstore {
+  readonly path: string
+  private readonly fsync: boolean
+  private readonly concurrency: number
+  private readonly shards = new Map<string, Promise<void>>()
+  private opened = false
+  private tmpCounter = 0
+
+  constructor (init: FsBlockstoreInit) {
+    this.path = init.path
+    this.fsync = init.fsync ?? false
+    this.concurrency = init.concurrency ?? 16
+  }
+
+  /** Create the directories and remove writes left half-done by a crash. */
+  async open (): Promise<void> {
+    try {
+      await rm(join(this.path, TMP_DIR), { recursive: true, force: true })
+      await mkdir(join(this.path, TMP_DIR), { recursive: true })
+      await mkdir(join(this.path, BLOCKS_DIR), { recursive: true })
+    } catch (err) {
+      throw new StorageError(`cannot open blockstore at ${this.path}: ${String(err)}`, { cause: err })
+    }
+    this.opened = true
+  }
+
+  /** Mark the store closed; later calls fail with `ERR_STORE_CLOSED`. */
+  async close (): Promise<void> {
+    this.opened = false
+    this.shards.clear()
+  }
+
+  private checkOpen (): void {
+    if (!this.opened) throw new StoreClosedError(`blockstore at ${this.path} is not open`)
+  }
+
+  private async ensureShard (shard: string): Promise<void> {
+    let made = this.shards.get(shard)
+    if (made === undefined) {
+      made = mkdir(join(this.path, BLOCKS_DIR, shard), { recursive: true }).then(() => {})
+      this.shards.set(shard, made)
+    }
+    await made
+  }
+
+  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+    options?.signal?.throwIfAborted()
+    this.checkOpen()
+    try {
+      await access(blockPath(this.path, blockKey(cid)))
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
+    options?.signal?.throwIfAborted()
+    this.checkOpen()
+    const bytes = await collectBlock(input)
+    const key = blockKey(cid)
+    const tmp = join(this.path, TMP_DIR, `${key}.${process.pid}.${this.tmpCounter++}`)
+    try {
+      await this.ensureShard(shardOf(key))
+      await writeFile(tmp, bytes, { flush: this.fsync })
+      await rename(tmp, blockPath(this.path, key))
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => {})
+      throw new StorageError(`cannot write block ${cid.toString()}: ${String(err)}`, { cause: err })
+    }
+    return cid
+  }
+
+  async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
+    options?.signal?.throwIfAborted()
+    const self = this
+    const jobs = async function * (): AsyncGenerator<() => Promise<CID>> {
+      for await (const { cid, bytes } of source) yield async () => self.put(cid, bytes, options)
+    }
+    yield * parallel(jobs(), { concurrency: this.concurrency, ordered: true })
+  }
+
+  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    options?.signal?.throwIfAborted()
+    yield await this.read(cid, options)
+  }
+
+  private async read (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    this.checkOpen()
+    try {
+      const buffer = await readFile(blockPath(this.path, blockKey(cid)), { signal: options?.signal })
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`block ${cid.toString()} not found`)
+      if (err instanceof Error && err.name === 'AbortError') throw err
+      throw new StorageError(`cannot read block ${cid.toString()}: ${String(err)}`, { cause: err })
+    }
+  }
+
+  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
+    options?.signal?.throwIfAborted()
+    const self = this
+    const jobs = async function * (): AsyncGenerator<() => Promise<Pair>> {
+      for await (const cid of source) {
+        yield async () => ({ cid, bytes: singleChunkAsync(await self.read(cid, options)) })
+      }
+    }
+    yield * parallel(jobs(), { concurrency: this.concurrency, ordered: true })
+  }
+
+  async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {
+    options?.signal?.throwIfAborted()
+    this.checkOpen()
+    const root = join(this.path, BLOCKS_DIR)
+    for (const shard of await readdir(root)) {
+      for (const name of await readdir(join(root, shard)).catch(() => [])) {
+        options?.signal?.throwIfAborted()
+        const cid = cidFromFileName(name)
+        if (cid === undefined) continue
+        try {
+          yield { cid, bytes: singleChunkAsync(await this.read(cid, options)) }
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err // deleted while listing: skip
+        }
+      }
+    }
+  }
+
+  async delete (cid: CID, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    this.checkOpen()
+    try {
+      await unlink(blockPath(this.path, blockKey(cid)))
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw new StorageError(`cannot delete block ${cid.toString()}: ${String(err)}`, { cause: err })
+    }
+  }
+
+  async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
+    options?.signal?.throwIfAborted()
+    for await (const cid of source) {
+      await this.delete(cid, options)
+      yield cid
+    }
+  }
+}

@@ -15,7 +15,7 @@ export interface VerifiedBlockstoreInit {
   /** Verify bytes on `put` too (default true). Reads are always verified. */
   verifyWrites?: boolean
   /** Called when a stored block fails verification on read, before the error is thrown. */
-  onCorruptBlock?(cid: CID, error: Error): void
+  onCorruptBlock?: (cid: CID, error: Error) => void
 }
 
 /**

@@ -4,7 +4,7 @@ import { importerOptions } from './importer-options.ts'
 import { knownLength, ProgressCounter, toByteStream } from './source.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource } from './types.ts'
 import type { Blockstore } from 'interface-blockstore'
-import type { ImportCandidate, WritableStorage } from 'ipfs-unixfs-importer'
+import type { ImportCandidate, ImportResult, WritableStorage } from 'ipfs-unixfs-importer'
 
 /** What an add needs: where blocks go and the block size limit. */
 export interface AddComponents {
@@ -37,10 +37,16 @@ export async function addFile (components: AddComponents, source: AddSource, opt
   const settings = { ...importerOptions(options, components.maxBlockSize), wrapWithDirectory: false }
   let last: AddResult | undefined
   for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
-    last = { cid: entry.cid, path: entry.path ?? '', size: Number(entry.size) }
+    last = toResult(entry)
   }
   if (last === undefined) throw new InvalidInputError('nothing was imported')
   return last
+}
+
+/** Files report their content size; directories the cumulative DAG size. */
+function toResult (entry: ImportResult): AddResult {
+  const size = entry.unixfs?.type === 'file' ? entry.unixfs.fileSize() : entry.size
+  return { cid: entry.cid, path: entry.path ?? '', size: Number(size) }
 }
 
 /** Reject paths that would escape the tree or are empty. */
@@ -73,6 +79,6 @@ export async function * addTree (components: AddComponents, entries: Iterable<Ad
   }
   const settings = importerOptions(options, components.maxBlockSize)
   for await (const entry of importer(candidates(), writer(components, options.signal), settings)) {
-    yield { cid: entry.cid, path: entry.path ?? '', size: Number(entry.size) }
+    yield toResult(entry)
   }
 }

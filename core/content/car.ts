@@ -1,4 +1,5 @@
 import { CarBlockIterator, CarWriter } from '@ipld/car'
+import drain from 'it-drain'
 import { InvalidCarError, IpfsKitError } from '../errors/index.ts'
 import { blockTooLarge } from '../blocks/limits.ts'
 import { verifyBlock } from '../blocks/verify.ts'
@@ -16,12 +17,12 @@ import type { CID } from 'multiformats/cid'
 export async function * exportCar (blockstore: Pick<Blockstore, 'get'>, root: CID, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
   options.signal?.throwIfAborted()
   const { writer, out } = CarWriter.create([root])
-  let failure: unknown
+  let failure: Error | undefined
   const filling = (async () => {
     try {
       for await (const block of walkDag(blockstore, root, options)) await writer.put(block)
     } catch (err) {
-      failure = err
+      failure = err instanceof Error ? err : new Error('CAR export failed', { cause: err })
     } finally {
       await writer.close()
     }
@@ -90,7 +91,7 @@ export async function importCar (blockstore: Pick<Blockstore, 'has' | 'putMany' 
     }
   }
   try {
-    for await (const cid of blockstore.putMany(checked(), options)) { void cid }
+    await drain(blockstore.putMany(checked(), options))
   } catch (err) {
     await rollback(blockstore, added)
     throw err
@@ -100,7 +101,7 @@ export async function importCar (blockstore: Pick<Blockstore, 'has' | 'putMany' 
 
 async function rollback (blockstore: Pick<Blockstore, 'deleteMany'>, added: CID[]): Promise<void> {
   try {
-    for await (const cid of blockstore.deleteMany(added)) { void cid }
+    await drain(blockstore.deleteMany(added))
   } catch {
     // best effort: what remains is only verified, unpinned blocks, which garbage collection removes
   }

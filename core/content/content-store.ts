@@ -17,7 +17,7 @@ export interface ContentStoreInit {
   /** Largest block accepted on read or write (default 2 MiB). */
   maxBlockSize?: number
   /** Called when a stored block fails verification on read. */
-  onCorruptBlock?(cid: CID, error: Error): void
+  onCorruptBlock?: (cid: CID, error: Error) => void
 }
 
 /**

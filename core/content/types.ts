@@ -41,7 +41,7 @@ export interface AddOptions extends AbortOptions {
   /** For `addAll`: wrap the entries in a directory and return it last (default true). */
   wrapWithDirectory?: boolean
   /** Called as bytes are read. */
-  onProgress?(progress: AddProgress): void
+  onProgress?: (progress: AddProgress) => void
 }
 
 /** The outcome of adding one file or directory. */

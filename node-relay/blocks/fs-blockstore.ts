@@ -113,11 +113,7 @@ export class FsBlockstore implements Blockstore {
 
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
     options?.signal?.throwIfAborted()
-    const self = this
-    const jobs = async function * (): AsyncGenerator<() => Promise<CID>> {
-      for await (const { cid, bytes } of source) yield async () => self.put(cid, bytes, options)
-    }
-    yield * parallel(jobs(), { concurrency: this.concurrency, ordered: true })
+    yield * parallel(this.putJobs(source, options), { concurrency: this.concurrency, ordered: true })
   }
 
   async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
@@ -139,13 +135,15 @@ export class FsBlockstore implements Blockstore {
 
   async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
     options?.signal?.throwIfAborted()
-    const self = this
-    const jobs = async function * (): AsyncGenerator<() => Promise<Pair>> {
-      for await (const cid of source) {
-        yield async () => ({ cid, bytes: singleChunkAsync(await self.read(cid, options)) })
-      }
-    }
-    yield * parallel(jobs(), { concurrency: this.concurrency, ordered: true })
+    yield * parallel(this.getJobs(source, options), { concurrency: this.concurrency, ordered: true })
+  }
+
+  private async * putJobs (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<() => Promise<CID>> {
+    for await (const { cid, bytes } of source) yield async () => this.put(cid, bytes, options)
+  }
+
+  private async * getJobs (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<() => Promise<Pair>> {
+    for await (const cid of source) yield async () => ({ cid, bytes: singleChunkAsync(await this.read(cid, options)) })
   }
 
   async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {

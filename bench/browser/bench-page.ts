@@ -1,0 +1,67 @@
+/**
+ * Serve bundled benchmark code to a real Chromium page: esbuild bundles the page entries into a temp directory,
+ * a node:http server on 127.0.0.1 (a secure context, so WebCrypto and IndexedDB behave as in production) serves
+ * them, and playwright-core drives Debian's Chromium with one browser context.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import { build } from 'esbuild'
+import { chromium, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vite.config.ts'
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' }
+
+/** Bundle `entries` (absolute paths), open them in one page, run `use(page)`, and clean everything up. */
+export async function withBenchPage<T> (entries: string[], use: (page: Page) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'ipfs-kit-bench-'))
+  let server: Server | undefined
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  try {
+    await build({
+      entryPoints: entries,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outdir: dir,
+      entryNames: '[name]',
+      logLevel: 'error'
+    })
+    const scripts = entries.map(e => `<script type="module" src="/${basename(e)}.js"></script>`).join('\n')
+    await writeFile(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>bench</title>\n${scripts}\n`)
+    server = await serve(dir)
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('bench server has no port')
+    const page = await (await browser.newContext()).newPage()
+    page.on('pageerror', err => { process.stderr.write(`page error: ${err.message}\n`) })
+    await page.goto(`http://127.0.0.1:${address.port}/index.html`)
+    await page.waitForLoadState('load')
+    return await use(page)
+  } finally {
+    await browser.close()
+    server?.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function basename (path: string): string {
+  const file = path.split('/').at(-1) ?? path
+  return file.replace(/\.[^.]+$/, '')
+}
+
+async function serve (dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/').split('?')[0]?.replace(/^\/+/, '') ?? ''
+    if (name.includes('..') || name.includes('/')) {
+      res.writeHead(404).end()
+      return
+    }
+    readFile(join(dir, name === '' ? 'index.html' : name)).then(body => {
+      res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(body)
+    }, () => { res.writeHead(404).end() })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return server
+}

@@ -1,0 +1,138 @@
+/**
+ * Browser IndexedDB write benchmark, run in Debian's Chromium: raw IndexedDB (one transaction for everything,
+ * and one per block), our `IdbBlockstore` under concurrent puts (group commit), ipfs-kit's `add` over it, and
+ * real Helia 7 + blockstore-idb `addBytes`. Median of `runs`, in MB/s (10^6 bytes per second).
+ *
+ * @example
+ * ```sh
+ * npx tsx bench/browser/idb-add.ts --size 64 --runs 3
+ * ```
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { withBenchPage } from './bench-page.ts'
+import type { BlockstorePutsOptions, IdbBenchApi, PageTiming, RawIdbOptions } from './idb-page.ts'
+import type { Page } from 'playwright-core'
+
+/** Options of {@link runBrowserIdbBench}. */
+export interface BrowserIdbBenchOptions {
+  /** Bytes written per measurement, in MiB (default 64). */
+  sizeMiB?: number
+  /** Runs per measurement; the median is reported (default 3). */
+  runs?: number
+  /** Also measure the variants behind the design choices (durability, value type, batch caps). */
+  variants?: boolean
+}
+
+/** One measured configuration. */
+export interface BrowserIdbBenchRow {
+  name: string
+  /** Median throughput, 10^6 bytes per second. */
+  mbPerSec: number
+  /** Median throughput, 2^20 bytes per second. */
+  mibPerSec: number
+  /** Median elapsed time of one run. */
+  medianMs: number
+  /** Throughput of every run, MB/s. */
+  samples: number[]
+  sizeMiB: number
+  runs: number
+}
+
+type PageCall = (page: Page) => Promise<PageTiming>
+
+declare global {
+  var idbBench: IdbBenchApi
+  var contentBench: { contentAdd(options: { sizeMiB: number, chunkSize?: number }): Promise<PageTiming> }
+}
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
+const CONTENT_MODULE = here('../../core/content/index.ts')
+
+const raw = (options: RawIdbOptions): PageCall => async page => page.evaluate(async o => globalThis.idbBench.rawIdb(o), options)
+const puts = (options: BlockstorePutsOptions): PageCall => async page => page.evaluate(async o => globalThis.idbBench.blockstorePuts(o), options)
+
+function measurements (sizeMiB: number, variants: boolean, withContent: boolean): Array<[string, PageCall]> {
+  const rawDefaults = { sizeMiB, valueType: 'uint8array', durability: 'relaxed' } as const
+  const list: Array<[string, PageCall]> = [
+    ['idb-raw-one-transaction', raw({ ...rawDefaults, oneTransaction: true })],
+    ['idb-raw-transaction-per-block', raw({ ...rawDefaults, oneTransaction: false })],
+    ['idb-blockstore-puts-all-concurrent', puts({ sizeMiB, concurrency: 0 })],
+    ['idb-blockstore-puts-16-concurrent', puts({ sizeMiB, concurrency: 16 })]
+  ]
+  if (withContent) {
+    list.push(['ipfs-kit-add-idb', async page => page.evaluate(async s => globalThis.contentBench.contentAdd({ sizeMiB: s }), sizeMiB)])
+    list.push(['ipfs-kit-add-idb-256k-chunks', async page => page.evaluate(async s => globalThis.contentBench.contentAdd({ sizeMiB: s, chunkSize: 262144 }), sizeMiB)])
+  }
+  list.push(['helia-add-blockstore-idb', async page => page.evaluate(async s => globalThis.idbBench.heliaAdd({ sizeMiB: s }), sizeMiB)])
+  if (variants) {
+    for (const durability of ['default', 'strict'] as const) {
+      list.push([`idb-raw-one-transaction-${durability}`, raw({ ...rawDefaults, durability, oneTransaction: true })])
+      list.push([`idb-blockstore-puts-16-concurrent-${durability}`, puts({ sizeMiB, concurrency: 16, durability })])
+    }
+    list.push(['idb-raw-one-transaction-arraybuffer', raw({ ...rawDefaults, valueType: 'arraybuffer', oneTransaction: true })])
+    list.push(['idb-raw-transaction-per-block-arraybuffer', raw({ ...rawDefaults, valueType: 'arraybuffer', oneTransaction: false })])
+    for (const maxOps of [16, 256]) {
+      list.push([`idb-blockstore-puts-all-concurrent-max${maxOps}`, puts({ sizeMiB, concurrency: 0, maxOps, maxBytes: 1024 * 1024 * 1024 })])
+    }
+  }
+  return list
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] ?? 0 : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+const round = (n: number): number => Math.round(n * 10) / 10
+
+/**
+ * Run every measurement `runs` times (interleaved, so drift hits them alike) in one Chromium page and report
+ * medians. ipfs-kit's own add is included when `core/content/index.ts` exists.
+ */
+export async function runBrowserIdbBench (options: BrowserIdbBenchOptions = {}): Promise<{ rows: BrowserIdbBenchRow[] }> {
+  const sizeMiB = options.sizeMiB ?? 64
+  const runs = options.runs ?? 3
+  const withContent = existsSync(CONTENT_MODULE)
+  const entries = [here('./idb-page.ts'), ...(withContent ? [here('./content-page.ts')] : [])]
+  const list = measurements(sizeMiB, options.variants ?? false, withContent)
+  const timings = new Map<string, PageTiming[]>(list.map(([name]) => [name, []]))
+  await withBenchPage(entries, async page => {
+    await page.waitForFunction(() => globalThis.idbBench !== undefined)
+    for (let run = 0; run < runs; run++) {
+      for (const [name, call] of list) timings.get(name)?.push(await call(page))
+    }
+  })
+  const rows = list.map(([name]): BrowserIdbBenchRow => {
+    const samples = timings.get(name) ?? []
+    const medianMs = median(samples.map(t => t.ms))
+    const bytes = samples[0]?.bytes ?? 0
+    return {
+      name,
+      mbPerSec: round(bytes / 1e6 / (medianMs / 1000)),
+      mibPerSec: round(bytes / 1048576 / (medianMs / 1000)),
+      medianMs: Math.round(medianMs),
+      samples: samples.map(t => round(t.bytes / 1e6 / (t.ms / 1000))),
+      sizeMiB,
+      runs
+    }
+  })
+  return { rows }
+}
+
+function argument (name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`)
+  return at === -1 ? undefined : process.argv[at + 1]
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const size = argument('size')
+  const runs = argument('runs')
+  const result = await runBrowserIdbBench({
+    sizeMiB: size === undefined ? undefined : Number(size),
+    runs: runs === undefined ? undefined : Number(runs),
+    variants: process.argv.includes('--variants')
+  })
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+}

@@ -1,0 +1,54 @@
+/**
+ * Turns the rows `runBrowserIdbBench` returns (written by another part of the project, loaded at run time)
+ * into report rows. The shape is checked, not trusted: `{ rows: [{ name, sizeMiB, runs, medianMs, samples }] }`
+ * with `samples` in MB/s (10^6 bytes per second).
+ */
+import { MIB, toRow } from './report.ts'
+import type { ResultRow } from './report.ts'
+
+/** Baselines for the browser rows: raw IndexedDB for all, Helia + blockstore-idb for ipfs-kit's adds. */
+export const BROWSER_BASELINES = {
+  rawIdb: 'idb-raw-one-transaction',
+  heliaIdb: 'helia-add-blockstore-idb'
+} as const
+
+interface BrowserRow {
+  name: string
+  sizeMiB: number
+  medianMs: number
+  /** Throughput of each run, MB/s. */
+  samples: number[]
+}
+
+/** Validates `result` and builds report rows, with ratios against the browser baselines measured with them. */
+export function browserRows (result: unknown): ResultRow[] {
+  if (!isRecord(result) || !Array.isArray(result.rows)) throw new TypeError('runBrowserIdbBench: expected { rows: [...] }')
+  const rows = result.rows.map(toBrowserRow)
+  const built = rows.map(row => {
+    const bytes = row.sizeMiB * MIB
+    // per-run seconds from per-run MB/s; fall back to the median if the samples are missing
+    const samples = row.samples.length > 0 ? row.samples.map(mbps => bytes / 1e6 / mbps) : [row.medianMs / 1000]
+    return toRow(`browser ${row.sizeMiB} MiB`, { name: row.name, bytes, samples })
+  })
+  const raw = built.find(row => row.name === BROWSER_BASELINES.rawIdb)
+  const helia = built.find(row => row.name === BROWSER_BASELINES.heliaIdb)
+  return built.map(row => {
+    const baselines = [raw, row.name.startsWith('ipfs-kit') ? helia : undefined]
+      .filter((baseline): baseline is ResultRow => baseline !== undefined && baseline !== row && baseline.group === row.group)
+    return baselines.length === 0 ? row : toRow(row.group, { name: row.name, bytes: row.bytes, samples: row.samplesSeconds }, baselines)
+  })
+}
+
+function toBrowserRow (value: unknown, index: number): BrowserRow {
+  if (!isRecord(value)) throw new TypeError(`runBrowserIdbBench row ${index}: not an object`)
+  const { name, sizeMiB, medianMs, samples } = value
+  if (typeof name !== 'string' || typeof sizeMiB !== 'number' || typeof medianMs !== 'number') {
+    throw new TypeError(`runBrowserIdbBench row ${index}: wants name, sizeMiB, medianMs`)
+  }
+  const rates = Array.isArray(samples) ? samples.filter((s): s is number => typeof s === 'number' && s > 0) : []
+  return { name, sizeMiB, medianMs, samples: rates }
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}

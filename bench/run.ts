@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: the Node content benchmark, then the browser IndexedDB benchmark when
+ * `bench/browser/idb-add.ts` is present, written as one report (markdown on stdout, JSON in `bench/results/`).
+ *
+ * Flags (see `lib/args.ts`): `--quick` (or `BENCH_QUICK=1`), `--json`, `--sizes 64,1024`, `--runs N`,
+ * `--warmup N`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB).
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseBenchArgs } from './lib/args.ts'
+import { browserRows } from './lib/browser-rows.ts'
+import { createReport, publishReport } from './lib/report.ts'
+import { runNodeContentBench } from './node-content.ts'
+import type { BenchArgs } from './lib/args.ts'
+import type { BenchSection } from './lib/report.ts'
+
+const BROWSER_BENCH = fileURLToPath(new URL('./browser/idb-add.ts', import.meta.url))
+
+/** Runs the browser part if its module exists; failures become a note and a non-zero exit code. */
+async function browserSection (args: BenchArgs): Promise<BenchSection | undefined> {
+  if (!args.browser) return undefined
+  if (!existsSync(BROWSER_BENCH)) return { rows: [], goals: [], notes: ['browser: bench/browser/idb-add.ts not present, skipped'] }
+  const sizeMiB = Math.min(...args.sizesMiB)
+  const runs = args.runs ?? 3
+  process.stderr.write(`[browser ${sizeMiB} MiB] IndexedDB bench in Chromium, ${runs} runs\n`)
+  try {
+    const module: unknown = await import(BROWSER_BENCH)
+    const run = typeof module === 'object' && module !== null && 'runBrowserIdbBench' in module ? module.runBrowserIdbBench : undefined
+    if (typeof run !== 'function') throw new TypeError('bench/browser/idb-add.ts does not export runBrowserIdbBench')
+    const result: unknown = await run({ sizeMiB, runs })
+    return { rows: browserRows(result), goals: [], notes: [`browser: Chromium, IndexedDB, ${sizeMiB} MiB, ratios against raw IndexedDB in one transaction and Helia + blockstore-idb`] }
+  } catch (err) {
+    process.exitCode = 1
+    return { rows: [], goals: [], notes: [`browser: failed — ${err instanceof Error ? err.message : String(err)}`] }
+  }
+}
+
+const args = parseBenchArgs()
+const startedAt = new Date()
+const sections = [await runNodeContentBench(args)]
+const browser = await browserSection(args)
+if (browser !== undefined) sections.push(browser)
+await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: typecheck, lint, unit + compliance (Node), browser tests (Debian Chromium), bench smoke.
+# `npm test` runs this; CI runs `npm ci && npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "› Chromium not found at $CHROMIUM: installing Debian's chromium with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "✗ Browser tests need Chromium at $CHROMIUM." >&2
+    echo "  Install it with: sudo apt-get install -y chromium   (or set CHROMIUM_PATH to a Chromium binary)" >&2
+    exit 1
+  fi
+fi
+
+echo "› typecheck"
+npx tsc -p .
+echo "› lint"
+npx eslint .
+echo "› tests (node + browser)"
+mkdir -p test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?
+node -e '
+  const r = require("./test-results/vitest.json")
+  const skipped = r.numPendingTests + r.numTodoTests
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""))
+' || true
+if [ "$status" != "0" ]; then exit "$status"; fi
+
+echo "› benchmark smoke (seconds; the full run is npm run bench)"
+if [ -f bench/run.ts ]; then npx tsx bench/run.ts --quick; fi

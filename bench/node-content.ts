@@ -39,7 +39,7 @@ export interface NodeContentBenchOptions {
   /** Warm-up rounds per size (default by size). */
   warmup?: number
   /** Progress lines (default: stderr). */
-  log?(line: string): void
+  log?: (line: string) => void
 }
 
 /** Runs the benchmark for each size and returns its rows, goals and notes. */

@@ -31,7 +31,9 @@ async function browserSection (args: BenchArgs): Promise<BenchSection | undefine
     return { rows: browserRows(result), goals: [], notes: [`browser: Chromium, IndexedDB, ${sizeMiB} MiB, ratios against raw IndexedDB in one transaction and Helia + blockstore-idb`] }
   } catch (err) {
     process.exitCode = 1
-    return { rows: [], goals: [], notes: [`browser: failed — ${err instanceof Error ? err.message : String(err)}`] }
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`browser bench failed: ${message}\n`)
+    return { rows: [], goals: [], notes: [`browser: failed — ${message.split('\n')[0] ?? ''}`] }
   }
 }
 

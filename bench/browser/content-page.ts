@@ -4,20 +4,30 @@
  */
 import { IdbBlockstore } from '../../app/blocks/idb-blockstore.ts'
 import { createContentStore, type AddOptions } from '../../core/content/index.ts'
-import type { PageTiming } from './idb-page.ts'
+import { randomBytes, type AddInput, type PageTiming } from './page-data.ts'
 
-/** `createContentStore({ blockstore: new IdbBlockstore(...) }).add(bytes)` on `sizeMiB` of random bytes. */
-export async function contentAdd (options: { sizeMiB: number, chunkSize?: number }): Promise<PageTiming> {
-  const bytes = new Uint8Array(options.sizeMiB * 1024 * 1024)
-  for (let at = 0; at < bytes.byteLength; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536))
+/** Options of {@link contentAdd}. */
+export interface ContentAddOptions {
+  sizeMiB: number
+  input: AddInput
+  /** Leaf size; default is the content store's (1 MiB). */
+  chunkSize?: number
+}
+
+/** `createContentStore({ blockstore: new IdbBlockstore(...) }).add(...)` of `sizeMiB` random bytes. */
+export async function contentAdd (options: ContentAddOptions): Promise<PageTiming> {
+  const bytes = randomBytes(options.sizeMiB)
+  const source = options.input === 'blob' ? new Blob([bytes]) : bytes
   const store = new IdbBlockstore(`bench-content-${crypto.randomUUID()}`)
   await store.open()
   const addOptions: AddOptions = options.chunkSize === undefined ? {} : { chunker: { type: 'fixed', size: options.chunkSize } }
-  const start = performance.now()
-  await createContentStore({ blockstore: store }).add(bytes, addOptions)
-  const ms = performance.now() - start
-  await store.destroy()
-  return { ms, bytes: bytes.byteLength }
+  try {
+    const start = performance.now()
+    await createContentStore({ blockstore: store }).add(source, addOptions)
+    return { ms: performance.now() - start, bytes: bytes.byteLength }
+  } finally {
+    await store.destroy()
+  }
 }
 
 Object.assign(globalThis, { contentBench: { contentAdd } })

@@ -11,10 +11,8 @@ import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { IdbBlockstore, type IdbBlockstoreInit } from '../../app/blocks/idb-blockstore.ts'
 import { deleteDatabase, openDatabase, transactionDone } from '../../app/blocks/idb-requests.ts'
+import { BLOCK_SIZE, randomBlocks, randomBytes, type AddInput, type PageTiming } from './page-data.ts'
 import type { Libp2pOptions } from 'libp2p'
-
-/** Block size of the raw and blockstore measurements (the usual UnixFS leaf). */
-export const BLOCK_SIZE = 256 * 1024
 
 /** Options of the raw IndexedDB measurement. */
 export interface RawIdbOptions {
@@ -33,28 +31,6 @@ export interface BlockstorePutsOptions extends Pick<IdbBlockstoreInit, 'durabili
   concurrency: number
 }
 
-/** What every page measurement returns. */
-export interface PageTiming {
-  ms: number
-  bytes: number
-}
-
-/** `sizeMiB` of random bytes as 256 KiB blocks (getRandomValues fills at most 64 KiB per call). */
-function randomBlocks (sizeMiB: number): Uint8Array[] {
-  const count = Math.ceil(sizeMiB * 1024 * 1024 / BLOCK_SIZE)
-  return Array.from({ length: count }, () => {
-    const bytes = new Uint8Array(BLOCK_SIZE)
-    for (let at = 0; at < BLOCK_SIZE; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536))
-    return bytes
-  })
-}
-
-function randomBytes (sizeMiB: number): Uint8Array {
-  const bytes = new Uint8Array(sizeMiB * 1024 * 1024)
-  for (let at = 0; at < bytes.byteLength; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536))
-  return bytes
-}
-
 const dbName = (label: string): string => `bench-${label}-${crypto.randomUUID()}`
 
 /** Raw IndexedDB: N blocks of 256 KiB, in one transaction or one transaction per block. */
@@ -70,13 +46,15 @@ export async function rawIdb (options: RawIdbOptions): Promise<PageTiming> {
     tx.commit()
     await transactionDone(tx)
   }
-  const start = performance.now()
-  if (options.oneTransaction) await write(blocks, 0)
-  else for (const [i, b] of blocks.entries()) await write([b], i)
-  const ms = performance.now() - start
-  db.close()
-  await deleteDatabase(name)
-  return { ms, bytes: blocks.length * BLOCK_SIZE }
+  try {
+    const start = performance.now()
+    if (options.oneTransaction) await write(blocks, 0)
+    else for (const [i, b] of blocks.entries()) await write([b], i)
+    return { ms: performance.now() - start, bytes: blocks.length * BLOCK_SIZE }
+  } finally {
+    db.close()
+    await deleteDatabase(name)
+  }
 }
 
 /** Our IdbBlockstore: `put` per block with `concurrency` puts in flight, so group commit batches them. */
@@ -84,36 +62,42 @@ export async function blockstorePuts (options: BlockstorePutsOptions): Promise<P
   const blocks = await Promise.all(randomBlocks(options.sizeMiB).map(async bytes => ({ cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes })))
   const store = new IdbBlockstore(dbName('ours'), options)
   await store.open()
-  const start = performance.now()
   const concurrency = options.concurrency === 0 ? blocks.length : options.concurrency
   let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let b = blocks[next++]; b !== undefined; b = blocks[next++]) await store.put(b.cid, b.bytes)
-  }))
-  const ms = performance.now() - start
-  await store.destroy()
-  return { ms, bytes: blocks.length * BLOCK_SIZE }
+  try {
+    const start = performance.now()
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let b = blocks[next++]; b !== undefined; b = blocks[next++]) await store.put(b.cid, b.bytes)
+    }))
+    return { ms: performance.now() - start, bytes: blocks.length * BLOCK_SIZE }
+  } finally {
+    await store.destroy()
+  }
 }
 
 /**
- * Real Helia 7 with blockstore-idb, offline (no transports dialled, no routers, no gateways), adding with
- * `@helia/unixfs` `addBytes` at its defaults.
+ * Real Helia 7 with blockstore-idb, offline (no transports, no routers, no gateways), adding with `@helia/unixfs`
+ * at its defaults: `addBytes(bytes)` or `addByteStream(blob.stream())`.
  */
-export async function heliaAdd (options: { sizeMiB: number }): Promise<PageTiming> {
+export async function heliaAdd (options: { sizeMiB: number, input: AddInput }): Promise<PageTiming> {
   const bytes = randomBytes(options.sizeMiB)
-  const name = dbName('helia')
-  const blockstore = new IDBBlockstore(name)
+  const blob = new Blob([bytes])
+  const blockstore = new IDBBlockstore(dbName('helia'))
   await blockstore.open()
   const libp2p: Libp2pOptions = { addresses: { listen: [] }, transports: [], peerDiscovery: [], services: {} }
   const helia = createHelia({ blockstore, libp2p, http: { delegatedRouters: [], recursiveGateways: [] } })
-  await helia.start()
-  const start = performance.now()
-  await unixfs(helia).addBytes(bytes)
-  const ms = performance.now() - start
-  await helia.stop()
-  await blockstore.close()
-  await blockstore.destroy()
-  return { ms, bytes: bytes.byteLength }
+  try {
+    await helia.start()
+    const fs = unixfs(helia)
+    const start = performance.now()
+    if (options.input === 'bytes') await fs.addBytes(bytes)
+    else await fs.addByteStream(blob.stream())
+    return { ms: performance.now() - start, bytes: bytes.byteLength }
+  } finally {
+    await helia.stop()
+    await blockstore.close()
+    await blockstore.destroy()
+  }
 }
 
 /** The functions the driver calls through `page.evaluate`. */

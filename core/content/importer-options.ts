@@ -36,6 +36,7 @@ export function importerOptions (options: AddOptions, maxBlockSize: number): Imp
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
     layout: balanced({ maxChildrenPerNode: width }),
     blockWriteConcurrency: options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY,
+    fileImportConcurrency: options.fileImportConcurrency ?? 4,
     wrapWithDirectory: options.wrapWithDirectory ?? true
   }
 }

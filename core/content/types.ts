@@ -38,6 +38,8 @@ export interface AddOptions extends AbortOptions {
   maxChildrenPerNode?: number
   /** Blocks written concurrently (default 16). */
   blockWriteConcurrency?: number
+  /** For `addAll`: files imported at once (default 4; use 1 when entries arrive one after another on one stream). */
+  fileImportConcurrency?: number
   /** For `addAll`: wrap the entries in a directory and return it last (default true). */
   wrapWithDirectory?: boolean
   /** Called as bytes are read. */

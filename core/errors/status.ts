@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   ERR_STORE_CLOSED: 503,
   ERR_STORAGE: 507,
   ERR_ABORTED: 499,
+  ERR_TOO_LARGE: 413,
+  ERR_UNAUTHORIZED: 401,
   ERR_INTERNAL: 500
 } as const satisfies Record<string, number>
 

@@ -1,0 +1,62 @@
+/**
+ * @packageDocumentation
+ *
+ * The typed events a node emits, and a small bus to carry them. The relay streams them on `/ws`, the browser UI
+ * listens to them, and gossipsub will carry them between peers. The `type` strings are the documented schema.
+ */
+
+/** Every event, as a discriminated union on `type`. */
+export type NodeEvent =
+  | { type: 'content:added', cid: string, size: number, name?: string, at: string }
+  | { type: 'pin:added', cid: string, name?: string, at: string }
+  | { type: 'pin:removed', cid: string, at: string }
+  | { type: 'peer:joined', peerId: string, at: string }
+  | { type: 'peer:left', peerId: string, at: string }
+  | { type: 'block:added', cid: string, size: number, at: string }
+
+/** The name of an event kind. */
+export type NodeEventType = NodeEvent['type']
+
+/** An event without its timestamp (the bus stamps it). */
+export type NodeEventInput = NodeEvent extends infer E ? E extends NodeEvent ? Omit<E, 'at'> : never : never
+
+/** A listener of every event. */
+export type NodeEventListener = (event: NodeEvent) => void
+
+/**
+ * A synchronous fan-out of {@link NodeEvent}s. A listener that throws is isolated: the others still run.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus()
+ * const off = bus.subscribe(e => console.log(e.type))
+ * bus.emit({ type: 'pin:removed', cid })
+ * off()
+ * ```
+ */
+export class EventBus {
+  private readonly listeners = new Set<NodeEventListener>()
+
+  /** Stamp and deliver an event to every listener. */
+  emit (input: NodeEventInput): void {
+    const event = { ...input, at: new Date().toISOString() } as NodeEvent
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // a broken listener must not stop the others or the operation that emitted
+      }
+    }
+  }
+
+  /** Listen to every event; returns the function that stops listening. */
+  subscribe (listener: NodeEventListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** Number of listeners (for metrics). */
+  get size (): number {
+    return this.listeners.size
+  }
+}

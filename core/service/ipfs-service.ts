@@ -1,0 +1,179 @@
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { InvalidInputError, NotFoundError } from '../errors/index.ts'
+import { hasherFor } from '../blocks/hashers.ts'
+import type { AbortOptions } from '../abort.ts'
+import type { ContentStore } from '../content/content-store.ts'
+import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, Stat, StatOptions } from '../content/types.ts'
+import type { EventBus } from '../events/bus.ts'
+import type { BlockStat, NodeIdentity, PeerInfo, PinInfo } from './types.ts'
+import type { Pins } from '@helia/interface'
+import type { Libp2p } from '@libp2p/interface'
+
+/** What the service is built from: one visible wiring place per runtime fills this in. */
+export interface IpfsServiceComponents {
+  content: ContentStore
+  pins: Pins
+  events: EventBus
+  libp2p?: Pick<Libp2p, 'peerId' | 'getMultiaddrs' | 'getConnections' | 'getProtocols'>
+  agentVersion?: string
+}
+
+/** Options for adds through the service. */
+export interface ServiceAddOptions extends AddOptions {
+  /** Pin what was added (default true, as Kubo does). */
+  pin?: boolean
+  /** Name recorded on the pin and in events. */
+  name?: string
+}
+
+/** Options for pinning. */
+export interface PinAddOptions extends AbortOptions {
+  name?: string
+  metadata?: Record<string, string | number | boolean>
+  /** Pin the whole DAG (default) or only the root block. */
+  recursive?: boolean
+}
+
+const META_NAME = 'name'
+
+function toPinInfo (pin: { cid: CID, depth: number, metadata: Record<string, string | number | boolean> }): PinInfo {
+  const { [META_NAME]: name, ...metadata } = pin.metadata
+  return { cid: pin.cid, depth: pin.depth, name: typeof name === 'string' ? name : '', metadata }
+}
+
+/**
+ * The operations every surface offers (REST, gateway, CLI through REST, MCP, the browser UI): one implementation,
+ * so no surface grows its own version of "add" or "pin".
+ */
+export class IpfsService {
+  readonly content: ContentStore
+  private readonly components: IpfsServiceComponents
+
+  constructor (components: IpfsServiceComponents) {
+    this.components = components
+    this.content = components.content
+  }
+
+  /** Add one file; pinned (and announced as `content:added`) unless `pin: false`. */
+  async add (source: AddSource, options: ServiceAddOptions = {}): Promise<AddResult> {
+    const result = await this.content.add(source, options)
+    await this.afterAdd(result, options)
+    return result
+  }
+
+  /** Add a tree; the root (last result) is pinned unless `pin: false`. */
+  async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
+    const results: AddResult[] = []
+    for await (const result of this.content.addAll(entries, options)) results.push(result)
+    const root = results.at(-1)
+    if (root !== undefined) await this.afterAdd(root, options)
+    return results
+  }
+
+  private async afterAdd (result: AddResult, options: ServiceAddOptions): Promise<void> {
+    if (options.pin !== false) await this.pinAdd(result.cid, { name: options.name, signal: options.signal })
+    this.components.events.emit({ type: 'content:added', cid: result.cid.toString(), size: result.size, name: options.name })
+  }
+
+  cat (target: CID | string, options?: CatOptions): AsyncGenerator<Uint8Array> {
+    return this.content.cat(target, options)
+  }
+
+  ls (target: CID | string, options?: AbortOptions): AsyncGenerator<LsEntry> {
+    return this.content.ls(target, options)
+  }
+
+  async stat (target: CID | string, options?: StatOptions): Promise<Stat> {
+    return this.content.stat(target, options)
+  }
+
+  /** Pin a DAG (fetching missing blocks from peers). The pin record is written only once every block is held. */
+  async pinAdd (cid: CID, options: PinAddOptions = {}): Promise<PinInfo> {
+    const metadata: Record<string, string | number | boolean> = { ...options.metadata }
+    if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
+    if (await this.components.pins.isPinned(cid, options)) {
+      await this.components.pins.setMetadata(cid, metadata, options)
+    } else {
+      for await (const pinned of this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal })) void pinned
+    }
+    this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
+    return toPinInfo(await this.components.pins.get(cid, options))
+  }
+
+  /** Remove a pin; `ERR_NOT_FOUND` when it is not pinned. */
+  async pinRm (cid: CID, options?: AbortOptions): Promise<void> {
+    if (!await this.components.pins.isPinned(cid, options)) {
+      throw new NotFoundError(`${cid.toString()} is not pinned`)
+    }
+    for await (const unpinned of this.components.pins.rm(cid, options)) void unpinned
+    this.components.events.emit({ type: 'pin:removed', cid: cid.toString() })
+  }
+
+  /** List pins, or the one for `cid`. */
+  async * pinLs (options: AbortOptions & { cid?: CID } = {}): AsyncGenerator<PinInfo> {
+    for await (const pin of this.components.pins.ls(options)) yield toPinInfo(pin)
+  }
+
+  /** Read one block, verified. */
+  async blockGet (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    return this.content.getBlock(cid, options)
+  }
+
+  /**
+   * Store one block. With `cid`, the bytes are verified against it; without, a CIDv1 is made from `codec`
+   * (default raw) and sha2-256.
+   */
+  async blockPut (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number } = {}): Promise<BlockStat> {
+    let cid = options.cid
+    if (cid === undefined) {
+      const hasher = hasherFor(0x12)
+      if (hasher === undefined) throw new InvalidInputError('sha2-256 is not available')
+      cid = CID.createV1(options.codec ?? raw.code, await hasher.digest(bytes))
+    }
+    await this.content.putBlock(cid, bytes, options)
+    this.components.events.emit({ type: 'block:added', cid: cid.toString(), size: bytes.byteLength })
+    return { cid, size: bytes.byteLength }
+  }
+
+  async blockStat (cid: CID, options?: AbortOptions): Promise<BlockStat> {
+    const bytes = await this.content.getBlock(cid, options)
+    return { cid, size: bytes.byteLength }
+  }
+
+  exportCar (root: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    return this.content.exportCar(root, options)
+  }
+
+  /** Import a CAR (every block verified first); its roots are pinned unless `pin: false`. */
+  async importCar (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AbortOptions & { pin?: boolean, name?: string } = {}): Promise<CarImportResult> {
+    const result = await this.content.importCar(source, options)
+    if (options.pin !== false) {
+      for (const root of result.roots) {
+        if (await this.content.hasBlock(root, options)) await this.pinAdd(root, { name: options.name, signal: options.signal })
+      }
+    }
+    return result
+  }
+
+  /** This node's identity. */
+  id (): NodeIdentity {
+    const libp2p = this.components.libp2p
+    return {
+      peerId: libp2p?.peerId.toString() ?? '',
+      addresses: libp2p?.getMultiaddrs().map(String) ?? [],
+      agentVersion: this.components.agentVersion ?? 'ipfs-kit',
+      protocols: libp2p?.getProtocols() ?? []
+    }
+  }
+
+  /** Open connections. */
+  peers (): PeerInfo[] {
+    return (this.components.libp2p?.getConnections() ?? []).map(conn => ({
+      peerId: conn.remotePeer.toString(),
+      addr: conn.remoteAddr.toString(),
+      direction: conn.direction,
+      limited: conn.limits !== undefined
+    }))
+  }
+}

@@ -1,0 +1,48 @@
+import { IpfsKitError } from '../../core/errors/index.ts'
+
+/**
+ * Exit codes scripts can rely on:
+ * 0 success · 1 unexpected error · 2 bad input (usage, invalid CID, bad config) · 3 not found ·
+ * 4 relay unreachable · 5 content failed verification.
+ */
+export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5 } as const
+
+/** An error reported by the relay's API (`{ code, message }` and the HTTP status). */
+export class ApiError extends Error {
+  readonly code: string
+  readonly status: number
+  constructor (code: string, message: string, status: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+/** The relay could not be reached at all. */
+export class UnreachableError extends Error {
+  readonly code = 'ERR_UNREACHABLE'
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'UnreachableError'
+  }
+}
+
+/** The exit code for an error. */
+export function exitCodeFor (err: unknown): number {
+  const code = err instanceof IpfsKitError || err instanceof ApiError || err instanceof UnreachableError ? err.code : undefined
+  if (code === 'ERR_UNREACHABLE') return EXIT.unreachable
+  if (code === 'ERR_NOT_FOUND') return EXIT.notFound
+  if (code === 'ERR_BLOCK_CORRUPT') return EXIT.corrupt
+  if (code !== undefined && code !== 'ERR_INTERNAL') return EXIT.invalid
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.invalid
+  return EXIT.internal
+}
+
+/** Print an error as text (stderr) or JSON (stdout with `--json`). */
+export function reportError (err: unknown, json: boolean): void {
+  const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'ERR_INTERNAL'
+  const message = err instanceof Error ? err.message : String(err)
+  if (json) process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n')
+  else process.stderr.write(`error: ${message} (${code})\n`)
+}

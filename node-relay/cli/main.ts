@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * @packageDocumentation
+ *
+ * The `ipfs-kit` command line. `ipfs-kit start` runs a relay; every other command talks to a running relay over
+ * its HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API).
+ */
+import { Command } from 'commander'
+import { exitCodeFor, reportError } from './exit.ts'
+import { registerClientCommands } from './commands.ts'
+import { runStart } from './start.ts'
+import type { StartFlags } from './start.ts'
+
+const program = new Command()
+program
+  .name('ipfs-kit')
+  .description('A browser-first IPFS node and storage cluster: relay, gateway and client')
+  .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
+  .option('--json', 'print machine-readable JSON', false)
+  .showHelpAfterError()
+
+program.command('start')
+  .description('run the relay (libp2p + Helia peer, HTTP API, gateway) on embedded defaults')
+  .option('-c, --config <file>', 'JSON config file (also $IPFS_KIT_CONFIG)')
+  .option('-d, --data-dir <dir>', 'data directory (default ./.ipfs-kit)')
+  .option('--host <host>', 'HTTP listen address (default 127.0.0.1)')
+  .option('-p, --port <port>', 'HTTP port (default 8998)')
+  .option('--listen <multiaddrs>', 'comma-separated libp2p listen addresses')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+  .action(async (flags: StartFlags) => { await runStart(flags) })
+
+registerClientCommands(program)
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  reportError(err, program.opts<{ json: boolean }>().json)
+  process.exitCode = exitCodeFor(err)
+})

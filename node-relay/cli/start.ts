@@ -1,0 +1,57 @@
+import { loadConfig } from '../config/load.ts'
+import { startRelay } from '../relay.ts'
+import type { ConfigSources } from '../config/load.ts'
+
+/** Flags of `ipfs-kit start`, as commander parses them. */
+export interface StartFlags {
+  config?: string
+  dataDir?: string
+  host?: string
+  port?: string
+  listen?: string
+  logLevel?: string
+}
+
+/** Map CLI flags onto config paths (only those given). */
+export function flagsToConfig (flags: StartFlags): NonNullable<ConfigSources['flags']> {
+  const out: NonNullable<ConfigSources['flags']> = {}
+  if (flags.dataDir !== undefined) out.dataDir = flags.dataDir
+  if (flags.host !== undefined) out['http.host'] = flags.host
+  if (flags.port !== undefined) out['http.port'] = Number(flags.port)
+  if (flags.listen !== undefined) out['libp2p.listen'] = flags.listen.split(',').map(s => s.trim())
+  if (flags.logLevel !== undefined) out.logLevel = flags.logLevel
+  return out
+}
+
+/**
+ * `ipfs-kit start`: run the relay until SIGINT/SIGTERM, then drain in-flight requests and stop cleanly. A second
+ * signal exits at once.
+ */
+export async function runStart (flags: StartFlags): Promise<void> {
+  const config = await loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) })
+  const relay = await startRelay(config)
+  const id = relay.service.id()
+  process.stderr.write([
+    `ipfs-kit relay ready`,
+    `  http     ${relay.url}  (API docs: ${relay.url}/docs)`,
+    `  peer id  ${id.peerId}`,
+    ...id.addresses.map(a => `  libp2p   ${a}`),
+    `  data     ${config.dataDir}`,
+    ''
+  ].join('\n'))
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting now\n`)
+      process.exit(130)
+    }
+    stopping = true
+    process.stderr.write(`${signal}: draining requests and stopping…\n`)
+    relay.stop().then(() => { process.exit(0) }, (err: unknown) => {
+      process.stderr.write(`error while stopping: ${String(err)}\n`)
+      process.exit(1)
+    })
+  }
+  process.on('SIGINT', () => { stop('SIGINT') })
+  process.on('SIGTERM', () => { stop('SIGTERM') })
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod'
+
+const port = z.number().int().min(0).max(65_535)
+const bytes = z.number().int().positive()
+
+/** Settings of the relay's circuit relay v2 server (what browsers fall back to when WebRTC fails). */
+export const relaySchema = z.object({
+  enabled: z.boolean().default(true).describe('run a circuit relay v2 server'),
+  maxReservations: z.number().int().min(0).default(128).describe('reservations held at once'),
+  reservationTtlMs: z.number().int().positive().default(2 * 60 * 60 * 1000).describe('how long a reservation lasts'),
+  connectionDurationMs: z.number().int().positive().default(10 * 60 * 1000)
+    .describe('time limit of one relayed connection (libp2p default is 2 min)'),
+  connectionDataBytes: bytes.default(64 * 1024 * 1024)
+    .describe('data limit of one relayed connection, each way (libp2p default is 128 KiB: too small for a file fallback)')
+}).strict()
+
+/** The relay's whole configuration, validated. Every field has a default: an empty file is a valid config. */
+export const configSchema = z.object({
+  dataDir: z.string().min(1).default('./.ipfs-kit').describe('where blocks, the datastore and the peer key live'),
+  http: z.object({
+    host: z.string().min(1).default('127.0.0.1').describe('HTTP listen address'),
+    port: port.default(8998).describe('HTTP port (0 picks a free one)'),
+    bodyLimitBytes: bytes.default(4 * 1024 * 1024).describe('largest JSON/raw request body (uploads stream and are not limited by this)'),
+    maxUploadBytes: bytes.default(64 * 1024 * 1024 * 1024).describe('largest single upload')
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024 }),
+  libp2p: z.object({
+    listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
+      .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),
+    announce: z.array(z.string().min(1)).default([]).describe('addresses to announce instead of the listen ones'),
+    bootstrap: z.array(z.string().min(1)).default([]).describe('peers to dial at start')
+  }).strict().default({ listen: ['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'], announce: [], bootstrap: [] }),
+  relay: relaySchema.default({ enabled: true, maxReservations: 128, reservationTtlMs: 2 * 60 * 60 * 1000, connectionDurationMs: 10 * 60 * 1000, connectionDataBytes: 64 * 1024 * 1024 }),
+  blocks: z.object({
+    maxBlockSize: bytes.max(16 * 1024 * 1024).default(2 * 1024 * 1024).describe('largest block accepted'),
+    fsync: z.boolean().default(false).describe('fsync every block (survives power loss; much slower)'),
+    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('memory LRU of recently read blocks')
+  }).strict().default({ maxBlockSize: 2 * 1024 * 1024, fsync: false, cacheBytes: 64 * 1024 * 1024 }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+}).strict()
+
+/** The validated configuration. */
+export type RelayConfig = z.infer<typeof configSchema>
+/** What a config file, env or flags may give: any subset. */
+export type RelayConfigInput = z.input<typeof configSchema>

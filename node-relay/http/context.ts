@@ -1,0 +1,18 @@
+import type {} from './fastify-types.ts'
+import type { EventBus } from '../../core/events/bus.ts'
+import type { IpfsService } from '../../core/service/ipfs-service.ts'
+import type { RelayConfig } from '../config/schema.ts'
+import type { RelayMetrics } from '../metrics.ts'
+import type { RelayNode } from '../node/create-node.ts'
+
+/** Everything the HTTP routes use: passed to each route module, never reached through globals. */
+export interface HttpContext {
+  service: IpfsService
+  events: EventBus
+  config: RelayConfig
+  metrics: RelayMetrics
+  /** Absent in tests that run the API over a bare content store. */
+  node?: RelayNode
+  /** True once SIGTERM began draining: /health turns not-ready. */
+  draining: () => boolean
+}

@@ -1,0 +1,43 @@
+import { IpfsKitError, statusForCode } from '../../core/errors/index.ts'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  code: string
+  message: string
+}
+
+/** JSON schema of {@link ErrorBody}, for OpenAPI. */
+export const errorSchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: { code: { type: 'string', description: 'stable error code, e.g. ERR_NOT_FOUND' }, message: { type: 'string' } }
+} as const
+
+function isFastifyError (err: unknown): err is FastifyError {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')
+}
+
+/** Map any thrown value to a status and `{ code, message }`, using the one table in core/errors/status.ts. */
+export function toErrorResponse (err: unknown): { status: number, body: ErrorBody } {
+  if (err instanceof IpfsKitError) return { status: statusForCode(err.code), body: { code: err.code, message: err.message } }
+  if (err instanceof Error && err.name === 'AbortError') return { status: 499, body: { code: 'ERR_ABORTED', message: 'request aborted' } }
+  if (err instanceof Error && 'validation' in err) return { status: 400, body: { code: 'ERR_INVALID_INPUT', message: err.message } }
+  if (isFastifyError(err)) {
+    const status = err.statusCode ?? 500
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { code: 'ERR_TOO_LARGE', message: err.message } }
+    if (status < 500) return { status, body: { code: 'ERR_INVALID_INPUT', message: err.message } }
+  }
+  return { status: 500, body: { code: 'ERR_INTERNAL', message: 'internal error' } }
+}
+
+/** Fastify error handler: typed JSON errors, and 5xx logged with their stack. */
+export function handleError (err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(err)
+  if (status >= 500) request.log.error({ err }, 'request failed')
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.destroy(err instanceof Error ? err : undefined)
+    return
+  }
+  void reply.status(status).type('application/json').send(body)
+}

@@ -1,0 +1,143 @@
+import { InvalidInputError } from '../../../core/errors/index.ts'
+import { errorSchema } from '../errors.ts'
+import { cidPathParamsSchema, targetOf, withOptionalPath } from '../params.ts'
+import { parseRange } from '../range.ts'
+import { primedStream } from '../stream.ts'
+import type { HttpContext } from '../context.ts'
+import type { CidPathParams } from '../params.ts'
+import type { AddEntry, AddResult } from '../../../core/content/types.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Readable } from 'node:stream'
+
+interface AddQuery { pin?: boolean, name?: string, wrap?: boolean, chunkSize?: number }
+
+const addResultSchema = {
+  type: 'object',
+  properties: {
+    cid: { type: 'string' }, size: { type: 'number' }, name: { type: 'string' },
+    entries: { type: 'array', items: { type: 'object', properties: { cid: { type: 'string' }, path: { type: 'string' }, size: { type: 'number' } } } }
+  }
+} as const
+
+function asJson (result: AddResult): { cid: string, path: string, size: number } {
+  return { cid: result.cid.toString(), path: result.path, size: result.size }
+}
+
+async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Querystring: AddQuery }>): Promise<object> {
+  const query = request.query
+  const chunker = query.chunkSize === undefined ? undefined : { type: 'fixed' as const, size: query.chunkSize }
+  const parts = request.files({ limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000 } })
+  const entries = async function * (): AsyncGenerator<AddEntry> {
+    for await (const part of parts) {
+      const path = part.filename.replace(/^\/+/, '')
+      if (path === '') throw new InvalidInputError('every multipart file needs a filename')
+      yield { path, content: part.file as Readable & AsyncIterable<Uint8Array> }
+    }
+  }
+  const results = await ctx.service.addAll(entries(), {
+    pin: query.pin, name: query.name, chunker, wrapWithDirectory: query.wrap ?? true, fileImportConcurrency: 1, signal: abortSignalOf(request)
+  })
+  const root = results.at(-1)
+  if (root === undefined) throw new InvalidInputError('the upload held no files')
+  return { cid: root.cid.toString(), size: root.size, name: query.name ?? '', entries: results.map(asJson) }
+}
+
+/** An AbortSignal that fires when the client goes away mid-request. */
+export function abortSignalOf (request: FastifyRequest): AbortSignal {
+  const controller = new AbortController()
+  request.raw.once('close', () => { if (!request.raw.complete) controller.abort(new Error('client closed the request')) })
+  return controller.signal
+}
+
+/** REST routes for content: add, cat, ls, stat. */
+export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
+  app.post<{ Querystring: AddQuery }>('/api/v1/add', {
+    schema: {
+      summary: 'Add files',
+      description: 'Streams the upload into UnixFS (CIDv1, raw leaves, 1 MiB chunks). Send `multipart/form-data` (one part per file; the filename is its path in the tree, which is wrapped in a directory unless `wrap=false`) or `application/octet-stream` (one file). Nothing is buffered whole in memory.',
+      tags: ['content'],
+      querystring: {
+        type: 'object',
+        properties: {
+          pin: { type: 'boolean', default: true, description: 'pin what was added' },
+          name: { type: 'string', description: 'name recorded on the pin' },
+          wrap: { type: 'boolean', default: true, description: 'multipart: wrap files in a directory' },
+          chunkSize: { type: 'integer', minimum: 1024, maximum: 2097152, description: 'fixed chunk size in bytes' }
+        }
+      },
+      response: { 200: addResultSchema, '4xx': errorSchema }
+    }
+  }, async (request) => {
+    if (request.isMultipart()) return addMultipart(ctx, request)
+    const body = request.body
+    if (body === undefined || body === null || typeof body !== 'object' || !(Symbol.asyncIterator in body)) {
+      throw new InvalidInputError('send the file as multipart/form-data or application/octet-stream')
+    }
+    const query = request.query
+    const chunker = query.chunkSize === undefined ? undefined : { type: 'fixed' as const, size: query.chunkSize }
+    const result = await ctx.service.add(body as AsyncIterable<Uint8Array>, { pin: query.pin, name: query.name, chunker, signal: abortSignalOf(request) })
+    return { cid: result.cid.toString(), size: result.size, name: query.name ?? '' }
+  })
+
+  for (const url of withOptionalPath('/api/v1/cat/:cid')) app.get<{ Params: CidPathParams, Querystring: { offset?: number, length?: number } }>(url, {
+    schema: {
+      summary: 'Read a file',
+      description: 'Streams a file\'s bytes, verified block by block. Honours `Range` (206) or `offset`/`length`.',
+      tags: ['content'],
+      params: cidPathParamsSchema,
+      querystring: { type: 'object', properties: { offset: { type: 'integer', minimum: 0 }, length: { type: 'integer', minimum: 0 } } },
+      response: { '4xx': errorSchema, '5xx': errorSchema }
+    }
+  }, async (request, reply) => {
+    const { target } = targetOf(request.params)
+    const stat = await ctx.service.stat(target)
+    if (stat.type === 'directory' || stat.type === 'object') {
+      throw new InvalidInputError(`${target} is a ${stat.type}, not a file`)
+    }
+    const range = parseRange(request.headers.range, stat.size)
+    const offset = range?.offset ?? request.query.offset ?? 0
+    const length = range?.length ?? request.query.length
+    void reply.header('accept-ranges', 'bytes').header('etag', `"${stat.cid.toString()}"`).type('application/octet-stream')
+    if (range !== undefined) {
+      void reply.status(206).header('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${stat.size}`)
+    }
+    const bodyLength = Math.max(0, Math.min(length ?? stat.size - offset, stat.size - offset))
+    void reply.header('content-length', bodyLength)
+    if (bodyLength === 0) return reply.send('')
+    return reply.send(await primedStream(ctx.service.cat(target, { offset, length: bodyLength })))
+  })
+
+  for (const url of withOptionalPath('/api/v1/ls/:cid')) app.get<{ Params: CidPathParams }>(url, {
+    schema: {
+      summary: 'List a directory',
+      tags: ['content'],
+      params: cidPathParamsSchema,
+      response: {
+        200: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' }, cid: { type: 'string' }, type: { type: 'string' }, size: { type: 'number' } } } } } },
+        '4xx': errorSchema
+      }
+    }
+  }, async (request) => {
+    const { target } = targetOf(request.params)
+    const entries = []
+    for await (const entry of ctx.service.ls(target)) entries.push({ ...entry, cid: entry.cid.toString() })
+    return { entries }
+  })
+
+  for (const url of withOptionalPath('/api/v1/stat/:cid')) app.get<{ Params: CidPathParams, Querystring: { dagSize?: boolean } }>(url, {
+    schema: {
+      summary: 'Facts about a file, directory or block',
+      tags: ['content'],
+      params: cidPathParamsSchema,
+      querystring: { type: 'object', properties: { dagSize: { type: 'boolean', description: 'walk the DAG to count blocks and bytes' } } },
+      response: {
+        200: { type: 'object', properties: { cid: { type: 'string' }, type: { type: 'string' }, size: { type: 'number' }, blocks: { type: 'number' }, dagSize: { type: 'number' }, local: { type: 'boolean' }, mode: { type: 'number' } } },
+        '4xx': errorSchema
+      }
+    }
+  }, async (request) => {
+    const { target } = targetOf(request.params)
+    const stat = await ctx.service.stat(target, { withDagSize: request.query.dagSize === true })
+    return { ...stat, cid: stat.cid.toString(), mtime: undefined }
+  })
+}

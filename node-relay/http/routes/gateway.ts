@@ -1,0 +1,148 @@
+import type { CID } from 'multiformats/cid'
+import { exportScopedCar } from '../../../core/content/car-scope.ts'
+import { InvalidInputError, NotFoundError } from '../../../core/errors/index.ts'
+import { errorSchema } from '../errors.ts'
+import { cidPathParamsSchema, targetOf } from '../params.ts'
+import { parseRange } from '../range.ts'
+import { primedStream } from '../stream.ts'
+import type { HttpContext } from '../context.ts'
+import type { CidPathParams } from '../params.ts'
+import type { DagScope, EntityBytes } from '../../../core/content/car-scope.ts'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+const RAW = 'application/vnd.ipld.raw'
+const CAR = 'application/vnd.ipld.car'
+const IMMUTABLE = 'public, max-age=29030400, immutable'
+
+interface GatewayQuery { format?: string, 'dag-scope'?: string, 'entity-bytes'?: string, filename?: string, download?: string }
+type Format = 'raw' | 'car' | 'file'
+
+/** The response format from `?format=` (wins) or `Accept`, per the trustless gateway spec. */
+function formatOf (request: FastifyRequest<{ Querystring: GatewayQuery }>): Format {
+  const format = request.query.format
+  if (format === 'raw') return 'raw'
+  if (format === 'car') return 'car'
+  if (format !== undefined && format !== '') throw new InvalidInputError(`unsupported format "${format}" (use raw or car)`)
+  const accept = request.headers.accept ?? ''
+  if (accept.includes(RAW)) return 'raw'
+  if (accept.includes(CAR)) {
+    const version = /version=(\d+)/.exec(accept)?.[1]
+    if (version !== undefined && version !== '1') throw new InvalidInputError(`CAR version ${version} is not supported (only 1)`)
+    return 'car'
+  }
+  return 'file'
+}
+
+function dagScopeOf (value: string | undefined): DagScope {
+  if (value === undefined || value === '') return 'all'
+  if (value === 'block' || value === 'entity' || value === 'all') return value
+  throw new InvalidInputError(`dag-scope must be block, entity or all, got "${value}"`)
+}
+
+function entityBytesOf (value: string | undefined): EntityBytes | undefined {
+  if (value === undefined || value === '') return undefined
+  const match = /^(-?\d+):(-?\d+|\*)$/.exec(value)
+  if (match === null) throw new InvalidInputError(`entity-bytes must be from:to (to may be *), got "${value}"`)
+  const from = Number(match[1])
+  const to = match[2] === '*' ? undefined : Number(match[2])
+  if (to !== undefined && to >= 0 && from >= 0 && to < from) throw new InvalidInputError('entity-bytes: to is before from')
+  return { from, to }
+}
+
+/** `bafkqaaa`: the empty identity CID gateways answer to prove they are up. */
+function isEmptyIdentity (cid: CID): boolean {
+  return cid.multihash.code === 0x00 && cid.multihash.digest.byteLength === 0
+}
+
+function notModified (request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match']
+  return header !== undefined && header.split(',').map(s => s.trim()).includes(etag)
+}
+
+async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPathParams, Querystring: GatewayQuery }>, reply: FastifyReply): Promise<FastifyReply> {
+  const { cid, path, target } = targetOf(request.params)
+  const format = formatOf(request)
+  const head = request.method === 'HEAD'
+  void reply.header('x-content-type-options', 'nosniff').header('x-ipfs-path', `/ipfs/${target}`).header('vary', 'Accept')
+  const onlyIfCached = (request.headers['cache-control'] ?? '').includes('only-if-cached')
+  if (onlyIfCached && !await ctx.service.content.hasBlock(cid)) {
+    return reply.status(412).send({ code: 'ERR_NOT_FOUND', message: `${cid.toString()} is not in this gateway's store` })
+  }
+
+  if (format === 'raw') {
+    if (path !== '') throw new InvalidInputError('a raw block request takes a CID without a path')
+    const etag = `"${cid.toString()}.raw"`
+    void reply.header('etag', etag).header('cache-control', IMMUTABLE).header('content-disposition', `attachment; filename="${request.query.filename ?? cid.toString() + '.bin'}"`)
+    if (notModified(request, etag)) return reply.status(304).send()
+    const bytes = isEmptyIdentity(cid) ? new Uint8Array(0) : await ctx.service.blockGet(cid)
+    void reply.type(RAW).header('content-length', bytes.byteLength)
+    return reply.send(head ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  }
+
+  if (format === 'car') {
+    const dagScope = dagScopeOf(request.query['dag-scope'])
+    const entityBytes = entityBytesOf(request.query['entity-bytes'])
+    const etag = `"${target}.car.${dagScope}.${request.query['entity-bytes'] ?? ''}"`
+    void reply.header('etag', etag).header('cache-control', IMMUTABLE)
+      .header('content-disposition', `attachment; filename="${request.query.filename ?? cid.toString() + '.car'}"`)
+      .type(`${CAR}; version=1; order=dfs; dups=n`)
+    if (notModified(request, etag)) return reply.status(304).send()
+    if (head) {
+      if (!isEmptyIdentity(cid) && !await ctx.service.content.hasBlock(cid)) throw new NotFoundError(`${cid.toString()} not found`)
+      return reply.send()
+    }
+    return reply.send(await primedStream(exportScopedCar(ctx.service.content.blocks, target, { dagScope, entityBytes })))
+  }
+
+  // no trustless format asked for: serve the file itself (handy for links from the UI); directories list as JSON
+  const stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target)
+  const etag = `"${stat.cid.toString()}"`
+  void reply.header('etag', etag).header('cache-control', IMMUTABLE)
+  if (notModified(request, etag)) return reply.status(304).send()
+  if (stat.type === 'directory') {
+    const entries = []
+    for await (const entry of ctx.service.ls(target)) entries.push({ name: entry.name, cid: entry.cid.toString(), type: entry.type, size: entry.size })
+    return reply.type('application/json').send({ cid: stat.cid.toString(), entries })
+  }
+  const range = parseRange(request.headers.range, stat.size)
+  void reply.header('accept-ranges', 'bytes').type('application/octet-stream')
+  if (request.query.filename !== undefined) {
+    const disposition = request.query.download === 'true' ? 'attachment' : 'inline'
+    void reply.header('content-disposition', `${disposition}; filename="${request.query.filename.replace(/"/g, '')}"`)
+  }
+  const offset = range?.offset ?? 0
+  const length = range?.length ?? stat.size
+  if (range !== undefined) void reply.status(206).header('content-range', `bytes ${offset}-${offset + length - 1}/${stat.size}`)
+  void reply.header('content-length', length)
+  if (head || length === 0) return reply.send()
+  return reply.send(await primedStream(ctx.service.cat(target, { offset, length })))
+}
+
+/** The trustless gateway: `GET`/`HEAD /ipfs/{cid}[/path]` as raw blocks, CARs, or (without a format) file bytes. */
+export function gatewayRoutes (app: FastifyInstance, ctx: HttpContext): void {
+  const schema = {
+    summary: 'Trustless gateway',
+    description: 'Per the IPFS trustless gateway spec: `?format=raw` / `Accept: application/vnd.ipld.raw` returns one block; `?format=car` / `Accept: application/vnd.ipld.car` returns a CARv1 with `dag-scope` (block|entity|all) and `entity-bytes` (from:to). Without a format the file bytes are served (Range supported).',
+    tags: ['gateway'],
+    params: cidPathParamsSchema,
+    querystring: {
+      type: 'object',
+      properties: {
+        format: { type: 'string', enum: ['raw', 'car', ''] },
+        'dag-scope': { type: 'string' },
+        'entity-bytes': { type: 'string' },
+        filename: { type: 'string' },
+        download: { type: 'string' }
+      }
+    },
+    response: { '4xx': errorSchema }
+  }
+  for (const url of ['/ipfs/:cid', '/ipfs/:cid/*']) {
+    app.route<{ Params: CidPathParams, Querystring: GatewayQuery }>({
+      method: ['GET', 'HEAD'],
+      url,
+      schema: { ...schema, hide: url.endsWith('*') },
+      handler: async (request, reply) => serve(ctx, request, reply)
+    })
+  }
+}

@@ -1,0 +1,71 @@
+import multipart from '@fastify/multipart'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
+import Fastify from 'fastify'
+import { handleError } from './errors.ts'
+import { blockRoutes } from './routes/blocks.ts'
+import { carRoutes } from './routes/car.ts'
+import { contentRoutes } from './routes/content.ts'
+import { eventRoutes } from './routes/events.ts'
+import { gatewayRoutes } from './routes/gateway.ts'
+import { healthRoutes } from './routes/health.ts'
+import { metricsRoutes } from './routes/metrics.ts'
+import { nodeRoutes } from './routes/node.ts'
+import { pinRoutes } from './routes/pins.ts'
+import type { HttpContext } from './context.ts'
+import type { FastifyInstance } from 'fastify'
+
+/** Content types whose bodies reach handlers as the raw request stream (never buffered). */
+const STREAMED_TYPES = ['application/octet-stream', 'application/vnd.ipld.car', 'application/vnd.ipld.raw']
+
+/**
+ * Build the relay's HTTP server (not yet listening): REST under /api/v1, the trustless gateway under /ipfs,
+ * /health, /metrics, /ws and the OpenAPI docs at /docs.
+ */
+export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } }
+  })
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` })
+  })
+  for (const type of STREAMED_TYPES) {
+    app.addContentTypeParser(type, (_request, payload, done) => { done(null, payload) })
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    ctx.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    const length = Number(reply.getHeader('content-length') ?? 0)
+    if (length > 0) ctx.metrics.httpBytesOut.inc({ route }, length)
+    const inLength = Number(request.headers['content-length'] ?? 0)
+    if (inLength > 0) ctx.metrics.httpBytesIn.inc({ route }, inLength)
+  })
+
+  await app.register(multipart, { limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000, fields: 1000, parts: 101_000 } })
+  await app.register(websocket)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }]
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  contentRoutes(app, ctx)
+  pinRoutes(app, ctx)
+  blockRoutes(app, ctx)
+  carRoutes(app, ctx)
+  nodeRoutes(app, ctx)
+  gatewayRoutes(app, ctx)
+  healthRoutes(app, ctx)
+  metricsRoutes(app, ctx)
+  eventRoutes(app, ctx)
+  return app
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { FsDatastore } from 'datastore-fs'
+import { createHeliaLight } from 'helia'
+import { TieredBlockstore } from '../../core/blocks/index.ts'
+import { FsBlockstore } from '../blocks/fs-blockstore.ts'
+import type { RelayConfig } from '../config/schema.ts'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { Identify } from '@libp2p/identify'
+import type { Ping } from '@libp2p/ping'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+import type { Helia } from 'helia'
+
+/** The libp2p services the relay runs. */
+export interface RelayServices {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  relay?: CircuitRelayService
+  [key: string]: unknown
+}
+
+/** A started relay node: Helia (bitswap, pins) over our filesystem blockstore, with its libp2p. */
+export interface RelayNode {
+  helia: Helia & { libp2p: Libp2p<RelayServices> }
+  libp2p: Libp2p<RelayServices>
+  /** The local blockstore (filesystem, with a memory LRU in front). */
+  blockstore: TieredBlockstore
+  fsBlockstore: FsBlockstore
+  datastore: FsDatastore
+  stop: () => Promise<void>
+}
+
+
+/**
+ * Build and start the relay's node: filesystem blockstore and datastore under `dataDir` (the peer key lives in
+ * the datastore's keychain, so the peer id survives restarts), libp2p with WebSocket + TCP, noise, yamux,
+ * identify, ping, gossipsub and a circuit relay v2 server, and Helia with bitswap over all of it.
+ */
+export async function createRelayNode (config: RelayConfig): Promise<RelayNode> {
+  const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
+  await fsBlockstore.open()
+  const blockstore = new TieredBlockstore(fsBlockstore, { cacheBytes: config.blocks.cacheBytes })
+  const datastore = new FsDatastore(join(config.dataDir, 'datastore'))
+  await datastore.open()
+
+  const services: Record<string, unknown> = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+  }
+  if (config.relay.enabled) {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: config.relay.maxReservations,
+        reservationTtl: config.relay.reservationTtlMs,
+        defaultDurationLimit: config.relay.connectionDurationMs,
+        defaultDataLimit: BigInt(config.relay.connectionDataBytes)
+      }
+    })
+  }
+
+  const light = createHeliaLight({ blockstore, datastore })
+  const withNet = withLibp2pLight(light, {
+    addresses: { listen: config.libp2p.listen, announce: config.libp2p.announce },
+    transports: [webSockets(), tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: { denyDialMultiaddr: () => false },
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- services are typed by RelayServices above
+    services: services as never
+  })
+  const helia = withBitswap(withNet) as unknown as RelayNode['helia']
+  await helia.start()
+  const libp2p = helia.libp2p
+  for (const addr of config.libp2p.bootstrap) {
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    libp2p.dial(multiaddr(addr)).catch(() => {})
+  }
+  return {
+    helia,
+    libp2p,
+    blockstore,
+    fsBlockstore,
+    datastore,
+    stop: async () => {
+      await helia.stop()
+      await datastore.close()
+      await fsBlockstore.close()
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { ContentStore } from '../core/content/content-store.ts'
+import { EventBus } from '../core/events/bus.ts'
+import { IpfsService } from '../core/service/ipfs-service.ts'
+import { buildHttpServer } from './http/server.ts'
+import { createMetrics } from './metrics.ts'
+import { createRelayNode } from './node/create-node.ts'
+import { staticRoutes } from './http/routes/static.ts'
+import type { RelayConfig } from './config/schema.ts'
+import type { RelayNode } from './node/create-node.ts'
+import type { FastifyInstance } from 'fastify'
+
+/** A running relay. */
+export interface Relay {
+  config: RelayConfig
+  node: RelayNode
+  service: IpfsService
+  events: EventBus
+  http: FastifyInstance
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998`. */
+  url: string
+  /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
+  stop: () => Promise<void>
+}
+
+/**
+ * Start a relay: the libp2p/Helia node, the service layer over it, and the HTTP server. This is the one place the
+ * relay's parts are wired together.
+ *
+ * @example
+ * ```ts
+ * const relay = await startRelay(await loadConfig({ flags: { 'http.port': 0 } }))
+ * console.log(relay.url)
+ * await relay.stop()
+ * ```
+ */
+export async function startRelay (config: RelayConfig): Promise<Relay> {
+  const node = await createRelayNode(config)
+  const events = new EventBus()
+  const content = new ContentStore({
+    blockstore: node.helia.blockstore,
+    maxBlockSize: config.blocks.maxBlockSize,
+    onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
+  })
+  const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
+  const metrics = createMetrics({
+    peers: () => node.libp2p.getConnections().length,
+    reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
+    pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
+    blocksCached: () => node.blockstore.cachedBytes
+  })
+  events.subscribe(event => { metrics.events.inc({ type: event.type }) })
+  node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
+  node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
+
+  let draining = false
+  const http = await buildHttpServer({ service, events, config, metrics, node, draining: () => draining })
+  staticRoutes(http)
+  await http.listen({ host: config.http.host, port: config.http.port })
+  const address = http.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host
+  let stopped: Promise<void> | undefined
+  return {
+    config,
+    node,
+    service,
+    events,
+    http,
+    url: `http://${host}:${port}`,
+    stop: async () => {
+      stopped ??= (async () => {
+        draining = true
+        await http.close()
+        await node.stop()
+      })()
+      return stopped
+    }
+  }
+}

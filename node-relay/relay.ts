@@ -4,6 +4,7 @@ import { IpfsService } from '../core/service/ipfs-service.ts'
 import { buildHttpServer } from './http/server.ts'
 import { createMetrics } from './metrics.ts'
 import { createRelayNode } from './node/create-node.ts'
+import { NetworkBlockstore } from './node/network-blockstore.ts'
 import { staticRoutes } from './http/routes/static.ts'
 import type { RelayConfig } from './config/schema.ts'
 import type { RelayNode } from './node/create-node.ts'
@@ -36,8 +37,14 @@ export interface Relay {
 export async function startRelay (config: RelayConfig): Promise<Relay> {
   const node = await createRelayNode(config)
   const events = new EventBus()
+  const blockstore = new NetworkBlockstore({
+    local: node.blockstore,
+    network: node.helia.blockstore,
+    peerCount: () => node.libp2p.getConnections().length,
+    fetchTimeoutMs: config.network.fetchTimeoutMs
+  })
   const content = new ContentStore({
-    blockstore: node.helia.blockstore,
+    blockstore,
     maxBlockSize: config.blocks.maxBlockSize,
     onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
   })

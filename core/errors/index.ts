@@ -149,6 +149,15 @@ export class StorageError extends IpfsKitError {
   }
 }
 
+/** Content could not be fetched from peers within the allowed time. */
+export class TimeoutError extends IpfsKitError {
+  static readonly code = 'ERR_TIMEOUT'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_TIMEOUT', message, options)
+    this.name = 'TimeoutError'
+  }
+}
+
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {
   return err instanceof IpfsKitError

@@ -37,9 +37,10 @@ export interface PinAddOptions extends AbortOptions {
 
 const META_NAME = 'name'
 
-function toPinInfo (pin: { cid: CID, depth: number, metadata: Record<string, string | number | boolean> }): PinInfo {
+/** Helia's `pins.get` returns the record without its CID, so the CID is passed alongside. */
+function toPinInfo (cid: CID, pin: { depth: number, metadata: Record<string, string | number | boolean> }): PinInfo {
   const { [META_NAME]: name, ...metadata } = pin.metadata
-  return { cid: pin.cid, depth: pin.depth, name: typeof name === 'string' ? name : '', metadata }
+  return { cid, depth: pin.depth, name: typeof name === 'string' ? name : '', metadata }
 }
 
 /**
@@ -92,13 +93,15 @@ export class IpfsService {
   async pinAdd (cid: CID, options: PinAddOptions = {}): Promise<PinInfo> {
     const metadata: Record<string, string | number | boolean> = { ...options.metadata }
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
+    // fetch (or find) the root first: fails fast with ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the walk
+    await this.content.getBlock(cid, options)
     if (await this.components.pins.isPinned(cid, options)) {
       await this.components.pins.setMetadata(cid, metadata, options)
     } else {
       for await (const pinned of this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal })) void pinned
     }
     this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
-    return toPinInfo(await this.components.pins.get(cid, options))
+    return toPinInfo(cid, await this.components.pins.get(cid, options))
   }
 
   /** Remove a pin; `ERR_NOT_FOUND` when it is not pinned. */
@@ -112,7 +115,13 @@ export class IpfsService {
 
   /** List pins, or the one for `cid`. */
   async * pinLs (options: AbortOptions & { cid?: CID } = {}): AsyncGenerator<PinInfo> {
-    for await (const pin of this.components.pins.ls(options)) yield toPinInfo(pin)
+    const { cid, ...rest } = options
+    if (cid !== undefined) {
+      // Helia's `ls({ cid })` filters nothing out in v7; ask for the one record instead
+      if (await this.components.pins.isPinned(cid, rest)) yield toPinInfo(cid, await this.components.pins.get(cid, rest))
+      return
+    }
+    for await (const pin of this.components.pins.ls(rest)) yield toPinInfo(pin.cid, pin)
   }
 
   /** Read one block, verified. */

@@ -35,6 +35,10 @@ export const configSchema = z.object({
     fsync: z.boolean().default(false).describe('fsync every block (survives power loss; much slower)'),
     cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('memory LRU of recently read blocks')
   }).strict().default({ maxBlockSize: 2 * 1024 * 1024, fsync: false, cacheBytes: 64 * 1024 * 1024 }),
+  network: z.object({
+    fetchTimeoutMs: z.number().int().positive().default(30_000).describe('how long a read waits for a missing block from peers'),
+    pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
+  }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

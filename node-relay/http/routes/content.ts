@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../core/errors/index.ts'
+import { InvalidInputError, IpfsKitError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
 import { cidPathParamsSchema, targetOf, withOptionalPath } from '../params.ts'
 import { parseRange } from '../range.ts'
@@ -26,9 +26,9 @@ function asJson (result: AddResult): { cid: string, path: string, size: number }
 async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Querystring: AddQuery }>): Promise<object> {
   const query = request.query
   const chunker = query.chunkSize === undefined ? undefined : { type: 'fixed' as const, size: query.chunkSize }
-  const parts = request.files({ limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000 } })
+  const parts = request.files({ preservePath: true, limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000 } })
   const entries = async function * (): AsyncGenerator<AddEntry> {
-    for await (const part of parts) {
+    for await (const part of malformedAsInvalid(parts)) {
       const path = part.filename.replace(/^\/+/, '')
       if (path === '') throw new InvalidInputError('every multipart file needs a filename')
       yield { path, content: part.file as Readable & AsyncIterable<Uint8Array> }
@@ -40,6 +40,16 @@ async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Queryst
   const root = results.at(-1)
   if (root === undefined) throw new InvalidInputError('the upload held no files')
   return { cid: root.cid.toString(), size: root.size, name: query.name ?? '', entries: results.map(asJson) }
+}
+
+/** Busboy's parse errors ("Unexpected end of form"...) are the client's fault: 400, not 500. */
+async function * malformedAsInvalid<T> (source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield * source
+  } catch (err) {
+    if (err instanceof IpfsKitError || (err instanceof Error && 'statusCode' in err)) throw err
+    throw new InvalidInputError(`malformed multipart body: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
 }
 
 /** An AbortSignal that fires when the client goes away mid-request. */

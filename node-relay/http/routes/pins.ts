@@ -1,4 +1,6 @@
+import { TimeoutError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
+import { abortSignalOf } from './content.ts'
 import { cidOf } from '../params.ts'
 import type { HttpContext } from '../context.ts'
 import type { PinInfo } from '../../../core/service/types.ts'
@@ -40,7 +42,14 @@ export function pinRoutes (app: FastifyInstance, ctx: HttpContext): void {
     }
   }, async (request) => {
     const { cid, name, recursive, metadata } = request.body
-    return pinJson(await ctx.service.pinAdd(cidOf(cid), { name, recursive, metadata }))
+    const parsed = cidOf(cid)
+    const deadline = AbortSignal.timeout(ctx.config.network.pinTimeoutMs)
+    try {
+      return pinJson(await ctx.service.pinAdd(parsed, { name, recursive, metadata, signal: AbortSignal.any([abortSignalOf(request), deadline]) }))
+    } catch (err) {
+      if (deadline.aborted) throw new TimeoutError(`pinning ${cid} did not finish within ${ctx.config.network.pinTimeoutMs} ms`, { cause: err })
+      throw err
+    }
   })
 
   app.delete<{ Params: { cid: string } }>('/api/v1/pins/:cid', {

@@ -1,0 +1,80 @@
+import { NotFoundError, TimeoutError } from '../../core/errors/index.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** What the fallback needs to know about the network. */
+export interface NetworkBlockstoreInit {
+  /** The local store (fast path). */
+  local: Blockstore
+  /** Helia's networked blockstore: asks peers over bitswap for what is missing, and announces what is added. */
+  network: Blockstore
+  /** Number of connected peers right now; with none, a missing block fails at once instead of waiting. */
+  peerCount: () => number
+  /** How long one missing block may take to arrive. */
+  fetchTimeoutMs: number
+}
+
+/**
+ * Local first, then the network, with a deadline. Reads of blocks held locally never touch Helia's locks or
+ * bitswap; a missing block is asked of peers for at most `fetchTimeoutMs` (`ERR_TIMEOUT`), or fails at once with
+ * `ERR_NOT_FOUND` when no peer is connected. Writes go through the network store so peers waiting for a block
+ * hear about it.
+ */
+export class NetworkBlockstore implements Blockstore {
+  private readonly init: NetworkBlockstoreInit
+
+  constructor (init: NetworkBlockstoreInit) {
+    this.init = init
+  }
+
+  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+    return this.init.local.has(cid, options)
+  }
+
+  async put (cid: CID, bytes: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
+    return this.init.network.put(cid, bytes, options)
+  }
+
+  putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> | Generator<CID> {
+    return this.init.network.putMany(source, options)
+  }
+
+  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    if (await this.init.local.has(cid, options)) {
+      yield * this.init.local.get(cid, options)
+      return
+    }
+    if (this.init.peerCount() === 0) throw new NotFoundError(`block ${cid.toString()} is not stored here and no peer is connected to ask`)
+    const deadline = AbortSignal.timeout(this.init.fetchTimeoutMs)
+    const signal = options?.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
+    try {
+      yield * this.init.network.get(cid, { ...options, signal })
+    } catch (err) {
+      if (deadline.aborted && options?.signal?.aborted !== true) {
+        throw new TimeoutError(`block ${cid.toString()} did not arrive from peers within ${this.init.fetchTimeoutMs} ms`, { cause: err })
+      }
+      throw err
+    }
+  }
+
+  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
+    for await (const cid of source) {
+      const chunks: Uint8Array[] = []
+      for await (const chunk of this.get(cid, options)) chunks.push(chunk)
+      yield { cid, bytes: (async function * () { yield * chunks })() }
+    }
+  }
+
+  getAll (options?: AbortOptions): AsyncGenerator<Pair> | Generator<Pair> {
+    return this.init.local.getAll(options)
+  }
+
+  async delete (cid: CID, options?: AbortOptions): Promise<void> {
+    await this.init.local.delete(cid, options)
+  }
+
+  deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> | Generator<CID> {
+    return this.init.local.deleteMany(source, options)
+  }
+}

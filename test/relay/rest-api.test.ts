@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto'
+import { CarWriter } from '@ipld/car'
+import fc from 'fast-check'
+import { expect } from 'vitest'
+import { collect, pseudoRandomBytes, rawBlock } from '../support/fixtures.ts'
+import { addBytes, startTestRelay } from './support.ts'
+import type { TestRelay } from './support.ts'
+
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+const text = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(s)
+
+let relay: TestRelay
+beforeAll(async () => { relay = await startTestRelay() })
+afterAll(async () => { await relay.destroy() })
+
+async function json<T> (res: Response): Promise<T> {
+  return await res.json() as T
+}
+
+describe('REST API: content', () => {
+  it('adds a stream, pins it by default, and cats it back whole and by Range', async () => {
+    const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 9)
+    const { cid, size } = await addBytes(relay.url, bytes, '?name=random.bin')
+    expect(size).toBe(bytes.byteLength)
+    const whole = new Uint8Array(await (await fetch(`${relay.url}/api/v1/cat/${cid}`)).arrayBuffer())
+    expect(sha(whole)).toBe(sha(bytes))
+    const part = await fetch(`${relay.url}/api/v1/cat/${cid}`, { headers: { range: 'bytes=1048570-1048585' } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 1048570-1048585/${bytes.byteLength}`)
+    expect(sha(new Uint8Array(await part.arrayBuffer()))).toBe(sha(bytes.subarray(1048570, 1048586)))
+    const suffix = await fetch(`${relay.url}/api/v1/cat/${cid}`, { headers: { range: 'bytes=-10' } })
+    expect(sha(new Uint8Array(await suffix.arrayBuffer()))).toBe(sha(bytes.subarray(bytes.byteLength - 10)))
+    const pins = await json<{ pins: Array<{ cid: string, name: string }> }>(await fetch(`${relay.url}/api/v1/pins?cid=${cid}`))
+    expect(pins.pins).toEqual([expect.objectContaining({ cid, name: 'random.bin' })])
+  })
+
+  it('adds a multipart directory tree, lists it and reads files by path', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([text('alpha')]), 'site/a.txt')
+    form.append('file', new Blob([pseudoRandomBytes(1_200_000, 4)]), 'site/img/b.bin')
+    const res = await fetch(`${relay.url}/api/v1/add?name=site`, { method: 'POST', body: form })
+    expect(res.status).toBe(200)
+    const added = await json<{ cid: string, entries: Array<{ path: string, cid: string }> }>(res)
+    expect(added.entries.map(e => e.path).sort()).toEqual(['', 'site', 'site/a.txt', 'site/img', 'site/img/b.bin'])
+    const ls = await json<{ entries: Array<{ name: string, type: string }> }>(await fetch(`${relay.url}/api/v1/ls/${added.cid}/site`))
+    expect(ls.entries.map(e => `${e.name}:${e.type}`).sort()).toEqual(['a.txt:raw', 'img:directory'])
+    expect(await (await fetch(`${relay.url}/api/v1/cat/${added.cid}/site/a.txt`)).text()).toBe('alpha')
+    const stat = await json<{ type: string, blocks: number }>(await fetch(`${relay.url}/api/v1/stat/${added.cid}?dagSize=true`))
+    expect(stat.type).toBe('directory')
+    expect(stat.blocks).toBeGreaterThan(4)
+  })
+
+  it('answers bad input with typed 4xx errors', async () => {
+    const cases: Array<[string, RequestInit | undefined, number, string]> = [
+      ['/api/v1/cat/not-a-cid', undefined, 400, 'ERR_INVALID_CID'],
+      ['/api/v1/stat/bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq', undefined, 404, 'ERR_NOT_FOUND'],
+      ['/api/v1/pins', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"cid":"zzz"}' }, 400, 'ERR_INVALID_CID'],
+      ['/api/v1/pins', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' }, 400, 'ERR_INVALID_INPUT'],
+      ['/api/v1/add', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nbroken' }, 400, 'ERR_INVALID_INPUT'],
+      ['/api/v1/add', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, 400, 'ERR_INVALID_INPUT'],
+      ['/api/v1/blocks', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: pseudoRandomBytes(2 * 1024 * 1024 + 1) }, 413, 'ERR_BLOCK_TOO_LARGE'],
+      ['/api/v1/car', { method: 'POST', headers: { 'content-type': 'application/vnd.ipld.car' }, body: text('definitely not a car') }, 400, 'ERR_INVALID_CAR'],
+      ['/api/v1/nowhere', undefined, 404, 'ERR_NOT_FOUND']
+    ]
+    for (const [path, init, status, code] of cases) {
+      const res = await fetch(relay.url + path, init)
+      const body = await json<{ code: string }>(res)
+      expect({ path, status: res.status, code: body.code }).toEqual({ path, status, code })
+    }
+  })
+
+  it('refuses an unsatisfiable Range with 416', async () => {
+    const { cid } = await addBytes(relay.url, text('0123456789'))
+    const res = await fetch(`${relay.url}/api/v1/cat/${cid}`, { headers: { range: 'bytes=50-60' } })
+    expect(res.status).toBe(416)
+    expect((await json<{ code: string }>(res)).code).toBe('ERR_INVALID_RANGE')
+  })
+})
+
+describe('REST API: blocks, pins and CARs', () => {
+  it('puts a block verified against its CID and refuses a mismatch', async () => {
+    const block = await rawBlock(text('a block'))
+    const ok = await fetch(`${relay.url}/api/v1/blocks?cid=${block.cid.toString()}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: block.bytes })
+    expect(await json<{ cid: string }>(ok)).toEqual({ cid: block.cid.toString(), size: block.bytes.byteLength })
+    const bad = await fetch(`${relay.url}/api/v1/blocks?cid=${block.cid.toString()}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: text('other bytes') })
+    expect(bad.status).toBe(502)
+    expect((await json<{ code: string }>(bad)).code).toBe('ERR_BLOCK_CORRUPT')
+    const got = await fetch(`${relay.url}/api/v1/blocks/${block.cid.toString()}`)
+    expect(new TextDecoder().decode(await got.arrayBuffer())).toBe('a block')
+    const stat = await json<{ size: number }>(await fetch(`${relay.url}/api/v1/blocks/${block.cid.toString()}/stat`))
+    expect(stat.size).toBe(7)
+  })
+
+  it('pins with a name and metadata, lists and removes the pin', async () => {
+    const { cid } = await addBytes(relay.url, text('pin me'), '?pin=false')
+    expect((await json<{ pins: unknown[] }>(await fetch(`${relay.url}/api/v1/pins?cid=${cid}`))).pins).toEqual([])
+    const pinned = await fetch(`${relay.url}/api/v1/pins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cid, name: 'note', metadata: { owner: 'ada', stars: 3 } }) })
+    expect(await json<object>(pinned)).toEqual({ cid, name: 'note', depth: -1, metadata: { owner: 'ada', stars: 3 } })
+    expect((await fetch(`${relay.url}/api/v1/pins/${cid}`, { method: 'DELETE' })).status).toBe(204)
+    const again = await fetch(`${relay.url}/api/v1/pins/${cid}`, { method: 'DELETE' })
+    expect(again.status).toBe(404)
+  })
+
+  it('exports a CAR that imports into another relay with the same content', async () => {
+    const bytes = pseudoRandomBytes(2_500_000, 21)
+    const { cid } = await addBytes(relay.url, bytes)
+    const car = new Uint8Array(await (await fetch(`${relay.url}/api/v1/car/${cid}`)).arrayBuffer())
+    const other = await startTestRelay()
+    try {
+      const res = await fetch(`${other.url}/api/v1/car`, { method: 'POST', headers: { 'content-type': 'application/vnd.ipld.car' }, body: car })
+      const imported = await json<{ roots: string[], blocks: number }>(res)
+      expect(imported.roots).toEqual([cid])
+      expect(imported.blocks).toBe(4)
+      expect(sha(new Uint8Array(await (await fetch(`${other.url}/api/v1/cat/${cid}`)).arrayBuffer()))).toBe(sha(bytes))
+      expect((await json<{ pins: unknown[] }>(await fetch(`${other.url}/api/v1/pins?cid=${cid}`))).pins).toHaveLength(1)
+    } finally {
+      await other.destroy()
+    }
+  })
+
+  it('a CAR with one corrupt block is refused and leaves no block and no pin behind', async () => {
+    const good = await rawBlock(text('good'))
+    const bad = { cid: (await rawBlock(text('claimed'))).cid, bytes: text('swapped') }
+    const { writer, out } = CarWriter.create([good.cid])
+    const carBytes = collect(out)
+    await writer.put(good)
+    await writer.put(bad)
+    await writer.close()
+    const res = await fetch(`${relay.url}/api/v1/car`, { method: 'POST', headers: { 'content-type': 'application/vnd.ipld.car' }, body: await carBytes })
+    expect(res.status).toBe(502)
+    expect((await json<{ code: string }>(res)).code).toBe('ERR_BLOCK_CORRUPT')
+    expect((await fetch(`${relay.url}/api/v1/blocks/${good.cid.toString()}/stat`)).status).toBe(404)
+    expect((await json<{ pins: unknown[] }>(await fetch(`${relay.url}/api/v1/pins?cid=${good.cid.toString()}`))).pins).toEqual([])
+  })
+})
+
+describe('REST API: property tests (no 5xx, no crash)', () => {
+  it('random bytes posted as a CAR always get a 4xx with a code', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+      const res = await fetch(`${relay.url}/api/v1/car`, { method: 'POST', headers: { 'content-type': 'application/vnd.ipld.car' }, body: bytes })
+      const body = await json<{ code?: string }>(res)
+      expect(res.status === 200 || (res.status >= 400 && res.status < 500) || body.code === 'ERR_BLOCK_CORRUPT').toBe(true)
+      if (res.status !== 200) expect(body.code).toMatch(/^ERR_/)
+    }), { numRuns: 150 })
+  })
+
+  it('random strings as CIDs always get a 4xx with a code', async () => {
+    await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), async (value) => {
+      const res = await fetch(`${relay.url}/api/v1/stat/${encodeURIComponent(value)}`)
+      expect(res.status).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+      expect((await json<{ code: string }>(res)).code).toMatch(/^ERR_/)
+    }), { numRuns: 200 })
+  })
+})

@@ -1,6 +1,7 @@
 import { fixedSize, rabin } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidInputError } from '../errors/index.ts'
+import { rawLeafImporter } from './leaf-importer.ts'
 import type { AddOptions } from './types.ts'
 import type { ImporterOptions } from 'ipfs-unixfs-importer'
 
@@ -31,6 +32,7 @@ export function importerOptions (options: AddOptions, maxBlockSize: number): Imp
     profile: 'unixfs-v1-2025',
     cidVersion: 1,
     rawLeaves: true,
+    bufferImporter: rawLeafImporter(),
     chunker: chunker.type === 'fixed'
       ? fixedSize({ chunkSize: chunker.size ?? DEFAULT_CHUNK_SIZE })
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),

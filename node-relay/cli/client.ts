@@ -1,0 +1,133 @@
+import { InvalidInputError } from '../../core/errors/index.ts'
+import { ApiError, UnreachableError } from './exit.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { z } from 'zod'
+
+/** Query parameters of an API call; `undefined` values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>
+
+/** One call to the relay's HTTP API. */
+export interface ApiRequest extends AbortOptions {
+  method?: 'GET' | 'POST' | 'DELETE'
+  query?: Query
+  headers?: Record<string, string>
+  /** A JSON value, or a byte stream sent as it is produced (never buffered whole). */
+  body?: { json: unknown } | { stream: ReadableStream<Uint8Array>, contentType: string }
+}
+
+/** Socket errors that mean nothing is listening (or nothing can be reached) at the API address. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+
+function errorCode (err: unknown): string | undefined {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined
+}
+
+/** The code the relay would have used for a status, for error bodies that are not `{ code, message }`. */
+function codeForStatus (status: number): string {
+  if (status === 404) return 'ERR_NOT_FOUND'
+  if (status === 413) return 'ERR_TOO_LARGE'
+  if (status >= 400 && status < 500) return 'ERR_INVALID_INPUT'
+  return 'ERR_INTERNAL'
+}
+
+/** Turn a non-2xx response into an {@link ApiError} carrying the relay's `{ code, message }`. */
+async function apiErrorOf (response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '')
+  try {
+    const body: unknown = JSON.parse(text)
+    if (typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string') {
+      const message = 'message' in body && typeof body.message === 'string' ? body.message : response.statusText
+      return new ApiError(body.code, message, response.status)
+    }
+  } catch {
+    // not JSON: fall through to the status
+  }
+  return new ApiError(codeForStatus(response.status), text.trim() === '' ? `HTTP ${response.status} ${response.statusText}` : text.trim().slice(0, 200), response.status)
+}
+
+/**
+ * A client of the relay's REST API (`/api/v1/...`). Every failure becomes a typed error the CLI maps to an exit
+ * code: the relay's `{ code, message }` bodies become {@link ApiError}, a refused or unresolvable connection
+ * becomes {@link UnreachableError}.
+ *
+ * @example
+ * ```ts
+ * const client = new ApiClient('http://127.0.0.1:8998')
+ * const id = await client.json('/api/v1/id', idSchema)
+ * ```
+ */
+export class ApiClient {
+  /** Base URL of the relay, e.g. `http://127.0.0.1:8998`. */
+  readonly base: URL
+
+  constructor (api: string) {
+    try {
+      this.base = new URL(api)
+    } catch (err) {
+      throw new InvalidInputError(`--api "${api}" is not a URL`, { cause: err })
+    }
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') {
+      throw new InvalidInputError(`--api "${api}" must be an http(s) URL`)
+    }
+  }
+
+  /** The absolute URL of an API path with its query. */
+  url (path: string, query: Query = {}): URL {
+    const url = new URL(path.replace(/^\/+/, ''), this.base.href.endsWith('/') ? this.base : `${this.base.href}/`)
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    return url
+  }
+
+  /** Send a request; resolves with a 2xx response whose body is still unread. */
+  async request (path: string, request: ApiRequest = {}): Promise<Response> {
+    request.signal?.throwIfAborted()
+    const url = this.url(path, request.query)
+    const headers: Record<string, string> = { accept: 'application/json, */*', ...request.headers }
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method ?? 'GET', headers, signal: request.signal }
+    if (request.body !== undefined && 'json' in request.body) {
+      headers['content-type'] = 'application/json'
+      init.body = JSON.stringify(request.body.json)
+    } else if (request.body !== undefined) {
+      headers['content-type'] = request.body.contentType
+      init.body = request.body.stream
+      init.duplex = 'half'
+    }
+    let response: Response
+    try {
+      response = await fetch(url, init)
+    } catch (err) {
+      throw this.fetchError(err, request)
+    }
+    if (!response.ok) throw await apiErrorOf(response)
+    return response
+  }
+
+  /** Send a request and validate its JSON answer against a schema. */
+  async json<T> (path: string, schema: z.ZodType<T>, request: ApiRequest = {}): Promise<T> {
+    const response = await this.request(path, request)
+    const body: unknown = await response.json().catch((err: unknown) => {
+      throw new ApiError('ERR_INTERNAL', `the relay sent invalid JSON for ${path}`, response.status, { cause: err })
+    })
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) throw new ApiError('ERR_INTERNAL', `unexpected answer from ${path}: ${parsed.error.message}`, response.status)
+    return parsed.data
+  }
+
+  /** Classify a failed `fetch`: nothing listening, our own upload source failing, or a dropped connection. */
+  private fetchError (err: unknown, request: ApiRequest): Error {
+    if (request.signal?.aborted === true) return err instanceof Error ? err : new Error(String(err))
+    const cause = err instanceof Error ? err.cause : undefined
+    const code = errorCode(cause) ?? errorCode(err)
+    if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+      return new UnreachableError(`cannot reach the relay at ${this.base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
+    }
+    // an error thrown by the body we were streaming (e.g. a file that could not be read) surfaces as the cause
+    if (cause instanceof Error && (code === undefined || !code.startsWith('UND_ERR'))) return cause
+    return new Error(`the connection to the relay at ${this.base.origin} failed: ${cause instanceof Error ? cause.message : String(err)}`, { cause: err })
+  }
+}

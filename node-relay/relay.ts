@@ -77,7 +77,16 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     stop: async () => {
       stopped ??= (async () => {
         draining = true
-        await http.close()
+        // requests in flight finish; keep-alive connections are closed as soon as they go idle, and whatever is
+        // still open after the drain timeout is cut
+        const sweep = setInterval(() => { http.server.closeIdleConnections() }, 100)
+        const cut = setTimeout(() => { http.server.closeAllConnections() }, config.http.drainTimeoutMs)
+        try {
+          await http.close()
+        } finally {
+          clearInterval(sweep)
+          clearTimeout(cut)
+        }
         await node.stop()
       })()
       return stopped

@@ -17,6 +17,8 @@ export interface GroupCommitLimits {
   maxOps?: number
   /** Most value bytes in one transaction (default 32 MiB). A single larger write still goes alone. */
   maxBytes?: number
+  /** Transactions committing at once (default 1); later batches form while these commit. */
+  maxInFlight?: number
 }
 
 /** Commits a batch atomically: all of `ops` are applied, or none and the promise rejects. */
@@ -44,13 +46,17 @@ export class GroupCommitQueue {
   private readonly commit: CommitBatch
   private readonly maxOps: number
   private readonly maxBytes: number
+  private readonly maxInFlight: number
   private readonly waiting: Waiter[] = []
-  private running: Promise<void> | undefined
+  private readonly idleWaiters: Array<() => void> = []
+  private inFlight = 0
+  private pumpScheduled = false
 
   constructor (commit: CommitBatch, limits: GroupCommitLimits = {}) {
     this.commit = commit
     this.maxOps = limits.maxOps ?? 64
     this.maxBytes = limits.maxBytes ?? 32 * 1024 * 1024
+    this.maxInFlight = limits.maxInFlight ?? 1
   }
 
   /** Writes queued and not yet handed to a transaction. */
@@ -70,30 +76,47 @@ export class GroupCommitQueue {
         if (index === -1) return
         this.waiting.splice(index, 1)
         reject(signal?.reason)
+        this.settleIdle()
       }
       const waiter: Waiter = { op, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) }
       signal?.addEventListener('abort', onAbort, { once: true })
       this.waiting.push(waiter)
     })
-    this.running ??= this.run()
+    this.schedulePump()
     return done
   }
 
   /** Resolves when every write queued so far has settled. */
   async idle (): Promise<void> {
-    while (this.running !== undefined) await this.running
+    if (this.inFlight === 0 && this.waiting.length === 0) return
+    return new Promise(resolve => { this.idleWaiters.push(resolve) })
   }
 
-  private async run (): Promise<void> {
-    try {
-      // let writers that arrive in the same turn join the first batch
-      await Promise.resolve()
-      for (let batch = this.take(); batch.length > 0; batch = this.take()) {
-        await this.commitBatch(batch)
-      }
-    } finally {
-      this.running = undefined
+  /** Start batches on the next microtask, so writers arriving in the same turn join the same batch. */
+  private schedulePump (): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    queueMicrotask(() => {
+      this.pumpScheduled = false
+      this.pump()
+    })
+  }
+
+  private pump (): void {
+    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      const batch = this.take()
+      this.inFlight++
+      void this.commitBatch(batch).finally(() => {
+        this.inFlight--
+        this.pump()
+        this.settleIdle()
+      })
     }
+  }
+
+  private settleIdle (): void {
+    if (this.inFlight > 0 || this.waiting.length > 0) return
+    for (const resolve of this.idleWaiters.splice(0)) resolve()
   }
 
   private take (): Waiter[] {

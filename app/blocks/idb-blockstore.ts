@@ -59,9 +59,18 @@ export class IdbBlockstore implements Blockstore {
     this.window = 2 * (init.maxOps ?? 64)
   }
 
-  /** Open (creating if needed) the database. Rejects with `StoreClosedError` if IndexedDB refuses. */
+  /**
+   * Open (creating if needed) the database. Rejects with `StoreClosedError` if IndexedDB refuses. If another
+   * connection deletes or upgrades the database, this one closes itself rather than block it.
+   */
   async open (): Promise<void> {
-    this.db ??= await openDatabase(this.name, STORE)
+    if (this.db !== undefined) return
+    const db = await openDatabase(this.name, STORE)
+    db.onversionchange = () => {
+      db.close()
+      if (this.db === db) this.db = undefined
+    }
+    this.db = db
   }
 
   /** Wait for queued writes to settle, then close the connection. Later calls reject with `StoreClosedError`. */
@@ -77,12 +86,17 @@ export class IdbBlockstore implements Blockstore {
     await deleteDatabase(this.name)
   }
 
+  /** Whether a block with this CID's multihash is stored. */
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
     const key = await requestResult(this.readStore().getKey(keyOf(cid)))
     return key !== undefined
   }
 
+  /**
+   * Store a block. Resolves once the transaction holding it (shared with concurrent puts) has completed; rejects
+   * with `StorageError` if that transaction fails. An abort while still queued withdraws the write.
+   */
   async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
     const bytes = await collectBlock(input)
@@ -91,11 +105,13 @@ export class IdbBlockstore implements Blockstore {
     return cid
   }
 
+  /** Store blocks, many per transaction; yields each CID, in input order, once it is committed. */
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
     options?.signal?.throwIfAborted()
     yield * this.pipelined(source, async ({ cid, bytes }) => this.put(cid, bytes, options), options)
   }
 
+  /** The block's bytes as one chunk; `NotFoundError` if absent. */
   async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
     const value: unknown = await requestResult(this.readStore().get(keyOf(cid)))
@@ -104,6 +120,7 @@ export class IdbBlockstore implements Blockstore {
     yield value
   }
 
+  /** Each block in turn, as `{ cid, bytes }`; `NotFoundError` at the first absent one. */
   async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
     options?.signal?.throwIfAborted()
     for await (const cid of source) {
@@ -112,6 +129,7 @@ export class IdbBlockstore implements Blockstore {
     }
   }
 
+  /** Every stored block, read `pageSize` at a time, as CIDv1 raw CIDs rebuilt from the stored multihashes. */
   async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {
     options?.signal?.throwIfAborted()
     let after: string | undefined
@@ -134,12 +152,14 @@ export class IdbBlockstore implements Blockstore {
     }
   }
 
+  /** Remove a block (no error if absent); shares transactions with concurrent writes. */
   async delete (cid: CID, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     this.database()
     await this.writes.enqueue({ kind: 'delete', key: keyOf(cid) }, options?.signal)
   }
 
+  /** Remove blocks, many per transaction; yields each CID once its removal is committed. */
   async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
     options?.signal?.throwIfAborted()
     yield * this.pipelined(source, async cid => { await this.delete(cid, options); return cid }, options)
@@ -190,7 +210,12 @@ export class IdbBlockstore implements Blockstore {
   }
 
   private readStore (): IDBObjectStore {
-    return this.database().transaction(STORE, 'readonly').objectStore(STORE)
+    const db = this.database()
+    try {
+      return db.transaction(STORE, 'readonly').objectStore(STORE)
+    } catch (err) {
+      throw storageError('cannot start an IndexedDB read', err)
+    }
   }
 
   private database (): IDBDatabase {

@@ -97,6 +97,8 @@ function variantMeasurements (sizeMiB: number, withContent: boolean): Array<[str
   for (const maxOps of [16, 256]) {
     list.push([`idb-blockstore-puts-all-concurrent-max${maxOps}`, puts({ sizeMiB, concurrency: 0, maxOps, maxBytes: 1024 * 1024 * 1024 })])
   }
+  list.push(['idb-blockstore-puts-16-concurrent-2-in-flight', puts({ sizeMiB, concurrency: 16, maxInFlight: 2 })])
+  list.push(['idb-blockstore-puts-all-concurrent-2-in-flight', puts({ sizeMiB, concurrency: 0, maxInFlight: 2 })])
   if (withContent) list.push(['ipfs-kit-add-bytes-idb-256k-leaves', ours({ sizeMiB, input: 'bytes', chunkSize: 262144 })])
   return list
 }

@@ -25,7 +25,7 @@ export interface RawIdbOptions {
 }
 
 /** Options of the IdbBlockstore measurement. */
-export interface BlockstorePutsOptions extends Pick<IdbBlockstoreInit, 'durability' | 'maxOps' | 'maxBytes'> {
+export interface BlockstorePutsOptions extends Pick<IdbBlockstoreInit, 'durability' | 'maxOps' | 'maxBytes' | 'maxInFlight'> {
   sizeMiB: number
   /** Puts in flight at once; `0` means all blocks at once. */
   concurrency: number

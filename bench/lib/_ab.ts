@@ -8,14 +8,12 @@ import { ensureDataFile, freshTempDir, readData } from './data.ts'
 const sizeMiB = Number(process.argv[2] ?? 64)
 const rounds = Number(process.argv[3] ?? 7)
 const path = await ensureDataFile(sizeMiB * 1_048_576)
-const syncHash = async (b: Uint8Array): Promise<Uint8Array> => createHash('sha256').update(b).digest()
 const base = importerOptions({}, 2 * 1024 * 1024)
 const variants: Record<string, object> = {
   default16: { ...base, bufferImporter: undefined },
-  subtle16: { ...base, bufferImporter: rawLeafImporter() },
-  sync16: { ...base, bufferImporter: rawLeafImporter(syncHash) },
-  subtle64: { ...base, bufferImporter: rawLeafImporter(), blockWriteConcurrency: 64 },
-  sync64: { ...base, bufferImporter: rawLeafImporter(syncHash), blockWriteConcurrency: 64 },
+  leaf16: { ...base, bufferImporter: rawLeafImporter() },
+  leaf32: { ...base, bufferImporter: rawLeafImporter(), blockWriteConcurrency: 32 },
+  leaf8: { ...base, bufferImporter: rawLeafImporter(), blockWriteConcurrency: 8 },
 }
 const only = process.argv[4]?.split(',')
 const res: Record<string, number[]> = {}
@@ -28,11 +26,11 @@ for (let r = 0; r < rounds; r++) {
     if (only !== undefined && !only.includes(name)) continue
     const dir = await freshTempDir('ab')
     const bs = new FsBlockstore({ path: dir.path }); await bs.open()
-    const t = performance.now()
+    const t = performance.now(); const c0 = process.cpuUsage()
     for await (const _ of importer([{ content: readData(path) }], bs, { ...opts, wrapWithDirectory: false })) { /* drain */ }
-    ;(res[name] ??= []).push(sizeMiB / ((performance.now() - t) / 1000))
+    ;(res[name] ??= []).push(sizeMiB / ((performance.now() - t) / 1000)); const c1 = process.cpuUsage(c0); (res[name + '.cpu'] ??= []).push((c1.user + c1.system) / 1000 / sizeMiB)
     await bs.close(); await dir.remove()
   }
 }
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
-for (const [n, xs] of Object.entries(res)) console.log(n.padEnd(10), med(xs).toFixed(0).padStart(5), 'MiB/s', (med(xs) / med(res.sha!)).toFixed(2) + '× sha', xs.map(x => x.toFixed(0)).join(' '))
+for (const [n, xs] of Object.entries(res)) if (n.endsWith('.cpu')) console.log(n.padEnd(14), med(xs).toFixed(2), 'cpu ms/MiB'); else console.log(n.padEnd(10), med(xs).toFixed(0).padStart(5), 'MiB/s', (med(xs) / med(res.sha!)).toFixed(2) + '× sha', xs.map(x => x.toFixed(0)).join(' '))

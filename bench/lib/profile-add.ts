@@ -1,35 +1,53 @@
 /**
- * Profiling aid: adds one data file into a fresh FsBlockstore (and optionally cats it back), nothing else, so
- * `--cpu-prof` shows where an add spends its time.
+ * Profiling aid: adds one data file into a fresh FsBlockstore `--rounds` times (and with `--cat` reads it back
+ * each time), nothing else, so a CPU profile of the process shows where an add (or cat) spends its time once
+ * module loading is amortised. Prints wall and process CPU time per MiB (median over rounds).
  *
  * ```
- * npx node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/profile-add.ts [MiB] [--cat]
+ * npx node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/profile-add.ts --size 256 --rounds 4 --cat
  * ```
  */
+import { parseArgs } from 'node:util'
 import { createContentStore } from '../../core/content/index.ts'
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
 import { ensureDataFile, freshTempDir, readData } from './data.ts'
-import { timed } from './timing.ts'
+import { median } from './stats.ts'
 
-const sizeMiB = Number(process.argv[2] ?? 256)
-const withCat = process.argv.includes('--cat')
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '256' }, rounds: { type: 'string', default: '4' }, cat: { type: 'boolean', default: false } }
+})
+const sizeMiB = Number(values.size)
 const path = await ensureDataFile(sizeMiB * 1_048_576)
-const dir = await freshTempDir('profile')
-const blockstore = new FsBlockstore({ path: dir.path })
-await blockstore.open()
-try {
-  const content = createContentStore({ blockstore })
-  const added = await timed(async () => content.add(readData(path)))
-  process.stderr.write(`add ${sizeMiB} MiB: ${(sizeMiB / added.seconds).toFixed(0)} MiB/s → ${added.value.cid.toString()}\n`)
-  if (withCat) {
-    const read = await timed(async () => {
-      let bytes = 0
-      for await (const chunk of content.cat(added.value.cid)) bytes += chunk.byteLength
-      return bytes
-    })
-    process.stderr.write(`cat ${sizeMiB} MiB: ${(sizeMiB / read.seconds).toFixed(0)} MiB/s\n`)
+const samples: Record<string, { wall: number[], cpu: number[] }> = {}
+
+async function measure<T> (name: string, fn: () => Promise<T>): Promise<T> {
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  const value = await fn()
+  const used = process.cpuUsage(cpu)
+  const sample = (samples[name] ??= { wall: [], cpu: [] })
+  sample.wall.push((performance.now() - start) / sizeMiB)
+  sample.cpu.push((used.user + used.system) / 1000 / sizeMiB)
+  return value
+}
+
+for (let round = 0; round < Number(values.rounds); round++) {
+  const dir = await freshTempDir('profile')
+  const blockstore = new FsBlockstore({ path: dir.path })
+  await blockstore.open()
+  try {
+    const content = createContentStore({ blockstore })
+    const added = await measure('add', async () => content.add(readData(path)))
+    if (values.cat) {
+      await measure('cat', async () => {
+        for await (const chunk of content.cat(added.cid)) if (chunk.byteLength === 0) throw new Error('empty chunk')
+      })
+    }
+  } finally {
+    await blockstore.close()
+    await dir.remove()
   }
-} finally {
-  await blockstore.close()
-  await dir.remove()
+}
+for (const [name, { wall, cpu }] of Object.entries(samples)) {
+  process.stderr.write(`${name} ${sizeMiB} MiB: ${(1000 / median(wall)).toFixed(0)} MiB/s, ${median(cpu).toFixed(2)} ms CPU/MiB (medians of ${wall.length})\n`)
 }

@@ -9,6 +9,11 @@ import type { CID } from 'multiformats/cid'
 export interface TieredBlockstoreInit {
   /** Bytes of recently used blocks kept in memory (default 64 MiB). */
   cacheBytes?: number
+  /**
+   * Keep written blocks in the cache too (default false: an add of a large file would otherwise churn the whole
+   * cache and hold its last 64 MiB in memory; blocks are cached when first read).
+   */
+  cacheWrites?: boolean
 }
 
 const keyOf = (cid: CID): string => base32.encode(cid.multihash.bytes)
@@ -26,10 +31,12 @@ const keyOf = (cid: CID): string => base32.encode(cid.multihash.bytes)
 export class TieredBlockstore implements Blockstore {
   readonly backing: Blockstore
   private readonly cache: ByteBudgetLru<string, Uint8Array>
+  private readonly cacheWrites: boolean
 
   constructor (backing: Blockstore, init: TieredBlockstoreInit = {}) {
     this.backing = backing
     this.cache = new ByteBudgetLru(init.cacheBytes ?? 64 * 1024 * 1024)
+    this.cacheWrites = init.cacheWrites ?? false
   }
 
   /** Bytes currently cached in memory. */
@@ -46,17 +53,18 @@ export class TieredBlockstore implements Blockstore {
     options?.signal?.throwIfAborted()
     const bytes = await collectBlock(input)
     await this.backing.put(cid, bytes, options)
-    this.cache.set(keyOf(cid), bytes)
+    if (this.cacheWrites) this.cache.set(keyOf(cid), bytes)
     return cid
   }
 
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
     options?.signal?.throwIfAborted()
     const pending = new Map<string, Uint8Array>()
+    const cacheWrites = this.cacheWrites
     const collected = async function * (): AsyncGenerator<InputPair> {
       for await (const { cid, bytes } of source) {
         const block = await collectBlock(bytes)
-        pending.set(keyOf(cid), block)
+        if (cacheWrites) pending.set(keyOf(cid), block)
         yield { cid, bytes: block }
       }
     }

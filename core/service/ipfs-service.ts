@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { hasherFor } from '../blocks/hashers.ts'
+import { presenceAwareWalker } from './pin-walker.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { ContentStore } from '../content/content-store.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, Stat, StatOptions } from '../content/types.ts'
@@ -98,7 +99,7 @@ export class IpfsService {
     if (await this.components.pins.isPinned(cid, options)) {
       await this.components.pins.setMetadata(cid, metadata, options)
     } else {
-      for await (const pinned of this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal })) void pinned
+      for await (const pinned of this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() })) void pinned
     }
     this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
     return toPinInfo(cid, await this.components.pins.get(cid, options))

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile, access } from 'node:fs/promises'
+import { rename as renameCallback, writeFile as writeFileCallback } from 'node:fs'
+import { mkdir, readdir, readFile, rm, unlink, access } from 'node:fs/promises'
 import { join } from 'node:path'
 import parallel from 'it-parallel'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
@@ -22,6 +23,22 @@ export interface FsBlockstoreInit {
   concurrency?: number
 }
 
+/**
+ * `fs.writeFile` and `fs.rename` through their callback forms: per block, the promise API costs a `FileHandle`
+ * and splits a 1 MiB write in two (512 KiB chunks), about a quarter more CPU per put (measured, see the bench).
+ */
+async function writeWhole (path: string, bytes: Uint8Array, flush: boolean): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    writeFileCallback(path, bytes, { flush }, err => { err === null ? resolve() : reject(err) })
+  })
+}
+
+async function renameFile (from: string, to: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    renameCallback(from, to, err => { err === null ? resolve() : reject(err) })
+  })
+}
+
 function isErrno (err: unknown, code: string): boolean {
   return err instanceof Error && 'code' in err && err.code === code
 }
@@ -43,6 +60,8 @@ export class FsBlockstore implements Blockstore {
   private readonly fsync: boolean
   private readonly concurrency: number
   private readonly shards = new Map<string, Promise<void>>()
+  /** Shards known to exist, checked without awaiting. */
+  private readonly madeShards = new Set<string>()
   private opened = false
   private tmpCounter = 0
 
@@ -68,6 +87,7 @@ export class FsBlockstore implements Blockstore {
   async close (): Promise<void> {
     this.opened = false
     this.shards.clear()
+    this.madeShards.clear()
   }
 
   private checkOpen (): void {
@@ -77,7 +97,8 @@ export class FsBlockstore implements Blockstore {
   private async ensureShard (shard: string): Promise<void> {
     let made = this.shards.get(shard)
     if (made === undefined) {
-      made = mkdir(join(this.path, BLOCKS_DIR, shard), { recursive: true }).then(() => {})
+      made = mkdir(join(this.path, BLOCKS_DIR, shard), { recursive: true }).then(() => { this.madeShards.add(shard) })
+      made.catch(() => { this.shards.delete(shard) })
       this.shards.set(shard, made)
     }
     await made
@@ -97,13 +118,14 @@ export class FsBlockstore implements Blockstore {
   async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
     this.checkOpen()
-    const bytes = await collectBlock(input)
+    const bytes = input instanceof Uint8Array ? input : await collectBlock(input)
     const key = blockKey(cid)
+    const shard = shardOf(key)
     const tmp = join(this.path, TMP_DIR, `${key}.${process.pid}.${this.tmpCounter++}`)
     try {
-      await this.ensureShard(shardOf(key))
-      await writeFile(tmp, bytes, { flush: this.fsync })
-      await rename(tmp, blockPath(this.path, key))
+      if (!this.madeShards.has(shard)) await this.ensureShard(shard)
+      await writeWhole(tmp, bytes, this.fsync)
+      await renameFile(tmp, blockPath(this.path, key))
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => {})
       throw new StorageError(`cannot write block ${cid.toString()}: ${String(err)}`, { cause: err })

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../core/errors/index.ts'
 import { ApiError, UnreachableError } from './exit.ts'
+import { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { z } from 'zod'
 
@@ -15,11 +16,22 @@ export interface ApiRequest extends AbortOptions {
   body?: { json: unknown } | { stream: ReadableStream<Uint8Array>, contentType: string }
 }
 
+/**
+ * A request body that pulls from `source` only as fast as the connection drains it (`ReadableStream.from`, which
+ * the DOM typings lack). Nothing is buffered beyond the chunk in flight.
+ */
+export function uploadStream (source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  return NodeReadableStream.from(source) as unknown as ReadableStream<Uint8Array>
+}
+
 /** Socket errors that mean nothing is listening (or nothing can be reached) at the API address. */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL',
   'UND_ERR_CONNECT_TIMEOUT'
 ])
+
+/** Socket errors of a connection that was open and then lost. */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 function errorCode (err: unknown): string | undefined {
   return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined
@@ -111,7 +123,7 @@ export class ApiClient {
   async json<T> (path: string, schema: z.ZodType<T>, request: ApiRequest = {}): Promise<T> {
     const response = await this.request(path, request)
     const body: unknown = await response.json().catch((err: unknown) => {
-      throw new ApiError('ERR_INTERNAL', `the relay sent invalid JSON for ${path}`, response.status, { cause: err })
+      throw new ApiError('ERR_INTERNAL', `the relay sent invalid JSON for ${path}: ${String(err)}`, response.status)
     })
     const parsed = schema.safeParse(body)
     if (!parsed.success) throw new ApiError('ERR_INTERNAL', `unexpected answer from ${path}: ${parsed.error.message}`, response.status)
@@ -127,7 +139,7 @@ export class ApiClient {
       return new UnreachableError(`cannot reach the relay at ${this.base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
     }
     // an error thrown by the body we were streaming (e.g. a file that could not be read) surfaces as the cause
-    if (cause instanceof Error && (code === undefined || !code.startsWith('UND_ERR'))) return cause
+    if (cause instanceof Error && (code === undefined || !(code.startsWith('UND_ERR') || DROPPED_CODES.has(code)))) return cause
     return new Error(`the connection to the relay at ${this.base.origin} failed: ${cause instanceof Error ? cause.message : String(err)}`, { cause: err })
   }
 }

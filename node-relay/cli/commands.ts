@@ -1,6 +1,33 @@
+import { EXIT } from './exit.ts'
+import { addCommand } from './commands/add.ts'
+import { carCommand } from './commands/car.ts'
+import { catCommand } from './commands/cat.ts'
+import { getCommand } from './commands/get.ts'
+import { lsCommand } from './commands/ls.ts'
+import { idCommand, peersCommand } from './commands/node.ts'
+import { pinCommand } from './commands/pin.ts'
+import { statCommand } from './commands/stat.ts'
+import { jsonWanted } from './context.ts'
 import type { Command } from 'commander'
 
-/** Register the commands that talk to a running relay (add, cat, get, ls, pin, car, id, peers). */
+/**
+ * Usage errors (missing argument, bad option value) exit with {@link EXIT.invalid}, and with `--json` also print
+ * the error as JSON on stdout; commander has already explained it on stderr. Help exits 0.
+ */
+function exitOnUsageError (command: Command): void {
+  command.exitOverride((err) => {
+    if (err.exitCode !== 0 && jsonWanted(command)) {
+      process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message.replace(/^error: /, '') } }) + '\n')
+    }
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.invalid)
+  })
+  for (const sub of command.commands) exitOnUsageError(sub)
+}
+
+/** Register the commands that talk to a running relay (add, cat, get, ls, stat, pin, car, id, peers). */
 export function registerClientCommands (program: Command): void {
-  void program
+  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), carCommand(), idCommand(), peersCommand()]) {
+    exitOnUsageError(command)
+    program.addCommand(command)
+  }
 }

@@ -21,8 +21,9 @@ export const configSchema = z.object({
     host: z.string().min(1).default('127.0.0.1').describe('HTTP listen address'),
     port: port.default(8998).describe('HTTP port (0 picks a free one)'),
     bodyLimitBytes: bytes.default(4 * 1024 * 1024).describe('largest JSON/raw request body (uploads stream and are not limited by this)'),
-    maxUploadBytes: bytes.default(64 * 1024 * 1024 * 1024).describe('largest single upload')
-  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024 }),
+    maxUploadBytes: bytes.default(64 * 1024 * 1024 * 1024).describe('largest single upload'),
+    drainTimeoutMs: z.number().int().positive().default(30_000).describe('on shutdown, how long requests in flight may take to finish')
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000 }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
       .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),

@@ -104,6 +104,21 @@ describe('IdbBlockstore', () => {
     }
   })
 
+  it('closes itself instead of blocking when another connection deletes the database', async () => {
+    const store = await openStore()
+    const { cid, bytes } = await block()
+    await store.put(cid, bytes)
+
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(store.name)
+      request.onsuccess = () => { resolve() }
+      request.onerror = () => { reject(request.error) }
+      request.onblocked = () => { reject(new Error('delete was blocked')) }
+    })
+
+    await expect(store.has(cid)).rejects.toHaveProperty('code', 'ERR_STORE_CLOSED')
+  })
+
   it('rejects put and get with an aborted signal, and drops a put aborted while queued', async () => {
     const store = await openStore()
     const { cid, bytes } = await block()

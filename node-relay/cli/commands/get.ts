@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { InvalidInputError, NotAFileError } from '../../../core/errors/index.ts'
+import { contextOf, printResult, warn } from '../context.ts'
+import { saveBody } from '../download.ts'
+import { parseTarget, targetName, targetUrl } from '../target.ts'
+import { lsResultSchema } from './ls.ts'
+import { statResultSchema } from './stat.ts'
+import type { ApiClient } from '../client.ts'
+
+/** What `get` wrote. */
+interface GetTotals {
+  files: number
+  directories: number
+  bytes: number
+  skipped: string[]
+}
+
+/** A directory entry name that is safe to create: no separators, no `.`/`..`, no NUL. */
+function safeName (name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name)
+}
+
+async function saveFile (client: ApiClient, cid: string, out: string, totals: GetTotals): Promise<void> {
+  const response = await client.request(`/api/v1/cat/${encodeURIComponent(cid)}`)
+  totals.bytes += await saveBody(response, out)
+  totals.files++
+}
+
+/** Recreate a directory: list it, then save each file and recurse into each subdirectory. */
+async function saveDirectory (client: ApiClient, cid: string, out: string, totals: GetTotals): Promise<void> {
+  await mkdir(out, { recursive: true })
+  totals.directories++
+  const { entries } = await client.json(`/api/v1/ls/${encodeURIComponent(cid)}`, lsResultSchema)
+  for (const entry of entries) {
+    if (!safeName(entry.name)) throw new InvalidInputError(`refusing to write the unsafe directory entry name "${entry.name}"`)
+    const path = join(out, entry.name)
+    if (entry.type === 'directory') await saveDirectory(client, entry.cid, path, totals)
+    else if (entry.type === 'file' || entry.type === 'raw') await saveFile(client, entry.cid, path, totals)
+    else totals.skipped.push(`${path} (${entry.type})`)
+  }
+}
+
+/** `ipfs-kit get <cid[/path]> [-o out]`: save a file, or recreate a directory tree, on disk. */
+export function getCommand (): Command {
+  return new Command('get')
+    .description('save a file or a whole directory tree to disk')
+    .argument('<cid[/path]>', 'CID of a file or directory, optionally followed by a path')
+    .option('-o, --output <path>', 'where to write (default: the last name of the target, in the current directory)')
+    .action(async (input: string, flags: { output?: string }, command: Command) => {
+      const context = contextOf(command)
+      const target = parseTarget(input)
+      const out = flags.output ?? targetName(target)
+      const stat = await context.client.json(targetUrl('/api/v1/stat', target), statResultSchema)
+      const totals: GetTotals = { files: 0, directories: 0, bytes: 0, skipped: [] }
+      if (stat.type === 'directory') await saveDirectory(context.client, stat.cid, out, totals)
+      else if (stat.type === 'file' || stat.type === 'raw') await saveFile(context.client, stat.cid, out, totals)
+      else throw new NotAFileError(`${input} is a ${stat.type}: only files and directories can be saved`)
+      if (!context.json) for (const skipped of totals.skipped) warn(`skipped ${skipped}`)
+      printResult(context, { cid: stat.cid, type: stat.type, path: out, ...totals }, () => [
+        `saved ${stat.cid} to ${out} (${totals.files} file${totals.files === 1 ? '' : 's'}, ${totals.bytes} bytes)`
+      ])
+    })
+}

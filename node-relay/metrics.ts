@@ -21,6 +21,10 @@ export interface RelayMetrics {
 export function createMetrics (probes: { peers?: () => number, reservations?: () => number, pubsubTopics?: () => number, blocksCached?: () => number } = {}): RelayMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'ipfs_kit_process_' })
+  // prom-client names these gauges *_total, which Prometheus' own linter (promtool check metrics) rejects
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+    registry.removeSingleMetric(`ipfs_kit_process_nodejs_${name}`)
+  }
   const httpDuration = new Histogram({
     name: 'ipfs_kit_http_request_duration_seconds',
     help: 'HTTP request latency by route and status',

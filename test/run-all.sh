@@ -17,6 +17,16 @@ if [ ! -x "$CHROMIUM" ]; then
   fi
 fi
 
+if ! command -v promtool >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "› installing Debian's prometheus package for promtool (validates /metrics)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    echo "! promtool not found: the /metrics validity test will be skipped (sudo apt-get install prometheus)"
+  fi
+fi
+
 echo "› typecheck"
 npx tsc -p .
 echo "› lint"

@@ -38,18 +38,22 @@ export class ProgressBar {
   private readonly init: Required<ProgressBarInit>
   private readonly started: number
   private bytes = 0
+  /** When the last byte was counted: the rate is bytes over sending time, not over time waiting for an answer. */
+  private lastBytesAt: number
   private lastDraw = -Infinity
   private finished = false
 
   constructor (init: ProgressBarInit) {
     this.init = { intervalMs: 100, now: () => performance.now(), ...init }
     this.started = this.init.now()
+    this.lastBytesAt = this.started
   }
 
   /** Count bytes sent; redraws when the last redraw is old enough. */
   add (bytes: number): void {
     this.bytes += bytes
     const now = this.init.now()
+    this.lastBytesAt = now
     if (now - this.lastDraw >= this.init.intervalMs) this.draw(now)
   }
 
@@ -65,7 +69,7 @@ export class ProgressBar {
   render (now = this.init.now()): string {
     const { total } = this.init
     const fraction = total > 0 ? Math.min(1, this.bytes / total) : 1
-    const seconds = Math.max((now - this.started) / 1000, 1e-3)
+    const seconds = Math.max((Math.min(now, this.lastBytesAt) - this.started) / 1000, 1e-3)
     const rate = this.bytes / MIB / seconds
     const width = Math.max(10, Math.min(30, (this.init.output.columns ?? 80) - 60))
     const filled = Math.round(fraction * width)

@@ -29,13 +29,19 @@ export interface FsBlockstoreInit {
  */
 async function writeWhole (path: string, bytes: Uint8Array, flush: boolean): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    writeFileCallback(path, bytes, { flush }, err => { err === null ? resolve() : reject(err) })
+    writeFileCallback(path, bytes, { flush }, err => {
+      if (err === null) resolve()
+      else reject(err)
+    })
   })
 }
 
 async function renameFile (from: string, to: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    renameCallback(from, to, err => { err === null ? resolve() : reject(err) })
+    renameCallback(from, to, err => {
+      if (err === null) resolve()
+      else reject(err)
+    })
   })
 }
 

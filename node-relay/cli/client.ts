@@ -108,6 +108,10 @@ export class ApiClient {
       headers['content-type'] = request.body.contentType
       init.body = request.body.stream
       init.duplex = 'half'
+      // Without these, Node 22's undici (6.x) clones the request for redirects by teeing the body stream, and the
+      // unread branch keeps every byte sent: a 1 GiB upload would take 1 GiB of memory (nodejs/undici#4058).
+      init.redirect = 'error'
+      init.window = null
     }
     let response: Response
     try {

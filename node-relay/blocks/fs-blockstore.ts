@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { rename as renameCallback, writeFile as writeFileCallback } from 'node:fs'
 import { mkdir, readdir, readFile, rm, unlink, access } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -70,6 +71,7 @@ export class FsBlockstore implements Blockstore {
   private readonly madeShards = new Set<string>()
   private opened = false
   private tmpCounter = 0
+  private readonly instanceId = `${process.pid}-${randomBytes(6).toString('hex')}`
 
   constructor (init: FsBlockstoreInit) {
     this.path = init.path
@@ -127,7 +129,8 @@ export class FsBlockstore implements Blockstore {
     const bytes = input instanceof Uint8Array ? input : await collectBlock(input)
     const key = blockKey(cid)
     const shard = shardOf(key)
-    const tmp = join(this.path, TMP_DIR, `${key}.${process.pid}.${this.tmpCounter++}`)
+    // unique per write across processes and store instances sharing the directory
+    const tmp = join(this.path, TMP_DIR, `${key}.${this.instanceId}.${this.tmpCounter++}`)
     try {
       if (!this.madeShards.has(shard)) await this.ensureShard(shard)
       await writeWhole(tmp, bytes, this.fsync)

@@ -17,7 +17,7 @@ interface GlobalOptions {
 /** The context of a command, from the global `--api` and `--json` options. */
 export function contextOf (command: Command): CliContext {
   const { api, json } = command.optsWithGlobals<GlobalOptions>()
-  return { client: new ApiClient(api), json: json === true }
+  return { client: new ApiClient(api), json }
 }
 
 /** Whether `--json` was given to a command (usable before the API URL is validated). */

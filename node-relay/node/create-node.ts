@@ -13,6 +13,7 @@ import { FsDatastore } from 'datastore-fs'
 import { createHeliaLight } from 'helia'
 import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
+import { lockRepo } from './repo-lock.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
@@ -48,6 +49,7 @@ export interface RelayNode {
  * identify, ping, gossipsub and a circuit relay v2 server, and Helia with bitswap over all of it.
  */
 export async function createRelayNode (config: RelayConfig): Promise<RelayNode> {
+  const lock = await lockRepo(config.dataDir)
   const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
   await fsBlockstore.open()
   const blockstore = new TieredBlockstore(fsBlockstore, { cacheBytes: config.blocks.cacheBytes })
@@ -97,6 +99,7 @@ export async function createRelayNode (config: RelayConfig): Promise<RelayNode> 
       await helia.stop()
       await datastore.close()
       await fsBlockstore.close()
+      await lock.release()
     }
   }
 }

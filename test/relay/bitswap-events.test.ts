@@ -111,3 +111,26 @@ describe('/ws events', () => {
     expect(events.find(e => e.type === 'content:added')).toMatchObject({ cid, name: 'evt' })
   })
 })
+
+describe('peer identity', () => {
+  it('survives a restart on the same data directory', async () => {
+    const first = await startTestRelay()
+    const id = first.node.libp2p.peerId.toString()
+    await first.stop()
+    const second = await startTestRelay({}, first.dataDir)
+    try {
+      expect(second.node.libp2p.peerId.toString()).toBe(id)
+    } finally {
+      await second.destroy()
+    }
+  })
+})
+
+describe('data directory lock', () => {
+  it('refuses a second relay on a data directory in use', async () => {
+    const { rejection } = await import('../support/fixtures.ts')
+    const err = await rejection(startTestRelay({}, relay.dataDir))
+    expect(err.code).toBe('ERR_STORAGE')
+    expect(err.message).toContain('in use')
+  })
+})

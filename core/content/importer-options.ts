@@ -27,17 +27,21 @@ export function importerOptions (options: AddOptions, maxBlockSize: number): Imp
     throw new InvalidInputError(`rabin maxSize must be at most ${maxBlockSize}`)
   }
   const width = options.maxChildrenPerNode ?? DEFAULT_MAX_CHILDREN
+  const blockWriteConcurrency = options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY
   if (!Number.isInteger(width) || width < 2) throw new InvalidInputError(`maxChildrenPerNode must be an integer ≥ 2, got ${width}`)
+  if (!Number.isInteger(blockWriteConcurrency) || blockWriteConcurrency < 1) {
+    throw new InvalidInputError(`blockWriteConcurrency must be an integer ≥ 1, got ${blockWriteConcurrency}`)
+  }
   return {
     profile: 'unixfs-v1-2025',
     cidVersion: 1,
     rawLeaves: true,
-    bufferImporter: rawLeafImporter(),
+    bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency }),
     chunker: chunker.type === 'fixed'
       ? fixedSize({ chunkSize: chunker.size ?? DEFAULT_CHUNK_SIZE })
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
     layout: balanced({ maxChildrenPerNode: width }),
-    blockWriteConcurrency: options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY,
+    blockWriteConcurrency,
     fileImportConcurrency: options.fileImportConcurrency ?? 4,
     wrapWithDirectory: options.wrapWithDirectory ?? true
   }

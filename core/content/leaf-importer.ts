@@ -1,30 +1,86 @@
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import type { BufferImporter, BufferImporterResult } from 'ipfs-unixfs-importer'
+import type { BufferImporter, BufferImporterResult, WritableStorage } from 'ipfs-unixfs-importer'
+
+/** Options for {@link rawLeafImporter}. */
+export interface RawLeafImporterInit {
+  /** Leaf writes in flight at once; reading waits while this many are pending. */
+  writesInFlight: number
+}
+
+const NO_BYTES = new Uint8Array(0)
 
 /**
- * A raw-leaf buffer importer for `ipfs-unixfs-importer` that hashes each leaf and starts storing it as soon as the
- * importer pulls it, rather than when the importer later runs the job. The importer pulls a whole batch of
- * `blockWriteConcurrency` leaves before it runs any, so with its default buffer importer an add reads a batch,
- * then hashes it, then writes it, one after the other; here the next read (and the writes already started)
- * overlap the hashing of this leaf. The leaves and CIDs are exactly the default's (CIDv1, raw codec, SHA-256).
+ * A raw-leaf buffer importer for `ipfs-unixfs-importer` that keeps reading, hashing and writing in a pipeline.
  *
- * SHA-256 comes from multiformats, which is node:crypto in Node (synchronous, no copy) and WebCrypto in browsers.
+ * The default buffer importer hashes and writes a leaf only when the importer runs its job, and the importer
+ * pulls a whole batch of `blockWriteConcurrency` jobs before it runs any: an add reads a batch, then hashes it,
+ * then waits for its writes, then reads again. Here each leaf is hashed as soon as it is read and its write
+ * starts at once; the job only hands the CID over. Up to `writesInFlight` writes overlap the reading and hashing
+ * of the next leaves. A leaf's bytes are held only until its write finishes (the importer keeps the bytes of a
+ * file's first leaf alone, in case the file is that one block), which keeps them from outliving the young
+ * generation of the garbage collector: a 1 MiB buffer promoted to the old generation costs a full collection.
+ *
+ * The generator ends only once every write has finished, so the importer writes the file's root (and the add
+ * resolves) after all its leaves are stored; a failed write fails the add. Leaves and CIDs are exactly the
+ * default's (CIDv1, raw codec, SHA-256 from multiformats: node:crypto in Node, WebCrypto in browsers).
  */
-export function rawLeafImporter (): BufferImporter {
+export function rawLeafImporter (init: RawLeafImporterInit): BufferImporter {
   return async function * importLeaves (file, blockstore) {
-    for await (const block of file.content) {
-      const stored = storeLeaf(block, blockstore)
-      // the importer may stop pulling (error, abort) before it awaits this job; the failure is reported there
-      stored.catch(() => {})
-      yield async () => stored
+    const writes = new LeafWrites(blockstore, init.writesInFlight)
+    try {
+      let first = true
+      for await (const block of file.content) {
+        await writes.room()
+        const cid = writes.start(block)
+        const result = { size: BigInt(block.byteLength), block: first ? block : NO_BYTES }
+        first = false
+        yield async (): Promise<BufferImporterResult> => ({ cid: await cid, ...result })
+      }
+      await writes.finished()
+    } finally {
+      await writes.settled()
     }
   }
 }
 
-async function storeLeaf (block: Uint8Array, blockstore: Parameters<BufferImporter>[1]): Promise<BufferImporterResult> {
-  const cid = CID.createV1(raw.code, await sha256.digest(block))
-  await blockstore.put(cid, block)
-  return { cid, size: BigInt(block.byteLength), block }
+/** The leaf writes of one file: started in order, bounded in number, first failure kept. */
+class LeafWrites {
+  private readonly pending = new Set<Promise<void>>()
+  private failure: { error: unknown } | undefined
+
+  constructor (private readonly blockstore: WritableStorage, private readonly limit: number) {}
+
+  /** Hash `block` and start writing it; resolves to its CID once hashed. */
+  start (block: Uint8Array): Promise<CID> {
+    const cid = Promise.resolve(sha256.digest(block)).then(digest => CID.createV1(raw.code, digest))
+    const write: Promise<void> = cid
+      .then(async cid => { await this.blockstore.put(cid, block) })
+      .catch((error: unknown) => { this.failure ??= { error } })
+      .finally(() => { this.pending.delete(write) })
+    this.pending.add(write)
+    return cid
+  }
+
+  /** Wait until fewer than `limit` writes are pending; throws the first failed write's error. */
+  async room (): Promise<void> {
+    while (this.pending.size >= this.limit) await Promise.race(this.pending)
+    this.check()
+  }
+
+  /** Wait for every write; throws the first failed write's error. */
+  async finished (): Promise<void> {
+    await this.settled()
+    this.check()
+  }
+
+  /** Wait for every write, failed or not. */
+  async settled (): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending)
+  }
+
+  private check (): void {
+    if (this.failure !== undefined) throw this.failure.error
+  }
 }

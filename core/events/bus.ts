@@ -39,7 +39,7 @@ export class EventBus {
 
   /** Stamp and deliver an event to every listener. */
   emit (input: NodeEventInput): void {
-    const event = { ...input, at: new Date().toISOString() } as NodeEvent
+    const event = { ...input, at: new Date().toISOString() }
     for (const listener of this.listeners) {
       try {
         listener(event)

@@ -1,3 +1,4 @@
+import drain from 'it-drain'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { InvalidInputError, NotFoundError } from '../errors/index.ts'
@@ -99,7 +100,7 @@ export class IpfsService {
     if (await this.components.pins.isPinned(cid, options)) {
       await this.components.pins.setMetadata(cid, metadata, options)
     } else {
-      for await (const pinned of this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() })) void pinned
+      await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
     }
     this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
     return toPinInfo(cid, await this.components.pins.get(cid, options))
@@ -110,7 +111,7 @@ export class IpfsService {
     if (!await this.components.pins.isPinned(cid, options)) {
       throw new NotFoundError(`${cid.toString()} is not pinned`)
     }
-    for await (const unpinned of this.components.pins.rm(cid, options)) void unpinned
+    await drain(this.components.pins.rm(cid, options))
     this.components.events.emit({ type: 'pin:removed', cid: cid.toString() })
   }
 

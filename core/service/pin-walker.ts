@@ -31,7 +31,9 @@ export function presenceAwareWalker (): GraphWalkerFactory {
         const bytes = await collectBlock(components.blockstore.get(cid, options))
         const codec = await components.getCodec(cid.code)
         const block = createUnsafe({ cid, bytes, codec })
-        yield { block, depth, path } as unknown as GraphNode<T>
+        // Helia's codec loader is typed `any`; the walker's caller picks T, as Helia's own walkers do
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+        yield { block, depth, path }
         if (depth >= maxDepth) continue
         const links = linksOf(cid, bytes)
         for (let i = links.length - 1; i >= 0; i--) {

@@ -79,7 +79,6 @@ export async function createRelayNode (config: RelayConfig): Promise<RelayNode> 
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- services are typed by RelayServices above
     services: services as never
   })
   const helia = withBitswap(withNet) as unknown as RelayNode['helia']

@@ -51,10 +51,13 @@ describe('trustless gateway with @helia/verified-fetch as the client', () => {
 
   beforeAll(async () => {
     // the recipe from DESIGN.md: createVerifiedFetch({ gateways }) hangs with only fallback routers
+    const gateways = fallbackRouter({ gateways: [relay.url] })
+    const findProviders = gateways.findProviders?.bind(gateways)
+    if (findProviders === undefined) throw new Error('fallbackRouter has no findProviders')
     helia = createHeliaLight({
       blockstore: new MemoryBlockstore(),
       datastore: new MemoryDatastore(),
-      routers: [{ name: 'gateway', findProviders: (cid, options) => fallbackRouter({ gateways: [relay.url] }).findProviders(cid, options) }],
+      routers: [{ name: 'gateway', findProviders }],
       blockBrokers: [trustlessGatewayBlockBroker({ allowLocal: true, allowInsecure: true })]
     })
     await helia.start()

@@ -70,7 +70,7 @@ describe('relay lifecycle', () => {
     const store = new FsBlockstore({ path: join(dataDir, 'blocks') })
     await store.open()
     let blocks = 0
-    for await (const pair of new VerifiedBlockstore(store).getAll()) { void pair; blocks++ }
+    for await (const _ of new VerifiedBlockstore(store).getAll()) blocks++
     expect(blocks).toBeGreaterThan(10)
   })
 })

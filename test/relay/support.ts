@@ -36,7 +36,7 @@ export async function startTestRelay (flags: Record<string, string | number | bo
 }
 
 /** POST bytes as a single-file add; returns the API's JSON. */
-export async function addBytes (url: string, bytes: Uint8Array, query = ''): Promise<{ cid: string, size: number }> {
+export async function addBytes (url: string, bytes: Uint8Array<ArrayBuffer>, query = ''): Promise<{ cid: string, size: number }> {
   const res = await fetch(`${url}/api/v1/add${query}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
   if (!res.ok) throw new Error(`add failed: ${res.status} ${await res.text()}`)
   return await res.json() as { cid: string, size: number }

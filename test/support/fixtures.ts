@@ -16,12 +16,12 @@ export function pseudoRandomBytes (length: number, seed = 1): Uint8Array<ArrayBu
 }
 
 /** A raw block and its CID. */
-export async function rawBlock (bytes: Uint8Array): Promise<{ cid: CID, bytes: Uint8Array }> {
+export async function rawBlock (bytes: Uint8Array<ArrayBuffer>): Promise<{ cid: CID, bytes: Uint8Array<ArrayBuffer> }> {
   return { cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes }
 }
 
 /** Collect a byte stream into one array. */
-export async function collect (stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+export async function collect (stream: AsyncIterable<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = []
   let length = 0
   for await (const chunk of stream) {

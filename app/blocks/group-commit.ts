@@ -75,7 +75,7 @@ export class GroupCommitQueue {
         const index = this.waiting.indexOf(waiter)
         if (index === -1) return
         this.waiting.splice(index, 1)
-        reject(signal?.reason)
+        reject(abortError(signal))
         this.settleIdle()
       }
       const waiter: Waiter = { op, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) }
@@ -143,4 +143,10 @@ export class GroupCommitQueue {
     }
     for (const waiter of batch) waiter.resolve()
   }
+}
+
+/** The signal's reason as an Error (it is a DOMException `AbortError` unless the caller chose another). */
+function abortError (signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError')
 }

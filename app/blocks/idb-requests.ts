@@ -54,5 +54,5 @@ export function storageError (message: string, cause: unknown): StorageError {
 
 function describe (err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`
-  return err == null ? 'unknown error' : String(err)
+  return typeof err === 'string' ? err : 'unknown error'
 }

@@ -112,7 +112,7 @@ describe('IdbBlockstore', () => {
     await new Promise<void>((resolve, reject) => {
       const request = indexedDB.deleteDatabase(store.name)
       request.onsuccess = () => { resolve() }
-      request.onerror = () => { reject(request.error) }
+      request.onerror = () => { reject(request.error ?? new Error('delete failed')) }
       request.onblocked = () => { reject(new Error('delete was blocked')) }
     })
 
@@ -143,6 +143,7 @@ describe('IdbBlockstore', () => {
   /** Ways a write transaction fails: a request throws as it is made, or the browser aborts the commit. */
   const failures: Array<[string, () => void]> = [
     ['synchronously (QuotaExceededError from put)', () => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the store as `this`
       const realPut = IDBObjectStore.prototype.put
       let calls = 0
       vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {

@@ -97,7 +97,8 @@ export class IpfsService {
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
     // fetch (or find) the root first: fails fast with ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the walk
     await this.content.getBlock(cid, options)
-    if (await this.components.pins.isPinned(cid, options)) {
+    // isPinned is also true for blocks inside another pin; only a pin record of this CID's own can be updated
+    if (await this.hasPinRecord(cid, options)) {
       await this.components.pins.setMetadata(cid, metadata, options)
     } else {
       await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
@@ -106,10 +107,20 @@ export class IpfsService {
     return toPinInfo(cid, await this.components.pins.get(cid, options))
   }
 
+  private async hasPinRecord (cid: CID, options?: AbortOptions): Promise<boolean> {
+    try {
+      await this.components.pins.get(cid, options)
+      return true
+    } catch (err) {
+      if (err instanceof Error && err.name === 'NotFoundError') return false
+      throw err
+    }
+  }
+
   /** Remove a pin; `ERR_NOT_FOUND` when it is not pinned. */
   async pinRm (cid: CID, options?: AbortOptions): Promise<void> {
-    if (!await this.components.pins.isPinned(cid, options)) {
-      throw new NotFoundError(`${cid.toString()} is not pinned`)
+    if (!await this.hasPinRecord(cid, options)) {
+      throw new NotFoundError(`${cid.toString()} is not pinned (it may be held by another pin)`)
     }
     await drain(this.components.pins.rm(cid, options))
     this.components.events.emit({ type: 'pin:removed', cid: cid.toString() })
@@ -120,7 +131,7 @@ export class IpfsService {
     const { cid, ...rest } = options
     if (cid !== undefined) {
       // Helia's `ls({ cid })` filters nothing out in v7; ask for the one record instead
-      if (await this.components.pins.isPinned(cid, rest)) yield toPinInfo(cid, await this.components.pins.get(cid, rest))
+      if (await this.hasPinRecord(cid, rest)) yield toPinInfo(cid, await this.components.pins.get(cid, rest))
       return
     }
     for await (const pin of this.components.pins.ls(rest)) yield toPinInfo(pin.cid, pin)

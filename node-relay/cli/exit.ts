@@ -2,10 +2,13 @@ import { IpfsKitError } from '../../core/errors/index.ts'
 
 /**
  * Exit codes scripts can rely on:
- * 0 success · 1 unexpected error · 2 bad input (usage, invalid CID, bad config) · 3 not found ·
- * 4 relay unreachable · 5 content failed verification.
+ * 0 success · 1 failure on the relay's side (storage, internal) · 2 bad input (usage, invalid CID, bad config) ·
+ * 3 not found · 4 relay unreachable · 5 content failed verification · 6 timed out waiting for peers · 130 aborted.
  */
-export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5 } as const
+export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5, timeout: 6, aborted: 130 } as const
+
+/** Codes that are the relay's or the network's fault, not the caller's input. */
+const SERVER_SIDE = new Set(['ERR_INTERNAL', 'ERR_STORAGE', 'ERR_STORE_CLOSED'])
 
 /** An error reported by the relay's API (`{ code, message }` and the HTTP status). */
 export class ApiError extends Error {
@@ -34,7 +37,9 @@ export function exitCodeFor (err: unknown): number {
   if (code === 'ERR_UNREACHABLE') return EXIT.unreachable
   if (code === 'ERR_NOT_FOUND') return EXIT.notFound
   if (code === 'ERR_BLOCK_CORRUPT') return EXIT.corrupt
-  if (code !== undefined && code !== 'ERR_INTERNAL') return EXIT.invalid
+  if (code === 'ERR_TIMEOUT') return EXIT.timeout
+  if (code === 'ERR_ABORTED') return EXIT.aborted
+  if (code !== undefined && !SERVER_SIDE.has(code)) return EXIT.invalid
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.invalid
   return EXIT.internal
 }

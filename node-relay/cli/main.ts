@@ -6,9 +6,8 @@
  * its HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API).
  */
 import { Command } from 'commander'
-import { exitCodeFor, reportError } from './exit.ts'
+import { EXIT, exitCodeFor, reportError } from './exit.ts'
 import { registerClientCommands } from './commands.ts'
-import { runStart } from './start.ts'
 import type { StartFlags } from './start.ts'
 
 const program = new Command()
@@ -18,6 +17,11 @@ program
   .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
   .option('--json', 'print machine-readable JSON', false)
   .showHelpAfterError()
+  .exitOverride(err => {
+    // usage errors (unknown command, missing argument) are bad input: exit 2, as the other bad-input errors do
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0)
+    process.exit(EXIT.invalid)
+  })
 
 program.command('start')
   .description('run the relay (libp2p + Helia peer, HTTP API, gateway) on embedded defaults')
@@ -27,7 +31,11 @@ program.command('start')
   .option('-p, --port <port>', 'HTTP port (default 8998)')
   .option('--listen <multiaddrs>', 'comma-separated libp2p listen addresses')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
-  .action(async (flags: StartFlags) => { await runStart(flags) })
+  .action(async (flags: StartFlags) => {
+    // loaded only for `start`: the relay's dependencies (libp2p, Helia) cost seconds that client commands don't need
+    const { runStart } = await import('./start.ts')
+    await runStart(flags)
+  })
 
 registerClientCommands(program)
 

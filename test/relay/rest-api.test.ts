@@ -69,6 +69,30 @@ describe('REST API: content', () => {
     }
   })
 
+  it('pins a CID that already sits inside another pin (regression: was a 500)', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([text('inner file')]), 'outer/inner.txt')
+    const added = await json<{ entries: Array<{ path: string, cid: string }> }>(await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form }))
+    const inner = added.entries.find(e => e.path === 'outer/inner.txt')?.cid ?? ''
+    const pinned = await fetch(`${relay.url}/api/v1/pins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cid: inner, name: 'inner' }) })
+    expect(pinned.status).toBe(200)
+    expect(await json<{ name: string }>(pinned)).toMatchObject({ cid: inner, name: 'inner' })
+    expect((await fetch(`${relay.url}/api/v1/pins/${inner}`, { method: 'DELETE' })).status).toBe(204)
+    // the block stays held by the outer pin, but this CID has no pin record of its own any more
+    expect((await fetch(`${relay.url}/api/v1/pins/${inner}`, { method: 'DELETE' })).status).toBe(404)
+  })
+
+  it('says ERR_NOT_A_FILE for cat of a directory and 416 for an offset past the end', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([text('x')]), 'd/x.txt')
+    const { cid } = await json<{ cid: string }>(await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form }))
+    const dir = await fetch(`${relay.url}/api/v1/cat/${cid}`)
+    expect(dir.status).toBe(400)
+    expect((await json<{ code: string }>(dir)).code).toBe('ERR_NOT_A_FILE')
+    const past = await fetch(`${relay.url}/api/v1/cat/${cid}/d/x.txt?offset=5`)
+    expect(past.status).toBe(416)
+  })
+
   it('refuses an unsatisfiable Range with 416', async () => {
     const { cid } = await addBytes(relay.url, text('0123456789'))
     const res = await fetch(`${relay.url}/api/v1/cat/${cid}`, { headers: { range: 'bytes=50-60' } })

@@ -1,4 +1,4 @@
-import { InvalidInputError, IpfsKitError } from '../../../core/errors/index.ts'
+import { InvalidInputError, InvalidRangeError, IpfsKitError, NotAFileError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
 import { cidPathParamsSchema, targetOf, withOptionalPath } from '../params.ts'
 import { parseRange } from '../range.ts'
@@ -102,10 +102,11 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     const { target } = targetOf(request.params)
     const stat = await ctx.service.stat(target)
     if (stat.type === 'directory' || stat.type === 'object') {
-      throw new InvalidInputError(`${target} is a ${stat.type}, not a file`)
+      throw new NotAFileError(`${target} is a ${stat.type}, not a file`)
     }
     const range = parseRange(request.headers.range, stat.size)
     const offset = range?.offset ?? request.query.offset ?? 0
+    if (offset > stat.size) throw new InvalidRangeError(`offset ${offset} is past the end of a ${stat.size} byte file`)
     const length = range?.length ?? request.query.length
     void reply.header('accept-ranges', 'bytes').header('etag', `"${stat.cid.toString()}"`).type('application/octet-stream')
     if (range !== undefined) {

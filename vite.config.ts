@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/compliance/**/*.test.ts', 'test/relay/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/compliance/**/*.test.ts', 'test/relay/**/*.test.ts', 'test/e2e/**/*.e2e.test.ts', 'test/mcp/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000
         }

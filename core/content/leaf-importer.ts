@@ -49,8 +49,13 @@ export function rawLeafImporter (init: RawLeafImporterInit): BufferImporter {
 class LeafWrites {
   private readonly pending = new Set<Promise<void>>()
   private failure: { error: unknown } | undefined
+  private readonly blockstore: WritableStorage
+  private readonly limit: number
 
-  constructor (private readonly blockstore: WritableStorage, private readonly limit: number) {}
+  constructor (blockstore: WritableStorage, limit: number) {
+    this.blockstore = blockstore
+    this.limit = limit
+  }
 
   /** Hash `block` and start writing it; resolves to its CID once hashed. */
   start (block: Uint8Array): Promise<CID> {

@@ -19,6 +19,11 @@ import type { FastifyInstance } from 'fastify'
 /** Content types whose bodies reach handlers as the raw request stream (never buffered). */
 const STREAMED_TYPES = ['application/octet-stream', 'application/vnd.ipld.car', 'application/vnd.ipld.raw']
 
+/** GET routes any origin may read: the gateway, the relay's identity, health. */
+function isPublicRead (url: string): boolean {
+  return url.startsWith('/ipfs/') || url.startsWith('/api/v1/id') || url.startsWith('/health')
+}
+
 /**
  * Build the relay's HTTP server (not yet listening): REST under /api/v1, the trustless gateway under /ipfs,
  * /health, /metrics, /ws and the OpenAPI docs at /docs.
@@ -38,6 +43,13 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   for (const type of STREAMED_TYPES) {
     app.addContentTypeParser(type, (_request, payload, done) => { done(null, payload) })
   }
+  app.addHook('onSend', async (request, reply) => {
+    // read-only public surfaces are readable from any origin (the trustless gateway spec asks for it; pages
+    // embedding the web component read the relay's id); writes stay same-origin
+    if ((request.method === 'GET' || request.method === 'HEAD') && isPublicRead(request.url)) {
+      void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Length, Content-Range, Etag, X-Ipfs-Path')
+    }
+  })
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'
     ctx.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)

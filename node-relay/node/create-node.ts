@@ -12,6 +12,7 @@ import { yamux } from '@libp2p/yamux'
 import { FsDatastore } from 'datastore-fs'
 import { createHeliaLight } from 'helia'
 import { TieredBlockstore } from '../../core/blocks/index.ts'
+import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
 import type { RelayConfig } from '../config/schema.ts'
@@ -84,6 +85,8 @@ export async function createRelayNode (config: RelayConfig): Promise<RelayNode> 
   const helia = withBitswap(withNet) as unknown as RelayNode['helia']
   await helia.start()
   const libp2p = helia.libp2p
+  // gossipsub forwards only topics a node is subscribed to: the relay joins the mesh topics browsers use
+  for (const topic of RELAY_TOPICS) libp2p.services.pubsub.subscribe(topic)
   for (const addr of config.libp2p.bootstrap) {
     const { multiaddr } = await import('@multiformats/multiaddr')
     libp2p.dial(multiaddr(addr)).catch(() => {})

@@ -45,3 +45,19 @@ describe('/docs and /health', () => {
     expect(Object.keys(health.checks).sort()).toEqual(['blockstore', 'draining', 'libp2p', 'listeners'])
   })
 })
+
+describe('CORS', () => {
+  it('lets any origin read the gateway and the relay id, not write', async () => {
+    const id = await fetch(`${relay.url}/api/v1/id`, { headers: { origin: 'http://elsewhere.example' } })
+    expect(id.headers.get('access-control-allow-origin')).toBe('*')
+    const gw = await fetch(`${relay.url}/ipfs/bafkqaaa?format=raw`, { headers: { origin: 'http://elsewhere.example' } })
+    expect(gw.headers.get('access-control-allow-origin')).toBe('*')
+    const pins = await fetch(`${relay.url}/api/v1/pins`, { headers: { origin: 'http://elsewhere.example' } })
+    expect(pins.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('subscribes to the browser mesh discovery topic so gossipsub forwards it', async () => {
+    const { MESH_DISCOVERY_TOPIC } = await import('../../core/events/topics.ts')
+    expect(relay.node.libp2p.services.pubsub.getTopics()).toContain(MESH_DISCOVERY_TOPIC)
+  })
+})

@@ -1,5 +1,5 @@
-import { NotFoundError, TimeoutError } from '../../core/errors/index.ts'
-import type { AbortOptions } from '../../core/abort.ts'
+import { NotFoundError, TimeoutError } from '../errors/index.ts'
+import type { AbortOptions } from '../abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

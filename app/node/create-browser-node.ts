@@ -1,0 +1,250 @@
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { IDBDatastore } from 'datastore-idb'
+import { createHeliaLight } from 'helia'
+import { ContentStore } from '../../core/content/content-store.ts'
+import { TimeoutError } from '../../core/errors/index.ts'
+import { EventBus } from '../../core/events/bus.ts'
+import { IpfsService } from '../../core/service/ipfs-service.ts'
+import { NetworkBlockstore } from '../../core/blocks/network.ts'
+import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
+import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
+import { describeConnection, transportKindOf } from './connection-kind.ts'
+import { MeshDialer } from './mesh-dialer.ts'
+import { MeshDiscovery } from './mesh-discovery.ts'
+import { resolveRelayAddress } from './relay-address.ts'
+import { RelayLink } from './relay-link.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { ConnectionInfo } from './connection-kind.ts'
+import type { MeshDialerInit } from './mesh-dialer.ts'
+import type { MeshDiscoveryInit } from './mesh-discovery.ts'
+import type { RelayLocation } from './relay-address.ts'
+import type { RelayLinkInit } from './relay-link.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p } from '@libp2p/interface'
+import type { Ping } from '@libp2p/ping'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Helia } from 'helia'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+
+/** The libp2p services a browser node runs. */
+export interface BrowserServices {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  [key: string]: unknown
+}
+
+/** Options for {@link createBrowserNode}: where the relay is, plus optional storage and tuning. */
+export type BrowserNodeInit = RelayLocation & {
+  /**
+   * Prefix of the IndexedDB databases (`<name>-blocks`, `<name>-data`) used when no blockstore/datastore is given
+   * (default `ipfs-kit`). Two nodes in one origin need different names.
+   */
+  name?: string
+  /** Where blocks live (default an {@link IdbBlockstore}, or a {@link WorkerBlockstore} with `storageWorker`). Opened by the caller. */
+  blockstore?: Blockstore
+  /**
+   * A dedicated worker running `app/worker/storage-worker.ts`: blocks then live in IndexedDB inside it, so storage work
+   * stays off the UI thread. The node owns it (terminated by `stop()`). Ignored when `blockstore` is given.
+   */
+  storageWorker?: Worker
+  /** Where pins, the peer key and peer records live (default an `IDBDatastore`). Opened by the caller. */
+  datastore?: Datastore
+  /** Run the WebRTC transport and listen on `/webrtc` (default true). Without it, peers are reached only through the relay. */
+  webRTC?: boolean
+  /** Peer discovery on gossipsub. */
+  discovery?: MeshDiscoveryInit
+  /** How discovered peers are dialed. */
+  dialer?: Omit<MeshDialerInit, 'webRTC'>
+  /** How the connection to the relay is kept (dial deadline, backoff). */
+  relayLink?: RelayLinkInit
+  /** How long a block missing here may take to arrive from peers (default 30 s). */
+  fetchTimeoutMs?: number
+}
+
+/** A running browser node. */
+export interface BrowserNode {
+  /** This node's peer id (persisted in the datastore: the same after a reload). */
+  readonly peerId: string
+  /** Every operation (add, cat, pins, blocks, CAR) through the one service layer. */
+  readonly service: IpfsService
+  /** `content:added`, `pin:added`, `peer:joined`, ... */
+  readonly events: EventBus
+  readonly helia: Helia & { libp2p: Libp2p<BrowserServices> }
+  readonly libp2p: Libp2p<BrowserServices>
+  /** The relay's WebSocket multiaddr this node uses. */
+  readonly relay: Multiaddr
+  /** Open connections with their transport kind (`webrtc` direct, `relayed`, `websocket`). */
+  connections: () => ConnectionInfo[]
+  /** Whether the relay is connected right now (it is redialed with backoff while it is not). */
+  relayConnected: () => boolean
+  /** Browser peers currently announcing themselves on the discovery topic. */
+  meshPeers: () => string[]
+  /** The addresses other browsers can reach this node on (circuit, and circuit/webrtc when WebRTC is on). */
+  reachableAddresses: () => string[]
+  /** Resolves once the relay has granted a reservation, so other browsers can dial this node. */
+  whenReachable: (options?: AbortOptions & { timeoutMs?: number }) => Promise<string[]>
+  /** Stop discovery, dialing, libp2p and Helia, and close the stores this node opened. */
+  stop: () => Promise<void>
+}
+
+/** A circuit address through the relay's WebSocket listener (the relay's TCP listener is of no use to browsers). */
+function isBrowserDialableCircuit (addr: Multiaddr): boolean {
+  const names = addr.getComponents().map(c => c.name)
+  const circuit = names.indexOf('p2p-circuit')
+  return circuit > 0 && names.slice(0, circuit).some(name => name === 'ws' || name === 'wss')
+}
+
+async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Blockstore, datastore: Datastore, close: () => Promise<void> }> {
+  const name = init.name ?? 'ipfs-kit'
+  let ownBlocks: IdbBlockstore | WorkerBlockstore | undefined
+  if (init.blockstore === undefined) {
+    ownBlocks = init.storageWorker === undefined ? new IdbBlockstore(`${name}-blocks`) : new WorkerBlockstore(init.storageWorker, `${name}-blocks`)
+  }
+  const ownData = init.datastore === undefined ? new IDBDatastore(`${name}-data`) : undefined
+  await ownBlocks?.open()
+  await ownData?.open()
+  const blockstore = init.blockstore ?? ownBlocks
+  const datastore = init.datastore ?? ownData
+  if (blockstore === undefined || datastore === undefined) throw new Error('unreachable: a store is always given or opened')
+  return {
+    blockstore,
+    datastore,
+    close: async () => {
+      await ownBlocks?.close()
+      await ownData?.close()
+    }
+  }
+}
+
+/**
+ * Start an IPFS node in a browser tab, on the main thread (WebRTC does not exist in workers): libp2p with WebSockets
+ * (to the relay), WebRTC (to other browsers) and circuit relay v2 (reservation on the relay, so other browsers can
+ * reach this one), noise, yamux, identify, ping and gossipsub; Helia with bitswap over an IndexedDB blockstore; peer
+ * discovery on gossipsub and a dialer that keeps direct WebRTC connections to every browser peer it hears of.
+ *
+ * @example
+ * ```ts
+ * const node = await createBrowserNode({ relayMultiaddr: '/ip4/127.0.0.1/tcp/9998/ws/p2p/12D3Koo…' })
+ * const { cid } = await node.service.add(new TextEncoder().encode('hello'))
+ * node.connections() // [{ peerId, kind: 'websocket', ... }, { peerId, kind: 'webrtc', ... }]
+ * await node.stop()
+ * ```
+ */
+export async function createBrowserNode (init: BrowserNodeInit): Promise<BrowserNode> {
+  const relay = await resolveRelayAddress(init)
+  const useWebRTC = init.webRTC ?? true
+  const stores = await defaultStores(init)
+  let helia: BrowserNode['helia']
+  try {
+    helia = await startHelia(stores, useWebRTC)
+  } catch (err) {
+    await stores.close()
+    throw err
+  }
+  const libp2p = helia.libp2p
+  const relayLink = new RelayLink(libp2p, relay, init.relayLink)
+  await relayLink.start()
+  const events = new EventBus()
+  libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
+  libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
+  const blockstore = new NetworkBlockstore({
+    local: stores.blockstore,
+    network: helia.blockstore,
+    peerCount: () => libp2p.getConnections().length,
+    fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000
+  })
+  const service = new IpfsService({ content: new ContentStore({ blockstore }), pins: helia.pins, events, libp2p, agentVersion: 'ipfs-kit-browser/0.1.0' })
+
+  const reachableAddresses = (): Multiaddr[] => libp2p.getMultiaddrs().filter(isBrowserDialableCircuit)
+  const dialer = new MeshDialer(libp2p, { ...init.dialer, webRTC: useWebRTC })
+  const discovery = new MeshDiscovery({
+    peerId: libp2p.peerId,
+    pubsub: libp2p.services.pubsub,
+    getAddresses: reachableAddresses,
+    onPeer: peer => { dialer.discovered(peer) }
+  }, init.discovery)
+  dialer.start()
+  discovery.start()
+  const isReachable = (): boolean => {
+    const addrs = reachableAddresses()
+    return addrs.length > 0 && (!useWebRTC || addrs.some(a => transportKindOf(a) === 'webrtc'))
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    peerId: libp2p.peerId.toString(),
+    service,
+    events,
+    helia,
+    libp2p,
+    relay,
+    connections: () => libp2p.getConnections().map(describeConnection),
+    relayConnected: () => relayLink.connected(),
+    meshPeers: () => dialer.knownPeers(),
+    reachableAddresses: () => reachableAddresses().map(String),
+    whenReachable: async (options = {}) => {
+      await waitUntil(isReachable, options, `no relay reservation on ${relay.toString()}`)
+      return reachableAddresses().map(String)
+    },
+    stop: async () => {
+      stopping ??= (async () => {
+        discovery.stop()
+        dialer.stop()
+        relayLink.stop()
+        await helia.stop()
+        await stores.close()
+      })()
+      await stopping
+    }
+  }
+}
+
+/** Poll `condition` every 100 ms until it holds; `ERR_TIMEOUT` after `timeoutMs` (default 15 s). */
+async function waitUntil (condition: () => boolean, options: AbortOptions & { timeoutMs?: number }, what: string): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 15_000
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    options.signal?.throwIfAborted()
+    if (Date.now() > deadline) throw new TimeoutError(`${what} within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+/** Helia with bitswap over libp2p configured for a browser tab, started. */
+async function startHelia (stores: { blockstore: Blockstore, datastore: Datastore }, useWebRTC: boolean): Promise<BrowserNode['helia']> {
+  const transports = [webSockets(), circuitRelayTransport()]
+  if (useWebRTC) transports.push(webRTC({ rtcConfiguration: { iceServers: [] } }))
+  const services: Record<string, unknown> = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+  }
+  const light = createHeliaLight({ blockstore: stores.blockstore, datastore: stores.datastore })
+  const withNet = withLibp2pLight(light, {
+    // `/p2p-circuit` reserves on whichever relay we are connected to (RelayLink keeps that connection), so a node
+    // whose relay is down still starts; a relay-specific listen address would fail start() and never come back
+    addresses: { listen: ['/p2p-circuit', ...(useWebRTC ? ['/webrtc'] : [])] },
+    transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // browsers refuse ws:// and private addresses by default; the relay is often on loopback or the LAN
+    connectionGater: { denyDialMultiaddr: () => false },
+    services: services as never
+  })
+  // bitswap must also run over relayed (limited) connections: that is the fallback when WebRTC cannot connect
+  const helia = withBitswap(withNet, { runOnLimitedConnections: true }) as unknown as BrowserNode['helia']
+  await helia.start()
+  return helia
+}

@@ -1,0 +1,37 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidInputError, NotFoundError } from '../../core/errors/index.ts'
+import { transportKindOf } from './connection-kind.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Where the relay is: its WebSocket multiaddr (with `/p2p/<id>`), or the base URL of its HTTP API. */
+export type RelayLocation = { relayMultiaddr: string | Multiaddr } | { relayUrl: string }
+
+/** A WebSocket multiaddr that ends in `/p2p/<id>` (the circuit listener needs the relay's peer id). */
+function checkRelayAddr (addr: Multiaddr): Multiaddr {
+  const last = addr.getComponents().at(-1)
+  if (last?.name !== 'p2p') throw new InvalidInputError(`relay address ${addr.toString()} must end in /p2p/<peer id>`)
+  if (transportKindOf(addr) !== 'websocket') throw new InvalidInputError(`relay address ${addr.toString()} is not a WebSocket address (browsers can only dial /ws or /wss)`)
+  return addr
+}
+
+/**
+ * Find the relay's WebSocket multiaddr: the one given, or the first `/ws`/`/wss` address `GET {relayUrl}/api/v1/id`
+ * reports (same origin as the app, or a relay that allows this origin).
+ */
+export async function resolveRelayAddress (location: RelayLocation, options?: AbortOptions): Promise<Multiaddr> {
+  options?.signal?.throwIfAborted()
+  if ('relayMultiaddr' in location) {
+    const addr = typeof location.relayMultiaddr === 'string' ? multiaddr(location.relayMultiaddr) : location.relayMultiaddr
+    return checkRelayAddr(addr)
+  }
+  const res = await fetch(new URL('/api/v1/id', location.relayUrl), { signal: options?.signal })
+  if (!res.ok) throw new NotFoundError(`relay at ${location.relayUrl} answered ${res.status} to /api/v1/id`)
+  const body = await res.json() as { peerId?: unknown, addresses?: unknown }
+  const addresses = Array.isArray(body.addresses) ? body.addresses.filter((a): a is string => typeof a === 'string') : []
+  for (const text of addresses) {
+    const addr = multiaddr(text)
+    if (transportKindOf(addr) === 'websocket' && addr.getComponents().at(-1)?.name === 'p2p') return addr
+  }
+  throw new NotFoundError(`relay at ${location.relayUrl} reports no WebSocket address`)
+}

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   ERR_TIMEOUT: 504,
   ERR_TOO_LARGE: 413,
   ERR_UNAUTHORIZED: 401,
+  ERR_FORBIDDEN: 403,
   ERR_INTERNAL: 500
 } as const satisfies Record<string, number>
 

@@ -37,6 +37,15 @@ program.command('start')
     await runStart(flags)
   })
 
+program.command('mcp')
+  .description('serve MCP tools for LLM agents on stdio, with an embedded node')
+  .option('-d, --data-dir <dir>', 'data directory (default $IPFS_KIT_DATA_DIR or ~/.ipfs-kit)')
+  .option('-c, --config <file>', 'JSON config file (also $IPFS_KIT_CONFIG)')
+  .action(async (flags: { dataDir?: string, config?: string }) => {
+    const { serveMcpStdio } = await import('../mcp/stdio.ts')
+    await serveMcpStdio(flags)
+  })
+
 registerClientCommands(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -26,7 +26,8 @@ export const ENV_KEYS: Record<string, string> = {
   IPFS_KIT_BOOTSTRAP: 'libp2p.bootstrap',
   IPFS_KIT_MAX_BLOCK_SIZE: 'blocks.maxBlockSize',
   IPFS_KIT_FSYNC: 'blocks.fsync',
-  IPFS_KIT_LOG_LEVEL: 'logLevel'
+  IPFS_KIT_LOG_LEVEL: 'logLevel',
+  IPFS_KIT_MCP_TOKEN: 'mcp.token'
 }
 
 const LIST_KEYS = new Set(['libp2p.listen', 'libp2p.announce', 'libp2p.bootstrap'])

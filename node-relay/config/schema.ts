@@ -40,6 +40,11 @@ export const configSchema = z.object({
     fetchTimeoutMs: z.number().int().positive().default(30_000).describe('how long a read waits for a missing block from peers'),
     pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
   }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
+  mcp: z.object({
+    token: z.string().min(16).optional().describe('bearer token required on /mcp'),
+    allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),
+    maxInlineBytes: bytes.default(1024 * 1024).describe('largest payload an MCP tool returns inline')
+  }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

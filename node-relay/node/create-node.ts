@@ -10,7 +10,10 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { FsDatastore } from 'datastore-fs'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
 import { createHeliaLight } from 'helia'
+import * as json from 'multiformats/codecs/json'
 import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
@@ -73,7 +76,8 @@ export async function createRelayNode (config: RelayConfig): Promise<RelayNode> 
     })
   }
 
-  const light = createHeliaLight({ blockstore, datastore })
+  // the codecs pins and dag_get/dag_put need beyond dag-pb and raw
+  const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json] })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: config.libp2p.listen, announce: config.libp2p.announce },
     transports: [webSockets(), tcp()],

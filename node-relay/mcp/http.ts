@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+import { readMcpConfig } from './config.ts'
+import { baseUrlOf, mcpGuard, resourceMetadataPath } from './http-guard.ts'
+import { buildMcpServer, notifyPinChanges } from './server.ts'
+import type { HttpContext } from '../http/context.ts'
+import type { McpConfig } from './config.ts'
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+/** Options of {@link mcpRoutes}; the `mcp` section of the relay config supplies the rest. */
+export interface McpRoutesOptions {
+  /** Endpoint path (default `/mcp`). */
+  path?: string
+  /** Override the config's `mcp` section (token, allowed origins, inline limit). */
+  config?: Partial<McpConfig>
+  /** Sessions held at once; more initialisations get 503 (default 64). */
+  maxSessions?: number
+  /** A session with no request for this long, and none open, is closed (default 30 min). */
+  sessionIdleMs?: number
+  /** Largest JSON-RPC request body, e.g. an `ipfs_add` with base64 content (default 32 MiB). */
+  bodyLimitBytes?: number
+}
+
+/** One client's MCP session: its own server instance over the shared service. */
+interface Session {
+  server: McpServer
+  transport: StreamableHTTPServerTransport
+  lastSeen: number
+  /** Requests in flight, including a long-lived GET event stream. */
+  open: number
+}
+
+function rpcError (reply: FastifyReply, status: number, code: number, message: string): FastifyReply {
+  return reply.status(status).send({ jsonrpc: '2.0', error: { code, message }, id: null })
+}
+
+/**
+ * The MCP server over Streamable HTTP at `/mcp` (POST, GET event stream, DELETE), with sessions, plus RFC 9728
+ * protected resource metadata at `/.well-known/oauth-protected-resource[/mcp]`. Every request is checked first: a
+ * foreign `Origin` gets 403, and when `mcp.token` is configured a request without `Authorization: Bearer <token>`
+ * gets 401 with `WWW-Authenticate`. Tools over HTTP never touch local files.
+ */
+export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpRoutesOptions = {}): void {
+  const path = options.path ?? '/mcp'
+  const config = { ...readMcpConfig(ctx.config), ...options.config }
+  const maxSessions = options.maxSessions ?? 64
+  const idleMs = options.sessionIdleMs ?? 30 * 60_000
+  const sessions = new Map<string, Session>()
+
+  const startSession = async (request: FastifyRequest): Promise<Session> => {
+    const server = buildMcpServer({
+      service: ctx.service,
+      localFiles: false,
+      maxInlineBytes: config.maxInlineBytes,
+      httpUrl: baseUrlOf(request),
+      onUnexpectedError: (err, tool) => { app.log.error({ err, tool }, 'MCP tool failed') }
+    })
+    const stopWatching = notifyPinChanges(server, ctx.events)
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => { sessions.set(id, session) }
+    })
+    const session: Session = { server, transport, lastSeen: Date.now(), open: 0 }
+    transport.onclose = () => {
+      stopWatching()
+      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId)
+    }
+    await server.connect(transport)
+    return session
+  }
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const id = request.headers['mcp-session-id']
+    let session = typeof id === 'string' ? sessions.get(id) : undefined
+    if (id !== undefined && session === undefined) return rpcError(reply, 404, -32001, 'session not found: initialize a new one')
+    if (session === undefined) {
+      if (request.method !== 'POST' || !isInitializeRequest(request.body)) return rpcError(reply, 400, -32000, 'no Mcp-Session-Id: send an initialize request first')
+      if (sessions.size >= maxSessions) return rpcError(reply, 503, -32000, `too many MCP sessions (${maxSessions}); close one (DELETE ${path}) and retry`)
+      session = await startSession(request)
+    }
+    const active = session
+    active.open++
+    active.lastSeen = Date.now()
+    reply.raw.once('close', () => {
+      active.open--
+      active.lastSeen = Date.now()
+    })
+    reply.hijack()
+    try {
+      await active.transport.handleRequest(request.raw, reply.raw, request.body)
+    } catch (err) {
+      app.log.error({ err }, 'MCP request failed')
+      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }))
+      else reply.raw.destroy()
+    }
+    return undefined
+  }
+
+  const guard = mcpGuard({ token: config.token, allowedOrigins: config.allowedOrigins, path })
+  const bodyLimit = options.bodyLimitBytes ?? 32 * 1024 * 1024
+  const hide = { hide: true } // JSON-RPC, not REST: kept out of the OpenAPI document
+  app.post(path, { onRequest: guard, bodyLimit, schema: hide }, handle)
+  app.get(path, { onRequest: guard, schema: hide }, handle)
+  app.delete(path, { onRequest: guard, schema: hide }, handle)
+  app.options(path, { onRequest: guard, schema: hide }, async (_request, reply) => reply.status(204).send())
+
+  const metadata = async (request: FastifyRequest): Promise<Record<string, unknown>> => ({
+    resource: `${baseUrlOf(request)}${path}`,
+    bearer_methods_supported: ['header'],
+    resource_name: 'ipfs-kit MCP server'
+  })
+  app.get(resourceMetadataPath(path), { schema: hide }, metadata)
+  app.get(resourceMetadataPath(''), { schema: hide }, metadata)
+
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleMs
+    for (const session of sessions.values()) {
+      if (session.open === 0 && session.lastSeen < cutoff) void session.server.close()
+    }
+  }, Math.min(idleMs, 60_000))
+  sweep.unref()
+  // end every event stream before the HTTP server waits for its connections to drain
+  app.addHook('preClose', async () => {
+    clearInterval(sweep)
+    await Promise.allSettled([...sessions.values()].map(async session => session.server.close()))
+  })
+}

@@ -1,0 +1,80 @@
+/**
+ * @packageDocumentation
+ *
+ * The MCP (Model Context Protocol) server: every ipfs-kit capability as tools for LLM agents, built over the same
+ * `IpfsService` the REST API calls, so no operation is implemented twice. `buildMcpServer` has no side effects
+ * (no transport, no listeners); the transports are chosen at the edge: stdio (`runMcpStdio`, `ipfs-kit mcp`) or
+ * Streamable HTTP at `/mcp` on the relay (`mcpRoutes`).
+ *
+ * @example
+ * ```ts
+ * const server = buildMcpServer({ service: relay.service, localFiles: true })
+ * const stopWatching = notifyPinChanges(server, relay.events)
+ * await server.connect(new StdioServerTransport())
+ * ```
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { DEFAULT_MAX_INLINE_BYTES } from './context.ts'
+import { registerResources } from './resources.ts'
+import { registerAddTool } from './tools/add.ts'
+import { registerBlockTools } from './tools/blocks.ts'
+import { registerCarTools } from './tools/car.ts'
+import { registerDagTools } from './tools/dag.ts'
+import { registerNodeTools } from './tools/node.ts'
+import { registerPinTools } from './tools/pins.ts'
+import { registerReadTools } from './tools/read.ts'
+import type { McpToolContext } from './context.ts'
+import type { UnexpectedErrorListener } from './tool-result.ts'
+import type { IpfsService } from '../../core/service/ipfs-service.ts'
+
+export { notifyPinChanges } from './resources.ts'
+export { ERROR_META_KEY } from './tool-result.ts'
+
+/** What {@link buildMcpServer} needs. */
+export interface McpServerInit {
+  /** The service layer every tool calls. */
+  service: IpfsService
+  /** Allow `path` arguments (read and write local files): only for a server on the agent's own machine. Default false. */
+  localFiles?: boolean
+  /** Largest payload returned inline (cat pages, blocks, CARs, resources). Default 1 MiB. */
+  maxInlineBytes?: number
+  /** Base URL of the relay's HTTP API, quoted when a download is too big to inline. */
+  httpUrl?: string
+  /** Told about errors that are not ipfs-kit's own (for the log); the caller still gets an `isError` result. */
+  onUnexpectedError?: UnexpectedErrorListener
+  /** Server version reported at initialisation. */
+  version?: string
+}
+
+const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
+  'ipfs_add returns the CID, ipfs_cat/ipfs_ls/ipfs_stat read by CID, and every byte read is verified against it. ' +
+  'Pinned content is kept (pin_add/pin_rm/pin_ls). dag_get/dag_put read and write structured IPLD data as JSON. ' +
+  'Failed calls return isError with a stable code first in the text (ERR_NOT_FOUND, ERR_INVALID_CID, ERR_TOO_LARGE, ...). ' +
+  'Large files are read in pages: follow nextOffset.'
+
+/**
+ * Build an MCP server with every tool and resource registered, not yet connected. Pair it with
+ * {@link notifyPinChanges} to send resource list changes.
+ */
+export function buildMcpServer (init: McpServerInit): McpServer {
+  const ctx: McpToolContext = {
+    service: init.service,
+    localFiles: init.localFiles ?? false,
+    maxInlineBytes: init.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES,
+    httpUrl: init.httpUrl,
+    onUnexpectedError: init.onUnexpectedError
+  }
+  const server = new McpServer(
+    { name: 'ipfs-kit', title: 'ipfs-kit', version: init.version ?? '0.1.0' },
+    { instructions: INSTRUCTIONS }
+  )
+  registerAddTool(server, ctx)
+  registerReadTools(server, ctx)
+  registerPinTools(server, ctx)
+  registerBlockTools(server, ctx)
+  registerDagTools(server, ctx)
+  registerCarTools(server, ctx)
+  registerNodeTools(server, ctx)
+  registerResources(server, ctx)
+  return server
+}

@@ -1,0 +1,158 @@
+import { CID } from 'multiformats/cid'
+import { openNode } from './open-node.ts'
+import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
+
+/** One pinned file or directory, as the Files view lists it. */
+export interface LocalFile {
+  cid: string
+  name: string
+  /** File bytes (undefined until `stat` answers). */
+  size?: number
+  type?: string
+}
+
+/** An add in progress. */
+export interface AddTask {
+  name: string
+  bytes: number
+  total: number
+  startedAt: number
+  /** Bytes per second so far. */
+  rate: number
+}
+
+/** Where the node is in its life. */
+export type NodeStatus = 'starting' | 'running' | 'failed'
+
+const RELAY_KEY = 'ipfs-kit:relay-url'
+
+/** The relay URL the app uses: the saved setting, or the origin the app was served from. */
+export function savedRelayUrl (): string {
+  return localStorage.getItem(RELAY_KEY) ?? location.origin
+}
+
+/**
+ * The app's one view of its browser node: status, relay link, connections and the pinned files, kept fresh from the
+ * node's events and a 1 s poll of its connections. Views read the fields; actions are methods.
+ */
+export class NodeState {
+  node = $state.raw<BrowserNode | undefined>(undefined)
+  status = $state<NodeStatus>('starting')
+  error = $state('')
+  relayUrl = $state(savedRelayUrl())
+  /** Whether the relay is connected right now. */
+  relayOnline = $state(false)
+  connections = $state.raw<ConnectionInfo[]>([])
+  files = $state<LocalFile[]>([])
+  adding = $state<AddTask | undefined>(undefined)
+  lastAdded = $state('')
+
+  private readonly controller = new AbortController()
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  /** Start the node; when the relay was never reached, retry every few seconds (the offline banner shows meanwhile). */
+  async start (): Promise<void> {
+    let delay = 2_000
+    while (!this.controller.signal.aborted) {
+      try {
+        const node = await openNode({
+          relayUrl: this.relayUrl,
+          signal: this.controller.signal,
+          storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' })
+        })
+        this.node = node
+        this.status = 'running'
+        this.error = ''
+        node.events.subscribe(event => {
+          if (event.type === 'pin:added' || event.type === 'pin:removed') void this.refreshFiles()
+        })
+        this.timer = setInterval(() => { this.poll() }, 1_000)
+        this.poll()
+        await this.refreshFiles()
+        return
+      } catch (err) {
+        this.status = 'failed'
+        this.error = err instanceof Error ? err.message : String(err)
+        await new Promise(resolve => setTimeout(resolve, delay))
+        delay = Math.min(delay * 2, 15_000)
+      }
+    }
+  }
+
+  private poll (): void {
+    const node = this.node
+    if (node === undefined) return
+    this.relayOnline = node.relayConnected()
+    this.connections = node.connections()
+  }
+
+  /** Re-read the pins (names come from the pin records, sizes from `stat`). */
+  async refreshFiles (): Promise<void> {
+    const node = this.node
+    if (node === undefined) return
+    const files: LocalFile[] = []
+    for await (const pin of node.service.pinLs()) files.push({ cid: pin.cid.toString(), name: pin.name === '' ? 'unnamed' : pin.name })
+    files.sort((a, b) => a.name.localeCompare(b.name))
+    this.files = files
+    await Promise.all(files.map(async file => {
+      const stat = await node.service.stat(file.cid).catch(() => undefined)
+      const entry = this.files.find(f => f.cid === file.cid)
+      if (stat !== undefined && entry !== undefined) {
+        entry.size = stat.size
+        entry.type = stat.type
+      }
+    }))
+  }
+
+  /** Add files one after another, pinned under their names, reporting progress and throughput. */
+  async add (files: Iterable<File>): Promise<void> {
+    const node = this.node
+    if (node === undefined) return
+    for (const file of files) {
+      const startedAt = performance.now()
+      this.adding = { name: file.name, bytes: 0, total: file.size, startedAt, rate: 0 }
+      try {
+        const { cid } = await node.service.add(file, {
+          name: file.name,
+          onProgress: ({ bytes }) => {
+            const seconds = (performance.now() - startedAt) / 1000
+            this.adding = { name: file.name, bytes, total: file.size, startedAt, rate: seconds > 0 ? bytes / seconds : 0 }
+          }
+        })
+        this.lastAdded = cid.toString()
+      } catch (err) {
+        this.error = err instanceof Error ? err.message : String(err)
+      } finally {
+        this.adding = undefined
+      }
+    }
+    await this.refreshFiles()
+  }
+
+  /** Read a file into a Blob (for open and download). */
+  async blob (cid: string, type = 'application/octet-stream'): Promise<Blob> {
+    const node = this.node
+    if (node === undefined) throw new Error('the node is not running')
+    const parts: Uint8Array<ArrayBuffer>[] = []
+    for await (const chunk of node.service.cat(cid)) parts.push(new Uint8Array(chunk))
+    return new Blob(parts, { type })
+  }
+
+  /** Remove the pin of `cid` (its blocks may then be collected). */
+  async unpin (cid: string): Promise<void> {
+    await this.node?.service.pinRm(CID.parse(cid))
+    await this.refreshFiles()
+  }
+
+  /** Save a new relay URL; the app reloads to start a node on it. */
+  setRelayUrl (url: string): void {
+    localStorage.setItem(RELAY_KEY, url)
+    location.reload()
+  }
+
+  async stop (): Promise<void> {
+    this.controller.abort()
+    clearInterval(this.timer)
+    await this.node?.stop()
+  }
+}

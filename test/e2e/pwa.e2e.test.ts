@@ -1,0 +1,188 @@
+/**
+ * The PWA, end to end: `vite build` into a temp dir, a real relay serving it, Debian Chromium. A file added through
+ * the Files view is listed with its CID and is still there after a reload (pins come back from the node's pinLs);
+ * every view is screenshotted at 390 px and 1280 px into test-results/screenshots/; the `<ipfs-kit-node>` web
+ * component works on a page from another origin, talking to the relay.
+ */
+import { createServer } from 'node:http'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest'
+import { MemoryBlockstore } from '../../core/blocks/index.ts'
+import { createContentStore } from '../../core/content/index.ts'
+import { startTestRelay } from '../relay/support.ts'
+import { launchChromium } from './support/browser-peers.ts'
+import type { IpfsKitNodeElement } from '../../app/embed/ipfs-kit-node.ts'
+import type { TestRelay } from '../relay/support.ts'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
+const VIEWS = ['files', 'network', 'settings'] as const
+const WIDTHS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }] as const
+
+let outDir: string
+let relay: TestRelay
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let otherOrigin: Server
+let otherOriginUrl: string
+const logs: string[] = []
+
+/** Serve only the embed demo page, from a second origin (another port). */
+async function serveDemoPage (dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (path !== '/embed-demo.html') {
+      res.writeHead(404).end()
+      return
+    }
+    readFile(join(dir, 'embed-demo.html')).then(body => {
+      res.writeHead(200, { 'content-type': extname(path) === '.html' ? 'text/html; charset=utf-8' : 'application/octet-stream' }).end(body)
+    }, () => { res.writeHead(500).end() })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return server
+}
+
+async function expectedCid (bytes: Uint8Array): Promise<string> {
+  const { cid } = await createContentStore({ blockstore: new MemoryBlockstore() }).add(bytes)
+  return cid.toString()
+}
+
+function printLogsOnFailure (): void {
+  onTestFailed(() => { console.error(logs.slice(-80).join('\n')) })
+  if (process.env.E2E_LOGS !== undefined) onTestFinished(() => { console.info(logs.join('\n')) })
+}
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'ipfs-kit-pwa-'))
+  await build({ configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true } })
+  process.env.IPFS_KIT_APP_DIR = outDir
+  try {
+    relay = await startTestRelay()
+  } finally {
+    delete process.env.IPFS_KIT_APP_DIR
+  }
+  otherOrigin = await serveDemoPage(outDir)
+  otherOriginUrl = `http://127.0.0.1:${(otherOrigin.address() as AddressInfo).port}`
+  await mkdir(SCREENSHOTS, { recursive: true })
+  browser = await launchChromium()
+  context = await browser.newContext()
+  page = await context.newPage()
+  page.on('console', msg => { logs.push(`console ${msg.type()}: ${msg.text()}`) })
+  page.on('pageerror', err => { logs.push(`pageerror: ${err.message}`) })
+  context.on('serviceworker', worker => { logs.push(`service worker started: ${worker.url()}`) })
+}, 90_000)
+
+afterAll(async () => {
+  await context?.close()
+  await browser?.close()
+  otherOrigin?.closeAllConnections()
+  await new Promise<void>(resolve => { if (otherOrigin === undefined) resolve(); else otherOrigin.close(() => { resolve() }) })
+  await relay?.destroy()
+  if (outDir !== undefined) await rm(outDir, { recursive: true, force: true })
+}, 60_000)
+
+describe('PWA served by the relay', () => {
+  it('serves the built app shell, manifest and service worker', async () => {
+    const index = await fetch(relay.url)
+    expect(await index.text()).toContain('<div id="app">')
+    const manifest = await (await fetch(`${relay.url}/manifest.webmanifest`)).json() as { icons: unknown[] }
+    expect(manifest.icons.length).toBeGreaterThan(0)
+    const sw = await fetch(`${relay.url}/sw.js`)
+    expect(sw.status).toBe(200)
+    expect(await sw.text()).toMatch(/ipfs-kit-shell-/)
+  })
+
+  it('adds a file through the Files view, lists it with its CID, and still lists it after a reload', async () => {
+    printLogsOnFailure()
+    await page.setViewportSize(WIDTHS[1])
+    await page.goto(`${relay.url}/#files`)
+    await page.waitForFunction(() => document.querySelector('[data-testid="file-input"]') !== null)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+    const bytes = new TextEncoder().encode('hello from the ipfs-kit PWA e2e test\n'.repeat(2_000))
+    const cid = await expectedCid(bytes)
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from(bytes) })
+    const row = page.locator(`li[data-cid="${cid}"]`)
+    await row.waitFor({ timeout: 20_000 })
+    expect(await row.textContent()).toContain('hello.txt')
+
+    await page.reload()
+    await page.locator(`li[data-cid="${cid}"]`).waitFor({ timeout: 30_000 })
+    expect(await page.locator(`li[data-cid="${cid}"]`).textContent()).toContain('hello.txt')
+    // the service worker took control (installable: manifest + SW with the versioned shell cache)
+    const cacheNames = await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+      return caches.keys()
+    })
+    expect(cacheNames.some(name => name.startsWith('ipfs-kit-shell-'))).toBe(true)
+  }, 60_000)
+
+  it('shows the relay connection on the Network view and screenshots every view at 390 and 1280 px', async () => {
+    printLogsOnFailure()
+    await page.goto(`${relay.url}/#network`)
+    await page.locator('.pill.ok').waitFor({ timeout: 20_000 })
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size)
+      for (const view of VIEWS) {
+        await page.evaluate(v => { location.hash = v }, view)
+        await page.locator(`nav a[data-view="${view}"].active`).waitFor()
+        await page.waitForTimeout(300)
+        await page.screenshot({ path: join(SCREENSHOTS, `${view}-${size.width}.png`), fullPage: true })
+      }
+    }
+  }, 30_000)
+
+  it('shows the offline banner when the relay is unreachable', async () => {
+    printLogsOnFailure()
+    const offlinePage = await context.newPage()
+    await offlinePage.setViewportSize(WIDTHS[0])
+    await offlinePage.goto(`${relay.url}/#files`)
+    // the relay setting points at a port nobody listens on (same origin, so the same localStorage)
+    await offlinePage.evaluate(() => { localStorage.setItem('ipfs-kit:relay-url', 'http://127.0.0.1:1') })
+    await offlinePage.reload()
+    const banner = offlinePage.locator('[data-testid="offline-banner"]')
+    await banner.waitFor({ timeout: 15_000 })
+    expect(await banner.textContent()).toContain('Relay unreachable')
+    await offlinePage.screenshot({ path: join(SCREENSHOTS, 'offline-390.png'), fullPage: true })
+    await offlinePage.evaluate(() => { localStorage.removeItem('ipfs-kit:relay-url') })
+    await offlinePage.close()
+  }, 30_000)
+})
+
+describe('<ipfs-kit-node> web component', () => {
+  it('runs on a page from another origin, adds and reads back a file through its API, connected to the relay', async () => {
+    printLogsOnFailure()
+    const embedPage = await context.newPage()
+    embedPage.on('pageerror', err => { logs.push(`embed pageerror: ${err.message}`) })
+    await embedPage.setViewportSize(WIDTHS[0])
+    await embedPage.goto(`${otherOriginUrl}/embed-demo.html?relay=${encodeURIComponent(relay.url)}`)
+    await embedPage.waitForFunction(() => 'ipfsKitNode' in window, undefined, { timeout: 15_000 })
+    const result = await embedPage.evaluate(async () => {
+      const el = (window as unknown as { ipfsKitNode: IpfsKitNodeElement }).ipfsKitNode
+      const progress: number[] = []
+      el.addEventListener('progress', e => { progress.push((e as unknown as CustomEvent<{ bytes: number }>).detail.bytes) })
+      const node = await el.ready
+      const started = Date.now()
+      while (!node.relayConnected() && Date.now() - started < 15_000) await new Promise(resolve => setTimeout(resolve, 100))
+      const cid = await el.add(new File(['embedded hello'], 'embedded.txt'))
+      const text = new TextDecoder().decode(await el.cat(cid))
+      return { origin: location.origin, relayConnected: node.relayConnected(), cid, text, progress: progress.length }
+    })
+    expect(result.origin).not.toBe(new URL(relay.url).origin)
+    expect(result.relayConnected).toBe(true)
+    expect(result.text).toBe('embedded hello')
+    expect(result.cid).toBe(await expectedCid(new TextEncoder().encode('embedded hello')))
+    expect(result.progress).toBeGreaterThan(0)
+    await embedPage.locator('#log').filter({ hasText: 'ready:' }).waitFor()
+    await embedPage.screenshot({ path: join(SCREENSHOTS, 'embed-390.png'), fullPage: true })
+    await embedPage.close()
+  }, 45_000)
+})

@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: the Node content benchmark, then the browser IndexedDB benchmark when
- * `bench/browser/idb-add.ts` is present, written as one report (markdown on stdout, JSON in `bench/results/`).
+ * `npm run bench`: the Node content benchmark, the relay HTTP benchmark (`http.ts`), then the browser IndexedDB
+ * benchmark when `bench/browser/idb-add.ts` is present, written as one report (markdown on stdout, JSON in
+ * `bench/results/`).
  *
  * Flags (see `lib/args.ts`): `--quick` (or `BENCH_QUICK=1`), `--json`, `--sizes 64,1024`, `--runs N`,
- * `--warmup N`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB).
+ * `--warmup N`, `--no-http`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB);
+ * the HTTP part uploads 256 MiB (quick: 16 MiB) whatever `--sizes` says.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { runHttpBench } from './http.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { browserRows } from './lib/browser-rows.ts'
 import { createReport, publishReport } from './lib/report.ts'
@@ -37,9 +40,24 @@ async function browserSection (args: BenchArgs): Promise<BenchSection | undefine
   }
 }
 
+/** Runs the relay HTTP part; a failure becomes a note and a non-zero exit code, keeping the other results. */
+async function httpSection (args: BenchArgs): Promise<BenchSection | undefined> {
+  if (!args.http) return undefined
+  try {
+    return await runHttpBench(args)
+  } catch (err) {
+    process.exitCode = 1
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`http bench failed: ${message}\n`)
+    return { rows: [], goals: [], notes: [`http: failed — ${message.split('\n')[0] ?? ''}`] }
+  }
+}
+
 const args = parseBenchArgs()
 const startedAt = new Date()
 const sections = [await runNodeContentBench(args)]
+const http = await httpSection(args)
+if (http !== undefined) sections.push(http)
 const browser = await browserSection(args)
 if (browser !== undefined) sections.push(browser)
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -4,7 +4,7 @@
  * `--quick` (or env `BENCH_QUICK=1`): 8 MiB, one run, no warm-up — a CI smoke test that takes seconds.
  * `--json`: print the JSON document on stdout (the markdown goes to stderr).
  * `--sizes 64,1024`: sizes in MiB. `--runs N`, `--warmup N`: override the per-size defaults.
- * `--no-browser`: skip the browser part in `bench/run.ts`.
+ * `--no-browser`: skip the browser part in `bench/run.ts`; `--no-http`: skip the relay HTTP part.
  */
 import { parseArgs } from 'node:util'
 
@@ -12,6 +12,8 @@ export interface BenchArgs {
   quick: boolean
   json: boolean
   browser: boolean
+  /** Run the relay HTTP benchmark (`bench/http.ts`) in `bench/run.ts`. */
+  http: boolean
   /** Data sizes in MiB. */
   sizesMiB: number[]
   /** Timed runs per size; undefined means the per-size default (see `roundsFor`). */
@@ -33,6 +35,7 @@ export function parseBenchArgs (argv: string[] = process.argv.slice(2), env: Nod
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'no-browser': { type: 'boolean', default: false },
+      'no-http': { type: 'boolean', default: false },
       sizes: { type: 'string' },
       runs: { type: 'string' },
       warmup: { type: 'string' }
@@ -48,6 +51,7 @@ export function parseBenchArgs (argv: string[] = process.argv.slice(2), env: Nod
     quick,
     json: values.json,
     browser: !values['no-browser'],
+    http: !values['no-http'],
     sizesMiB,
     runs: values.runs === undefined ? (quick ? 1 : undefined) : positiveInteger('--runs', values.runs),
     warmup: values.warmup === undefined ? (quick ? 0 : undefined) : nonNegativeInteger('--warmup', values.warmup)

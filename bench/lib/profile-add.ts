@@ -1,20 +1,26 @@
 /**
  * Profiling aid: adds one data file into a fresh FsBlockstore `--rounds` times (and with `--cat` reads it back
  * each time), nothing else, so a CPU profile of the process shows where an add (or cat) spends its time once
- * module loading is amortised. Prints wall and process CPU time per MiB (median over rounds).
+ * module loading is amortised. `--helia` profiles Helia 7 + blockstore-fs instead. Prints wall and process CPU time per MiB (median over rounds).
  *
  * ```
- * npx node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/profile-add.ts --size 256 --rounds 4 --cat
+ * npx node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/profile-add.ts --size 256 --rounds 4 [--cat] [--helia]
  * ```
  */
 import { parseArgs } from 'node:util'
 import { createContentStore } from '../../core/content/index.ts'
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
 import { ensureDataFile, freshTempDir, readData } from './data.ts'
+import { startOfflineHelia, UNIXFS_V1_2025 } from './helia-offline.ts'
 import { median } from './stats.ts'
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: '256' }, rounds: { type: 'string', default: '4' }, cat: { type: 'boolean', default: false } }
+  options: {
+    size: { type: 'string', default: '256' },
+    rounds: { type: 'string', default: '4' },
+    cat: { type: 'boolean', default: false },
+    helia: { type: 'boolean', default: false }
+  }
 })
 const sizeMiB = Number(values.size)
 const path = await ensureDataFile(sizeMiB * 1_048_576)
@@ -31,7 +37,27 @@ async function measure<T> (name: string, fn: () => Promise<T>): Promise<T> {
   return value
 }
 
+async function heliaRound (): Promise<void> {
+  const dir = await freshTempDir('profile-helia')
+  const node = await startOfflineHelia(dir.path)
+  try {
+    const cid = await measure('helia add', async () => node.fs.addByteStream(readData(path), UNIXFS_V1_2025))
+    if (values.cat) {
+      await measure('helia cat', async () => {
+        for await (const chunk of node.fs.cat(cid)) if (chunk.byteLength === 0) throw new Error('empty chunk')
+      })
+    }
+  } finally {
+    await node.stop()
+    await dir.remove()
+  }
+}
+
 for (let round = 0; round < Number(values.rounds); round++) {
+  if (values.helia) {
+    await heliaRound()
+    continue
+  }
   const dir = await freshTempDir('profile')
   const blockstore = new FsBlockstore({ path: dir.path })
   await blockstore.open()

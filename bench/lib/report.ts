@@ -45,6 +45,18 @@ export interface Goal {
   /** The ratio needed to pass. */
   threshold: number
   pass: boolean
+  /** For goals on absolute values (req/s, ms): the measured value as text, shown instead of the ratio. */
+  measured?: string
+  /** For goals on absolute values: the target as text, shown instead of the threshold. */
+  target?: string
+}
+
+/** A free-form results table (e.g. HTTP load runs), rendered after the throughput table. */
+export interface ReportTable {
+  title: string
+  columns: string[]
+  /** Cells are shown as given; numbers should be rounded already. */
+  rows: Array<Array<string | number>>
 }
 
 /** One part of a benchmark run (e.g. the Node content benchmark, the browser IndexedDB one). */
@@ -53,6 +65,8 @@ export interface BenchSection {
   goals: Goal[]
   /** Free-form remarks: CIDs compared, parts skipped and why. */
   notes: string[]
+  /** Results that are not throughput rows. */
+  tables?: ReportTable[]
 }
 
 /** The whole document written to `bench/results`. */
@@ -124,7 +138,8 @@ export function createReport (name: string, startedAt: Date, quick: boolean, sec
     },
     rows: sections.flatMap(section => section.rows),
     goals: sections.flatMap(section => section.goals),
-    notes: sections.flatMap(section => section.notes)
+    notes: sections.flatMap(section => section.notes),
+    tables: sections.flatMap(section => section.tables ?? [])
   }
 }
 
@@ -144,10 +159,14 @@ export function renderMarkdown (report: BenchReport): string {
     lines.push(`| ${row.group} | ${row.name} | ${formatNumber(row.bytes / MIB)} | ${row.runs} | ${row.medianSeconds.toFixed(3)} | ${formatNumber(row.mibPerSecond)} | ${ratios === '' ? '—' : ratios} |`)
   }
   lines.push('', 'MiB/s = bytes / 1,048,576 / median seconds. Ratio = this row\'s throughput ÷ the baseline\'s (medians, same run).')
+  for (const table of report.tables ?? []) {
+    lines.push('', `**${table.title}**`, '', `| ${table.columns.join(' | ')} |`, `| ${table.columns.map(() => '---').join(' | ')} |`)
+    for (const row of table.rows) lines.push(`| ${row.join(' | ')} |`)
+  }
   if (report.goals.length > 0) {
-    lines.push('', '| goal | ratio | threshold | pass |', '| --- | ---: | ---: | --- |')
+    lines.push('', '| goal | measured | needed | pass |', '| --- | ---: | ---: | --- |')
     for (const goal of report.goals) {
-      lines.push(`| ${goal.description} | ${formatRatio(goal.ratio)} | ${formatRatio(goal.threshold)} | ${goal.pass ? 'yes' : '**no**'} |`)
+      lines.push(`| ${goal.description} | ${goal.measured ?? formatRatio(goal.ratio)} | ${goal.target ?? formatRatio(goal.threshold)} | ${goal.pass ? 'yes' : '**no**'} |`)
     }
   }
   if (report.notes.length > 0) {

@@ -21,7 +21,7 @@ export interface ApiRequest extends AbortOptions {
  * the DOM typings lack). Nothing is buffered beyond the chunk in flight.
  */
 export function uploadStream (source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  return NodeReadableStream.from(source) as unknown as ReadableStream<Uint8Array>
+  return NodeReadableStream.from(source)
 }
 
 /** Socket errors that mean nothing is listening (or nothing can be reached) at the API address. */

@@ -84,7 +84,10 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/compliance/**/*.test.ts', 'test/relay/**/*.test.ts', 'test/e2e/**/*.e2e.test.ts', 'test/mcp/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts', 'test/compliance/**/*.test.ts', 'test/relay/**/*.test.ts', 'test/e2e/**/*.e2e.test.ts',
+            'test/mcp/**/*.test.ts', 'test/storage/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/search/**/*.test.ts'
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000
         }

@@ -158,6 +158,24 @@ export class TimeoutError extends IpfsKitError {
   }
 }
 
+/** A service refused our credentials: missing, malformed, expired or unknown (a token, a UCAN proof). */
+export class UnauthorizedError extends IpfsKitError {
+  static readonly code = 'ERR_UNAUTHORIZED'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_UNAUTHORIZED', message, options)
+    this.name = 'UnauthorizedError'
+  }
+}
+
+/** A service knows our credentials but they do not allow this operation (e.g. a read-only token writing). */
+export class ForbiddenError extends IpfsKitError {
+  static readonly code = 'ERR_FORBIDDEN'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_FORBIDDEN', message, options)
+    this.name = 'ForbiddenError'
+  }
+}
+
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {
   return err instanceof IpfsKitError

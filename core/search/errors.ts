@@ -1,0 +1,23 @@
+import { IpfsKitError } from '../errors/index.ts'
+
+/** A search query or filter is malformed; `field` names the bad one (e.g. `filters.minSize`). */
+export class InvalidQueryError extends IpfsKitError {
+  static readonly code = 'ERR_INVALID_QUERY'
+  /** Dotted path of the offending field (`query`, `filters.mime.0`, ...). */
+  readonly field: string
+
+  constructor (field: string, message: string) {
+    super('ERR_INVALID_QUERY', `${field}: ${message}`)
+    this.name = 'InvalidQueryError'
+    this.field = field
+  }
+}
+
+/** A snapshot cannot be loaded: wrong format, version or embedder. The index must then be rebuilt. */
+export class SnapshotMismatchError extends IpfsKitError {
+  static readonly code = 'ERR_SNAPSHOT_MISMATCH'
+  constructor (message: string) {
+    super('ERR_SNAPSHOT_MISMATCH', message)
+    this.name = 'SnapshotMismatchError'
+  }
+}

@@ -1,0 +1,226 @@
+import { normalize } from './embedder.ts'
+import { kmeans } from './kmeans.ts'
+
+/** A neighbour found by {@link VectorIndex.search}. */
+export interface VectorHit {
+  id: string
+  /** Cosine similarity, -1..1. */
+  score: number
+}
+
+/** Options of one vector search. */
+export interface VectorSearchOptions {
+  /** Only ids this accepts are returned; forces an exact scan (filters must not lose hits to the approximation). */
+  accept?: (id: string) => boolean
+  /** Scan every vector instead of the nearest lists. */
+  exact?: boolean
+  /** Lists to scan (default: an eighth of them, at least 4). */
+  nprobe?: number
+  /** Hits scoring below this are dropped (default 0). */
+  minScore?: number
+}
+
+/** Settings of a {@link VectorIndex}. */
+export interface VectorIndexInit {
+  dimensions: number
+  /** Below this many vectors every search is exact; at this count the inverted lists are first trained (default 4096). */
+  trainAt?: number
+  /** Lists are retrained each time the count doubles, until it passes this (default 32768); later vectors only join lists. */
+  retrainUntil?: number
+}
+
+/** The state of a {@link VectorIndex}, compact and without deleted slots, for snapshots. */
+export interface VectorIndexState {
+  dimensions: number
+  ids: string[]
+  vectors: Float32Array
+  centroids?: Float32Array
+  /** List of each vector (same order as `ids`), when trained. */
+  lists?: Int32Array
+  trainedAt: number
+}
+
+/** Keep the `k` best hits, best first (k is small: a sorted array beats a heap here). */
+class TopK {
+  readonly slots: number[] = []
+  readonly scores: number[] = []
+  private readonly k: number
+  constructor (k: number) { this.k = k }
+  get floor (): number { return this.scores.length < this.k ? -Infinity : this.scores[this.scores.length - 1] ?? -Infinity }
+  push (slot: number, score: number): void {
+    if (score <= this.floor) return
+    let i = this.scores.length
+    while (i > 0 && (this.scores[i - 1] ?? 0) < score) i--
+    this.scores.splice(i, 0, score)
+    this.slots.splice(i, 0, slot)
+    if (this.scores.length > this.k) { this.scores.pop(); this.slots.pop() }
+  }
+}
+
+/**
+ * Cosine-similarity search over unit vectors: exact below a few thousand vectors, then an IVF (inverted file)
+ * index: vectors are grouped around k-means centroids and a query scans only the lists of its nearest centroids.
+ * This is what makes vector search fast at 100k documents (see docs/decisions, search ANN record).
+ */
+export class VectorIndex {
+  readonly dimensions: number
+  private readonly trainAt: number
+  private readonly retrainUntil: number
+  private data: Float32Array
+  private ids: Array<string | undefined> = []
+  private readonly slots = new Map<string, number>()
+  private readonly free: number[] = []
+  private centroids: Float32Array | undefined
+  private lists: Array<Set<number>> = []
+  private listOf = new Int32Array(0)
+  private trainedAt = 0
+
+  constructor (init: VectorIndexInit) {
+    this.dimensions = init.dimensions
+    this.trainAt = init.trainAt ?? 4096
+    this.retrainUntil = init.retrainUntil ?? 32_768
+    this.data = new Float32Array(1024 * this.dimensions)
+  }
+
+  /** Number of vectors held. */
+  get size (): number { return this.slots.size }
+
+  /** Whether the inverted lists are in use (searches without filters are approximate). */
+  get trained (): boolean { return this.centroids !== undefined }
+
+  has (id: string): boolean { return this.slots.has(id) }
+
+  /** Add or replace the vector of `id` (normalised on the way in). */
+  set (id: string, vector: Float32Array): void {
+    if (vector.length !== this.dimensions) throw new RangeError(`vector has ${vector.length} dimensions, the index ${this.dimensions}`)
+    this.delete(id)
+    const slot = this.free.pop() ?? this.ids.length
+    if (slot === this.ids.length) this.ids.push(undefined)
+    this.ensureCapacity(slot + 1)
+    const unit = normalize(Float32Array.from(vector))
+    this.data.set(unit, slot * this.dimensions)
+    this.ids[slot] = id
+    this.slots.set(id, slot)
+    if (this.centroids !== undefined) this.assign(slot)
+    const n = this.slots.size
+    if ((this.centroids === undefined && n >= this.trainAt) || (this.trainedAt > 0 && n >= this.trainedAt * 2 && this.trainedAt < this.retrainUntil)) this.train()
+  }
+
+  /** Remove the vector of `id`; false when there was none. */
+  delete (id: string): boolean {
+    const slot = this.slots.get(id)
+    if (slot === undefined) return false
+    this.slots.delete(id)
+    this.ids[slot] = undefined
+    this.free.push(slot)
+    if (this.centroids !== undefined) this.lists[this.listOf[slot] ?? 0]?.delete(slot)
+    return true
+  }
+
+  /** The `k` nearest vectors to `query` by cosine similarity, best first. */
+  search (query: Float32Array, k: number, options: VectorSearchOptions = {}): VectorHit[] {
+    const unit = normalize(Float32Array.from(query))
+    const top = new TopK(k)
+    const minScore = options.minScore ?? 0
+    const consider = (slot: number): void => {
+      const id = this.ids[slot]
+      if (id === undefined) return
+      const score = this.dot(unit, slot)
+      if (score < minScore || score <= top.floor) return
+      if (options.accept !== undefined && !options.accept(id)) return
+      top.push(slot, score)
+    }
+    if (this.centroids === undefined || options.exact === true || options.accept !== undefined) {
+      for (let slot = 0; slot < this.ids.length; slot++) consider(slot)
+    } else {
+      const nprobe = options.nprobe ?? Math.max(4, Math.ceil(this.lists.length / 8))
+      for (const list of this.nearestLists(unit, nprobe)) {
+        for (const slot of this.lists[list] ?? []) consider(slot)
+      }
+    }
+    return top.slots.map((slot, i) => ({ id: this.ids[slot] ?? '', score: top.scores[i] ?? 0 }))
+  }
+
+  /** A compact copy of the state, for snapshots. */
+  state (): VectorIndexState {
+    const ids: string[] = []
+    const vectors = new Float32Array(this.slots.size * this.dimensions)
+    const lists = this.centroids === undefined ? undefined : new Int32Array(this.slots.size)
+    for (const [id, slot] of this.slots) {
+      vectors.set(this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), ids.length * this.dimensions)
+      if (lists !== undefined) lists[ids.length] = this.listOf[slot] ?? 0
+      ids.push(id)
+    }
+    return { dimensions: this.dimensions, ids, vectors, centroids: this.centroids, lists, trainedAt: this.trainedAt }
+  }
+
+  /** Rebuild an index from {@link VectorIndex.state} without retraining or reassigning anything. */
+  static fromState (state: VectorIndexState, init: Omit<VectorIndexInit, 'dimensions'> = {}): VectorIndex {
+    const index = new VectorIndex({ ...init, dimensions: state.dimensions })
+    const n = state.ids.length
+    index.data = new Float32Array(Math.max(1024, n) * state.dimensions)
+    index.data.set(state.vectors)
+    index.ids = [...state.ids]
+    state.ids.forEach((id, slot) => index.slots.set(id, slot))
+    index.trainedAt = state.trainedAt
+    if (state.centroids !== undefined && state.lists !== undefined) {
+      index.centroids = state.centroids
+      index.lists = Array.from({ length: state.centroids.length / state.dimensions }, () => new Set<number>())
+      index.listOf = new Int32Array(Math.max(1024, n))
+      index.listOf.set(state.lists)
+      state.lists.forEach((list, slot) => index.lists[list]?.add(slot))
+    }
+    return index
+  }
+
+  private dot (unit: Float32Array, slot: number): number {
+    const data = this.data
+    const base = slot * this.dimensions
+    let sum = 0
+    for (let i = 0; i < unit.length; i++) sum += (unit[i] ?? 0) * (data[base + i] ?? 0)
+    return sum
+  }
+
+  private nearestLists (unit: Float32Array, nprobe: number): number[] {
+    const centroids = this.centroids ?? new Float32Array(0)
+    const top = new TopK(nprobe)
+    for (let list = 0; list < this.lists.length; list++) {
+      let sum = 0
+      const base = list * this.dimensions
+      for (let i = 0; i < unit.length; i++) sum += (unit[i] ?? 0) * (centroids[base + i] ?? 0)
+      top.push(list, sum)
+    }
+    return top.slots
+  }
+
+  private assign (slot: number): void {
+    const unit = this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions)
+    const list = this.nearestLists(unit, 1)[0] ?? 0
+    this.listOf[slot] = list
+    this.lists[list]?.add(slot)
+  }
+
+  private train (): void {
+    const live = [...this.slots.values()]
+    this.listOf = new Int32Array(Math.max(1024, this.ids.length * 2))
+    const nlist = Math.min(128, Math.max(16, Math.round(Math.sqrt(live.length))))
+    const stride = Math.max(1, Math.floor(live.length / 4096))
+    const sample = live.filter((_, i) => i % stride === 0).slice(0, 4096)
+    this.centroids = kmeans(this.data, this.dimensions, sample, nlist, 6)
+    this.lists = Array.from({ length: nlist }, () => new Set<number>())
+    for (const slot of live) this.assign(slot)
+    this.trainedAt = live.length
+  }
+
+  private ensureCapacity (slots: number): void {
+    if (slots > this.listOf.length && this.centroids !== undefined) {
+      const grown = new Int32Array(Math.max(slots, this.listOf.length * 2))
+      grown.set(this.listOf)
+      this.listOf = grown
+    }
+    if (slots * this.dimensions <= this.data.length) return
+    const grown = new Float32Array(Math.max(slots * this.dimensions, this.data.length * 2))
+    grown.set(this.data)
+    this.data = grown
+  }
+}

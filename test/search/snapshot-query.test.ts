@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { createHashingEmbedder, InvalidQueryError, parseSearchQuery, SearchIndex, SnapshotMismatchError, VectorIndex, hashText } from '../../core/search/index.ts'
+import { CORPUS, LABELLED } from './support/corpus.ts'
+
+describe('search snapshots', () => {
+  it('load without re-indexing and answer like the original in every mode', async () => {
+    const index = new SearchIndex({ embedder: createHashingEmbedder() })
+    await index.upsertMany(CORPUS)
+    const bytes = index.save()
+    const loaded = SearchIndex.load(bytes, { embedder: createHashingEmbedder() })
+    expect(loaded.size).toBe(CORPUS.length)
+    for (const mode of ['text', 'vector', 'hybrid'] as const) {
+      for (const { query } of LABELLED) {
+        const before = await index.search({ query, mode, facets: ['tags'] })
+        const after = await loaded.search({ query, mode, facets: ['tags'] })
+        expect(after.hits.map(h => [h.cid, h.score])).toEqual(before.hits.map(h => [h.cid, h.score]))
+        expect(after.facets).toEqual(before.facets)
+      }
+    }
+    expect(loaded.get('doc-photo')).toEqual(index.get('doc-photo'))
+  })
+
+  it('refuses a snapshot from another embedder or of another format', async () => {
+    const index = new SearchIndex({ embedder: createHashingEmbedder() })
+    await index.upsertMany(CORPUS)
+    expect(() => SearchIndex.load(index.save(), { embedder: createHashingEmbedder({ dimensions: 64 }) })).toThrow(SnapshotMismatchError)
+    expect(() => SearchIndex.load(new TextEncoder().encode('nope nope'), { embedder: createHashingEmbedder() })).toThrow(expect.objectContaining({ code: 'ERR_SNAPSHOT_MISMATCH' }))
+  })
+})
+
+describe('IVF vector index', () => {
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu']
+  const textOf = (i: number): string => `${words[i % 12] ?? ''} ${words[(i * 7) % 12] ?? ''} ${words[(i * 5) % 11] ?? ''} item${i}`
+
+  it('finds the same nearest neighbours as an exact scan for most queries once trained, and survives a snapshot', () => {
+    const index = new VectorIndex({ dimensions: 64, trainAt: 256 })
+    for (let i = 0; i < 1000; i++) index.set(`v${i}`, hashText(textOf(i), 64, 1, 0.5))
+    expect(index.trained).toBe(true)
+    let agree = 0
+    for (let q = 0; q < 50; q++) {
+      const query = hashText(textOf(q * 13), 64, 1, 0.5)
+      const approx = index.search(query, 1)[0]?.id
+      if (approx === index.search(query, 1, { exact: true })[0]?.id) agree++
+    }
+    expect(agree).toBeGreaterThanOrEqual(45)
+    const restored = VectorIndex.fromState(index.state())
+    const query = hashText(textOf(7), 64, 1, 0.5)
+    expect(restored.search(query, 10)).toEqual(index.search(query, 10))
+    expect(restored.delete('v7')).toBe(true)
+    expect(restored.search(query, 10).map(h => h.id)).not.toContain('v7')
+  })
+})
+
+describe('search query validation', () => {
+  const fieldOf = (input: unknown): string | undefined => {
+    try {
+      parseSearchQuery(input)
+      return undefined
+    } catch (err) {
+      expect(err).toBeInstanceOf(InvalidQueryError)
+      expect(err).toMatchObject({ code: 'ERR_INVALID_QUERY' })
+      return (err as InvalidQueryError).field
+    }
+  }
+
+  it('names the bad field of a malformed query or filter', () => {
+    expect(fieldOf({ query: 'x', mode: 'fuzzy' })).toBe('mode')
+    expect(fieldOf({ query: 'x', filters: { minSize: 'big' } })).toBe('filters.minSize')
+    expect(fieldOf({ query: 'x', filters: { mime: ['not a mime'] } })).toBe('filters.mime.0')
+    expect(fieldOf({ query: 'x', filters: { colour: 'red' } })).toBe('filters.colour')
+    expect(fieldOf({ query: 'x', filters: { addedAfter: 'yesterday-ish' } })).toBe('filters.addedAfter')
+    expect(fieldOf({ query: 'x', filters: { minSize: 10, maxSize: 5 } })).toBe('filters.minSize')
+    expect(fieldOf({ query: 'x', limit: 1000 })).toBe('limit')
+    expect(fieldOf({ query: '', mode: 'vector' })).toBe('query')
+    expect(fieldOf({ query: 'x', facets: ['colour'] })).toBe('facets.0')
+  })
+
+  it('accepts query-string shapes: comma lists, numbers as strings, ISO dates', () => {
+    expect(parseSearchQuery({ query: 'x', limit: '5', filters: { tags: 'a, b', addedAfter: '2026-01-01T00:00:00Z', minSize: '10' } })).toMatchObject({
+      limit: 5, filters: { tags: ['a', 'b'], addedAfter: Date.parse('2026-01-01T00:00:00Z'), minSize: 10 }
+    })
+  })
+})

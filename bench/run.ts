@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the Node content benchmark, the relay HTTP benchmark (`http.ts`), then the browser IndexedDB
- * benchmark when `bench/browser/idb-add.ts` is present, written as one report (markdown on stdout, JSON in
- * `bench/results/`).
+ * `npm run bench`: the Node content benchmark, the relay HTTP benchmark (`http.ts`), the browser IndexedDB
+ * benchmark when `bench/browser/idb-add.ts` is present, then two tabs over WebRTC (`browser/mesh-transfer.ts`),
+ * written as one report (markdown on stdout, JSON in `bench/results/`).
  *
  * Flags (see `lib/args.ts`): `--quick` (or `BENCH_QUICK=1`), `--json`, `--sizes 64,1024`, `--runs N`,
  * `--warmup N`, `--no-http`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB);
@@ -10,9 +10,11 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { runHttpBench } from './http.ts'
+import { MESH_ROWS, runMeshTransferBench } from './browser/mesh-transfer.ts'
+import { BROWSER_BASELINES } from './lib/browser-rows.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { browserRows } from './lib/browser-rows.ts'
-import { createReport, publishReport } from './lib/report.ts'
+import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
@@ -53,6 +55,42 @@ async function httpSection (args: BenchArgs): Promise<BenchSection | undefined> 
   }
 }
 
+/**
+ * Runs the browser-to-browser part (two Chromium tabs over WebRTC, and an add through the storage worker) and
+ * checks issue 4's goals: transfer ≥ 0.9× a raw RTCDataChannel between the same pages, worker add ≥ 0.8× raw
+ * IndexedDB in one transaction (from the IndexedDB section of this run).
+ */
+async function meshSection (args: BenchArgs, idb: BenchSection | undefined): Promise<BenchSection | undefined> {
+  if (!args.browser) return undefined
+  const transferMiB = args.quick ? 2 : 16
+  const addMiB = Math.min(...args.sizesMiB)
+  const runs = args.quick ? 1 : (args.runs ?? 3)
+  process.stderr.write(`[webrtc ${transferMiB} MiB] two Chromium tabs over WebRTC, worker add of ${addMiB} MiB, ${runs} runs\n`)
+  try {
+    const { transfer, workerAdd } = await runMeshTransferBench({ transferMiB, addMiB, runs })
+    const goals = []
+    const [raw, cat] = transfer
+    if (raw !== undefined && cat !== undefined) goals.push(checkGoal('browser→browser transfer ≥ 0.9× raw RTCDataChannel (same pages)', cat, raw, 0.9))
+    const rawIdb = idb?.rows.find(row => row.name === BROWSER_BASELINES.rawIdb && row.group === workerAdd.group)
+    const rows = [...transfer, workerAdd]
+    if (rawIdb !== undefined) {
+      goals.push(checkGoal('add into IndexedDB through the worker ≥ 0.8× raw IndexedDB (one transaction)', workerAdd, rawIdb, 0.8))
+      workerAdd.ratios[rawIdb.name] = workerAdd.mibPerSecond / rawIdb.mibPerSecond
+    }
+    return {
+      rows,
+      goals,
+      notes: [`webrtc: ${MESH_ROWS.cat} is bitswap over a direct WebRTC connection into IndexedDB, every block verified; ` +
+        `${MESH_ROWS.raw} sends the same bytes between the same two pages with nothing stored`]
+    }
+  } catch (err) {
+    process.exitCode = 1
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`webrtc bench failed: ${message}\n`)
+    return { rows: [], goals: [], notes: [`webrtc: failed — ${message.split('\n')[0] ?? ''}`] }
+  }
+}
+
 const args = parseBenchArgs()
 const startedAt = new Date()
 const sections = [await runNodeContentBench(args)]
@@ -60,4 +98,6 @@ const http = await httpSection(args)
 if (http !== undefined) sections.push(http)
 const browser = await browserSection(args)
 if (browser !== undefined) sections.push(browser)
+const mesh = await meshSection(args, browser)
+if (mesh !== undefined) sections.push(mesh)
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -21,6 +21,7 @@ export { createBrowserNode, type BrowserNode, type BrowserNodeInit, type Browser
 export { describeConnection, isDirectWebRTC, transportKindOf, type ConnectionInfo, type TransportKind } from './connection-kind.ts'
 export { MeshDialer, type MeshDialerInit } from './mesh-dialer.ts'
 export { MeshDiscovery, MESH_DISCOVERY_TOPIC, type DiscoveredPeer, type MeshDiscoveryInit } from './mesh-discovery.ts'
+export { assertFitsQuota, bytesNeededFor, type StorageEstimator } from './quota-guard.ts'
 export { resolveRelayAddress, type RelayLocation } from './relay-address.ts'
 export { RelayLink, type RelayLinkInit } from './relay-link.ts'
 export { WorkerBlockstore, type WorkerBlockstoreInit } from '../worker/worker-blockstore.ts'

@@ -1,5 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { openNode } from './open-node.ts'
+import { assertFitsQuota } from '../node/quota-guard.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
 
 /** One pinned file or directory, as the Files view lists it. */
@@ -39,6 +40,8 @@ export class NodeState {
   node = $state.raw<BrowserNode | undefined>(undefined)
   status = $state<NodeStatus>('starting')
   error = $state('')
+  /** Why the last add failed (cleared when the next one starts), with its stable code. */
+  addError = $state<{ code: string, message: string } | undefined>(undefined)
   relayUrl = $state(savedRelayUrl())
   /** Whether the relay is connected right now. */
   relayOnline = $state(false)
@@ -111,7 +114,9 @@ export class NodeState {
     for (const file of files) {
       const startedAt = performance.now()
       this.adding = { name: file.name, bytes: 0, total: file.size, startedAt, rate: 0 }
+      this.addError = undefined
       try {
+        await assertFitsQuota(file.size)
         const { cid } = await node.service.add(file, {
           name: file.name,
           onProgress: ({ bytes }) => {
@@ -121,7 +126,8 @@ export class NodeState {
         })
         this.lastAdded = cid.toString()
       } catch (err) {
-        this.error = err instanceof Error ? err.message : String(err)
+        const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'ERR_INTERNAL'
+        this.addError = { code, message: `${file.name}: ${err instanceof Error ? err.message : String(err)}` }
       } finally {
         this.adding = undefined
       }

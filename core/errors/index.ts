@@ -158,6 +158,15 @@ export class TimeoutError extends IpfsKitError {
   }
 }
 
+/** The content would not fit in the storage left to this origin or store; refused before anything is written. */
+export class QuotaExceededError extends IpfsKitError {
+  static readonly code = 'ERR_QUOTA_EXCEEDED'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_QUOTA_EXCEEDED', message, options)
+    this.name = 'QuotaExceededError'
+  }
+}
+
 /** A service refused our credentials: missing, malformed, expired or unknown (a token, a UCAN proof). */
 export class UnauthorizedError extends IpfsKitError {
   static readonly code = 'ERR_UNAUTHORIZED'

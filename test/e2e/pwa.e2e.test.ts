@@ -125,6 +125,36 @@ describe('PWA served by the relay', () => {
     expect(cacheNames.some(name => name.startsWith('ipfs-kit-shell-'))).toBe(true)
   }, 60_000)
 
+  it('refuses a file larger than the free quota with a clear message, before any block is written', async () => {
+    printLogsOnFailure()
+    await page.goto(`${relay.url}/#files`)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+    // Chromium ignores CDP's Storage.overrideQuotaForOrigin in estimate() (checked: 10 GiB either way), so the one
+    // value this test cannot make real is the quota: estimate() keeps the real usage and reports 2 MiB free
+    const before = await page.evaluate(async () => {
+      const real = StorageManager.prototype.estimate
+      const start = (await real.call(navigator.storage)).usage ?? 0
+      StorageManager.prototype.estimate = async function () {
+        const estimate = await real.call(this)
+        return { ...estimate, quota: start + 2 * 1_048_576 }
+      }
+      return start
+    })
+    try {
+      const bytes = new Uint8Array(4 * 1_048_576).map((_, i) => (i * 7919) % 251)
+      const cid = await expectedCid(bytes)
+      await page.setInputFiles('[data-testid="file-input"]', { name: 'too-big.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })
+      const alert = page.locator('[role="alert"][data-code="ERR_QUOTA_EXCEEDED"]')
+      await alert.waitFor({ timeout: 20_000 })
+      expect(await alert.textContent()).toContain('too-big.bin')
+      expect(await page.locator(`li[data-cid="${cid}"]`).count()).toBe(0)
+      const after = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
+      expect(after - before).toBeLessThan(512 * 1024)
+    } finally {
+      await page.reload()
+    }
+  }, 60_000)
+
   it('shows the relay connection on the Network view and screenshots every view at 390 and 1280 px', async () => {
     printLogsOnFailure()
     await page.goto(`${relay.url}/#network`)

@@ -1,0 +1,196 @@
+/**
+ * Browser-to-browser benchmark, in Debian's Chromium with a real relay: two tabs (own contexts, own IndexedDB) meet
+ * through the relay and connect over WebRTC. In the same run and between the same two pages it measures
+ *
+ * - `raw RTCDataChannel`: A sends N MiB to B over a plain data channel (64 KiB messages, `bufferedAmountLow` flow
+ *   control) — the limit of the transport on this machine;
+ * - `ipfs-kit cat over WebRTC`: A adds N MiB of fresh random bytes, B reads them by CID (bitswap over the direct
+ *   WebRTC connection, every block verified and stored in B's IndexedDB);
+ * - `ipfs-kit add via worker`: a third tab adds M MiB with its blocks in IndexedDB inside the storage worker
+ *   (comlink), for comparison with raw IndexedDB from `idb-add.ts` in the same run.
+ *
+ * @example
+ * ```sh
+ * npx tsx bench/browser/mesh-transfer.ts --size 16 --runs 3
+ * ```
+ */
+import { parseArgs } from 'node:util'
+import { startTestRelay } from '../../test/relay/support.ts'
+import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection } from '../../test/e2e/support/browser-peers.ts'
+import { startPageServer } from '../../test/e2e/support/page-server.ts'
+import { MIB, toRow } from '../lib/report.ts'
+import type { BrowserPeer } from '../../test/e2e/support/browser-peers.ts'
+import type { ResultRow } from '../lib/report.ts'
+import type { Page } from 'playwright-core'
+
+/** Options of {@link runMeshTransferBench}. */
+export interface MeshTransferOptions {
+  /** Bytes moved page to page per run, MiB (default 16). */
+  transferMiB?: number
+  /** Bytes added through the worker per run, MiB (default 64). */
+  addMiB?: number
+  /** Timed runs per measurement (default 3); the median is reported. */
+  runs?: number
+}
+
+/** Rows of the two groups this bench fills. */
+export interface MeshTransferResult {
+  transfer: ResultRow[]
+  workerAdd: ResultRow
+}
+
+export const MESH_ROWS = {
+  raw: 'raw RTCDataChannel',
+  cat: 'ipfs-kit cat over WebRTC',
+  workerAdd: 'ipfs-kit add via worker'
+} as const
+
+interface RawChannelWindow {
+  benchPc?: RTCPeerConnection
+  benchChannel?: RTCDataChannel
+  benchReceived?: Promise<number>
+}
+
+/** Offer/answer between two pages (the test is the signalling channel); both sides share `iceServers: []`. */
+async function openRawChannel (a: Page, b: Page): Promise<void> {
+  const offer = await a.evaluate(async () => {
+    const w = window as unknown as RawChannelWindow
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    w.benchPc = pc
+    w.benchChannel = pc.createDataChannel('bench', { ordered: true })
+    w.benchChannel.binaryType = 'arraybuffer'
+    await pc.setLocalDescription(await pc.createOffer())
+    await new Promise<void>(resolve => {
+      if (pc.iceGatheringState === 'complete') resolve()
+      pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() })
+    })
+    return pc.localDescription?.toJSON() as RTCSessionDescriptionInit
+  })
+  const answer = await b.evaluate(async (offer) => {
+    const w = window as unknown as RawChannelWindow
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    w.benchPc = pc
+    pc.addEventListener('datachannel', event => { w.benchChannel = event.channel; w.benchChannel.binaryType = 'arraybuffer' })
+    await pc.setRemoteDescription(offer)
+    await pc.setLocalDescription(await pc.createAnswer())
+    await new Promise<void>(resolve => {
+      if (pc.iceGatheringState === 'complete') resolve()
+      pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() })
+    })
+    return pc.localDescription?.toJSON() as RTCSessionDescriptionInit
+  }, offer)
+  await a.evaluate(async (answer) => {
+    const w = window as unknown as RawChannelWindow
+    await w.benchPc?.setRemoteDescription(answer)
+    const channel = w.benchChannel
+    if (channel === undefined) throw new Error('no channel')
+    if (channel.readyState !== 'open') await new Promise(resolve => channel.addEventListener('open', resolve, { once: true }))
+  }, answer)
+  await b.waitForFunction(() => (window as unknown as RawChannelWindow).benchChannel?.readyState === 'open', undefined, { timeout: 20_000 })
+}
+
+/** A sends `bytes` to B; resolves with the seconds from the first send to the last byte received. */
+async function rawTransfer (a: Page, b: Page, bytes: number): Promise<number> {
+  await b.evaluate((total) => {
+    const w = window as unknown as RawChannelWindow
+    const channel = w.benchChannel
+    if (channel === undefined) throw new Error('no channel')
+    w.benchReceived = new Promise<number>(resolve => {
+      let got = 0
+      // a property, not a named function: tsx's keepNames would wrap a named one in a helper the page lacks
+      channel.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+        got += event.data.byteLength
+        if (got >= total) {
+          channel.onmessage = null
+          resolve(performance.timeOrigin + performance.now())
+        }
+      }
+    })
+  }, bytes)
+  const startedAt = await a.evaluate(async (total) => {
+    const channel = (window as unknown as RawChannelWindow).benchChannel
+    if (channel === undefined) throw new Error('no channel')
+    const message = new Uint8Array(65_536)
+    crypto.getRandomValues(message)
+    channel.bufferedAmountLowThreshold = 1 << 20
+    const started = performance.timeOrigin + performance.now()
+    for (let sent = 0; sent < total; sent += message.byteLength) {
+      if (channel.bufferedAmount > 4 << 20) await new Promise(resolve => channel.addEventListener('bufferedamountlow', resolve, { once: true }))
+      channel.send(message.subarray(0, Math.min(message.byteLength, total - sent)))
+    }
+    return started
+  }, bytes)
+  const receivedAt = await b.evaluate(async () => (window as unknown as RawChannelWindow).benchReceived)
+  if (receivedAt === undefined) throw new Error('receiver was not ready')
+  return (receivedAt - startedAt) / 1000
+}
+
+/** Adds `bytes` random bytes through the storage worker; returns the seconds `service.add` took. */
+async function workerAdd (peer: BrowserPeer, bytes: number): Promise<number> {
+  const { ms } = await addRandomFile(peer, bytes)
+  return ms / 1000
+}
+
+/**
+ * Runs the three measurements and returns report rows: the transfer rows (group `webrtc N MiB`, ratios against the
+ * raw channel) and the worker add row (group `browser M MiB`, the group of `idb-add.ts`, so run.ts can set it
+ * against raw IndexedDB).
+ */
+export async function runMeshTransferBench (options: MeshTransferOptions = {}): Promise<MeshTransferResult> {
+  const transferMiB = options.transferMiB ?? 16
+  const addMiB = options.addMiB ?? 64
+  const runs = options.runs ?? 3
+  const relay = await startTestRelay()
+  const pages = await startPageServer()
+  const browser = await launchChromium()
+  const peers: BrowserPeer[] = []
+  try {
+    const relayAddr = relay.node.libp2p.getMultiaddrs().map(String).find(addr => addr.includes('/ws/'))
+    if (relayAddr === undefined) throw new Error('relay has no WebSocket address')
+    const [a, b] = await Promise.all([openPeer(browser, pages.url, relayAddr, 'bench-a'), openPeer(browser, pages.url, relayAddr, 'bench-b')])
+    peers.push(a, b)
+    await waitForConnection(b, a.peerId, 'webrtc', 60_000)
+    await openRawChannel(a.page, b.page)
+
+    const raw: number[] = []
+    const cat: number[] = []
+    await rawTransfer(a.page, b.page, Math.min(transferMiB, 4) * MIB) // warm-up
+    for (let run = 0; run < runs; run++) {
+      raw.push(await rawTransfer(a.page, b.page, transferMiB * MIB))
+      const file = await addRandomFile(a, transferMiB * MIB)
+      const got = await catFile(b, file.cid)
+      if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')
+      cat.push(got.ms / 1000)
+      const kinds = (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind)
+      if (!kinds.every(kind => kind === 'webrtc')) throw new Error(`B reached A over ${kinds.join(', ')}, not only WebRTC`)
+    }
+
+    const w = await openPeer(browser, pages.url, relayAddr, 'bench-worker', { storage: 'worker' })
+    peers.push(w)
+    await workerAdd(w, Math.min(addMiB, 4) * MIB) // warm-up: worker start, IndexedDB open
+    const adds: number[] = []
+    for (let run = 0; run < runs; run++) adds.push(await workerAdd(w, addMiB * MIB))
+
+    const group = `webrtc ${transferMiB} MiB`
+    const rawRow = toRow(group, { name: MESH_ROWS.raw, bytes: transferMiB * MIB, samples: raw })
+    const catRow = toRow(group, { name: MESH_ROWS.cat, bytes: transferMiB * MIB, samples: cat }, [rawRow])
+    return {
+      transfer: [rawRow, catRow],
+      workerAdd: toRow(`browser ${addMiB} MiB`, { name: MESH_ROWS.workerAdd, bytes: addMiB * MIB, samples: adds })
+    }
+  } finally {
+    await Promise.all(peers.map(async peer => peer.close()))
+    await browser.close()
+    await pages.close()
+    await relay.destroy()
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '16' }, add: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' } } })
+  const result = await runMeshTransferBench({ transferMiB: Number(values.size), addMiB: Number(values.add), runs: Number(values.runs) })
+  for (const row of [...result.transfer, result.workerAdd]) {
+    const ratios = Object.entries(row.ratios).map(([name, ratio]) => `${ratio.toFixed(2)}× ${name}`).join(', ')
+    console.log(`${row.group.padEnd(16)} ${row.name.padEnd(28)} ${row.mibPerSecond.toFixed(2).padStart(8)} MiB/s  ${ratios}`)
+  }
+}

@@ -132,12 +132,9 @@ describe('PWA served by the relay', () => {
     // Chromium ignores CDP's Storage.overrideQuotaForOrigin in estimate() (checked: 10 GiB either way), so the one
     // value this test cannot make real is the quota: estimate() keeps the real usage and reports 2 MiB free
     const before = await page.evaluate(async () => {
-      const real = StorageManager.prototype.estimate
-      const start = (await real.call(navigator.storage)).usage ?? 0
-      StorageManager.prototype.estimate = async function () {
-        const estimate = await real.call(this)
-        return { ...estimate, quota: start + 2 * 1_048_576 }
-      }
+      const real = navigator.storage.estimate.bind(navigator.storage)
+      const start = (await real()).usage ?? 0
+      StorageManager.prototype.estimate = async () => ({ ...await real(), quota: start + 2 * 1_048_576 })
       return start
     })
     try {

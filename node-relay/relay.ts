@@ -6,6 +6,8 @@ import { createMetrics } from './metrics.ts'
 import { createRelayNode } from './node/create-node.ts'
 import { NetworkBlockstore } from '../core/blocks/network.ts'
 import { staticRoutes } from './http/routes/static.ts'
+import { startRelaySearch } from './search/index.ts'
+import type { RelaySearch } from './search/index.ts'
 import type { RelayConfig } from './config/schema.ts'
 import type { RelayNode } from './node/create-node.ts'
 import type { FastifyInstance } from 'fastify'
@@ -17,6 +19,8 @@ export interface Relay {
   service: IpfsService
   events: EventBus
   http: FastifyInstance
+  /** The search index (absent when `search.enabled` is false). */
+  search?: RelaySearch
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998`. */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -49,6 +53,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
   })
   const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
+  const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
   const metrics = createMetrics({
     peers: () => node.libp2p.getConnections().length,
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
@@ -60,7 +65,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, search, draining: () => draining })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -73,6 +78,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     service,
     events,
     http,
+    search,
     url: `http://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {
@@ -87,6 +93,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
           clearInterval(sweep)
           clearTimeout(cut)
         }
+        await search?.stop()
         await node.stop()
       })()
       return stopped

@@ -79,7 +79,10 @@ export function decodeSnapshot (bytes: Uint8Array): SnapshotContent {
   for (const [name, length] of Object.entries(header.sections)) {
     if (at + length > bytes.byteLength) throw new SnapshotMismatchError('truncated search snapshot')
     // copy: typed-array views need an aligned offset
-    sections.set(name, bytes.slice(at, at + length))
+    // (a copy through a fresh array: Node's Buffer.slice would return a view)
+    const copy = new Uint8Array(length)
+    copy.set(bytes.subarray(at, at + length))
+    sections.set(name, copy)
     at += length
   }
   const section = (name: string): Uint8Array => sections.get(name) ?? new Uint8Array(0)

@@ -14,6 +14,15 @@ export const relaySchema = z.object({
     .describe('data limit of one relayed connection, each way (libp2p default is 128 KiB: too small for a file fallback)')
 }).strict()
 
+/** The relay's search index (docs/SEARCH.md). Without `modelDir`/`model` it embeds with the deterministic hashing embedder. */
+export const searchSchema = z.object({
+  enabled: z.boolean().default(true).describe('index content as it is added or pinned, and serve /api/v1/search'),
+  extractBytes: bytes.default(256 * 1024).describe('bytes read from the start of each file for its text'),
+  modelDir: z.string().min(1).optional().describe('directory of local ONNX sentence-embedding models (nothing is downloaded)'),
+  model: z.string().min(1).optional().describe('model folder inside modelDir, e.g. all-MiniLM-L6-v2'),
+  snapshotDelayMs: z.number().int().min(0).default(2_000).describe('quiet time after a change before the index snapshot is written')
+}).strict()
+
 /** The relay's whole configuration, validated. Every field has a default: an empty file is a valid config. */
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./.ipfs-kit').describe('where blocks, the datastore and the peer key live'),
@@ -45,6 +54,7 @@ export const configSchema = z.object({
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),
     maxInlineBytes: bytes.default(1024 * 1024).describe('largest payload an MCP tool returns inline')
   }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),
+  search: searchSchema.default(searchSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

@@ -4,6 +4,7 @@ import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { RelayMetrics } from '../metrics.ts'
 import type { RelayNode } from '../node/create-node.ts'
+import type { RelaySearch } from '../search/relay-search.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
 export interface HttpContext {
@@ -13,6 +14,8 @@ export interface HttpContext {
   metrics: RelayMetrics
   /** Absent in tests that run the API over a bare content store. */
   node?: RelayNode
+  /** The relay's search index, when `search.enabled`. */
+  search?: RelaySearch
   /** True once SIGTERM began draining: /health turns not-ready. */
   draining: () => boolean
 }

@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { nodeRoutes } from './routes/node.ts'
 import { pinRoutes } from './routes/pins.ts'
+import { searchRoutes } from './routes/search.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
 import type { FastifyInstance } from 'fastify'
@@ -80,6 +81,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   healthRoutes(app, ctx)
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)
+  if (ctx.search !== undefined) searchRoutes(app, ctx.search)
   mcpRoutes(app, ctx)
   return app
 }

@@ -74,6 +74,21 @@ export interface BackendStatus {
   error?: { code: string, message: string }
   /** What it holds, when the backend can tell cheaply. */
   usage?: { objects?: number, bytes?: number }
+  /** Health of each endpoint, for backends that use several (gateways, mirrors). */
+  endpoints?: EndpointStatus[]
+}
+
+/** Health of one endpoint of a backend. */
+export interface EndpointStatus {
+  /** Base URL of the endpoint. */
+  url: string
+  healthy: boolean
+  /** Last measured time to first byte, milliseconds. */
+  latencyMs?: number
+  /** Set while the endpoint is marked (e.g. it served corrupt bytes): it is tried last until then (ISO 8601). */
+  markedUntil?: string
+  /** The last failure. */
+  error?: { code: string, message: string }
 }
 
 /** Where and how big one stored DAG is. */

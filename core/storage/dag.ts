@@ -68,17 +68,35 @@ function keyOf (cid: CID): string {
   return base32.encode(cid.multihash.bytes)
 }
 
-async function openCar (car: AsyncIterable<Uint8Array>): Promise<CarBlockIterator> {
+/** Remembers an error of the byte stream itself (a cut connection), so it is not mistaken for a malformed CAR. */
+interface StreamFailure { error?: { cause: unknown } }
+
+async function * watched (car: AsyncIterable<Uint8Array>, failure: StreamFailure): AsyncGenerator<Uint8Array> {
   try {
-    return await CarBlockIterator.fromIterable(car)
+    yield * car
   } catch (err) {
-    throw new InvalidCarError(`not a valid CAR: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    failure.error = { cause: err }
+    throw err
+  }
+}
+
+function carError (err: unknown, failure: StreamFailure, what: string): unknown {
+  if (failure.error !== undefined) return failure.error.cause
+  if (err instanceof IpfsKitError) return err
+  return new InvalidCarError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+}
+
+async function openCar (car: AsyncIterable<Uint8Array>, failure: StreamFailure): Promise<CarBlockIterator> {
+  try {
+    return await CarBlockIterator.fromIterable(watched(car, failure))
+  } catch (err) {
+    throw carError(err, failure, 'not a valid CAR')
   }
 }
 
 /**
  * Read the DAG under `root` out of a CAR stream: every block is verified against its CID (`ERR_BLOCK_CORRUPT`),
- * duplicates are skipped, and when the CAR ends every block the DAG links to must have been seen (`ERR_NOT_FOUND`
+ * a malformed CAR is `ERR_INVALID_CAR` (an error of the byte stream itself is rethrown as it is), duplicates are skipped, and when the CAR ends every block the DAG links to must have been seen (`ERR_NOT_FOUND`
  * names the first missing one). Blocks stream out as they arrive.
  *
  * @example
@@ -88,7 +106,8 @@ async function openCar (car: AsyncIterable<Uint8Array>): Promise<CarBlockIterato
  */
 export async function * carToVerifiedBlocks (root: CID, car: AsyncIterable<Uint8Array>, options: AbortOptions = {}): AsyncGenerator<VerifiedBlock> {
   options.signal?.throwIfAborted()
-  const iterator = (await openCar(car))[Symbol.asyncIterator]()
+  const failure: StreamFailure = {}
+  const iterator = (await openCar(car, failure))[Symbol.asyncIterator]()
   const seen = new Set<string>()
   const wanted = new Map<string, CID>([[keyOf(root), root]])
   while (true) {
@@ -97,8 +116,7 @@ export async function * carToVerifiedBlocks (root: CID, car: AsyncIterable<Uint8
     try {
       next = await iterator.next()
     } catch (err) {
-      if (err instanceof IpfsKitError) throw err
-      throw new InvalidCarError(`malformed CAR block: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      throw carError(err, failure, 'malformed CAR block')
     }
     if (next.done === true) break
     const { cid, bytes } = next.value

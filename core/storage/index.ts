@@ -15,7 +15,7 @@
  * ```
  */
 export type {
-  BackendCapabilities, BackendKind, BackendLayout, BackendStatus, CostProfile, DagSource, PutResult,
+  BackendCapabilities, BackendKind, BackendLayout, BackendStatus, CostProfile, DagSource, EndpointStatus, PutResult,
   StorageBackend, StoredObject, VerifiedBlock
 } from './backend.ts'
 export { BackendUnavailableError, NotSupportedError } from './errors.ts'
@@ -26,3 +26,5 @@ export { probeStatus, requireCapability } from './capabilities.ts'
 export {
   createBlockstoreBackend, createLocalBackend, translateBlockstoreError, type BlockstoreBackendInit, type LocalBackendInit
 } from './blockstore-backend.ts'
+export { GatewayBackend, createGatewayBackend, type GatewayBackendInit, type GatewayFailure } from './gateway-backend.ts'
+export { GatewayEndpoints } from './gateway-endpoints.ts'

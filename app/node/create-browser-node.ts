@@ -37,6 +37,13 @@ import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 
+/**
+ * Largest message on a WebRTC data channel. libp2p's default is 16 KiB; 64 KiB moves bulk data in fewer SCTP
+ * messages (see bench/browser/mesh-transfer.ts). Receivers accept any size up to 4 MiB, so peers on the default
+ * still read what we send.
+ */
+const WEBRTC_MESSAGE_BYTES = 64 * 1024
+
 /** The libp2p services a browser node runs. */
 export interface BrowserServices {
   identify: Identify
@@ -225,7 +232,7 @@ async function waitUntil (condition: () => boolean, options: AbortOptions & { ti
 /** Helia with bitswap over libp2p configured for a browser tab, started. */
 async function startHelia (stores: { blockstore: Blockstore, datastore: Datastore }, useWebRTC: boolean): Promise<BrowserNode['helia']> {
   const transports = [webSockets(), circuitRelayTransport()]
-  if (useWebRTC) transports.push(webRTC({ rtcConfiguration: { iceServers: [] } }))
+  if (useWebRTC) transports.push(webRTC({ rtcConfiguration: { iceServers: [] }, dataChannel: { maxMessageSize: WEBRTC_MESSAGE_BYTES } }))
   const services: Record<string, unknown> = {
     identify: identify(),
     ping: ping(),

@@ -52,6 +52,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
   const startSession = async (request: FastifyRequest): Promise<Session> => {
     const server = buildMcpServer({
       service: ctx.service,
+      search: ctx.search,
       localFiles: false,
       maxInlineBytes: config.maxInlineBytes,
       httpUrl: baseUrlOf(request),

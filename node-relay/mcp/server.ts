@@ -23,9 +23,11 @@ import { registerDagTools } from './tools/dag.ts'
 import { registerNodeTools } from './tools/node.ts'
 import { registerPinTools } from './tools/pins.ts'
 import { registerReadTools } from './tools/read.ts'
+import { registerSearchTool } from './tools/search.ts'
 import type { McpToolContext } from './context.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
+import type { RelaySearch } from '../search/relay-search.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -42,6 +44,8 @@ export interface McpServerInit {
   httpUrl?: string
   /** Told about errors that are not ipfs-kit's own (for the log); the caller still gets an `isError` result. */
   onUnexpectedError?: UnexpectedErrorListener
+  /** The search index; when given, the `search` tool is registered. */
+  search?: RelaySearch
   /** Server version reported at initialisation. */
   version?: string
 }
@@ -75,6 +79,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)
   registerNodeTools(server, ctx)
+  if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
   registerResources(server, ctx)
   return server
 }

@@ -59,6 +59,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
   const relay = await startRelay(config)
   const server = buildMcpServer({
     service: relay.service,
+    search: relay.search,
     localFiles: true,
     httpUrl: relay.url,
     maxInlineBytes: readMcpConfig(relay.config).maxInlineBytes,

@@ -28,3 +28,4 @@ export {
 } from './blockstore-backend.ts'
 export { GatewayBackend, createGatewayBackend, type GatewayBackendInit, type GatewayFailure } from './gateway-backend.ts'
 export { GatewayEndpoints } from './gateway-endpoints.ts'
+export { createIpfsBackend, type IpfsBackendInit } from './ipfs-backend.ts'

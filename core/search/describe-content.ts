@@ -42,11 +42,22 @@ async function readHead (reader: ContentReader, cid: string, maxBytes: number, o
 }
 
 /**
- * The search document of a CID: its pin's name, tags and metadata, its size and type, and the text of its first
- * `maxBytes` (read through the service, so verified). A document whose text cannot be read or extracted is still
- * described by its metadata, with the reason in `textNote`.
+ * What is read about a CID before its document is built: pin name and metadata, size, and the first bytes (or the
+ * directory's names, or why reading failed). Reading is I/O; building ({@link documentFromFacts}) is CPU, so a
+ * browser reads on the main thread and builds in a worker.
  */
-export async function describeContent (reader: ContentReader, cid: string, options: DescribeOptions = {}): Promise<DocumentInput> {
+export interface ContentFacts {
+  cid: string
+  name: string
+  metadata: Record<string, MetadataValue>
+  size: number
+  directoryNames?: string[]
+  head?: Uint8Array
+  readError?: string
+}
+
+/** Read the facts of a CID through the service (content reads are verified against the CID). */
+export async function readContentFacts (reader: ContentReader, cid: string, options: DescribeOptions = {}): Promise<ContentFacts> {
   const maxBytes = options.maxBytes ?? 256 * 1024
   let pinName = ''
   let metadata: Record<string, MetadataValue> = {}
@@ -54,31 +65,51 @@ export async function describeContent (reader: ContentReader, cid: string, optio
     pinName = pin.name
     metadata = { ...pin.metadata }
   }
-  const tags = tagsOf(metadata)
-  const mimeHint = MIME_KEYS.map(key => metadata[key]).find((value): value is string => typeof value === 'string')
-  const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== TAGS_KEY && !MIME_KEYS.includes(key)))
   const name = pinName !== '' ? pinName : options.name ?? ''
   const stat = await reader.stat(cid, { signal: options.signal })
-  const base = { cid, name, tags, metadata: kept, size: stat.size }
+  const facts: ContentFacts = { cid, name, metadata, size: stat.size }
   if (stat.type === 'directory') {
     const names: string[] = []
     for await (const entry of reader.ls(cid, { signal: options.signal })) {
       names.push(entry.name)
       if (names.length >= MAX_DIRECTORY_NAMES) break
     }
-    return { ...base, mime: 'inode/directory', text: names.join(' '), textStatus: 'extracted', textNote: 'directory entry names' }
+    return { ...facts, directoryNames: names }
   }
-  let head: Uint8Array
   try {
-    head = await readHead(reader, cid, maxBytes, options)
+    return { ...facts, head: await readHead(reader, cid, maxBytes, options) }
   } catch (err) {
     if (options.signal?.aborted === true) throw err
     const code = err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.name : 'error'
-    return { ...base, mime: detectMime({ mime: mimeHint, name }, new Uint8Array(0)), text: '', textStatus: 'failed', textNote: `content could not be read (${code}); indexed by metadata` }
+    return { ...facts, readError: code }
   }
-  const mime = detectMime({ mime: mimeHint, name }, head)
-  const extraction = extractText(mime, head, stat.size > head.byteLength)
+}
+
+/**
+ * The search document from read facts: tags and MIME type from the pin metadata (`tags: "a, b"`, `mime`), else the
+ * type from the name or the first bytes, and the extracted text. A document whose text cannot be read or
+ * extracted is still described by its metadata, with the reason in `textNote`.
+ */
+export function documentFromFacts (facts: ContentFacts): DocumentInput {
+  const { metadata } = facts
+  const tags = tagsOf(metadata)
+  const mimeHint = MIME_KEYS.map(key => metadata[key]).find((value): value is string => typeof value === 'string')
+  const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== TAGS_KEY && !MIME_KEYS.includes(key)))
+  const base = { cid: facts.cid, name: facts.name, tags, metadata: kept, size: facts.size }
+  if (facts.directoryNames !== undefined) {
+    return { ...base, mime: 'inode/directory', text: facts.directoryNames.join(' '), textStatus: 'extracted', textNote: 'directory entry names' }
+  }
+  if (facts.head === undefined) {
+    return { ...base, mime: detectMime({ mime: mimeHint, name: facts.name }, new Uint8Array(0)), text: '', textStatus: 'failed', textNote: `content could not be read (${facts.readError ?? 'error'}); indexed by metadata` }
+  }
+  const mime = detectMime({ mime: mimeHint, name: facts.name }, facts.head)
+  const extraction = extractText(mime, facts.head, facts.size > facts.head.byteLength)
   const doc: DocumentInput = { ...base, mime, text: extraction.text, textStatus: extraction.status }
   if (extraction.note !== undefined) doc.textNote = extraction.note
   return doc
+}
+
+/** The search document of a CID: {@link readContentFacts} then {@link documentFromFacts}. */
+export async function describeContent (reader: ContentReader, cid: string, options: DescribeOptions = {}): Promise<DocumentInput> {
+  return documentFromFacts(await readContentFacts(reader, cid, options))
 }

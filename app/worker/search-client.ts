@@ -1,0 +1,115 @@
+import { releaseProxy, wrap } from 'comlink'
+import { InvalidQueryError } from '../../core/search/errors.ts'
+import { IpfsKitError } from '../../core/errors/index.ts'
+import { readContentFacts } from '../../core/search/describe-content.ts'
+import type { EventBus } from '../../core/events/bus.ts'
+import type { SearchResult } from '../../core/search/types.ts'
+import type { IpfsService } from '../../core/service/ipfs-service.ts'
+import type { SearchWorkerApi, SearchWorkerStats } from './search-host.ts'
+import type { Remote } from 'comlink'
+
+/** What {@link startBrowserSearch} needs. */
+export interface BrowserSearchInit {
+  /** A worker running `search-worker.ts`. */
+  worker: Worker
+  service: IpfsService
+  events: EventBus
+  /** IndexedDB database of the snapshot (default `ipfs-kit-search`). */
+  name?: string
+  /** Bytes read from the start of each file for its text (default 256 KiB). */
+  extractBytes?: number
+}
+
+/** An error from a search that failed in the worker, revived with its code (and field for bad queries). */
+function revive (failure: { code: string, message: string, field?: string }): Error {
+  if (failure.code === 'ERR_INVALID_QUERY') return new InvalidQueryError(failure.field ?? 'query', failure.message.replace(/^[^:]*: /, ''))
+  return new IpfsKitError('ERR_INTERNAL', failure.message)
+}
+
+/**
+ * Search in the browser: the index lives in a dedicated worker (persisted to IndexedDB, loaded from it without
+ * re-indexing); this main-thread side follows the node's events, reads each new CID's first bytes through the
+ * service (verified reads) and hands them to the worker, which extracts text, embeds and indexes.
+ *
+ * @example
+ * ```ts
+ * const search = await startBrowserSearch({ worker: new Worker(new URL('./search-worker.ts', import.meta.url), { type: 'module' }), service: node.service, events: node.events })
+ * const { hits } = await search.search({ query: 'notes' })
+ * ```
+ */
+export class BrowserSearch {
+  private readonly remote: Remote<SearchWorkerApi>
+  private readonly init: BrowserSearchInit
+  private queue: Promise<void> = Promise.resolve()
+  private unsubscribe: () => void = () => {}
+
+  private constructor (init: BrowserSearchInit) {
+    this.init = init
+    this.remote = wrap<SearchWorkerApi>(init.worker)
+  }
+
+  /** Open the worker's index, follow the node's events, and index pins the index lacks. */
+  static async start (init: BrowserSearchInit): Promise<BrowserSearch> {
+    const search = new BrowserSearch(init)
+    await search.remote.open(init.name ?? 'ipfs-kit-search')
+    search.unsubscribe = init.events.subscribe(event => {
+      if (event.type === 'content:added' || event.type === 'pin:added') search.enqueue(async () => search.indexCid(event.cid, event.name))
+      else if (event.type === 'pin:removed') search.enqueue(async () => { await search.remote.remove(event.cid) })
+    })
+    search.enqueue(async () => {
+      for await (const pin of init.service.pinLs()) {
+        if (!await search.remote.has(pin.cid.toString())) await search.indexCid(pin.cid.toString(), pin.name)
+      }
+    })
+    return search
+  }
+
+  /** Read a CID's facts here (I/O) and index them in the worker (CPU). */
+  async indexCid (cid: string, name?: string): Promise<void> {
+    const facts = await readContentFacts(this.init.service, cid, { name, maxBytes: this.init.extractBytes })
+    await this.remote.index([facts])
+  }
+
+  /** Run a query in the worker; `InvalidQueryError` (with `field`) for a malformed one. */
+  async search (query: unknown): Promise<SearchResult> {
+    const result = await this.remote.search(query)
+    if ('error' in result) throw revive(result.error)
+    return result
+  }
+
+  async stats (): Promise<SearchWorkerStats> {
+    return this.remote.stats()
+  }
+
+  /** Resolves once every change seen so far is indexed. */
+  async idle (): Promise<void> {
+    let current: Promise<void>
+    do {
+      current = this.queue
+      await current
+    } while (current !== this.queue)
+  }
+
+  /** Write the snapshot now. */
+  async persist (): Promise<void> {
+    await this.remote.persist()
+  }
+
+  /** Stop following events, persist, and release the worker (which the caller terminates). */
+  async close (options: { destroy?: boolean } = {}): Promise<void> {
+    this.unsubscribe()
+    await this.idle()
+    if (options.destroy === true) await this.remote.destroy()
+    else await this.remote.close()
+    this.remote[releaseProxy]()
+  }
+
+  private enqueue (task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((err: unknown) => { console.warn('search indexing failed', err) })
+  }
+}
+
+/** Start browser search (see {@link BrowserSearch}). */
+export async function startBrowserSearch (init: BrowserSearchInit): Promise<BrowserSearch> {
+  return BrowserSearch.start(init)
+}

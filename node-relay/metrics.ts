@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { clusterMetrics } from './cluster/metrics.ts'
+import type { Cluster } from '../core/cluster/index.ts'
 
 /** The relay's Prometheus metrics, in their own registry (no global state). */
 export interface RelayMetrics {
@@ -18,7 +20,7 @@ export interface RelayMetrics {
  * const metrics = createMetrics({ peers: () => libp2p.getConnections().length })
  * ```
  */
-export function createMetrics (probes: { peers?: () => number, reservations?: () => number, pubsubTopics?: () => number, blocksCached?: () => number } = {}): RelayMetrics {
+export function createMetrics (probes: { cluster?: Cluster, peers?: () => number, reservations?: () => number, pubsubTopics?: () => number, blocksCached?: () => number } = {}): RelayMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'ipfs_kit_process_' })
   // prom-client names these gauges *_total, which Prometheus' own linter (promtool check metrics) rejects
@@ -40,5 +42,6 @@ export function createMetrics (probes: { peers?: () => number, reservations?: ()
   new Gauge({ name: 'ipfs_kit_relay_reservations', help: 'Active circuit relay reservations', registers: [registry], collect () { this.set(probes.reservations?.() ?? 0) } })
   new Gauge({ name: 'ipfs_kit_pubsub_topics', help: 'Gossipsub topics subscribed', registers: [registry], collect () { this.set(probes.pubsubTopics?.() ?? 0) } })
   new Gauge({ name: 'ipfs_kit_blockstore_cache_bytes', help: 'Bytes of blocks held in the memory LRU', registers: [registry], collect () { this.set(probes.blocksCached?.() ?? 0) } })
+  if (probes.cluster !== undefined) clusterMetrics(registry, probes.cluster)
   return { registry, httpDuration, httpBytesIn, httpBytesOut, events, wsClients }
 }

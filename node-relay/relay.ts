@@ -11,6 +11,8 @@ import type { RelaySearch } from './search/index.ts'
 import type { RelayConfig } from './config/schema.ts'
 import type { RelayNode } from './node/create-node.ts'
 import type { FastifyInstance } from 'fastify'
+import { startRelayCluster } from './cluster/start-cluster.ts'
+import type { Cluster } from '../core/cluster/index.ts'
 
 /** A running relay. */
 export interface Relay {
@@ -19,6 +21,8 @@ export interface Relay {
   service: IpfsService
   events: EventBus
   http: FastifyInstance
+  /** The cluster peer (absent when `cluster.enabled` is false). */
+  cluster?: Cluster
   /** The search index (absent when `search.enabled` is false). */
   search?: RelaySearch
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998`. */
@@ -53,8 +57,10 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
   })
   const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
+  const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
   const metrics = createMetrics({
+    cluster,
     peers: () => node.libp2p.getConnections().length,
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
     pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
@@ -65,7 +71,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, search, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, draining: () => draining })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -78,6 +84,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     service,
     events,
     http,
+    cluster,
     search,
     url: `http://${host}:${port}`,
     stop: async () => {
@@ -93,6 +100,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
           clearInterval(sweep)
           clearTimeout(cut)
         }
+        await cluster?.stop()
         await search?.stop()
         await node.stop()
       })()

@@ -13,6 +13,13 @@ export type NodeEvent =
   | { type: 'peer:joined', peerId: string, at: string }
   | { type: 'peer:left', peerId: string, at: string }
   | { type: 'block:added', cid: string, size: number, at: string }
+  | { type: 'storage:placed', cid: string, backend: string, locator: string, size: number, at: string }
+  | { type: 'storage:failed', cid: string, backend: string, operation: 'put' | 'get', code: string, message: string, at: string }
+  | { type: 'storage:corrupt', cid: string, backend: string, locator?: string, at: string }
+  | { type: 'cluster:pin-state', cid: string, peerId: string, state: string, error?: string, at: string }
+  | { type: 'cluster:peer', peerId: string, live: boolean, at: string }
+  | { type: 'cluster:repair', cid: string, reason: 'peer-silent' | 'holding-check' | 'expired' | 'under-replicated', removed: string[], added: string[], at: string }
+  | { type: 'cluster:rejected', peerId: string, reason: string, via: string, at: string }
 
 /** The name of an event kind. */
 export type NodeEventType = NodeEvent['type']

@@ -14,6 +14,26 @@ export const relaySchema = z.object({
     .describe('data limit of one relayed connection, each way (libp2p default is 128 KiB: too small for a file fallback)')
 }).strict()
 
+/**
+ * The cluster this relay joins (docs/CLUSTER.md). With neither `secret` nor `trustedPeers` the relay is a solo
+ * cluster: it writes its own pinset and follows others read-only.
+ */
+export const clusterSchema = z.object({
+  enabled: z.boolean().default(true).describe('join a cluster (a solo one unless a secret or trusted peers are set)'),
+  name: z.string().min(1).max(64).regex(/^[\w.-]+$/).default('ipfs-kit').describe('cluster name: peers with the same name share one pinset'),
+  secret: z.string().min(16).optional().describe('shared secret: peers that know it may write the pinset'),
+  trustedPeers: z.array(z.string().min(1)).default([]).describe('peer ids that may write the pinset'),
+  tags: z.array(z.string().min(1).max(64)).default([]).describe('tags the allocator matches against pin tags'),
+  replicationMin: z.number().int().min(1).default(1).describe('default fewest copies of a pin'),
+  replicationMax: z.number().int().min(-1).default(3).describe('default most copies of a pin (-1 = every peer)'),
+  heartbeatMs: z.number().int().positive().default(5_000).describe('how often metrics are published and repair runs'),
+  peerTimeoutMs: z.number().int().positive().default(30_000).describe('a peer silent this long loses its allocations'),
+  pinTimeoutMs: z.number().int().positive().default(120_000).describe('a pin not fetched within this time ends in error'),
+  checkIntervalMs: z.number().int().min(0).default(60_000).describe('how often a random allocated peer must prove it holds a pin (0 = never)'),
+  syncIntervalMs: z.number().int().positive().default(30_000).describe('anti-entropy: how often state vectors are exchanged with a peer'),
+  recoverIntervalMs: z.number().int().positive().default(720_000).describe('how often pins in error are retried automatically')
+}).strict()
+
 /** The relay's search index (docs/SEARCH.md). Without `modelDir`/`model` it embeds with the deterministic hashing embedder. */
 export const searchSchema = z.object({
   enabled: z.boolean().default(true).describe('index content as it is added or pinned, and serve /api/v1/search'),
@@ -54,6 +74,7 @@ export const configSchema = z.object({
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),
     maxInlineBytes: bytes.default(1024 * 1024).describe('largest payload an MCP tool returns inline')
   }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),
+  cluster: clusterSchema.default(clusterSchema.parse({})),
   search: searchSchema.default(searchSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()

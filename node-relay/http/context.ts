@@ -5,6 +5,7 @@ import type { RelayConfig } from '../config/schema.ts'
 import type { RelayMetrics } from '../metrics.ts'
 import type { RelayNode } from '../node/create-node.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
+import type { Cluster } from '../../core/cluster/index.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
 export interface HttpContext {
@@ -14,6 +15,8 @@ export interface HttpContext {
   metrics: RelayMetrics
   /** Absent in tests that run the API over a bare content store. */
   node?: RelayNode
+  /** The relay's cluster peer, when the cluster is enabled. */
+  cluster?: Cluster
   /** The relay's search index, when `search.enabled`. */
   search?: RelaySearch
   /** True once SIGTERM began draining: /health turns not-ready. */

@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics.ts'
 import { nodeRoutes } from './routes/node.ts'
 import { pinRoutes } from './routes/pins.ts'
 import { searchRoutes } from './routes/search.ts'
+import { clusterRoutes } from './routes/cluster.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
 import type { FastifyInstance } from 'fastify'
@@ -67,13 +68,14 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
-      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }]
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   contentRoutes(app, ctx)
   pinRoutes(app, ctx)
+  clusterRoutes(app, ctx)
   blockRoutes(app, ctx)
   carRoutes(app, ctx)
   nodeRoutes(app, ctx)

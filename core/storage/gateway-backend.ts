@@ -3,6 +3,7 @@ import { CID } from 'multiformats/cid'
 import { IpfsKitError, NotFoundError } from '../errors/index.ts'
 import { NotSupportedError, BackendUnavailableError } from './errors.ts'
 import { carToVerifiedBlocks } from './dag.ts'
+import { pickReadError } from './read-errors.ts'
 import { GatewayEndpoints, PROBE_PATH, startRequest } from './gateway-endpoints.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock } from './backend.ts'
@@ -41,22 +42,8 @@ export interface GatewayBackendInit {
 const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0, egressUsdPerGb: 0, latencyMs: 400 }
 const CAPABILITIES: BackendCapabilities = { read: true, write: false, delete: false, list: false, streaming: true }
 const CAR_ACCEPT = 'application/vnd.ipld.car; version=1; order=dfs; dups=n'
-/** Error codes from most to least telling, to pick the one error a failed read reports. */
-const SEVERITY = ['ERR_BLOCK_CORRUPT', 'ERR_INVALID_CAR', 'ERR_BACKEND_UNAVAILABLE', 'ERR_TIMEOUT']
 /** The empty identity CID, for probe error messages. */
 const PROBE_CID = CID.parse('bafkqaaa')
-
-/** The one error a failed read reports: not found only when every gateway said so, else the most telling failure. */
-function pickError (errors: unknown[], root: CID): unknown {
-  if (errors.length === 0) return new BackendUnavailableError(`no gateway configured to fetch ${root.toString()}`)
-  const typed = errors.filter((e): e is IpfsKitError => e instanceof IpfsKitError)
-  if (typed.length === errors.length && typed.every(e => e.code === 'ERR_NOT_FOUND')) return typed[0]
-  for (const code of SEVERITY) {
-    const found = typed.find(e => e.code === code)
-    if (found !== undefined) return found
-  }
-  return typed.find(e => e.code !== 'ERR_NOT_FOUND') ?? new BackendUnavailableError(`every gateway failed for ${root.toString()}`, { cause: errors[0] })
-}
 
 /**
  * Trustless-gateway retrieval (the role Lassie plays): fetch a DAG as a CAR (`?format=car`, `Accept:
@@ -190,7 +177,7 @@ export class GatewayBackend implements StorageBackend {
         winner.controller.abort()
       }
     }
-    throw pickError(errors, root)
+    throw pickReadError(errors, root)
   }
 
   /**
@@ -221,7 +208,7 @@ export class GatewayBackend implements StorageBackend {
     if (answers.some(a => a.status === 'fulfilled')) return true
     const reasons = answers.map(a => a.status === 'rejected' ? a.reason as unknown : undefined)
     if (reasons.every(r => r instanceof NotFoundError)) return false
-    throw pickError(reasons, root)
+    throw pickReadError(reasons, root)
   }
 
   async stat (root: CID, options: AbortOptions = {}): Promise<StoredObject> {

@@ -16,6 +16,7 @@ import { parseBenchArgs } from './lib/args.ts'
 import { browserRows } from './lib/browser-rows.ts'
 import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
+import { runSearchBench } from './search.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -100,4 +101,5 @@ const browser = await browserSection(args)
 if (browser !== undefined) sections.push(browser)
 const mesh = await meshSection(args, browser)
 if (mesh !== undefined) sections.push(mesh)
+sections.push(await runSearchBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -32,7 +32,8 @@ export interface StoredDocument {
 
 /** A fresh Orama database with the search schema. */
 export function createOramaDb (): ReturnType<typeof create<typeof ORAMA_SCHEMA>> {
-  return create({ schema: ORAMA_SCHEMA })
+  // nothing sorts by a field: without Orama's sort index, inserts and snapshots are smaller and faster
+  return create({ schema: ORAMA_SCHEMA, sort: { enabled: false } })
 }
 
 /** The Orama database type used by the index. */

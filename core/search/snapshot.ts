@@ -3,7 +3,7 @@ import type { VectorIndexState } from './vector-index.ts'
 
 const MAGIC = [0x49, 0x4b, 0x53, 0x58] // "IKSX"
 /** Format version of search snapshots; bump on any change of layout or of what Orama saves. */
-export const SNAPSHOT_VERSION = 1
+export const SNAPSHOT_VERSION = 2
 
 /** What a snapshot holds: Orama's saved state, the vectors, and which embedder made them. */
 export interface SnapshotContent {
@@ -29,13 +29,40 @@ function bytesOf (view: ArrayBufferView): Uint8Array {
 }
 
 /**
+ * Orama's saved state as one JSON section per part (`orama.docs`, `orama.index.frequencies`, ...): one JSON string
+ * of a 100k-document index would come near V8's largest string.
+ */
+function oramaSections (orama: unknown): Array<[string, Uint8Array]> {
+  const sections: Array<[string, Uint8Array]> = []
+  for (const [key, value] of Object.entries(orama as Record<string, unknown>)) {
+    if (key === 'index' && typeof value === 'object' && value !== null) {
+      for (const [part, partValue] of Object.entries(value)) sections.push([`orama.index.${part}`, encoder.encode(JSON.stringify(partValue))])
+    } else {
+      sections.push([`orama.${key}`, encoder.encode(JSON.stringify(value))])
+    }
+  }
+  return sections
+}
+
+function oramaFromSections (sections: Map<string, Uint8Array>): unknown {
+  const orama: Record<string, unknown> = {}
+  const index: Record<string, unknown> = {}
+  for (const [name, bytes] of sections) {
+    if (name.startsWith('orama.index.')) index[name.slice('orama.index.'.length)] = JSON.parse(decoder.decode(bytes))
+    else if (name.startsWith('orama.')) orama[name.slice('orama.'.length)] = JSON.parse(decoder.decode(bytes))
+  }
+  orama.index = index
+  return orama
+}
+
+/**
  * Encode a snapshot as one byte array: magic, header length, a JSON header, then raw sections (Orama's JSON, the
  * ids, float32 vectors, float32 centroids, int32 list numbers). Vectors stay binary: a base64 JSON of 100k × 384
  * floats would be 200 MB of text to parse.
  */
 export function encodeSnapshot (content: SnapshotContent): Uint8Array {
   const sections: Array<[string, Uint8Array]> = [
-    ['orama', encoder.encode(JSON.stringify(content.orama))],
+    ...oramaSections(content.orama),
     ['ids', encoder.encode(JSON.stringify(content.vectors.ids))],
     ['vectors', bytesOf(content.vectors.vectors)]
   ]
@@ -91,7 +118,7 @@ export function decodeSnapshot (bytes: Uint8Array): SnapshotContent {
   const listBytes = sections.get('lists')
   return {
     embedderId: header.embedderId,
-    orama: JSON.parse(decoder.decode(section('orama'))) as unknown,
+    orama: oramaFromSections(sections),
     vectors: {
       dimensions: header.dimensions,
       ids: JSON.parse(decoder.decode(section('ids'))) as string[],

@@ -3,17 +3,13 @@
  * repo, committed with @huggingface/hub. CARs are binary, so the Hub stores them in LFS (large ones with its
  * multipart transfer); reads go through `resolve/<revision>/<path>` and every block is verified against its CID.
  */
-import { createWriteStream, openAsBlob } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { Readable } from 'node:stream'
 import { checkRepoAccess, commit, fileDownloadInfo, listFiles, pathsInfo } from '@huggingface/hub'
 import { CID } from 'multiformats/cid'
 import { NotFoundError } from '../../../core/errors/index.ts'
-import { NotSupportedError, carToVerifiedBlocks, dagToCar, probeStatus } from '../../../core/storage/index.ts'
+import { NotSupportedError, carToVerifiedBlocks, probeStatus } from '../../../core/storage/index.ts'
 import { errorForStatus, translateHubError } from './errors.ts'
+import { withSpooledCar } from './spool.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
 import type {
   BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock
@@ -113,7 +109,7 @@ export class HuggingFaceBackend implements StorageBackend {
     try {
       const existing = await this.entry(root, options)
       if (existing !== undefined) return { cid: root, size: existing.size, locator: this.locatorOf(root) }
-      return await this.withSpooledCar(root, source, options, async (car) => {
+      return await withSpooledCar(this.spoolDir, root, source, options, async (car) => {
         await commit({
           ...this.params(options),
           title: `ipfs-kit: add ${root.toString()}`,
@@ -126,21 +122,6 @@ export class HuggingFaceBackend implements StorageBackend {
       })
     } catch (err) {
       throw translateHubError(err, `put ${root.toString()}`)
-    }
-  }
-
-  /**
-   * Write the DAG's CAR to a temp file (every block verified on the way) and hand it over as a file-backed Blob,
-   * so a large DAG is hashed and uploaded without being held in memory.
-   */
-  private async withSpooledCar<T> (root: CID, source: DagSource, options: AbortOptions, use: (car: Blob) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(this.spoolDir, 'ipfs-kit-hf-'))
-    try {
-      const file = join(dir, 'dag.car')
-      await pipeline(Readable.from(dagToCar(source, root, options)), createWriteStream(file), options.signal === undefined ? {} : { signal: options.signal })
-      return await use(await openAsBlob(file))
-    } finally {
-      await rm(dir, { recursive: true, force: true })
     }
   }
 

@@ -200,8 +200,9 @@ export class PinTracker {
     this.setLocal(cid, 'pinning')
     const local = this.local.get(cid)
     if (local !== undefined) local.abort = controller
-    const deadline = AbortSignal.timeout(this.init.pinTimeoutMs)
-    const signal = AbortSignal.any([controller.signal, deadline, this.stopController.signal])
+    const deadline = new AbortController()
+    const deadlineTimer = setTimeout(() => { deadline.abort(new Error('pin timed out')) }, this.init.pinTimeoutMs)
+    const signal = AbortSignal.any([controller.signal, deadline.signal, this.stopController.signal])
     try {
       const parsed = CID.parse(cid)
       await this.pinWithRetries(parsed, pin?.name, signal)
@@ -209,11 +210,12 @@ export class PinTracker {
       this.setLocal(cid, 'pinned', { bytes })
     } catch (err) {
       if (controller.signal.aborted || this.stopController.signal.aborted) return
-      const reason = deadline.aborted
+      const reason = deadline.signal.aborted
         ? `ERR_TIMEOUT: no peer provided ${cid} within ${this.init.pinTimeoutMs} ms`
         : `${errorCode(err)}: ${err instanceof Error ? err.message : String(err)}`
       this.setLocal(cid, 'error', { error: reason })
     } finally {
+      clearTimeout(deadlineTimer)
       const after = this.local.get(cid)
       if (after?.abort === controller) after.abort = undefined
     }
@@ -226,17 +228,25 @@ export class PinTracker {
   private async pinWithRetries (cid: CID, name: string | undefined, signal: AbortSignal): Promise<void> {
     const attemptMs = Math.max(1000, Math.floor(this.init.pinTimeoutMs / 3))
     while (true) {
-      const attempt = AbortSignal.any([signal, AbortSignal.timeout(attemptMs)])
+      // each attempt gets its own signal, detached once the attempt ends: code under pinAdd that leaves an abort
+      // listener behind must not see a late abort (it would surface as an unhandled rejection)
+      const attempt = new AbortController()
+      const onParentAbort = (): void => { attempt.abort(signal.reason) }
+      signal.addEventListener('abort', onParentAbort, { once: true })
+      const timer = setTimeout(() => { attempt.abort(new Error('attempt timed out')) }, attemptMs)
       try {
         // raced against the signal: a pinner that does not honour it must still not leave the pin in `pinning`
-        await raceSignal(this.components.pinner.pinAdd(cid, { name, metadata: { [CLUSTER_PIN_META]: this.init.cluster }, signal: attempt }), attempt)
+        await raceSignal(this.components.pinner.pinAdd(cid, { name, metadata: { [CLUSTER_PIN_META]: this.init.cluster }, signal: attempt.signal }), attempt.signal)
         return
       } catch (err) {
         if (signal.aborted) throw err
         const code = errorCode(err)
         // only "not found yet" failures are worth another attempt; bad input fails at once
-        if (!attempt.aborted && code !== 'ERR_TIMEOUT' && code !== 'ERR_NOT_FOUND') throw err
+        if (!attempt.signal.aborted && code !== 'ERR_TIMEOUT' && code !== 'ERR_NOT_FOUND') throw err
         await new Promise(resolve => setTimeout(resolve, 100))
+      } finally {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onParentAbort)
       }
     }
   }
@@ -265,6 +275,7 @@ async function raceSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise
     onAbort = () => { reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')) }
     signal.addEventListener('abort', onAbort, { once: true })
   })
+  aborted.catch(() => {})
   try {
     return await Promise.race([promise, aborted])
   } finally {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { storageSchema } from '../storage/config.ts'
 
 const port = z.number().int().min(0).max(65_535)
 const bytes = z.number().int().positive()
@@ -76,6 +77,7 @@ export const configSchema = z.object({
   }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),
   cluster: clusterSchema.default(clusterSchema.parse({})),
   search: searchSchema.default(searchSchema.parse({})),
+  storage: storageSchema.default(storageSchema.parse({})).describe('storage backends and placement (docs/STORAGE.md)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

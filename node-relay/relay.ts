@@ -13,6 +13,8 @@ import type { RelayNode } from './node/create-node.ts'
 import type { FastifyInstance } from 'fastify'
 import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
+import { startRelayStorage } from './storage/index.ts'
+import type { RelayStorage } from './storage/index.ts'
 
 /** A running relay. */
 export interface Relay {
@@ -25,6 +27,8 @@ export interface Relay {
   cluster?: Cluster
   /** The search index (absent when `search.enabled` is false). */
   search?: RelaySearch
+  /** Storage backends and the storage manager (`storage` config section). */
+  storage: RelayStorage
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998`. */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -59,6 +63,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
+  const storage = await startRelayStorage({ config, node, events })
   const metrics = createMetrics({
     cluster,
     peers: () => node.libp2p.getConnections().length,
@@ -71,7 +76,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, draining: () => draining })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -86,6 +91,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     http,
     cluster,
     search,
+    storage,
     url: `http://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {
@@ -102,6 +108,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
         }
         await cluster?.stop()
         await search?.stop()
+        await storage.stop()
         await node.stop()
       })()
       return stopped

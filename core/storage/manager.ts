@@ -1,5 +1,5 @@
 import { base32 } from 'multiformats/bases/base32'
-import { InvalidInputError, IpfsKitError } from '../errors/index.ts'
+import { InvalidInputError, IpfsKitError, NotFoundError } from '../errors/index.ts'
 import { choosePlacement, LOCAL_ONLY } from './placement.ts'
 import { pickReadError } from './read-errors.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -31,7 +31,7 @@ export interface StorageManagerComponents {
 export interface StoragePutOptions extends AbortOptions {
   /** Backends to place copies on (per-content placement); default: the placement policy. */
   to?: string[]
-  /** Where to read the DAG from when it is not stored locally yet. */
+  /** Where to read the DAG from when it is not stored locally yet (e.g. a network-backed blockstore). */
   source?: DagSource
 }
 
@@ -50,6 +50,8 @@ export interface PlacementReport {
 export interface StorageGetOptions extends AbortOptions {
   /** Read from this backend only (no fallback). */
   from?: string
+  /** Told which backend served the whole DAG. */
+  onServed?: (backend: string) => void
 }
 
 /** A backend's description and health, as the API lists it. */
@@ -105,7 +107,7 @@ export class StorageManager {
   /** The backend called `name` (`ERR_NOT_FOUND` when there is none). */
   backend (name: string): StorageBackend {
     const backend = this.byName.get(name)
-    if (backend === undefined) throw new InvalidInputError(`no backend named "${name}" (configured: ${[...this.byName.keys()].join(', ')})`)
+    if (backend === undefined) throw new NotFoundError(`no backend named "${name}" (configured: ${[...this.byName.keys()].join(', ')})`)
     return backend
   }
 
@@ -148,9 +150,9 @@ export class StorageManager {
   async put (root: CID, options: StoragePutOptions = {}): Promise<PlacementReport> {
     options.signal?.throwIfAborted()
     const { local, localBlocks } = this.components
-    const stored = options.source !== undefined || !await local.has(root, options)
-      ? await local.put(root, options.source ?? localBlocks, options)
-      : await local.stat(root, options)
+    const stored = await local.has(root, options)
+      ? await local.stat(root, options)
+      : await local.put(root, options.source ?? localBlocks, options)
     await this.record(root, local.name, stored.locator, stored.size, options)
     const targets = choosePlacement(this.components.policy ?? LOCAL_ONLY, {
       size: stored.size, requested: options.to, known: new Set(this.byName.keys()), local: local.name
@@ -204,6 +206,7 @@ export class StorageManager {
           yield block
         }
         await this.components.index.mark(root, source.name, 'ok', undefined, options)
+        options.onServed?.(source.name)
         return
       } catch (err) {
         options.signal?.throwIfAborted()

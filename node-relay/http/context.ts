@@ -6,6 +6,7 @@ import type { RelayMetrics } from '../metrics.ts'
 import type { RelayNode } from '../node/create-node.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
+import type { StorageManager } from '../../core/storage/index.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
 export interface HttpContext {
@@ -19,6 +20,8 @@ export interface HttpContext {
   cluster?: Cluster
   /** The relay's search index, when `search.enabled`. */
   search?: RelaySearch
+  /** The storage manager over the configured backends (absent in tests over a bare content store). */
+  storage?: StorageManager
   /** True once SIGTERM began draining: /health turns not-ready. */
   draining: () => boolean
 }

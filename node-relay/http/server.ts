@@ -15,6 +15,7 @@ import { nodeRoutes } from './routes/node.ts'
 import { pinRoutes } from './routes/pins.ts'
 import { searchRoutes } from './routes/search.ts'
 import { clusterRoutes } from './routes/cluster.ts'
+import { storageRoutes } from './routes/storage.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
 import type { FastifyInstance } from 'fastify'
@@ -68,7 +69,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
-      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }]
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -84,6 +85,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)
   if (ctx.search !== undefined) searchRoutes(app, ctx.search)
+  if (ctx.storage !== undefined) storageRoutes(app, ctx, ctx.storage)
   mcpRoutes(app, ctx)
   return app
 }

@@ -53,6 +53,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     const server = buildMcpServer({
       service: ctx.service,
       search: ctx.search,
+      storage: ctx.storage,
       localFiles: false,
       maxInlineBytes: config.maxInlineBytes,
       httpUrl: baseUrlOf(request),

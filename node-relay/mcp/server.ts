@@ -24,10 +24,12 @@ import { registerNodeTools } from './tools/node.ts'
 import { registerPinTools } from './tools/pins.ts'
 import { registerReadTools } from './tools/read.ts'
 import { registerSearchTool } from './tools/search.ts'
+import { registerStorageTools } from './tools/storage.ts'
 import type { McpToolContext } from './context.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
+import type { StorageManager } from '../../core/storage/index.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -46,6 +48,8 @@ export interface McpServerInit {
   onUnexpectedError?: UnexpectedErrorListener
   /** The search index; when given, the `search` tool is registered. */
   search?: RelaySearch
+  /** The storage manager; when given, `backend_list`, `backend_status`, `storage_put` and `storage_get` are registered. */
+  storage?: StorageManager
   /** Server version reported at initialisation. */
   version?: string
 }
@@ -80,6 +84,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   registerCarTools(server, ctx)
   registerNodeTools(server, ctx)
   if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
+  if (init.storage !== undefined) registerStorageTools(server, ctx, init.storage)
   registerResources(server, ctx)
   return server
 }

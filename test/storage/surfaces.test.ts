@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CarBlockIterator } from '@ipld/car'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,6 +22,22 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 
 const KEY_ENV = 'IPFS_KIT_TEST_S3_KEY'
 const SECRET_ENV = 'IPFS_KIT_TEST_S3_SECRET'
+
+const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
+
+/** Run the `ipfs-kit` CLI as a child process against the relay. */
+async function cli (api: string, args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, '--api', api, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
+}
 
 async function json<T> (res: Response): Promise<T> {
   return await res.json() as T
@@ -125,6 +143,25 @@ describe('storage surfaces on a real relay with an S3 backend (s3rver): REST and
     expect(errorCodeOf(await call(mcp, 'storage_get', { cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', from: 's3' }))).toBe('ERR_NOT_FOUND')
   })
 
+  it('CLI: ipfs-kit backends, storage put --to, storage get --from, storage refs', async () => {
+    const backends = await cli(relay.url, ['backends'])
+    expect(backends.code).toBe(0)
+    expect(backends.stdout).toMatch(/^s3 .* healthy/m)
+    const { cid } = await addBytes(relay.url, pseudoRandomBytes(30_000, 14))
+    const put = await cli(relay.url, ['--json', 'storage', 'put', cid, '--to', 's3'])
+    expect(put.code).toBe(0)
+    expect((JSON.parse(put.stdout) as PlacementReport).placements.map(p => [p.backend, p.ok])).toEqual([['local', true], ['s3', true]])
+    const file = join(dir, 'out.car')
+    const get = await cli(relay.url, ['storage', 'get', cid, '--from', 's3', '-o', file])
+    expect(get.code).toBe(0)
+    const reader = await CarBlockIterator.fromBytes(await readFile(file))
+    expect((await reader.getRoots()).map(String)).toEqual([cid])
+    const refs = await cli(relay.url, ['--json', 'storage', 'refs', cid])
+    expect((JSON.parse(refs.stdout) as { references: StorageReference[] }).references.map(r => r.backend)).toEqual(['local', 's3'])
+    const missing = await cli(relay.url, ['storage', 'get', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', '--from', 's3'])
+    expect(missing.code).toBe(3)
+  })
+
   it('with S3 down: /api/v1/backends shows it unhealthy and put reports the failed placement', async () => {
     const { cid } = await addBytes(relay.url, pseudoRandomBytes(10_000, 13))
     await s3.stop()
@@ -138,5 +175,9 @@ describe('storage surfaces on a real relay with an S3 backend (s3rver): REST and
     expect(failed !== undefined && !failed.ok ? failed.error.code : undefined).toBe('ERR_BACKEND_UNAVAILABLE')
     // the local copy is acknowledged and still served
     expect((await fetch(`${relay.url}/api/v1/storage/${cid}`)).status).toBe(200)
+    const cliPut = await cli(relay.url, ['storage', 'put', cid, '--to', 's3'])
+    expect(cliPut.code).toBe(1)
+    expect(cliPut.stdout).toMatch(/FAILED .* on s3: ERR_BACKEND_UNAVAILABLE/)
+    expect((await cli(relay.url, ['backends'])).code).toBe(1)
   })
 })

@@ -8,21 +8,34 @@ import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import type { HuggingFaceBackendInit } from './backend.ts'
 
+/** Same rule as `backendNameSchema` in ../config.ts (not imported: that module imports this one). */
+const nameSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/).describe('instance name, unique on this relay (letters, digits, ".", "_", "-")')
+
 /** Schema of one `kind: 'huggingface'` entry. */
 export const huggingfaceBackendSchema = z.object({
   kind: z.literal('huggingface'),
-  name: z.string().min(1).describe('instance name, unique on this relay'),
+  name: nameSchema.default('hf'),
   repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).describe('namespace/name of the repo holding the CARs'),
   repoType: z.enum(['model', 'dataset']).default('dataset').describe('repo type'),
   revision: z.string().min(1).default('main').describe('branch to write and read (a 40-hex commit id makes the backend read-only)'),
   hubUrl: z.url().default('https://huggingface.co').describe('Hub base URL (a self-hosted or proxy Hub)'),
   pathPrefix: z.string().default('ipfs').describe('folder in the repo that holds <cid>.car files'),
   tokenEnv: z.string().min(1).default('HF_TOKEN').describe('environment variable holding the access token (hf_...)'),
-  tokenFile: z.string().min(1).optional().describe('file holding the access token (wins over tokenEnv)')
+  tokenFile: z.string().min(1).optional().describe('file holding the access token (wins over tokenEnv)'),
+  cost: z.object({
+    storageUsdPerGbMonth: z.number().min(0).optional(),
+    egressUsdPerGb: z.number().min(0).optional(),
+    latencyMs: z.number().min(0).optional()
+  }).strict().optional().describe('override the default cost profile')
 }).strict()
 
 /** A validated `kind: 'huggingface'` entry. */
 export type HuggingFaceBackendConfig = z.infer<typeof huggingfaceBackendSchema>
+
+/** The cost fields that are set. */
+export function definedCost (cost: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(cost).filter((kv): kv is [string, number] => kv[1] !== undefined))
+}
 
 /**
  * Turn a config entry into backend init, reading the token from its file or environment variable.
@@ -44,6 +57,7 @@ export async function huggingfaceInitFromConfig (config: HuggingFaceBackendConfi
     revision: config.revision,
     hubUrl: config.hubUrl,
     pathPrefix: config.pathPrefix,
+    ...(config.cost !== undefined && { cost: definedCost(config.cost) }),
     ...(token !== undefined && token !== '' && { token })
   }
 }

@@ -23,3 +23,4 @@ export { StorachaBackend, createStorachaBackend, DEFAULT_GATEWAY, type StorachaB
 export { connectStoracha, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL, type StorachaConnection, type StorachaConnectionInit } from './connect.ts'
 export { translateStorachaError } from './errors.ts'
 export { readFromGateways } from './gateway-read.ts'
+export { storachaBackendSchema, storachaInitFromConfig, type StorachaBackendConfig } from './config.ts'

@@ -6,6 +6,7 @@ import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
 import { idCommand, peersCommand } from './commands/node.ts'
 import { pinCommand } from './commands/pin.ts'
+import { clusterCommand } from './commands/cluster.ts'
 import { searchCommand } from './commands/search.ts'
 import { backendsCommand, storageCommand } from './commands/storage.ts'
 import { statCommand } from './commands/stat.ts'
@@ -28,7 +29,7 @@ function exitOnUsageError (command: Command): void {
 
 /** Register the commands that talk to a running relay (add, cat, get, ls, stat, pin, car, id, peers). */
 export function registerClientCommands (program: Command): void {
-  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand()]) {
+  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand()]) {
     exitOnUsageError(command)
     program.addCommand(command)
   }

@@ -54,6 +54,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       service: ctx.service,
       search: ctx.search,
       storage: ctx.storage,
+      cluster: ctx.cluster,
       localFiles: false,
       maxInlineBytes: config.maxInlineBytes,
       httpUrl: baseUrlOf(request),

@@ -22,6 +22,8 @@ import { registerCarTools } from './tools/car.ts'
 import { registerDagTools } from './tools/dag.ts'
 import { registerNodeTools } from './tools/node.ts'
 import { registerPinTools } from './tools/pins.ts'
+import { registerClusterTools } from './tools/cluster.ts'
+import type { Cluster } from '../../core/cluster/index.ts'
 import { registerReadTools } from './tools/read.ts'
 import { registerSearchTool } from './tools/search.ts'
 import { registerStorageTools } from './tools/storage.ts'
@@ -50,6 +52,8 @@ export interface McpServerInit {
   search?: RelaySearch
   /** The storage manager; when given, `backend_list`, `backend_status`, `storage_put` and `storage_get` are registered. */
   storage?: StorageManager
+  /** The cluster peer; when given, `cluster_status`, `cluster_peers` and `cluster_pin` are registered. */
+  cluster?: Cluster
   /** Server version reported at initialisation. */
   version?: string
 }
@@ -85,6 +89,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   registerNodeTools(server, ctx)
   if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
   if (init.storage !== undefined) registerStorageTools(server, ctx, init.storage)
+  if (init.cluster !== undefined) registerClusterTools(server, ctx, init.cluster)
   registerResources(server, ctx)
   return server
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addBytes, startTestRelay } from '../relay/support.ts'
 import { destroyRelay, randomBytes, relayClusterFlags, waitFor } from './support.ts'
+import { callOk, call as mcpCall, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import type { TestRelay } from '../relay/support.ts'
 
 async function call (url: string, method: string, body?: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
@@ -73,4 +74,19 @@ describe('cluster REST API', () => {
     const off = await call(`${disabled.url}/api/v1/cluster/peers`, 'GET')
     expect([off.status, off.json.code]).toEqual([503, 'ERR_CLUSTER_DISABLED'])
   })
+
+  it('MCP: cluster_pin, cluster_status and cluster_peers over the relay\'s /mcp', async () => {
+    const client = await connectHttp(solo.url)
+    try {
+      const { cid } = await addBytes(solo.url, randomBytes(3000), '?pin=false')
+      const pinned = await callOk<{ cid: string, allocations: string[] }>(client, 'cluster_pin', { cid, name: 'mcp', replicationMin: 1 })
+      expect(pinned).toMatchObject({ cid, allocations: [solo.node.libp2p.peerId.toString()] })
+      await waitFor(async () => (await callOk<{ pins: Array<{ health: string }> }>(client, 'cluster_status', { cid })).pins[0]?.health === 'ok', 10_000, 'pinned via MCP')
+      const peers = await callOk<{ peers: Array<{ self: boolean }> }>(client, 'cluster_peers')
+      expect(peers.peers).toEqual([expect.objectContaining({ self: true, kind: 'relay' })])
+      expect(errorCodeOf(await mcpCall(client, 'cluster_pin', { cid: 'nope' }))).toBe('ERR_INVALID_CID')
+    } finally {
+      await client.close()
+    }
+  }, 30_000)
 })

@@ -77,6 +77,7 @@ export class BrowserSearch {
     return result
   }
 
+  /** Documents held, and whether they came from the IndexedDB snapshot. */
   async stats (): Promise<SearchWorkerStats> {
     return this.remote.stats()
   }

@@ -17,6 +17,7 @@ export class SearchSnapshotStore {
     this.name = name
   }
 
+  /** Open (creating if needed) the database. */
   async open (): Promise<void> {
     const req = indexedDB.open(this.name, 1)
     req.onupgradeneeded = () => { req.result.createObjectStore(STORE) }
@@ -39,6 +40,7 @@ export class SearchSnapshotStore {
     await request(this.store('readwrite').put(bytes, KEY))
   }
 
+  /** Close the database (the snapshot stays). */
   close (): void {
     this.db?.close()
     this.db = undefined

@@ -58,6 +58,7 @@ export class SearchIndex {
   /** Whether vector search is approximate (IVF lists trained) for unfiltered queries. */
   get approximate (): boolean { return this.vectors.trained }
 
+  /** Whether `cid` is indexed. */
   has (cid: string): boolean { return getByID(this.db, cid) !== undefined }
 
   /** The document of `cid`, text included. */

@@ -88,6 +88,7 @@ export class VectorIndex {
   /** Whether the inverted lists are in use (searches without filters are approximate). */
   get trained (): boolean { return this.centroids !== undefined }
 
+  /** Whether `id` has a vector. */
   has (id: string): boolean { return this.slots.has(id) }
 
   /** Add or replace the vector of `id` (normalised on the way in). */

@@ -22,6 +22,8 @@ import type { RelayConfig } from '../config/schema.ts'
 export { RelaySearch } from './relay-search.ts'
 export type { RelaySearchInit, RelaySearchStats } from './relay-search.ts'
 export { createRelayEmbedder } from './create-embedder.ts'
+export { followClusterPins, CLUSTER_NOTE } from './cluster-feed.ts'
+export type { ReplicatedPin, ReplicatedPinset } from './cluster-feed.ts'
 // the model runner is imported on demand (createRelayEmbedder): loading ONNX Runtime costs startup time
 export type { TransformersEmbedderInit } from './transformers-embedder.ts'
 

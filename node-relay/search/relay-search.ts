@@ -6,7 +6,7 @@ import { readSnapshotFile, writeSnapshotFile } from './snapshot-file.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { EventBus } from '../../core/events/bus.ts'
 import type { Embedder } from '../../core/search/embedder.ts'
-import type { SearchResult } from '../../core/search/types.ts'
+import type { DocumentInput, SearchResult } from '../../core/search/types.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 
 /** What the relay's search is built from. */
@@ -118,8 +118,21 @@ export class RelaySearch {
     this.changed()
   }
 
-  private async removeCid (cid: string): Promise<void> {
+  /** Remove one CID from the index now. */
+  async removeCid (cid: string): Promise<void> {
     if (await this.index.remove(cid)) this.changed()
+  }
+
+  /** Index a document known only by its metadata (e.g. a cluster pin held by other peers). */
+  async indexDocument (doc: DocumentInput, options?: AbortOptions): Promise<void> {
+    await this.index.upsert(doc, options)
+    this.indexedSinceStart++
+    this.changed()
+  }
+
+  /** Run `task` after every change queued so far (indexing is serial); its failure is logged, not thrown. */
+  schedule (task: () => Promise<void>): void {
+    this.enqueue(task)
   }
 
   /** Index every pin the index lacks (pins made before search existed, or while the snapshot was lost). */

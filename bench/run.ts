@@ -17,6 +17,7 @@ import { browserRows } from './lib/browser-rows.ts'
 import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
 import { runSearchBench } from './search.ts'
+import { runStorageBench } from './storage.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -102,4 +103,5 @@ if (browser !== undefined) sections.push(browser)
 const mesh = await meshSection(args, browser)
 if (mesh !== undefined) sections.push(mesh)
 sections.push(await runSearchBench(args))
+sections.push(await runStorageBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -75,13 +75,17 @@ export function createBlockstoreBackend (init: BlockstoreBackendInit): StorageBa
       options.signal?.throwIfAborted()
       const added: CID[] = []
       let size = 0
-      try {
-        for await (const { cid, bytes } of readVerifiedDag(source, root, options)) {
-          size += bytes.byteLength
-          if (await blockstore.has(cid, options)) continue
-          await blockstore.put(cid, bytes, options)
-          added.push(cid)
+      const fresh = async function * (): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+        for await (const block of readVerifiedDag(source, root, options)) {
+          size += block.bytes.byteLength
+          if (await blockstore.has(block.cid, options)) continue
+          added.push(block.cid)
+          yield block
         }
+      }
+      try {
+        // putMany lets the store write in parallel (the fs store writes 16 blocks at once)
+        await drain(blockstore.putMany(fresh(), options))
       } catch (err) {
         // nothing is acknowledged: blocks this put added go again (blocks that were already here stay)
         try { await drain(blockstore.deleteMany(added)) } catch { /* best effort: verified, unpinned blocks are garbage */ }

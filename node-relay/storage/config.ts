@@ -4,6 +4,8 @@
  * Backends with their own config module (Hugging Face, Storacha) add their entry schema to {@link backendEntrySchema}.
  */
 import { z } from 'zod'
+import { huggingfaceBackendSchema } from './huggingface/config.ts'
+import { storachaBackendSchema } from './storacha/config.ts'
 
 /** Backend names are keys of the reference index and path segments of the REST API. */
 export const backendNameSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/).describe('instance name, unique on this relay (letters, digits, ".", "_", "-")')
@@ -63,7 +65,9 @@ export const backendEntrySchema = z.discriminatedUnion('kind', [
   localBackendSchema,
   ipfsBackendSchema,
   s3BackendSchema,
-  gatewayBackendSchema
+  gatewayBackendSchema,
+  huggingfaceBackendSchema,
+  storachaBackendSchema
 ])
 
 /** A validated `storage.backends` entry. */

@@ -79,7 +79,16 @@ export const backendFactories: { [K in BackendEntry['kind']]: BackendFactory<Ext
     onGatewayFailure: failure => {
       if (failure.code === 'ERR_BLOCK_CORRUPT') events.emit({ type: 'storage:corrupt', cid: failure.cid.toString(), backend: entry.name, locator: `${failure.gateway}/ipfs/${failure.cid.toString()}` })
     }
-  })
+  }),
+  // loaded on first use: the Hub and Storacha clients are large and most relays configure neither
+  huggingface: async (entry, { env }) => {
+    const { createHuggingFaceBackend, huggingfaceInitFromConfig } = await import('./huggingface/index.ts')
+    return createHuggingFaceBackend(await huggingfaceInitFromConfig(entry, env))
+  },
+  storacha: async (entry, { env }) => {
+    const { createStorachaBackend, storachaInitFromConfig } = await import('./storacha/index.ts')
+    return createStorachaBackend(await storachaInitFromConfig(entry, env))
+  }
 }
 
 /** Build the backend of one entry with the factory of its kind. */

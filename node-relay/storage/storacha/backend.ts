@@ -12,6 +12,7 @@ import { NotFoundError } from '../../../core/errors/index.ts'
 import { probeStatus } from '../../../core/storage/index.ts'
 import { withSpooledCar } from '../huggingface/spool.ts'
 import { connectStoracha } from './connect.ts'
+import { DEFAULT_GATEWAY } from './defaults.ts'
 import { failureName, translateStorachaError } from './errors.ts'
 import { readFromGateways } from './gateway-read.ts'
 import { toIslandLink } from './island.ts'
@@ -37,8 +38,6 @@ export interface StorachaBackendInit extends StorachaConnectionInit {
   fetch?: typeof fetch
 }
 
-/** Storacha's public gateway. */
-export const DEFAULT_GATEWAY = 'https://storacha.link'
 
 /** A static estimate from Storacha's published plans (overage per GB); set `cost` for your plan. */
 const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0.05, egressUsdPerGb: 0.05, latencyMs: 500 }

@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { definedCost } from '../huggingface/config.ts'
-import { DEFAULT_GATEWAY } from './backend.ts'
-import { DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './connect.ts'
+import { DEFAULT_GATEWAY, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './defaults.ts'
 import type { StorachaBackendInit } from './backend.ts'
 
 /** Schema of one `kind: 'storacha'` entry. */

@@ -11,6 +11,7 @@ import { accessServiceConnection, filecoinServiceConnection, gatewayServiceConne
 import { StoreMemory } from '@storacha/client/stores/memory'
 import { DID } from '@ucanto/core'
 import { InvalidInputError } from '../../../core/errors/index.ts'
+import { DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './defaults.ts'
 import type { Client } from '@storacha/client'
 import type { ServiceConf } from '@storacha/client/types'
 
@@ -37,10 +38,6 @@ export interface StorachaConnection {
   agent: string
 }
 
-/** The public upload service; it stopped accepting writes in May 2026 (storacha/upload-service#709). */
-export const DEFAULT_SERVICE_URL = 'https://up.storacha.network'
-/** The public upload service's DID. */
-export const DEFAULT_SERVICE_DID = 'did:web:up.storacha.network'
 
 /**
  * Parse the agent key and proof and make a client whose current space is the proof's space. A malformed key or

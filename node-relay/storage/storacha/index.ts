@@ -19,8 +19,9 @@
  * for await (const { cid, bytes } of storacha.get(root)) { ... } // every block verified
  * ```
  */
-export { StorachaBackend, createStorachaBackend, DEFAULT_GATEWAY, type StorachaBackendInit } from './backend.ts'
-export { connectStoracha, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL, type StorachaConnection, type StorachaConnectionInit } from './connect.ts'
+export { StorachaBackend, createStorachaBackend, type StorachaBackendInit } from './backend.ts'
+export { connectStoracha, type StorachaConnection, type StorachaConnectionInit } from './connect.ts'
+export { DEFAULT_GATEWAY, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './defaults.ts'
 export { translateStorachaError } from './errors.ts'
 export { readFromGateways } from './gateway-read.ts'
 export { storachaBackendSchema, storachaInitFromConfig, type StorachaBackendConfig } from './config.ts'

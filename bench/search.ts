@@ -2,7 +2,7 @@
  * Search benchmark: our index (Orama BM25 text + IVF vectors) against plain Orama (text + its brute-force vectors)
  * and MiniSearch (text only) on the same synthetic documents in one run: build time, heap, text query p50/p95,
  * vector top-10 p50/p95 (384 dims) with recall against an exact scan, hybrid p95, snapshot save/load.
- * 100k documents; `--quick`: 5k. Run alone with `npx tsx bench/search.ts [--quick]`.
+ * 100k documents; `--quick`: 5k; env `SEARCH_BENCH_DOCS` overrides. Run alone with `npx tsx bench/search.ts [--quick]`.
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -124,8 +124,8 @@ const ms = (samples: number[] | undefined, p: number): string => samples === und
 
 /** Run the search benchmark as one report section. */
 export async function runSearchBench (args: Pick<BenchArgs, 'quick'>): Promise<BenchSection> {
-  const n = args.quick ? 5_000 : 100_000
-  const nq = args.quick ? 50 : 300
+  const n = Number(process.env.SEARCH_BENCH_DOCS ?? (args.quick ? 5_000 : 100_000))
+  const nq = args.quick ? 50 : 200
   log(`${n} synthetic documents, ${nq} text and ${nq} vector queries`)
   const { docs, words } = syntheticDocs(n)
   const queries = textQueries(nq, words)

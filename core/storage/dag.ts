@@ -1,7 +1,7 @@
 import { CarBlockIterator, CarWriter } from '@ipld/car'
 import { base32 } from 'multiformats/bases/base32'
 import { InvalidCarError, IpfsKitError, NotFoundError } from '../errors/index.ts'
-import { collectBlock } from '../blocks/bytes.ts'
+import { collectBlock, concatChunks } from '../blocks/bytes.ts'
 import { verifyBlock } from '../blocks/verify.ts'
 import { exportCar } from '../content/car.ts'
 import { linksOf, walkDag } from '../content/dag-walk.ts'
@@ -71,9 +71,23 @@ function keyOf (cid: CID): string {
 /** Remembers an error of the byte stream itself (a cut connection), so it is not mistaken for a malformed CAR. */
 interface StreamFailure { error?: { cause: unknown } }
 
+/** Network bodies arrive in 16-64 KiB pieces; the CAR reader copies its buffer on every append, so join them first. */
+const COALESCE_BYTES = 1024 * 1024
+
 async function * watched (car: AsyncIterable<Uint8Array>, failure: StreamFailure): AsyncGenerator<Uint8Array> {
   try {
-    yield * car
+    let pending: Uint8Array[] = []
+    let size = 0
+    for await (const chunk of car) {
+      pending.push(chunk)
+      size += chunk.byteLength
+      if (size >= COALESCE_BYTES) {
+        yield concatChunks(pending, size)
+        pending = []
+        size = 0
+      }
+    }
+    if (size > 0) yield concatChunks(pending, size)
   } catch (err) {
     failure.error = { cause: err }
     throw err

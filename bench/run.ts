@@ -18,6 +18,7 @@ import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
 import { runSearchBench } from './search.ts'
 import { runStorageBench } from './storage.ts'
+import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -104,4 +105,5 @@ const mesh = await meshSection(args, browser)
 if (mesh !== undefined) sections.push(mesh)
 sections.push(await runSearchBench(args))
 sections.push(await runStorageBench(args))
+sections.push(await runHfStorachaStorageBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

@@ -7,7 +7,7 @@ import { ClusterReadOnlyError } from './errors.ts'
 import { HoldingCheck } from './holding-check.ts'
 import { PinTracker } from './pin-tracker.ts'
 import { ReplicatedState } from './replicated-state.ts'
-import { candidatesOf, repairPass, repairedAllocations } from './repair.ts'
+import { allocationCounts, candidatesOf, repairPass, repairedAllocations } from './repair.ts'
 import { cidStatus, peerInfos } from './status.ts'
 import { ClusterSync } from './sync.ts'
 import { parseCid, validatePin } from './validate.ts'
@@ -100,6 +100,8 @@ export class Cluster {
   private offChange: (() => void) | undefined
   private saveTimer: ReturnType<typeof setTimeout> | undefined
   private started = false
+  /** Pins per peer, kept up to date by local pins and recomputed after remote changes (keeps bulk pinning linear). */
+  private counts: Map<string, number> | undefined
   private readonly onConnect = (event: CustomEvent<PeerId>): void => { this.syncSoon(event.detail) }
 
   constructor (components: ClusterComponents, init: ClusterInit) {
@@ -143,6 +145,7 @@ export class Cluster {
       const t = Date.now()
       for (const peer of change.peers) if (change.remote) this.heard.set(peer, t)
       if (change.pins) this.tracker.schedule()
+      if (change.pins && change.remote) this.counts = undefined
       this.saveSoon()
     })
     await this.sync.start()
@@ -182,7 +185,8 @@ export class Cluster {
     this.assertWriter()
     const request = validatePin(cid, options, this.settings)
     const key = request.cid.toString()
-    const candidates = candidatesOf(this.repairView())
+    this.counts ??= allocationCounts(this.state)
+    const candidates = candidatesOf(this.repairView(), this.counts)
     const exclude = this.markedPeers()
     const available = candidates.filter(c => !exclude.has(c.metrics.peerId)).length
     const allocations = allocate({ pin: request, current: request.allocations, want: wantedCopies(request, available), candidates, exclude })
@@ -200,6 +204,8 @@ export class Cluster {
       addedBy: this.peerId
     }
     this.state.setPin(pin)
+    for (const peer of previous?.allocations ?? []) this.counts.set(peer, (this.counts.get(peer) ?? 1) - 1)
+    for (const peer of allocations) this.counts.set(peer, (this.counts.get(peer) ?? 0) + 1)
     return pin
   }
 
@@ -210,6 +216,7 @@ export class Cluster {
     const key = parseCid(cid).toString()
     if (this.state.pin(key) === undefined) throw new NotFoundError(`${key} is not in the cluster pinset`)
     this.state.deletePin(key)
+    this.counts = undefined
   }
 
   /** The pinset. */
@@ -251,6 +258,7 @@ export class Cluster {
 
   /** Run one repair pass now (the leader also runs one every heartbeat). */
   repair (): void {
+    this.counts = undefined
     for (const action of repairPass(this.repairView())) {
       if (action.kind === 'expired') this.components.events?.emit({ type: 'cluster:repair', cid: action.cid, reason: 'expired', removed: [], added: [] })
       else this.components.events?.emit({ type: 'cluster:repair', cid: action.cid, reason: action.removed.length > 0 ? 'peer-silent' : 'under-replicated', removed: action.removed, added: action.added })
@@ -397,7 +405,7 @@ export class Cluster {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined
       void this.save()
-    }, 250)
+    }, 1000)
   }
 
   private async save (): Promise<void> {

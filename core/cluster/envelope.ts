@@ -25,9 +25,15 @@ function signedBytes (cluster: string, from: string, payload: Uint8Array): Uint8
   return dagCbor.encode({ c: cluster, f: from, p: payload })
 }
 
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+
 async function hmac (secret: string, bytes: Uint8Array): Promise<Uint8Array> {
-  const key = await globalThis.crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, new Uint8Array(bytes)))
+  let key = hmacKeys.get(secret)
+  if (key === undefined) {
+    key = globalThis.crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    hmacKeys.set(secret, key)
+  }
+  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await key, new Uint8Array(bytes)))
 }
 
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -103,10 +103,11 @@ export class PinTracker {
   schedule (): void {
     if (this.scheduled || this.stopController.signal.aborted) return
     this.scheduled = true
-    queueMicrotask(() => {
+    // a short delay batches a burst of pinset changes (a bulk pin, a large sync) into one pass
+    setTimeout(() => {
       this.scheduled = false
-      this.reconcile()
-    })
+      if (!this.stopController.signal.aborted) this.reconcile()
+    }, 50)
   }
 
   /** Re-publish every local state (after this peer gained write access, or after a restart). */

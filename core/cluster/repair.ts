@@ -19,12 +19,17 @@ export type RepairAction =
   | { kind: 'reallocated', cid: string, removed: string[], added: string[] }
 
 /** Live peers that publish metrics, with how many pins each already holds: the allocator's input. */
-export function candidatesOf (view: Pick<RepairView, 'state' | 'isLive'>): AllocationCandidate[] {
-  const counts = new Map<string, number>()
-  for (const pin of view.state.pins()) for (const peer of pin.allocations) counts.set(peer, (counts.get(peer) ?? 0) + 1)
+export function candidatesOf (view: Pick<RepairView, 'state' | 'isLive'>, counts: ReadonlyMap<string, number> = allocationCounts(view.state)): AllocationCandidate[] {
   return view.state.peers()
     .filter(metrics => view.isLive(metrics.peerId))
     .map(metrics => ({ metrics, allocated: counts.get(metrics.peerId) ?? 0 }))
+}
+
+/** How many pins are allocated to each peer. */
+export function allocationCounts (state: ReplicatedState): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const pin of state.pins()) for (const peer of pin.allocations) counts.set(peer, (counts.get(peer) ?? 0) + 1)
+  return counts
 }
 
 /** Allocations of a pin after dropping silent peers and topping it up to its replication factor. */

@@ -226,8 +226,10 @@ export class StorageManager {
       return
     }
     if (error.code === 'ERR_NOT_FOUND') {
+      // not having what was never placed there is no failure; losing a recorded copy is
       const ref = await this.components.index.find(root, source.name)
-      if (ref !== undefined) await this.components.index.mark(root, source.name, 'missing', error.message)
+      if (ref === undefined) return
+      await this.components.index.mark(root, source.name, 'missing', error.message)
     }
     events?.emit({ type: 'storage:failed', cid: root.toString(), backend: source.name, operation: 'get', ...error })
   }

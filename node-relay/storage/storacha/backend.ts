@@ -1,7 +1,7 @@
 /**
  * The Storacha backend: each DAG is one upload in a Storacha space (`uploadCAR`: CAR shards stored as blobs, a
  * sharded DAG index, the upload registered under its root), written through a configurable upload service and read
- * back through IPFS trustless gateways, every block verified against its CID. The space's upload list is the
+ * back through IPFS trustless gateways with core's gateway retrieval (raced, falling back, every block verified). The space's upload list is the
  * source of truth for `has`, `list` and `delete`: content removed from the space is gone for this backend even
  * while gateways still cache it.
  */
@@ -9,16 +9,16 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { CID } from 'multiformats/cid'
 import { NotFoundError } from '../../../core/errors/index.ts'
-import { probeStatus } from '../../../core/storage/index.ts'
+import { createGatewayBackend, probeStatus } from '../../../core/storage/index.ts'
 import { withSpooledCar } from '../huggingface/spool.ts'
 import { connectStoracha } from './connect.ts'
 import { DEFAULT_GATEWAY } from './defaults.ts'
 import { failureName, translateStorachaError } from './errors.ts'
-import { readFromGateways } from './gateway-read.ts'
 import { toIslandLink } from './island.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
 import type {
-  BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock
+  BackendCapabilities, BackendStatus, CostProfile, DagSource, GatewayBackend, GatewayFailure, PutResult, StorageBackend,
+  StoredObject, VerifiedBlock
 } from '../../../core/storage/index.ts'
 import type { StorachaConnection, StorachaConnectionInit } from './connect.ts'
 
@@ -26,8 +26,12 @@ import type { StorachaConnection, StorachaConnectionInit } from './connect.ts'
 export interface StorachaBackendInit extends StorachaConnectionInit {
   /** Instance name, e.g. `storacha`. */
   name: string
-  /** Gateways to read from, tried in order (default `https://storacha.link`). */
+  /** Gateways to read from (default `https://storacha.link`); reads race the first `raceCount` and fall back. */
   gateways?: string[]
+  /** Gateways asked at once (default 2). */
+  raceCount?: number
+  /** Called when a gateway fails a read (`code: 'ERR_BLOCK_CORRUPT'` when it served bad bytes). */
+  onGatewayFailure?: (failure: GatewayFailure) => void
   /** Retries of each upload step (the client's default is 3, with backoff). */
   retries?: number
   /** Where CARs are spooled before upload (default the OS temp dir). */
@@ -60,6 +64,8 @@ export class StorachaBackend implements StorageBackend {
   readonly cost: CostProfile
   private readonly init: StorachaBackendInit
   private readonly gateways: string[]
+  /** Reads: trustless-gateway retrieval (race, fallback, every block verified, corrupt gateways tried last). */
+  private readonly reader: GatewayBackend
   private connecting: Promise<StorachaConnection> | undefined
 
   constructor (init: StorachaBackendInit) {
@@ -67,6 +73,13 @@ export class StorachaBackend implements StorageBackend {
     this.init = init
     this.gateways = init.gateways ?? [DEFAULT_GATEWAY]
     this.cost = { ...DEFAULT_COST, ...init.cost }
+    this.reader = createGatewayBackend({
+      name: `${init.name}-gateways`,
+      gateways: this.gateways,
+      ...(init.raceCount !== undefined && { raceCount: init.raceCount }),
+      ...(init.fetch !== undefined && { fetch: init.fetch }),
+      ...(init.onGatewayFailure !== undefined && { onGatewayFailure: init.onGatewayFailure })
+    })
   }
 
   /** The client, made on first use (parsing the key and proof); a failed attempt is retried next time. */
@@ -140,7 +153,7 @@ export class StorachaBackend implements StorageBackend {
       throw translateStorachaError(err, `get ${root.toString()}`)
     }
     if (shards === undefined) throw new NotFoundError(`${this.name}: no upload ${root.toString()} in the space`)
-    yield * readFromGateways(this.gateways, root, options, this.init.fetch ?? globalThis.fetch)
+    yield * this.reader.get(root, options)
   }
 
   /** True when the space lists an upload under `root`. */

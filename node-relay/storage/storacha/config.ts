@@ -18,7 +18,8 @@ export const storachaBackendSchema = z.object({
   serviceUrl: z.url().default(DEFAULT_SERVICE_URL).describe('upload service URL (the public one is read-only since May 2026)'),
   serviceDid: z.string().regex(/^did:(web|key):/).default(DEFAULT_SERVICE_DID).describe('DID of the upload service'),
   receiptsUrl: z.url().optional().describe('receipts endpoint (default <serviceUrl>/receipt/)'),
-  gateways: z.array(z.url()).min(1).default([DEFAULT_GATEWAY]).describe('trustless gateways to read from, in order'),
+  gateways: z.array(z.url()).min(1).default([DEFAULT_GATEWAY]).describe('trustless gateways to read from'),
+  raceCount: z.number().int().min(1).default(2).describe('gateways asked at once on a read (the rest are fallbacks)'),
   agentKeyEnv: z.string().min(1).default('STORACHA_KEY').describe('environment variable holding the agent private key (storacha key create)'),
   agentKeyFile: z.string().min(1).optional().describe('file holding the agent private key (wins over agentKeyEnv)'),
   proofEnv: z.string().min(1).default('STORACHA_PROOF').describe('environment variable holding the space delegation (storacha delegation create --base64)'),
@@ -56,6 +57,7 @@ export async function storachaInitFromConfig (config: StorachaBackendConfig, env
     serviceUrl: config.serviceUrl,
     serviceDid: config.serviceDid,
     gateways: config.gateways,
+    raceCount: config.raceCount,
     retries: config.retries,
     ...(config.receiptsUrl !== undefined && { receiptsUrl: config.receiptsUrl }),
     ...(config.cost !== undefined && { cost: definedCost(config.cost) })

@@ -23,5 +23,4 @@ export { StorachaBackend, createStorachaBackend, type StorachaBackendInit } from
 export { connectStoracha, type StorachaConnection, type StorachaConnectionInit } from './connect.ts'
 export { DEFAULT_GATEWAY, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './defaults.ts'
 export { translateStorachaError } from './errors.ts'
-export { readFromGateways } from './gateway-read.ts'
 export { storachaBackendSchema, storachaInitFromConfig, type StorachaBackendConfig } from './config.ts'

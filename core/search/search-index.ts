@@ -123,7 +123,9 @@ export class SearchIndex {
    * cosine as it is), summed with `vectorWeight`; a document found by one side only gets 0 from the other.
    */
   private async fuse (query: SearchQuery, queryVector: Float32Array, k: number): Promise<Array<{ doc: StoredDocument, score: number }>> {
-    const text = await searchText(this.db, query, { limit: k, offset: 0 }, false)
+    // the text side runs without the typo fallback: the vector side already matches misspellings through shared
+    // trigrams, and a fuzzy run of a long query costs seconds at 100k documents
+    const text = await searchText(this.db, { ...query, tolerance: 0 }, { limit: k, offset: 0 }, false)
     const vector = searchVector(this.db, this.vectors, queryVector, query, k)
     const best = text.hits[0]?.score ?? 0
     const fused = new Map<string, { doc: StoredDocument, score: number }>()

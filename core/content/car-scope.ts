@@ -9,6 +9,7 @@ import { collectBlock } from '../blocks/bytes.ts'
 import { walkDag } from './dag-walk.ts'
 import { translateExporterError } from './exporter-errors.ts'
 import { parseIpfsPath } from './cid.ts'
+import { withHeldHeader } from './car.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { DagBlock } from './dag-walk.ts'
 import type { Blockstore } from 'interface-blockstore'
@@ -133,10 +134,7 @@ export async function * exportScopedCar (blockstore: Reader, target: CID | strin
       await writer.close()
     }
   })()
-  for await (const chunk of out) {
-    if (failure !== undefined) break
-    yield chunk
-  }
+  yield * withHeldHeader(out, () => failure)
   await filling
   if (failure !== undefined) throw failure
 }

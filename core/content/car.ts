@@ -10,6 +10,30 @@ import type { Blockstore, InputPair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 /**
+ * Yields a CAR writer's output, holding back the header until the first block follows it: a root that cannot be read
+ * then fails the stream before a byte is sent, so HTTP can still answer 404 instead of a 200 cut short. Stops at the
+ * first chunk after `failed()` reports an error.
+ */
+export async function * withHeldHeader (out: AsyncIterable<Uint8Array>, failed: () => Error | undefined): AsyncGenerator<Uint8Array> {
+  let header: Uint8Array | undefined
+  let first = true
+  for await (const chunk of out) {
+    if (failed() !== undefined) return
+    if (first) {
+      first = false
+      header = chunk
+      continue
+    }
+    if (header !== undefined) {
+      yield header
+      header = undefined
+    }
+    yield chunk
+  }
+  if (header !== undefined && failed() === undefined) yield header
+}
+
+/**
  * Stream the DAG under `root` as a CARv1 (root as the only header root, blocks depth-first, each once).
  * Reads go through `blockstore`, so pass a verified one: a corrupt block stops the export with
  * `ERR_BLOCK_CORRUPT` instead of being written out.
@@ -27,10 +51,7 @@ export async function * exportCar (blockstore: Pick<Blockstore, 'get'>, root: CI
       await writer.close()
     }
   })()
-  for await (const chunk of out) {
-    if (failure !== undefined) break
-    yield chunk
-  }
+  yield * withHeldHeader(out, () => failure)
   await filling
   if (failure !== undefined) throw failure
 }

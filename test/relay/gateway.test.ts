@@ -148,4 +148,13 @@ describe('trustless gateway responses', () => {
     expect((await fetch(`${relay.url}/ipfs/bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq?format=raw`)).status).toBe(404)
     expect((await fetch(`${relay.url}/ipfs/bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq?format=raw`, { headers: { 'cache-control': 'only-if-cached' } })).status).toBe(412)
   })
+
+  it('answers 404 for a CAR of a root it does not have, instead of a 200 cut short after the header', async () => {
+    const missing = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq'
+    const gateway = await fetch(`${relay.url}/ipfs/${missing}?format=car`)
+    expect(gateway.status).toBe(404)
+    expect(((await gateway.json()) as { code: string }).code).toBe('ERR_NOT_FOUND')
+    const rest = await fetch(`${relay.url}/api/v1/car/${missing}`)
+    expect(rest.status).toBe(404)
+  })
 })

@@ -235,6 +235,7 @@ describe('Hugging Face backend: config', () => {
       expect((await huggingfaceInitFromConfig(fromEnv, { HF_TOKEN: READER })).token).toBe(READER)
       expect(() => huggingfaceBackendSchema.parse({ kind: 'huggingface', name: 'hf', repo: REPO, token: WRITER })).toThrow()
       await expect(huggingfaceInitFromConfig(fromEnv, { HF_TOKEN: 'not-hf' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+      expect(() => createHuggingFaceBackend({ name: 'hf', repo: REPO, token: 'not-hf' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }))
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -6,7 +6,7 @@
 import { tmpdir } from 'node:os'
 import { checkRepoAccess, commit, fileDownloadInfo, listFiles, pathsInfo } from '@huggingface/hub'
 import { CID } from 'multiformats/cid'
-import { NotFoundError } from '../../../core/errors/index.ts'
+import { InvalidInputError, NotFoundError } from '../../../core/errors/index.ts'
 import { NotSupportedError, carToVerifiedBlocks, probeStatus } from '../../../core/storage/index.ts'
 import { errorForStatus, translateHubError } from './errors.ts'
 import { withSpooledCar } from './spool.ts'
@@ -61,6 +61,7 @@ export class HuggingFaceBackend implements StorageBackend {
   private readonly baseFetch: typeof fetch
 
   constructor (init: HuggingFaceBackendInit) {
+    if (init.token !== undefined && !init.token.startsWith('hf_')) throw new InvalidInputError(`backend ${init.name}: a Hugging Face token starts with hf_`)
     this.name = init.name
     this.repo = { type: init.repoType ?? 'dataset', name: init.repo }
     this.revision = init.revision ?? 'main'

@@ -12,6 +12,11 @@ function isAbort (err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')
 }
 
+/** fetch's failure to reach a host (`TypeError: fetch failed`, with the socket error as its cause). */
+function isNetworkError (err: unknown): boolean {
+  return err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated' || err.cause !== undefined)
+}
+
 /**
  * The typed error for a failure of `what` (e.g. `put bafy...`) on the Hub.
  *
@@ -24,7 +29,7 @@ export function translateHubError (err: unknown, what: string): unknown {
   if (err instanceof IpfsKitError || isAbort(err)) return err
   if (err instanceof HubApiError) return errorForStatus(err.statusCode, `${what}: ${err.message}`, err)
   const message = err instanceof Error ? err.message : String(err)
-  if (err instanceof TypeError) return new BackendUnavailableError(`Hugging Face Hub unreachable: ${what}: ${message}`, { cause: err })
+  if (isNetworkError(err)) return new BackendUnavailableError(`Hugging Face Hub unreachable: ${what}: ${message}`, { cause: err })
   return new StorageError(`Hugging Face Hub: ${what}: ${message}`, { cause: err })
 }
 

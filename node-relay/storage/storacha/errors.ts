@@ -43,7 +43,7 @@ export function translateStorachaError (err: unknown, what: string): unknown {
   if (name !== undefined && UNAUTHORIZED.has(name)) return new UnauthorizedError(message, { cause: err })
   if (name !== undefined && FORBIDDEN.has(name)) return new ForbiddenError(message, { cause: err })
   if (name === 'HandlerNotFound') return new NotSupportedError(message)
-  if (err instanceof TypeError || /fetch failed|ECONNREFUSED|ECONNRESET|HTTP|status 5\d\d/i.test(message)) {
+  if ((err instanceof TypeError && err.cause !== undefined) || /fetch failed|ECONNREFUSED|ECONNRESET|HTTPError|status 5\d\d/i.test(message)) {
     return new BackendUnavailableError(message, { cause: err })
   }
   return new StorageError(message, { cause: err })

@@ -6,7 +6,7 @@ import { createMetrics } from './metrics.ts'
 import { createRelayNode } from './node/create-node.ts'
 import { NetworkBlockstore } from '../core/blocks/network.ts'
 import { staticRoutes } from './http/routes/static.ts'
-import { startRelaySearch } from './search/index.ts'
+import { followClusterPins, startRelaySearch } from './search/index.ts'
 import type { RelaySearch } from './search/index.ts'
 import type { RelayConfig } from './config/schema.ts'
 import type { RelayNode } from './node/create-node.ts'
@@ -63,6 +63,8 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
+  // every peer can search what the whole cluster holds, by the pins' replicated metadata
+  const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
   const storage = await startRelayStorage({ config, node, events })
   const metrics = createMetrics({
     cluster,
@@ -107,6 +109,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
           clearTimeout(cut)
         }
         await cluster?.stop()
+        stopClusterSearch?.()
         await search?.stop()
         await storage.stop()
         await node.stop()

@@ -40,7 +40,7 @@ describe('browser node joins the cluster', () => {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionGater: { denyDialMultiaddr: () => false },
-      services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }) } as never
+      services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }) }
     })) as unknown as BrowserNode['helia']
     await helia.start()
     const libp2p = helia.libp2p

@@ -10,10 +10,10 @@
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Message } from '@ucanto/core'
+import { Message, delegate } from '@ucanto/core'
 import { toIslandLink } from '../../../node-relay/storage/storacha/island.ts'
 import * as CAR from '@ucanto/transport/car'
-import type { Receipt, Link, MultihashDigest } from '@ucanto/interface'
+import type { Receipt, Link, MultihashDigest, Signer, Delegation } from '@ucanto/interface'
 
 /**
  * The part of `@storacha/upload-api`'s test context we use. Its published types import the `.ts` sources of
@@ -24,7 +24,10 @@ export interface StorachaTestContext {
   id: { did: () => string }
   agentStore: { receipts: { get: (task: Link) => Promise<{ ok?: Receipt, error?: { message: string } }> } }
   provisionsStorage: { put: (item: { cause: unknown, provider: string, customer: string, consumer: string }) => Promise<{ ok?: unknown, error?: { message: string } }> }
-  indexingService: { queryClaims: (query: { hashes: MultihashDigest[] }) => Promise<{ ok?: { claims: Map<string, unknown> }, error?: { message: string } }> }
+  indexingService: {
+    queryClaims: (query: { hashes: MultihashDigest[] }) => Promise<{ ok?: { claims: Map<string, unknown> }, error?: { message: string } }>
+    invocationConfig: { issuer: Signer, audience: Signer, proofs: Delegation[] }
+  }
 }
 
 interface UploadApiModule { createServer: (context: StorachaTestContext) => { request: (req: { headers: Record<string, string>, body: Uint8Array }) => Promise<{ status?: number, headers: Record<string, string>, body: Uint8Array }> } }
@@ -76,12 +79,25 @@ const flushingHttp: typeof http = {
   })) as typeof http.createServer
 }
 
+/**
+ * The test context lets the service publish index claims to its indexing service with a delegation that carries
+ * the UCAN default lifetime (30 s), so `space/index/add` starts failing with `Unauthorized` half a minute after
+ * start — fine for their unit tests, not for a test file or a benchmark. Re-issue it without expiry (same issuer,
+ * audience and capability).
+ */
+async function renewIndexingProof (context: StorachaTestContext): Promise<void> {
+  const { issuer, audience, proofs } = context.indexingService.invocationConfig
+  const renewed = await delegate({ issuer: audience, audience: issuer, capabilities: [{ can: 'assert/*', with: audience.did() }], expiration: Infinity })
+  proofs.splice(0, proofs.length, renewed)
+}
+
 /** Start the service on a free loopback port. */
 export async function startStorachaService (): Promise<StorachaService> {
   const { createServer: createUploadServer } = await import(UPLOAD_API) as UploadApiModule
   const { createContext, cleanupContext } = await import(UPLOAD_API_CONTEXT) as ContextModule
   const context = await createContext({ http: flushingHttp, requirePaymentPlan: false })
   const server = createUploadServer(context)
+  await renewIndexingProof(context)
 
   const serveReceipt = async (res: http.ServerResponse, task: string): Promise<void> => {
     const found = await context.agentStore.receipts.get(toIslandLink(task) as Link)

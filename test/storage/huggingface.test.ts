@@ -70,7 +70,7 @@ afterEach(async () => {
 describe('Hugging Face backend: layout and LFS', () => {
   it('uploads a large DAG through preupload, the LFS multipart transfer and one NDJSON commit', async () => {
     const { root, source } = await bigFile(3 * 1024 * 1024, 1)
-    const backend = backendWith()
+    const backend = backendWith({ spoolMemoryLimit: 1024 * 1024 }) // over the limit: spooled to a temp file
     const put = await backend.put(root, source)
     expect(put.locator).toBe(`${hub.url}/datasets/${REPO}/resolve/main/ipfs/${root.toString()}.car`)
     const writes = hub.requests.filter(r => !r.includes('paths-info'))

@@ -31,8 +31,10 @@ export interface HuggingFaceBackendInit {
   hubUrl?: string
   /** Folder in the repo holding the CARs (default `ipfs`). */
   pathPrefix?: string
-  /** Where CARs are spooled before upload (default the OS temp dir). */
+  /** Where CARs bigger than `spoolMemoryLimit` are spooled before upload (default the OS temp dir). */
   spoolDir?: string
+  /** CARs up to this many bytes are uploaded from memory (default 64 MiB). */
+  spoolMemoryLimit?: number
   /** Overrides of the default cost profile. */
   cost?: Partial<CostProfile>
   /** fetch to use (tests, proxies); default the global one. */
@@ -58,6 +60,7 @@ export class HuggingFaceBackend implements StorageBackend {
   private readonly token: string | undefined
   private readonly prefix: string
   private readonly spoolDir: string
+  private readonly spoolMemoryLimit: number | undefined
   private readonly baseFetch: typeof fetch
 
   constructor (init: HuggingFaceBackendInit) {
@@ -69,6 +72,7 @@ export class HuggingFaceBackend implements StorageBackend {
     this.token = init.token
     this.prefix = (init.pathPrefix ?? 'ipfs').replace(/^\/+|\/+$/g, '')
     this.spoolDir = init.spoolDir ?? tmpdir()
+    this.spoolMemoryLimit = init.spoolMemoryLimit
     this.baseFetch = init.fetch ?? globalThis.fetch
     const writable = !COMMIT_ID.test(this.revision)
     this.capabilities = { read: true, write: writable, delete: writable, list: true, streaming: true }
@@ -120,7 +124,7 @@ export class HuggingFaceBackend implements StorageBackend {
           ...(options.signal !== undefined && { abortSignal: options.signal })
         })
         return { cid: root, size: car.size, locator: this.locatorOf(root) }
-      })
+      }, this.spoolMemoryLimit)
     } catch (err) {
       throw translateHubError(err, `put ${root.toString()}`)
     }

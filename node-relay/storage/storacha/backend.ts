@@ -34,8 +34,10 @@ export interface StorachaBackendInit extends StorachaConnectionInit {
   onGatewayFailure?: (failure: GatewayFailure) => void
   /** Retries of each upload step (the client's default is 3, with backoff). */
   retries?: number
-  /** Where CARs are spooled before upload (default the OS temp dir). */
+  /** Where CARs bigger than `spoolMemoryLimit` are spooled before upload (default the OS temp dir). */
   spoolDir?: string
+  /** CARs up to this many bytes are uploaded from memory (default 64 MiB). */
+  spoolMemoryLimit?: number
   /** Overrides of the default cost profile. */
   cost?: Partial<CostProfile>
   /** fetch used for gateway reads (tests, proxies); default the global one. */
@@ -137,7 +139,7 @@ export class StorachaBackend implements StorageBackend {
         })
         if (uploaded.toString() !== root.toString()) throw new Error(`the service registered ${uploaded.toString()} for ${root.toString()}`)
         return { cid: root, size: car.size, locator: this.locatorOf(root) }
-      })
+      }, this.init.spoolMemoryLimit)
     } catch (err) {
       throw translateStorachaError(err, `put ${root.toString()}`)
     }

@@ -71,6 +71,8 @@ export default defineConfig(({ mode }) => ({
     chunkSizeWarningLimit: 2048
   },
   worker: { format: 'es' as const },
+  // pre-bundled up front: found mid-run, Vite re-optimises and reloads the page under a browser test
+  optimizeDeps: { include: ['@orama/orama', 'zod', 'comlink'] },
   resolve: {
     alias: { 'aegir/chai': aegirChai }
   },

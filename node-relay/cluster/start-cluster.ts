@@ -54,7 +54,12 @@ export async function startRelayCluster (parts: RelayClusterParts): Promise<Clus
     pubsub: node.libp2p.services.pubsub,
     pinner: service,
     localBlocks: node.blockstore,
-    usage: async () => ({ freeSpace: await freeSpaceOf(config.dataDir) }),
+    usage: async () => {
+      const free = await freeSpaceOf(config.dataDir)
+      // `storageMax` caps what the cluster may fill here (0: the allocator never picks this relay)
+      if (settings.storageMax === undefined) return { freeSpace: free }
+      return { freeSpace: Math.min(free, Math.max(0, settings.storageMax - cluster.tracker.pinnedBytes())) }
+    },
     store: datastoreStateStore(node.datastore, settings.name),
     events,
     log: parts.log ?? ((message) => { if (config.logLevel !== 'silent') console.warn(message) })

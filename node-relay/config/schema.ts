@@ -25,6 +25,8 @@ export const clusterSchema = z.object({
   secret: z.string().min(16).optional().describe('shared secret: peers that know it may write the pinset'),
   trustedPeers: z.array(z.string().min(1)).default([]).describe('peer ids that may write the pinset'),
   tags: z.array(z.string().min(1).max(64)).default([]).describe('tags the allocator matches against pin tags'),
+  storageMax: z.number().int().min(0).optional()
+    .describe('most bytes of cluster pins this relay takes (like Kubo\'s StorageMax; 0 = it coordinates but takes no allocations)'),
   replicationMin: z.number().int().min(1).default(1).describe('default fewest copies of a pin'),
   replicationMax: z.number().int().min(-1).default(3).describe('default most copies of a pin (-1 = every peer)'),
   heartbeatMs: z.number().int().positive().default(5_000).describe('how often metrics are published and repair runs'),

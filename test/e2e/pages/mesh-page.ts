@@ -4,9 +4,13 @@
  *
  * Query parameters: `relay` (the relay's WebSocket multiaddr with `/p2p/<id>`, required), `name` (IndexedDB
  * database prefix, default `ipfs-kit`), `webrtc=0` (start without the WebRTC transport), `storage=worker` (blocks in
- * IndexedDB inside the storage worker, `storage-worker.js` beside this bundle).
+ * IndexedDB inside the storage worker, `storage-worker.js` beside this bundle), `cluster` (join this cluster as
+ * `window.ipfsKitCluster`), `clusterSecret` (its secret), `clusterOptions` (JSON of more join options: timings, tags, e.g.
+ * `{"heartbeatMs":1000,"tags":["browser"]}`).
  */
 import { createBrowserNode } from '../../../app/node/index.ts'
+import { joinCluster } from '../../../app/node/cluster-join.ts'
+import type { BrowserClusterInit } from '../../../app/node/cluster-join.ts'
 import type { MeshTestWindow } from './mesh-window.ts'
 
 const testWindow = window as unknown as MeshTestWindow
@@ -27,6 +31,12 @@ async function main (): Promise<void> {
     storageWorker: params.get('storage') === 'worker' ? new Worker(new URL('./storage-worker.js', import.meta.url), { type: 'module' }) : undefined
   })
   testWindow.ipfsKit = node
+  const cluster = params.get('cluster')
+  if (cluster !== null) {
+    const secret = params.get('clusterSecret')
+    const options = JSON.parse(params.get('clusterOptions') ?? '{}') as Partial<BrowserClusterInit>
+    testWindow.ipfsKitCluster = await joinCluster(node, { ...options, name: cluster, ...(secret === null ? {} : { secret }) })
+  }
   show(`peer ${node.peerId}`)
 }
 

@@ -24,6 +24,8 @@ export interface OpenPeerOptions {
   webRTC?: boolean
   /** Keep blocks in IndexedDB inside the storage worker (comlink) instead of on the main thread. */
   storage?: 'main' | 'worker'
+  /** More query parameters for the page (e.g. `cluster`, `clusterSecret`, `clusterOptions`). */
+  query?: Record<string, string>
 }
 
 /** Launch Debian's Chromium with the flags these machines need. */
@@ -58,6 +60,7 @@ export async function openPeer (browser: Browser, pageUrl: string, relay: string
   const query = new URLSearchParams({ relay, name: options.dbName ?? name })
   if (options.webRTC === false) query.set('webrtc', '0')
   if (options.storage === 'worker') query.set('storage', 'worker')
+  for (const [key, value] of Object.entries(options.query ?? {})) query.set(key, value)
   await page.goto(`${pageUrl}/mesh.html?${query.toString()}`)
   const peerId = await waitForNode(page)
   return {

@@ -1,10 +1,11 @@
-import { count, getByID, insert, insertMultiple, load, remove, save } from '@orama/orama'
+import { count, getByID, insert, insertMultiple, remove } from '@orama/orama'
 import { embeddingText } from './embedder.ts'
 import { SnapshotMismatchError } from './errors.ts'
 import { countFacets } from './facets.ts'
 import { mimeGroupOf } from './filters.ts'
 import { toHit, toSearchDocument } from './hits.ts'
 import { createOramaDb } from './orama-db.ts'
+import { loadOramaSections, saveOramaSections } from './orama-snapshot.ts'
 import { parseSearchQuery } from './query.ts'
 import { searchText } from './search-text.ts'
 import { searchVector } from './search-vector.ts'
@@ -141,7 +142,7 @@ export class SearchIndex {
 
   /** The whole index as bytes (Orama's state, vectors, IVF lists): load it with {@link SearchIndex.load}. */
   save (): Uint8Array {
-    return encodeSnapshot({ embedderId: this.embedder.id, orama: save(this.db), vectors: this.vectors.state() })
+    return encodeSnapshot({ embedderId: this.embedder.id, text: new Map(saveOramaSections(this.db)), vectors: this.vectors.state() })
   }
 
   /**
@@ -152,7 +153,7 @@ export class SearchIndex {
     const content = decodeSnapshot(bytes)
     if (content.embedderId !== init.embedder.id) throw new SnapshotMismatchError(`snapshot made with embedder ${content.embedderId}, not ${init.embedder.id}`)
     const index = new SearchIndex(init)
-    load(index.db, content.orama as never)
+    loadOramaSections(index.db, content.text)
     index.vectors = VectorIndex.fromState(content.vectors, index.vectorInit)
     return index
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createHashingEmbedder, InvalidQueryError, parseSearchQuery, SearchIndex, SnapshotMismatchError, VectorIndex, hashText } from '../../core/search/index.ts'
+import { SNAPSHOT_VERSION } from '../../core/search/snapshot.ts'
 import { CORPUS, LABELLED } from './support/corpus.ts'
 
 describe('search snapshots', () => {
@@ -18,6 +19,47 @@ describe('search snapshots', () => {
       }
     }
     expect(loaded.get('doc-photo')).toEqual(index.get('doc-photo'))
+  })
+
+  it('keeps working after a load: empty-query listing, filters, updates, removals and a second save/load', async () => {
+    const index = new SearchIndex({ embedder: createHashingEmbedder() })
+    await index.upsertMany(CORPUS)
+    await index.remove('doc-photo')
+    const loaded = SearchIndex.load(index.save(), { embedder: createHashingEmbedder() })
+    const listing = async (target: SearchIndex): Promise<string[]> => (await target.search({ query: '', limit: 100 })).hits.map(h => h.cid).sort()
+    expect(await listing(loaded)).toEqual(await listing(index))
+    expect(loaded.has('doc-photo')).toBe(false)
+    const first = CORPUS[0]
+    if (first === undefined) throw new Error('empty corpus')
+    await loaded.upsert({ ...first, name: 'zanzibar notes', text: 'zanzibar spices and cloves' })
+    await loaded.remove(CORPUS[1]?.cid ?? '')
+    await loaded.upsert({ cid: 'doc-new', name: 'new arrival', text: 'quokka island' })
+    const again = SearchIndex.load(loaded.save(), { embedder: createHashingEmbedder() })
+    for (const target of [loaded, again]) {
+      expect((await target.search({ query: 'zanzibar' })).hits.map(h => h.cid)).toEqual([first.cid])
+      expect((await target.search({ query: 'quokka' })).hits.map(h => h.cid)).toEqual(['doc-new'])
+      expect(target.has(CORPUS[1]?.cid ?? '')).toBe(false)
+    }
+    expect(await listing(again)).toEqual(await listing(loaded))
+    for (const { query } of LABELLED) {
+      const a = await loaded.search({ query, mode: 'hybrid', facets: ['tags', 'mime'] })
+      const b = await again.search({ query, mode: 'hybrid', facets: ['tags', 'mime'] })
+      expect(b.hits.map(h => [h.cid, h.score])).toEqual(a.hits.map(h => [h.cid, h.score]))
+      expect(b.facets).toEqual(a.facets)
+    }
+  })
+
+  it('refuses a snapshot of an older format version', async () => {
+    const index = new SearchIndex({ embedder: createHashingEmbedder() })
+    await index.upsertMany(CORPUS)
+    const bytes = index.save()
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))
+    const old = new TextEncoder().encode(header.replace(`"version":${SNAPSHOT_VERSION}`, `"version":${SNAPSHOT_VERSION - 1}`))
+    expect(old.byteLength).toBe(headerLength)
+    const stale = Uint8Array.from(bytes)
+    stale.set(old, 8)
+    expect(() => SearchIndex.load(stale, { embedder: createHashingEmbedder() })).toThrow(expect.objectContaining({ code: 'ERR_SNAPSHOT_MISMATCH' }))
   })
 
   it('refuses a snapshot from another embedder or of another format', async () => {

@@ -1,7 +1,9 @@
 import { CID } from 'multiformats/cid'
 import { openNode } from './open-node.ts'
 import { assertFitsQuota } from '../node/quota-guard.ts'
+import { joinRelayCluster } from '../node/cluster-relay.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
+import type { Cluster } from '../../core/cluster/index.ts'
 
 /** One pinned file or directory, as the Files view lists it. */
 export interface LocalFile {
@@ -26,6 +28,7 @@ export interface AddTask {
 export type NodeStatus = 'starting' | 'running' | 'failed'
 
 const RELAY_KEY = 'ipfs-kit:relay-url'
+const CLUSTER_SECRET_KEY = 'ipfs-kit:cluster-secret'
 
 /** The relay URL the app uses: the saved setting, or the origin the app was served from. */
 export function savedRelayUrl (): string {
@@ -49,6 +52,12 @@ export class NodeState {
   files = $state<LocalFile[]>([])
   adding = $state<AddTask | undefined>(undefined)
   lastAdded = $state('')
+  /** The relay cluster's secret (empty: this tab does not join the cluster). */
+  clusterSecret = $state(localStorage.getItem(CLUSTER_SECRET_KEY) ?? '')
+  /** This tab's cluster peer, once joined. */
+  cluster = $state.raw<Cluster | undefined>(undefined)
+  /** Why joining the cluster failed, with its code when it has one. */
+  clusterError = $state('')
 
   private readonly controller = new AbortController()
   private timer: ReturnType<typeof setInterval> | undefined
@@ -71,6 +80,7 @@ export class NodeState {
         })
         this.timer = setInterval(() => { this.poll() }, 1_000)
         this.poll()
+        void this.joinCluster(node)
         await this.refreshFiles()
         return
       } catch (err) {
@@ -79,6 +89,18 @@ export class NodeState {
         await new Promise(resolve => setTimeout(resolve, delay))
         delay = Math.min(delay * 2, 15_000)
       }
+    }
+  }
+
+  /** Join the relay's cluster when a secret is set (the tab then takes allocations and pins them). */
+  private async joinCluster (node: BrowserNode): Promise<void> {
+    if (this.clusterSecret === '') return
+    try {
+      this.cluster = await joinRelayCluster(node, { relayUrl: this.relayUrl, secret: this.clusterSecret, signal: this.controller.signal })
+      this.clusterError = ''
+    } catch (err) {
+      const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? `${err.code}: ` : ''
+      this.clusterError = `${code}${err instanceof Error ? err.message : String(err)}`
     }
   }
 
@@ -156,9 +178,17 @@ export class NodeState {
     location.reload()
   }
 
+  /** Save the cluster secret (empty: leave the cluster); the app reloads to join with it. */
+  setClusterSecret (secret: string): void {
+    if (secret === '') localStorage.removeItem(CLUSTER_SECRET_KEY)
+    else localStorage.setItem(CLUSTER_SECRET_KEY, secret)
+    location.reload()
+  }
+
   async stop (): Promise<void> {
     this.controller.abort()
     clearInterval(this.timer)
+    await this.cluster?.stop()
     await this.node?.stop()
   }
 }

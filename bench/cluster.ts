@@ -1,86 +1,171 @@
 /**
- * Cluster benchmark (`npx tsx bench/cluster.ts [--pins N] [--samples N]`): in one process, real libp2p + Helia
- * light peers over TCP running the cluster (Yjs state, signed envelopes, gossipsub + sync stream). Prints JSON and
- * a table:
- * - pin writes/s on one peer (allocate, sign, publish) and the time until a second peer holds all of them;
- * - a new peer's initial sync of the whole pinset (pins/s);
- * - pin → pinned latency (p50/p95) on another peer, content fetched over bitswap.
+ * Cluster benchmark: real libp2p + Helia light peers over TCP in one process running the cluster (Yjs state,
+ * signed envelopes, gossipsub + sync stream). Part of `npm run bench` (`runClusterBench`), or alone:
+ * `npx tsx bench/cluster.ts [--quick] [--json]` (env `CLUSTER_BENCH_PINS`, `CLUSTER_BENCH_PEERS` override sizes).
+ *
+ * - pin → pinned latency (p50/p95): a pin written on one peer, allocated to another of a 10-peer cluster
+ *   (quick: 3), until that peer reports `pinned`; the content is fetched over bitswap.
+ * - pin writes/s on one peer, and the time until a second peer holds all of them.
+ * - a new peer's initial sync of a 100k-pin pinset (quick: 2k), in pins/s.
+ *
+ * Goals from issue 5: p95 < 1 s; sync ≥ 5,000 pins/s (IPFS Cluster publishes ~600/s).
  */
+import { fileURLToPath } from 'node:url'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { startLightPeer, waitFor } from '../test/cluster/support.ts'
+import { parseBenchArgs } from './lib/args.ts'
+import { createReport, publishReport } from './lib/report.ts'
+import { percentile } from './lib/stats.ts'
+import type { LightPeer } from '../test/cluster/support.ts'
+import type { BenchArgs } from './lib/args.ts'
+import type { BenchSection, Goal } from './lib/report.ts'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(name)
-  return i >= 0 ? Number(args[i + 1]) : fallback
+/** Long heartbeats: no repair pass moves the benchmark's allocations while it runs. */
+const QUIET = { name: 'bench', kind: 'relay', heartbeatMs: 600_000, syncIntervalMs: 600_000, checkIntervalMs: 0, pinTimeoutMs: 10_000 } as const
+/** The latency cluster: heartbeats and anti-entropy on (peers learn of each other), no peer ever deemed silent. */
+const LIVE = { ...QUIET, heartbeatMs: 1000, syncIntervalMs: 2000, peerTimeoutMs: 600_000 } as const
+
+/** What one run measured. */
+export interface ClusterBenchResult {
+  peers: number
+  samples: number
+  /** Pin → pinned on the allocated peer, ms. */
+  latencyMs: number[]
+  pins: number
+  writesPerSecond: number
+  /** From the first write until a second peer holds every pin. */
+  convergeMs: number
+  newPeerSyncMs: number
+  newPeerSyncPinsPerSecond: number
+  stateBytes: number
 }
-const PINS = arg('--pins', 10_000)
-const SAMPLES = arg('--samples', 20)
-// long heartbeats: no repair pass moves the benchmark's allocations while it runs
-const QUIET = { heartbeatMs: 600_000, syncIntervalMs: 600_000, checkIntervalMs: 0, pinTimeoutMs: 10_000 }
 
-function percentile (values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
+const T0 = performance.now()
+function log (message: string): void { process.stderr.write(`[cluster +${((performance.now() - T0) / 1000).toFixed(1)} s] ${message}\n`) }
+
+function envInt (name: string): number | undefined {
+  const value = Number(process.env[name])
+  return Number.isInteger(value) && value > 0 ? value : undefined
 }
 
-async function main (): Promise<void> {
-  const a = await startLightPeer([], { name: 'bench', kind: 'relay', ...QUIET })
-  const b = await startLightPeer(a.libp2p.getMultiaddrs().map(String), { name: 'bench', kind: 'relay', ...QUIET })
-  await waitFor(() => b.cluster.state.peer(a.cluster.peerId) !== undefined && a.cluster.state.peer(b.cluster.peerId) !== undefined, 10_000, 'peers see each other')
-  // pins allocated to a peer that never pins: this measures the replicated state, not fetching
-  const elsewhere = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-  const cids: string[] = []
-  for (let i = 0; i < PINS; i++) cids.push(CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(`pin ${i}`))).toString())
+/** Start `n` peers, each bootstrapped from the first, and wait until every peer knows every other. */
+async function startCluster (n: number, init: typeof QUIET | typeof LIVE): Promise<LightPeer[]> {
+  const first = await startLightPeer([], init)
+  const bootstrap = first.libp2p.getMultiaddrs().map(String)
+  const peers = [first]
+  for (let i = 1; i < n; i++) peers.push(await startLightPeer(bootstrap, init))
+  const ms = await waitFor(() => peers.every(p => peers.every(q => p.cluster.state.peer(q.cluster.peerId) !== undefined)), 30_000, 'every peer knows every other')
+  log(`${n} peers know each other after ${ms} ms`)
+  return peers
+}
 
-  const writeStart = performance.now()
-  for (const cid of cids) await a.cluster.pin(cid, { replicationMin: 1, replicationMax: 1, allocations: [elsewhere] })
-  const writeMs = performance.now() - writeStart
-  await waitFor(() => b.cluster.state.pinCount >= PINS, 120_000, 'second peer has every pin')
-  const convergeMs = performance.now() - writeStart
-
-  const syncStart = performance.now()
-  const c = await startLightPeer(a.libp2p.getMultiaddrs().map(String), { name: 'bench', kind: 'relay', ...QUIET })
-  await waitFor(() => c.cluster.state.pinCount >= PINS, 120_000, 'new peer synced')
-  const syncMs = performance.now() - syncStart
-
-  const latencies: number[] = []
-  for (let i = 0; i < SAMPLES; i++) {
-    const added = await a.service.add(new TextEncoder().encode(`content ${i} ${Math.random()}`), { pin: false })
-    const cid = added.cid.toString()
-    const start = performance.now()
-    await a.cluster.pin(cid, { replicationMin: 1, replicationMax: 1, allocations: [b.cluster.peerId] })
-    await waitFor(() => b.cluster.tracker.stateOf(cid)?.state === 'pinned', 15_000, 'pinned on the other peer')
-    latencies.push(performance.now() - start)
+/** Pin → pinned latency in an `n`-peer cluster: the writer rotates, the allocated peer is the next one. */
+async function measureLatency (n: number, samples: number): Promise<number[]> {
+  const peers = await startCluster(n, LIVE)
+  try {
+    log('measuring')
+    const latencies: number[] = []
+    for (let i = 0; i < samples; i++) {
+      const writer = peers[i % n]
+      const holder = peers[(i + 1) % n]
+      if (writer === undefined || holder === undefined) throw new RangeError('no peer')
+      const added = await writer.service.add(new TextEncoder().encode(`content ${i} ${Math.random()}`), { pin: false })
+      const cid = added.cid.toString()
+      const start = performance.now()
+      await writer.cluster.pin(cid, { replicationMin: 1, replicationMax: 1, allocations: [holder.cluster.peerId] })
+      await waitFor(() => holder.cluster.tracker.stateOf(cid)?.state === 'pinned', 15_000, 'pinned on the allocated peer')
+      latencies.push(performance.now() - start)
+    }
+    return latencies
+  } finally {
+    await Promise.allSettled(peers.map(async p => p.stop()))
+    log('peers stopped')
   }
-  const stateBytes = a.cluster.state.encode().byteLength
-  await Promise.all([a, b, c].map(async p => p.stop()))
-
-  const result = {
-    pins: PINS,
-    writesPerSecond: Math.round(PINS / (writeMs / 1000)),
-    convergeMs: Math.round(convergeMs),
-    newPeerSyncMs: Math.round(syncMs),
-    newPeerSyncPinsPerSecond: Math.round(PINS / (syncMs / 1000)),
-    stateBytes,
-    pinToPinnedMs: { samples: SAMPLES, p50: Math.round(percentile(latencies, 0.5)), p95: Math.round(percentile(latencies, 0.95)) }
-  }
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-  console.table({
-    'pin writes/s (one peer)': result.writesPerSecond,
-    [`${PINS} pins on a 2nd peer (ms)`]: result.convergeMs,
-    'new peer sync (pins/s)': result.newPeerSyncPinsPerSecond,
-    'state size (bytes)': stateBytes,
-    'pin → pinned p50 (ms)': result.pinToPinnedMs.p50,
-    'pin → pinned p95 (ms)': result.pinToPinnedMs.p95
-  })
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  process.exit(1)
-})
+/** Write `pins` pins on one peer, wait for a second peer to hold them all, then time a new peer's initial sync. */
+async function measureSync (pins: number): Promise<Pick<ClusterBenchResult, 'pins' | 'writesPerSecond' | 'convergeMs' | 'newPeerSyncMs' | 'newPeerSyncPinsPerSecond' | 'stateBytes'>> {
+  const [a, b] = await startCluster(2, QUIET)
+  if (a === undefined || b === undefined) throw new RangeError('no peer')
+  const peers = [a, b]
+  try {
+    // pins allocated to a peer that never pins: this measures the replicated state, not fetching
+    const elsewhere = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    const cids: string[] = []
+    for (let i = 0; i < pins; i++) cids.push(CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(`pin ${i}`))).toString())
+    const writeStart = performance.now()
+    for (const cid of cids) await a.cluster.pin(cid, { replicationMin: 1, replicationMax: 1, allocations: [elsewhere] })
+    const writeMs = performance.now() - writeStart
+    await waitFor(() => b.cluster.state.pinCount >= pins, 600_000, 'second peer has every pin')
+    const convergeMs = performance.now() - writeStart
+    log(`${pins} pins written in ${(writeMs / 1000).toFixed(1)} s, on a second peer after ${(convergeMs / 1000).toFixed(1)} s; new peer joins`)
+    const syncStart = performance.now()
+    const c = await startLightPeer(a.libp2p.getMultiaddrs().map(String), QUIET)
+    peers.push(c)
+    await waitFor(() => c.cluster.state.pinCount >= pins, 600_000, 'new peer synced')
+    const syncMs = performance.now() - syncStart
+    return {
+      pins,
+      writesPerSecond: pins / (writeMs / 1000),
+      convergeMs,
+      newPeerSyncMs: syncMs,
+      newPeerSyncPinsPerSecond: pins / (syncMs / 1000),
+      stateBytes: a.cluster.state.encode().byteLength
+    }
+  } finally {
+    await Promise.allSettled(peers.map(async p => p.stop()))
+    log('peers stopped')
+  }
+}
+
+/** Runs both parts; `quick`: 3 peers, 5 samples, 2,000 pins (a few seconds). */
+export async function measureCluster (args: Pick<BenchArgs, 'quick'>): Promise<ClusterBenchResult> {
+  const peers = envInt('CLUSTER_BENCH_PEERS') ?? (args.quick ? 3 : 10)
+  const samples = args.quick ? 5 : 40
+  const pins = envInt('CLUSTER_BENCH_PINS') ?? (args.quick ? 2_000 : 100_000)
+  log(`pin → pinned latency in a ${peers}-peer cluster, ${samples} samples`)
+  const latencyMs = await measureLatency(peers, samples)
+  log(`new-peer sync of ${pins} pins`)
+  const sync = await measureSync(pins)
+  return { peers, samples, latencyMs, ...sync }
+}
+
+/** The `npm run bench` section: a table and issue 5's goals. */
+export async function runClusterBench (args: Pick<BenchArgs, 'quick'>): Promise<BenchSection> {
+  const r = await measureCluster(args)
+  const p50 = percentile(r.latencyMs, 50)
+  const p95 = percentile(r.latencyMs, 95)
+  const goals: Goal[] = [
+    { description: `cluster: pin → pinned p95 < 1 s (${r.peers} peers)`, ratio: 1000 / p95, threshold: 1, pass: p95 < 1000, measured: `${p95.toFixed(0)} ms`, target: '< 1000 ms' },
+    { description: `cluster: new peer syncs ${r.pins} pins at ≥ 5,000 pins/s`, ratio: r.newPeerSyncPinsPerSecond / 5000, threshold: 1, pass: r.newPeerSyncPinsPerSecond >= 5000, measured: `${r.newPeerSyncPinsPerSecond.toFixed(0)} pins/s`, target: '≥ 5,000 pins/s' }
+  ]
+  return {
+    rows: [],
+    goals,
+    notes: [`cluster: light peers (libp2p TCP + Helia, memory stores) in one process; latency = pin written on one peer until the allocated next peer reports pinned (content over bitswap); ` +
+      'sync = pins allocated to an absent peer, so only the replicated Yjs state is measured; IPFS Cluster publishes ~600 pins/s'],
+    tables: [{
+      title: 'Cluster',
+      columns: ['measure', 'value'],
+      rows: [
+        [`pin → pinned p50 (${r.peers} peers, ${r.samples} samples)`, `${p50.toFixed(0)} ms`],
+        [`pin → pinned p95 (${r.peers} peers, ${r.samples} samples)`, `${p95.toFixed(0)} ms`],
+        ['pin writes on one peer', `${r.writesPerSecond.toFixed(0)} /s`],
+        [`${r.pins} pins held by a 2nd peer after`, `${(r.convergeMs / 1000).toFixed(2)} s`],
+        [`new peer syncs ${r.pins} pins in`, `${(r.newPeerSyncMs / 1000).toFixed(2)} s (${r.newPeerSyncPinsPerSecond.toFixed(0)} pins/s)`],
+        ['state size', `${(r.stateBytes / 1_048_576).toFixed(2)} MiB`]
+      ]
+    }]
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = parseBenchArgs()
+  const startedAt = new Date()
+  await publishReport(createReport('bench-cluster', startedAt, args.quick, [await runClusterBench(args)]), { json: args.json })
+  process.exit(0)
+}

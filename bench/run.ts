@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the Node content benchmark, the relay HTTP benchmark (`http.ts`), the browser IndexedDB
  * benchmark when `bench/browser/idb-add.ts` is present, then two tabs over WebRTC (`browser/mesh-transfer.ts`),
- * written as one report (markdown on stdout, JSON in `bench/results/`).
+ * then the cluster (`cluster.ts`: pin → pinned latency, new-peer sync), written as one report (markdown on stdout, JSON in `bench/results/`).
  *
  * Flags (see `lib/args.ts`): `--quick` (or `BENCH_QUICK=1`), `--json`, `--sizes 64,1024`, `--runs N`,
  * `--warmup N`, `--no-http`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB);
@@ -17,6 +17,7 @@ import { browserRows } from './lib/browser-rows.ts'
 import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
 import { runSearchBench } from './search.ts'
+import { runClusterBench } from './cluster.ts'
 import { runStorageBench } from './storage.ts'
 import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
 import type { BenchArgs } from './lib/args.ts'
@@ -106,4 +107,5 @@ if (mesh !== undefined) sections.push(mesh)
 sections.push(await runSearchBench(args))
 sections.push(await runStorageBench(args))
 sections.push(await runHfStorachaStorageBench(args))
+sections.push(await runClusterBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

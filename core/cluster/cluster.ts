@@ -352,12 +352,17 @@ export class Cluster {
     if (this.writer && leader === this.peerId) this.repair()
   }
 
+  /**
+   * Dial members we have no connection to: live ones every 4 heartbeats, silent ones every `peerTimeoutMs` (a
+   * silent peer sends nothing until someone dials it, so after a network partition heals only a dial reconnects).
+   */
   private dialKnownPeers (): void {
     const now = Date.now()
     for (const metrics of this.state.peers()) {
-      if (metrics.peerId === this.peerId || !this.isLive(metrics.peerId) || metrics.addrs.length === 0) continue
+      if (metrics.peerId === this.peerId || metrics.addrs.length === 0) continue
       if (this.components.libp2p.getConnections(peerIdFromString(metrics.peerId)).length > 0) continue
-      if (now - (this.lastDial.get(metrics.peerId) ?? 0) < this.settings.heartbeatMs * 4) continue
+      const every = this.isLive(metrics.peerId) ? this.settings.heartbeatMs * 4 : Math.max(this.settings.heartbeatMs * 4, this.settings.peerTimeoutMs)
+      if (now - (this.lastDial.get(metrics.peerId) ?? 0) < every) continue
       this.lastDial.set(metrics.peerId, now)
       const addrs = metrics.addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
       this.components.libp2p.dial(addrs, { signal: AbortSignal.timeout(this.settings.heartbeatMs * 4) }).catch(() => {})

@@ -2,8 +2,15 @@
  * The cluster with browser peers, end to end: a real relay (in this process) and three Debian Chromium contexts,
  * each a browser node that joined the relay's cluster with its secret. The relay coordinates but takes no
  * allocations (`cluster.storageMax: 0`), so the pins land on browsers: a pin with replication 2 is held by two tabs;
- * when one of them closes, the pin moves to the third tab, which fetches the DAG and pins it.
+ * when one of them closes, the pin moves to the third tab, which fetches the DAG and pins it. The PWA (built with
+ * vite, served by the relay) joins the same cluster once its secret is saved in Settings.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CID } from 'multiformats/cid'
+import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { startTestRelay } from '../relay/support.ts'
 import { addRandomFile, launchChromium, openPeer } from './support/browser-peers.ts'
@@ -24,6 +31,7 @@ let relay: TestRelay
 let pages: PageServer
 let browser: Browser
 let relayAddr: string
+let appDir: string
 const peers: BrowserPeer[] = []
 
 async function clusterPeer (name: string): Promise<BrowserPeer> {
@@ -65,6 +73,10 @@ function printLogsOnFailure (): void {
 }
 
 beforeAll(async () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  appDir = await mkdtemp(join(tmpdir(), 'ipfs-kit-cluster-pwa-'))
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: appDir, emptyOutDir: true } })
+  process.env.IPFS_KIT_APP_DIR = appDir
   relay = await startTestRelay({
     'cluster.name': CLUSTER,
     'cluster.secret': SECRET,
@@ -74,7 +86,7 @@ beforeAll(async () => {
     'cluster.pinTimeoutMs': TIMINGS.pinTimeoutMs,
     'cluster.syncIntervalMs': TIMINGS.syncIntervalMs,
     'cluster.checkIntervalMs': 0
-  })
+  }).finally(() => { delete process.env.IPFS_KIT_APP_DIR })
   const ws = relay.node.libp2p.getMultiaddrs().map(String).find(a => a.includes('/ws/'))
   if (ws === undefined) throw new Error('relay has no WebSocket address')
   relayAddr = ws
@@ -88,6 +100,7 @@ afterAll(async () => {
   await browser?.close()
   await pages?.close()
   await relay?.destroy()
+  if (appDir !== undefined) await rm(appDir, { recursive: true, force: true })
 }, 60_000)
 
 describe('cluster with browser peers', () => {
@@ -137,9 +150,42 @@ describe('cluster with browser peers', () => {
     expect(await holds(c, file.cid)).toBe(true)
     expect((await cluster.checkHolding(file.cid, c.peerId)).ok).toBe(true)
     expect(cluster.status(file.cid).peers[b.peerId]?.state).toBe('pinned')
+    const cToB = (await c.connections()).filter(conn => conn.peerId === b.peerId).map(conn => conn.kind)
+    const relayCached = await relay.node.blockstore.has(CID.parse(file.cid))
 
     console.info(`cluster e2e: 3 tabs joined in ${joined - t0} ms; pin → 2 tabs pinned in ${pinned - joined} ms; ` +
       `tab closed → re-allocated in ${reallocated - closed} ms (peer timeout ${TIMINGS.peerTimeoutMs} ms), ` +
-      `→ pinned on the third tab in ${repaired - reallocated} ms; total ${repaired - t0} ms`)
+      `→ pinned on the third tab in ${repaired - reallocated} ms; total ${repaired - t0} ms ` +
+      `(C↔B connections: ${cToB.join(',') || 'none'}; relay has the root: ${relayCached})`)
   }, 90_000)
+
+  it('the PWA joins the cluster once its secret is saved in Settings, and shows its own membership', async () => {
+    printLogsOnFailure()
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const logs: string[] = []
+    page.on('console', msg => { logs.push(`[pwa] ${msg.type()}: ${msg.text()}`) })
+    page.on('pageerror', err => { logs.push(`[pwa] pageerror: ${err.message}`) })
+    onTestFailed(() => { console.error(logs.slice(-60).join('\n')) })
+    try {
+      const started = Date.now()
+      await page.goto(`${relay.url}/#settings`)
+      await page.locator('#cluster-secret').fill(SECRET)
+      await Promise.all([page.waitForEvent('load'), page.locator('button', { hasText: 'Save & rejoin' }).click()])
+      await page.goto(`${relay.url}/#cluster`)
+      const membership = page.locator('[data-testid="cluster-membership"]')
+      await expect.poll(async () => membership.textContent(), { timeout: 30_000, interval: 250 }).toContain(`of ${CLUSTER}`)
+      const text = await membership.textContent() ?? ''
+      // the view shows the tab's peer id shortened as `head…tail`
+      const [head = '', tail = ''] = (/member\s+(\S+)/.exec(text)?.[1] ?? '').split('…')
+      expect(head.length).toBeGreaterThan(0)
+      // the relay counts the tab as a live browser member, and the tab finds itself among the relay's peers
+      await expect.poll(() => (relay.cluster?.peers() ?? []).some(p => p.kind === 'browser' && p.live && p.peerId.startsWith(head) && p.peerId.endsWith(tail)),
+        { timeout: 20_000, interval: 250 }).toBe(true)
+      await page.locator('.tag', { hasText: 'this tab' }).waitFor({ timeout: 10_000 })
+      console.info(`cluster e2e: PWA joined and shows its membership ${Date.now() - started} ms after opening Settings`)
+    } finally {
+      await context.close()
+    }
+  }, 60_000)
 })

@@ -60,6 +60,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
   const server = buildMcpServer({
     service: relay.service,
     search: relay.search,
+    storage: relay.storage.manager,
     cluster: relay.cluster,
     localFiles: true,
     httpUrl: relay.url,

@@ -1,4 +1,5 @@
 import { joinCluster } from './cluster-join.ts'
+import { ClusterDisabledError } from '../../core/cluster/index.ts'
 import type { BrowserClusterInit } from './cluster-join.ts'
 import type { BrowserNode } from './create-browser-node.ts'
 import type { AbortOptions } from '../../core/abort.ts'
@@ -17,13 +18,14 @@ const nameKey = (relayUrl: string): string => `ipfs-kit:cluster-name:${relayUrl}
 /**
  * The name of the cluster the relay belongs to, from its `GET /api/v1/cluster`. The answer is remembered in
  * localStorage, so a tab that met the relay before still finds its cluster while the relay is unreachable.
+ * `ERR_CLUSTER_DISABLED` when the relay answers without a cluster and none is remembered.
  */
 export async function relayClusterName (relayUrl: string, options?: AbortOptions): Promise<string> {
   const url = `${relayUrl.replace(/\/+$/, '')}/api/v1/cluster`
   try {
     const res = await fetch(url, { signal: options?.signal })
     const body = await res.json() as { name?: unknown, code?: unknown }
-    if (!res.ok || typeof body.name !== 'string') throw new Error(`${typeof body.code === 'string' ? body.code : res.status}: the relay runs no cluster`)
+    if (!res.ok || typeof body.name !== 'string') throw new ClusterDisabledError(`the relay at ${relayUrl} runs no cluster (HTTP ${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''})`)
     localStorage.setItem(nameKey(relayUrl), body.name)
     return body.name
   } catch (err) {

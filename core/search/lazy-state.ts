@@ -30,6 +30,14 @@ export class LazyIdSet extends Set<number> {
   override keys (): SetIterator<number> { this.fill(); return super.keys() }
   override entries (): SetIterator<[number, number]> { this.fill(); return super.entries() }
   override [Symbol.iterator] (): SetIterator<number> { this.fill(); return super.values() }
+  // the ES2025 set methods read the receiver's own storage, not its overridden methods: fill first
+  override union<U> (other: ReadonlySetLike<U>): Set<number | U> { this.fill(); return super.union(other) }
+  override intersection<U> (other: ReadonlySetLike<U>): Set<number & U> { this.fill(); return super.intersection(other) }
+  override difference<U> (other: ReadonlySetLike<U>): Set<number> { this.fill(); return super.difference(other) }
+  override symmetricDifference<U> (other: ReadonlySetLike<U>): Set<number | U> { this.fill(); return super.symmetricDifference(other) }
+  override isSubsetOf (other: ReadonlySetLike<unknown>): boolean { this.fill(); return super.isSubsetOf(other) }
+  override isSupersetOf (other: ReadonlySetLike<unknown>): boolean { this.fill(); return super.isSupersetOf(other) }
+  override isDisjointFrom (other: ReadonlySetLike<unknown>): boolean { this.fill(); return super.isDisjointFrom(other) }
 }
 
 /**

@@ -123,3 +123,23 @@ describe('search query validation', () => {
     })
   })
 })
+
+describe('lazy postings sets', () => {
+  it('behave as the filled set for every Set operation, as receiver and as argument', async () => {
+    const { LazyIdSet } = await import('../../core/search/lazy-state.ts')
+    const lazy = (): Set<number> => new LazyIdSet(Uint32Array.from([3, 1, 2]))
+    const other = new Set([2, 3, 4])
+    expect([...lazy()]).toEqual([3, 1, 2])
+    expect(lazy().size).toBe(3)
+    expect([...lazy().union(other)].sort()).toEqual([1, 2, 3, 4])
+    expect([...lazy().intersection(other)].sort()).toEqual([2, 3])
+    expect([...other.intersection(lazy())].sort()).toEqual([2, 3])
+    expect([...lazy().difference(other)]).toEqual([1])
+    expect(lazy().isSubsetOf(new Set([1, 2, 3, 9]))).toBe(true)
+    expect(Array.from(lazy())).toEqual([3, 1, 2])
+    const set = lazy()
+    set.delete(1)
+    set.add(7)
+    expect([...set]).toEqual([3, 2, 7])
+  })
+})

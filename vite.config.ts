@@ -108,7 +108,9 @@ export default defineConfig(({ mode }) => ({
             provider: playwright({
               launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),
-            instances: [{ browser: 'chromium' }]
+            instances: [{ browser: 'chromium' }],
+            // the first run optimises the browser dependencies before the page can connect: slow on a loaded 2-core box
+            connectTimeout: 180_000
           }
         }
       }

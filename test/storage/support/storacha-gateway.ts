@@ -106,6 +106,8 @@ export async function startStorachaGateway (service: StorachaService): Promise<S
     }
     handle().catch((err: unknown) => { if (!res.headersSent) res.writeHead(502).end(String(err)); else res.destroy() })
   })
+  server.keepAliveTimeout = 120_000 // see storacha-service.ts: no idle-socket race with the client under load
+  server.headersTimeout = 121_000
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

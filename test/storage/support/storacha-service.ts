@@ -75,6 +75,8 @@ const flushingHttp: typeof http = {
         return res
       }
     })
+    // the socket is destroyed after each response: say so, or a client may send its next request on it (ECONNRESET)
+    res.setHeader('connection', 'close')
     handler(req, res)
   })) as typeof http.createServer
 }
@@ -129,6 +131,10 @@ export async function startStorachaService (): Promise<StorachaService> {
       if (!res.headersSent) res.writeHead(500).end(String(err))
     })
   })
+  // idle keep-alive sockets outlive any pause in a test: a server closing one just as the client reuses it resets the
+  // request (ECONNRESET), which showed up under load as flaky uploads
+  httpServer.keepAliveTimeout = 120_000
+  httpServer.headersTimeout = 121_000
   await new Promise<void>(resolve => httpServer.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
 

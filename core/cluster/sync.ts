@@ -26,7 +26,10 @@ export interface ClusterSyncComponents {
 export interface ClusterSyncInit {
   topic: string
   protocol: string
-  /** Time limit of one state-vector exchange. */
+  /**
+   * Time limit of one state-vector exchange (default 120 s: a new peer's first sync of a 100k-pin state is ~30 MiB
+   * and took over 10 s on a loaded 2-core machine, so the old 10 s limit aborted it every time).
+   */
   syncTimeoutMs?: number
   /** Largest sync message (the whole state in one update). */
   maxMessageBytes?: number
@@ -60,7 +63,7 @@ export class ClusterSync {
 
   constructor (components: ClusterSyncComponents, init: ClusterSyncInit) {
     this.components = components
-    this.init = { syncTimeoutMs: 10_000, maxMessageBytes: 256 * 1024 * 1024, ...init }
+    this.init = { syncTimeoutMs: 120_000, maxMessageBytes: 256 * 1024 * 1024, ...init }
   }
 
   async start (): Promise<void> {

@@ -22,6 +22,39 @@ export class IvfLists {
     this.rowOfSlot = new Int32Array(Math.max(16, slots))
   }
 
+  /**
+   * Lists from `data` (unit vectors, slot after slot) and the list of each slot. When slots are grouped by list (as
+   * snapshots store them) each list is copied in one block; otherwise row by row.
+   */
+  static fromGrouped (dimensions: number, lists: number, data: Float32Array, listOfSlot: Int32Array): IvfLists {
+    const out = new IvfLists(dimensions, lists, listOfSlot.length)
+    const n = listOfSlot.length
+    let grouped = true
+    for (let slot = 1; slot < n && grouped; slot++) grouped = (listOfSlot[slot - 1] ?? 0) <= (listOfSlot[slot] ?? 0)
+    if (!grouped) {
+      for (let slot = 0; slot < n; slot++) out.add(listOfSlot[slot] ?? 0, slot, data.subarray(slot * dimensions, (slot + 1) * dimensions))
+      return out
+    }
+    let start = 0
+    while (start < n) {
+      const list = listOfSlot[start] ?? 0
+      let end = start
+      while (end < n && listOfSlot[end] === list) end++
+      const count = end - start
+      out.ensureRows(list, count)
+      out.rows[list]?.set(data.subarray(start * dimensions, end * dimensions))
+      const members = out.members[list] ?? new Int32Array(0)
+      for (let row = 0; row < count; row++) {
+        members[row] = start + row
+        out.listOfSlot[start + row] = list
+        out.rowOfSlot[start + row] = row
+      }
+      out.counts[list] = count
+      start = end
+    }
+    return out
+  }
+
   /** Number of lists. */
   get length (): number { return this.counts.length }
 

@@ -34,7 +34,8 @@ interface OramaInternals {
   pinning: { save: (pinning: unknown) => unknown }
 }
 interface Meta {
-  internalIdToId: string[]
+  /** Orama's id table when an id holds a line feed; otherwise it is the `text.ids` section, one id a line. */
+  internalIdToId?: string[]
   language: string
   sorting: unknown
   pinning: unknown
@@ -183,14 +184,22 @@ function loadDocs (section: (name: string) => Uint8Array): Record<string, unknow
   return lazyRecord(decode, ids)
 }
 
+function idsFromLines (b: Uint8Array): string[] {
+  return b.byteLength === 0 ? [] : decoder.decode(b).split('\n')
+}
+
 /** Orama's state as snapshot sections (names start with `text.`). */
 export function saveOramaSections (db: OramaDb): Sections {
   const orama = db as unknown as OramaInternals
   const index = orama.data.index
   const maxId = orama.internalDocumentIDStore.internalIdToId.length
   const sections: Sections = []
+  const idTable = orama.internalDocumentIDStore.internalIdToId
+  // one id a line: splitting a string is many times faster to load than a JSON array of 100k strings
+  const idsAsLines = !idTable.some(id => id.includes('\n'))
+  if (idsAsLines) sections.push(['text.ids', encoder.encode(idTable.join('\n'))])
   const meta: Meta = {
-    internalIdToId: orama.internalDocumentIDStore.internalIdToId,
+    ...(idsAsLines ? {} : { internalIdToId: idTable }),
     language: orama.tokenizer.language,
     sorting: orama.sorter.save(orama.data.sorting),
     pinning: orama.pinning.save(orama.data.pinning),
@@ -229,7 +238,7 @@ export function loadOramaSections (db: OramaDb, sections: Map<string, Uint8Array
   for (const [prop, isArray] of Object.entries(meta.radix)) indexes[prop] = { type: 'Radix', node: empty, isArray }
   const blank = Object.fromEntries(meta.scored.map(prop => [prop, {}]))
   load(db, {
-    internalDocumentIDStore: { internalIdToId: meta.internalIdToId },
+    internalDocumentIDStore: { internalIdToId: meta.internalIdToId ?? idsFromLines(section('text.ids')) },
     index: {
       indexes, vectorIndexes: {}, searchableProperties: meta.searchableProperties, searchablePropertiesWithTypes: meta.searchablePropertiesWithTypes,
       frequencies: blank, tokenOccurrences: meta.tokenOccurrences, avgFieldLength: meta.avgFieldLength, fieldLengths: { ...blank }

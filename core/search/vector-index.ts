@@ -196,7 +196,10 @@ export class VectorIndex {
     const ids: string[] = []
     const vectors = new Float32Array(this.slots.size * this.dimensions)
     const lists = this.lists === undefined ? undefined : new Int32Array(this.slots.size)
-    for (const [id, slot] of this.slots) {
+    const entries = [...this.slots]
+    // grouped by list, so that a load copies each list in one block
+    if (this.lists !== undefined) { const ivf = this.lists; entries.sort((a, b) => ivf.listOf(a[1]) - ivf.listOf(b[1])) }
+    for (const [id, slot] of entries) {
       vectors.set(this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), ids.length * this.dimensions)
       if (lists !== undefined) lists[ids.length] = this.lists?.listOf(slot) ?? 0
       ids.push(id)
@@ -215,9 +218,7 @@ export class VectorIndex {
     index.trainedAt = state.trainedAt
     if (state.centroids !== undefined && state.lists !== undefined) {
       index.centroids = state.centroids
-      const lists = new IvfLists(state.dimensions, state.centroids.length / state.dimensions, n)
-      state.lists.forEach((list, slot) => { lists.add(list, slot, index.data.subarray(slot * state.dimensions, (slot + 1) * state.dimensions)) })
-      index.lists = lists
+      index.lists = IvfLists.fromGrouped(state.dimensions, state.centroids.length / state.dimensions, index.data, state.lists)
     }
     return index
   }

@@ -143,9 +143,17 @@ export async function measureCluster (args: Pick<BenchArgs, 'quick'>): Promise<C
   return { peers, samples, latencyMs, timedOut, ...sync }
 }
 
-/** The `npm run bench` section: a table and issue 5's goals. */
+/** The `npm run bench` section: a table and issue 5's goals; a failure becomes a note and a non-zero exit code. */
 export async function runClusterBench (args: Pick<BenchArgs, 'quick'>): Promise<BenchSection> {
-  const r = await measureCluster(args)
+  let r: ClusterBenchResult
+  try {
+    r = await measureCluster(args)
+  } catch (err) {
+    process.exitCode = 1
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`cluster bench failed: ${message}\n`)
+    return { rows: [], goals: [], notes: [`cluster: failed — ${message.split('\n')[0] ?? ''}`] }
+  }
   const p50 = percentile(r.latencyMs, 50)
   const p95 = percentile(r.latencyMs, 95)
   const goals: Goal[] = [
@@ -177,5 +185,5 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const args = parseBenchArgs()
   const startedAt = new Date()
   await publishReport(createReport('bench-cluster', startedAt, args.quick, [await runClusterBench(args)]), { json: args.json })
-  process.exit(0)
+  process.exit(process.exitCode ?? 0)
 }

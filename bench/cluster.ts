@@ -115,7 +115,7 @@ async function measureSync (pins: number): Promise<Pick<ClusterBenchResult, 'pin
     const syncStart = performance.now()
     const c = await startLightPeer(a.libp2p.getMultiaddrs().map(String), QUIET)
     peers.push(c)
-    await waitFor(() => c.cluster.state.pinCount >= pins, 600_000, 'new peer synced')
+    await waitFor(() => c.cluster.state.pinCount >= pins, 180_000, 'new peer synced')
     const syncMs = performance.now() - syncStart
     return {
       pins,

@@ -153,7 +153,8 @@ export class ClusterSync {
     const signal = AbortSignal.any([AbortSignal.timeout(this.init.syncTimeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
     const stream = await this.components.libp2p.dialProtocol(peer, this.init.protocol, { signal, runOnLimitedConnection: true })
     try {
-      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes })
+      // maxBufferSize too: libp2p's byte stream aborts past 4 MiB buffered otherwise, and a large state never arrived
+      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes, maxBufferSize: this.init.maxMessageBytes })
       const { state } = this.components
       await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector() })), { signal })
       const reply = openEnvelope((await lp.read({ signal })).subarray())
@@ -172,7 +173,7 @@ export class ClusterSync {
     const signal = AbortSignal.timeout(this.init.syncTimeoutMs)
     const remote = connection.remotePeer.toString()
     try {
-      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes })
+      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes, maxBufferSize: this.init.maxMessageBytes })
       const { state } = this.components
       const request = openEnvelope((await lp.read({ signal })).subarray())
       if (request === undefined || request.f !== remote) throw new Error('bad sync request')

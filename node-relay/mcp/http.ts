@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
 import { readMcpConfig } from './config.ts'
 import { baseUrlOf, mcpGuard, resourceMetadataPath } from './http-guard.ts'
-import { buildMcpServer, notifyPinChanges } from './server.ts'
 import type { HttpContext } from '../http/context.ts'
 import type { McpConfig } from './config.ts'
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import type { buildMcpServer as BuildMcpServer, notifyPinChanges as NotifyPinChanges } from './server.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /** Options of {@link mcpRoutes}; the `mcp` section of the relay config supplies the rest. */
@@ -37,6 +36,29 @@ function rpcError (reply: FastifyReply, status: number, code: number, message: s
 }
 
 /**
+ * The MCP SDK, the tools and their schemas, loaded on the first `/mcp` request: ~26 MB a relay that no agent talks to
+ * does not need to hold (the 1 GiB upload stays under 300 MB RSS).
+ */
+async function loadMcp (): Promise<{
+  StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport
+  isInitializeRequest: (value: unknown) => boolean
+  buildMcpServer: typeof BuildMcpServer
+  notifyPinChanges: typeof NotifyPinChanges
+}> {
+  const [transport, types, server] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+    import('./server.ts')
+  ])
+  return {
+    StreamableHTTPServerTransport: transport.StreamableHTTPServerTransport,
+    isInitializeRequest: types.isInitializeRequest,
+    buildMcpServer: server.buildMcpServer,
+    notifyPinChanges: server.notifyPinChanges
+  }
+}
+
+/**
  * The MCP server over Streamable HTTP at `/mcp` (POST, GET event stream, DELETE), with sessions, plus RFC 9728
  * protected resource metadata at `/.well-known/oauth-protected-resource[/mcp]`. Every request is checked first: a
  * foreign `Origin` gets 403, and when `mcp.token` is configured a request without `Authorization: Bearer <token>`
@@ -49,7 +71,9 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
   const idleMs = options.sessionIdleMs ?? 30 * 60_000
   const sessions = new Map<string, Session>()
 
+  let mcp: ReturnType<typeof loadMcp> | undefined
   const startSession = async (request: FastifyRequest): Promise<Session> => {
+    const { buildMcpServer, notifyPinChanges, StreamableHTTPServerTransport } = await (mcp ??= loadMcp())
     const server = buildMcpServer({
       service: ctx.service,
       search: ctx.search,
@@ -79,6 +103,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     let session = typeof id === 'string' ? sessions.get(id) : undefined
     if (id !== undefined && session === undefined) return rpcError(reply, 404, -32001, 'session not found: initialize a new one')
     if (session === undefined) {
+      const { isInitializeRequest } = await (mcp ??= loadMcp())
       if (request.method !== 'POST' || !isInitializeRequest(request.body)) return rpcError(reply, 400, -32000, 'no Mcp-Session-Id: send an initialize request first')
       if (sessions.size >= maxSessions) return rpcError(reply, 503, -32000, `too many MCP sessions (${maxSessions}); close one (DELETE ${path}) and retry`)
       session = await startSession(request)

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { InvalidInputError } from '../../core/errors/index.ts'
 import { createGatewayBackend, createIpfsBackend, createLocalBackend } from '../../core/storage/index.ts'
-import { createS3Backend } from './s3/index.ts'
 import type { EventBus } from '../../core/events/bus.ts'
 import type { StorageBackend } from '../../core/storage/index.ts'
 import type { RelayConfig } from '../config/schema.ts'
@@ -56,6 +55,8 @@ export const backendFactories: { [K in BackendEntry['kind']]: BackendFactory<Ext
   }),
   s3: async (entry, { env }) => {
     const credentials = await s3Credentials(entry, env)
+    // loaded on first use, like the other vendor clients: the AWS SDK adds tens of MB to a relay that has no S3
+    const { createS3Backend } = await import('./s3/index.ts')
     return createS3Backend({
       name: entry.name,
       bucket: entry.bucket,

@@ -54,8 +54,12 @@ export const configSchema = z.object({
     port: port.default(8998).describe('HTTP port (0 picks a free one)'),
     bodyLimitBytes: bytes.default(4 * 1024 * 1024).describe('largest JSON/raw request body (uploads stream and are not limited by this)'),
     maxUploadBytes: bytes.default(64 * 1024 * 1024 * 1024).describe('largest single upload'),
-    drainTimeoutMs: z.number().int().positive().default(30_000).describe('on shutdown, how long requests in flight may take to finish')
-  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000 }),
+    drainTimeoutMs: z.number().int().positive().default(30_000).describe('on shutdown, how long requests in flight may take to finish'),
+    allowedOrigins: z.array(z.string().min(1)).default([])
+      .describe('browser origins (scheme://host[:port]) besides the relay\'s own that may write and read the API; "*" allows every origin'),
+    allowedHosts: z.array(z.string().min(1)).default([])
+      .describe('Host names the relay answers to besides its own listen address and loopback names (DNS-rebinding guard); "*" accepts any')
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [] }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
       .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),

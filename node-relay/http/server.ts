@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
 import Fastify from 'fastify'
 import { handleError } from './errors.ts'
+import { siteGuard } from './site-guard.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { carRoutes } from './routes/car.ts'
 import { contentRoutes } from './routes/content.ts'
@@ -23,11 +24,6 @@ import type { FastifyInstance } from 'fastify'
 /** Content types whose bodies reach handlers as the raw request stream (never buffered). */
 const STREAMED_TYPES = ['application/octet-stream', 'application/vnd.ipld.car', 'application/vnd.ipld.raw']
 
-/** GET routes any origin may read: the gateway, the relay's identity, health. */
-function isPublicRead (url: string): boolean {
-  return url.startsWith('/ipfs/') || url.startsWith('/api/v1/id') || url.startsWith('/health')
-}
-
 /**
  * Build the relay's HTTP server (not yet listening): REST under /api/v1, the trustless gateway under /ipfs,
  * /health, /metrics, /ws and the OpenAPI docs at /docs.
@@ -41,6 +37,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } }
   })
   app.setErrorHandler(handleError)
+  app.addHook('onRequest', siteGuard({ listenHost: ctx.config.http.host, allowedOrigins: ctx.config.http.allowedOrigins, allowedHosts: ctx.config.http.allowedHosts }))
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` })
   })
@@ -50,7 +47,8 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   app.addHook('onSend', async (request, reply) => {
     // read-only public surfaces are readable from any origin (the trustless gateway spec asks for it; pages
     // embedding the web component read the relay's id); writes stay same-origin
-    if ((request.method === 'GET' || request.method === 'HEAD') && isPublicRead(request.url)) {
+    const publicRead = request.url.startsWith('/ipfs/') || request.url.startsWith('/api/v1/id') || request.url.startsWith('/health')
+    if ((request.method === 'GET' || request.method === 'HEAD') && publicRead && !reply.hasHeader('access-control-allow-origin')) {
       void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Length, Content-Range, Etag, X-Ipfs-Path')
     }
   })

@@ -12,7 +12,8 @@ export function baseUrlOf (request: FastifyRequest): string {
 }
 
 function isLocalHostname (hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '127.0.0.1' || hostname === '[::1]'
+  // not `*.localhost`: any local dev server can claim such a name, and a subdomain says nothing about who runs it
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
 }
 
 /**

@@ -63,7 +63,7 @@ describe('MCP over HTTP: origin, bearer token and protected resource metadata', 
   })
 
   it('rejects a foreign Origin with 403, even with the right token', async () => {
-    for (const origin of ['http://evil.example', 'null', 'http://127.0.0.1.evil.example']) {
+    for (const origin of ['http://evil.example', 'null', 'http://127.0.0.1.evil.example', 'http://evil.localhost:3000']) {
       const res = await post(secured.url, { authorization: `Bearer ${TOKEN}`, origin })
       expect(res.status, origin).to.equal(403)
     }

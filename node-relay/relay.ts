@@ -14,6 +14,9 @@ import type { FastifyInstance } from 'fastify'
 import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
+import { KeyStore } from './auth/key-store.ts'
+import { assertSafeBind } from './auth/safe-bind.ts'
+import { WsTickets } from './auth/ws-tickets.ts'
 import type { RelayStorage } from './storage/index.ts'
 
 /** A running relay. */
@@ -48,6 +51,14 @@ export interface Relay {
  */
 export async function startRelay (config: RelayConfig): Promise<Relay> {
   const node = await createRelayNode(config)
+  const keys = await KeyStore.open(node.datastore)
+  try {
+    assertSafeBind(config, keys.hasActiveKeys())
+  } catch (err) {
+    await keys.close()
+    await node.stop()
+    throw err
+  }
   const events = new EventBus()
   const blockstore = new NetworkBlockstore({
     local: node.blockstore,
@@ -78,7 +89,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, draining: () => draining })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -112,6 +123,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
         stopClusterSearch?.()
         await search?.stop()
         await storage.stop()
+        await keys.close()
         await node.stop()
       })()
       return stopped

@@ -75,7 +75,11 @@ export class ApiClient {
   /** Base URL of the relay, e.g. `http://127.0.0.1:8998`. */
   readonly base: URL
 
-  constructor (api: string) {
+  /** API key sent as `Authorization: Bearer` on every request. */
+  private readonly key?: string
+
+  constructor (api: string, key?: string) {
+    this.key = key === '' ? undefined : key
     try {
       this.base = new URL(api)
     } catch (err) {
@@ -100,6 +104,7 @@ export class ApiClient {
     request.signal?.throwIfAborted()
     const url = this.url(path, request.query)
     const headers: Record<string, string> = { accept: 'application/json, */*', ...request.headers }
+    if (this.key !== undefined) headers.authorization = `Bearer ${this.key}`
     const init: RequestInit & { duplex?: 'half' } = { method: request.method ?? 'GET', headers, signal: request.signal }
     if (request.body !== undefined && 'json' in request.body) {
       headers['content-type'] = 'application/json'

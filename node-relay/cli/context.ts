@@ -12,12 +12,14 @@ export interface CliContext {
 interface GlobalOptions {
   api: string
   json: boolean
+  /** API key sent as `Authorization: Bearer` (`--key` or $IPFS_KIT_API_KEY). */
+  key?: string
 }
 
 /** The context of a command, from the global `--api` and `--json` options. */
 export function contextOf (command: Command): CliContext {
-  const { api, json } = command.optsWithGlobals<GlobalOptions>()
-  return { client: new ApiClient(api), json }
+  const { api, json, key } = command.optsWithGlobals<GlobalOptions>()
+  return { client: new ApiClient(api, key), json }
 }
 
 /** Whether `--json` was given to a command (usable before the API URL is validated). */

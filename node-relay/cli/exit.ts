@@ -3,9 +3,10 @@ import { IpfsKitError } from '../../core/errors/index.ts'
 /**
  * Exit codes scripts can rely on:
  * 0 success · 1 failure on the relay's side (storage, internal) · 2 bad input (usage, invalid CID, bad config) ·
- * 3 not found · 4 relay unreachable · 5 content failed verification · 6 timed out waiting for peers · 130 aborted.
+ * 3 not found · 4 relay unreachable · 5 content failed verification · 6 timed out waiting for peers ·
+ * 7 not authorised (no, a revoked or a too weak API key) · 130 aborted.
  */
-export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5, timeout: 6, aborted: 130 } as const
+export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5, timeout: 6, denied: 7, aborted: 130 } as const
 
 /** Codes that are the relay's or the network's fault, not the caller's input. */
 const SERVER_SIDE = new Set(['ERR_INTERNAL', 'ERR_STORAGE', 'ERR_STORE_CLOSED'])
@@ -39,6 +40,7 @@ export function exitCodeFor (err: unknown): number {
   if (code === 'ERR_BLOCK_CORRUPT') return EXIT.corrupt
   if (code === 'ERR_TIMEOUT') return EXIT.timeout
   if (code === 'ERR_ABORTED') return EXIT.aborted
+  if (code === 'ERR_UNAUTHORIZED' || code === 'ERR_FORBIDDEN') return EXIT.denied
   if (code !== undefined && !SERVER_SIDE.has(code)) return EXIT.invalid
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.invalid
   return EXIT.internal

@@ -16,6 +16,7 @@ program
   .description('A browser-first IPFS node and storage cluster: relay, gateway and client')
   .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
   .option('--json', 'print machine-readable JSON', false)
+  .option('--key <key>', 'API key for a relay that requires one (default $IPFS_KIT_API_KEY)', process.env.IPFS_KIT_API_KEY)
   .showHelpAfterError()
   .exitOverride(err => {
     // usage errors (unknown command, missing argument) are bad input: exit 2, as the other bad-input errors do
@@ -31,6 +32,7 @@ program.command('start')
   .option('-p, --port <port>', 'HTTP port (default 8998)')
   .option('--listen <multiaddrs>', 'comma-separated libp2p listen addresses')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+  .option('--insecure', 'allow a non-loopback --host without API keys (anyone who reaches it may write)')
   .action(async (flags: StartFlags) => {
     // loaded only for `start`: the relay's dependencies (libp2p, Helia) cost seconds that client commands don't need
     const { runStart } = await import('./start.ts')

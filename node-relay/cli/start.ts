@@ -10,6 +10,7 @@ export interface StartFlags {
   port?: string
   listen?: string
   logLevel?: string
+  insecure?: boolean
 }
 
 /** Map CLI flags onto config paths (only those given). */
@@ -20,6 +21,7 @@ export function flagsToConfig (flags: StartFlags): NonNullable<ConfigSources['fl
   if (flags.port !== undefined) out['http.port'] = Number(flags.port)
   if (flags.listen !== undefined) out['libp2p.listen'] = flags.listen.split(',').map(s => s.trim())
   if (flags.logLevel !== undefined) out.logLevel = flags.logLevel
+  if (flags.insecure === true) out['auth.insecure'] = true
   return out
 }
 

@@ -46,6 +46,17 @@ export const searchSchema = z.object({
   snapshotDelayMs: z.number().int().min(0).default(2_000).describe('quiet time after a change before the index snapshot is written')
 }).strict()
 
+/**
+ * Access control (docs/SECURITY.md). API keys are managed with `ipfs-kit keys` or `/api/v1/keys`; once one exists,
+ * every non-public route needs one. A relay bound to a non-loopback address without keys refuses to start unless
+ * `insecure` is set.
+ */
+export const authSchema = z.object({
+  required: z.boolean().default(false).describe('demand an API key even before any key exists (otherwise: once one exists)'),
+  insecure: z.boolean().default(false).describe('allow a non-loopback bind with no API key (anyone who reaches it may write)'),
+  publicMetrics: z.boolean().default(false).describe('serve /metrics without a key (for scrapers on a trusted network)')
+}).strict()
+
 /** The relay's whole configuration, validated. Every field has a default: an empty file is a valid config. */
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./.ipfs-kit').describe('where blocks, the datastore and the peer key live'),
@@ -76,6 +87,7 @@ export const configSchema = z.object({
     fetchTimeoutMs: z.number().int().positive().default(30_000).describe('how long a read waits for a missing block from peers'),
     pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
   }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
+  auth: authSchema.default(authSchema.parse({})).describe('API keys and access control (docs/SECURITY.md)'),
   mcp: z.object({
     token: z.string().min(16).optional().describe('bearer token required on /mcp'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),

@@ -7,6 +7,8 @@ import type { RelayNode } from '../node/create-node.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import type { StorageManager } from '../../core/storage/index.ts'
+import type { KeyStore } from '../auth/key-store.ts'
+import type { WsTickets } from '../auth/ws-tickets.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
 export interface HttpContext {
@@ -22,6 +24,8 @@ export interface HttpContext {
   search?: RelaySearch
   /** The storage manager over the configured backends (absent in tests over a bare content store). */
   storage?: StorageManager
+  /** API keys and `/ws` tickets; absent in tests over a bare content store (then no route checks keys). */
+  auth?: { keys: KeyStore, tickets: WsTickets }
   /** True once SIGTERM began draining: /health turns not-ready. */
   draining: () => boolean
 }

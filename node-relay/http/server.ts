@@ -5,6 +5,8 @@ import websocket from '@fastify/websocket'
 import Fastify from 'fastify'
 import { handleError } from './errors.ts'
 import { siteGuard } from './site-guard.ts'
+import { registerAuthGuard } from './auth-guard.ts'
+import { keyRoutes } from './routes/keys.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { carRoutes } from './routes/car.ts'
 import { contentRoutes } from './routes/content.ts'
@@ -38,6 +40,9 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   })
   app.setErrorHandler(handleError)
   app.addHook('onRequest', siteGuard({ listenHost: ctx.config.http.host, allowedOrigins: ctx.config.http.allowedOrigins, allowedHosts: ctx.config.http.allowedHosts }))
+  if (ctx.auth !== undefined) {
+    registerAuthGuard(app, { keys: ctx.auth.keys, tickets: ctx.auth.tickets, required: ctx.config.auth.required, publicMetrics: ctx.config.auth.publicMetrics })
+  }
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` })
   })
@@ -67,7 +72,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
-      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }]
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'auth' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -84,6 +89,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   eventRoutes(app, ctx)
   if (ctx.search !== undefined) searchRoutes(app, ctx.search)
   if (ctx.storage !== undefined) storageRoutes(app, ctx, ctx.storage)
+  if (ctx.auth !== undefined) keyRoutes(app, ctx.auth.keys, ctx.auth.tickets)
   mcpRoutes(app, ctx)
   return app
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { refuse } from './refuse.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** What the cross-site guard knows: the relay's listen address and the operator's allowlists (`http.*`). */
@@ -63,15 +64,8 @@ function isSameOrigin (origin: string, request: FastifyRequest): boolean {
   }
 }
 
-/** Answer 403 `ERR_FORBIDDEN`; a refused WebSocket upgrade gets a plain HTTP answer and its socket closed. */
-function refuse (request: FastifyRequest, reply: FastifyReply, message: string): FastifyReply {
-  if (request.headers.upgrade?.toLowerCase() === 'websocket') {
-    const body = JSON.stringify({ code: 'ERR_FORBIDDEN', message })
-    reply.hijack()
-    request.raw.socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
-    return reply
-  }
-  return reply.status(403).header('vary', 'origin').send({ code: 'ERR_FORBIDDEN', message })
+function forbid (request: FastifyRequest, reply: FastifyReply, message: string): FastifyReply {
+  return refuse(request, reply, 403, { code: 'ERR_FORBIDDEN', message }, { vary: 'origin' })
 }
 
 /**
@@ -88,7 +82,7 @@ export function siteGuard (options: SiteGuardOptions) {
   const allowed = new Set(options.allowedOrigins)
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (!hostAllowed(request.headers.host, options)) {
-      return refuse(request, reply, `Host ${request.headers.host ?? ''} is not a name of this relay (add it to http.allowedHosts)`)
+      return forbid(request, reply, `Host ${request.headers.host ?? ''} is not a name of this relay (add it to http.allowedHosts)`)
     }
     if (isMcpPath(request.url)) return undefined
     const origin = request.headers.origin
@@ -109,6 +103,6 @@ export function siteGuard (options: SiteGuardOptions) {
       }
       return undefined
     }
-    return refuse(request, reply, `cross-origin request from ${origin} refused (the relay answers its own origin; add it to http.allowedOrigins)`)
+    return forbid(request, reply, `cross-origin request from ${origin} refused (the relay answers its own origin; add it to http.allowedOrigins)`)
   }
 }

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type {} from '../http/auth-guard.ts'
+import type { ApiKeyInfo } from '../auth/key-store.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** Where RFC 9728 protected resource metadata for a resource at `path` lives (`/.well-known/oauth-protected-resource/mcp`). */
@@ -55,9 +57,19 @@ export function setCorsHeaders (request: FastifyRequest, reply: FastifyReply): v
   reply.raw.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS)
 }
 
-/** What the guard checks: the configured token (none: no auth) and extra allowed origins. */
+/** The relay's API keys, as the MCP guard sees them. */
+export interface McpKeys {
+  /** The key a presented secret belongs to, if valid. */
+  verify: (presented: string) => ApiKeyInfo | undefined
+  /** Whether keys are demanded (one exists, or `auth.required`). */
+  enforced: () => boolean
+}
+
+/** What the guard checks: the configured token (none: no auth), the API keys, and extra allowed origins. */
 export interface McpGuardOptions {
   token?: string
+  /** API keys: a valid key is accepted as a bearer token, and demanded once keys are enforced. */
+  keys?: McpKeys
   allowedOrigins: string[]
   /** Path of the MCP endpoint, for the metadata URL. */
   path: string
@@ -75,15 +87,22 @@ export function mcpGuard (options: McpGuardOptions) {
       return reply
     }
     setCorsHeaders(request, reply)
-    if (options.token === undefined || request.method === 'OPTIONS') return
-    const metadata = `${baseUrlOf(request)}${resourceMetadataPath(options.path)}`
+    if (request.method === 'OPTIONS') return
     const presented = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1]
-    if (presented !== undefined && tokenMatches(presented, options.token)) return
+    if (presented !== undefined && options.token !== undefined && tokenMatches(presented, options.token)) return
+    const principal = presented === undefined ? undefined : options.keys?.verify(presented)
+    if (principal !== undefined) {
+      request.principal = principal
+      return
+    }
+    const demanded = options.token !== undefined || options.keys?.enforced() === true
+    if (!demanded && presented === undefined) return
+    const metadata = `${baseUrlOf(request)}${resourceMetadataPath(options.path)}`
     const challenge = presented === undefined
       ? `Bearer resource_metadata="${metadata}"`
       : `Bearer error="invalid_token", error_description="the bearer token is not valid", resource_metadata="${metadata}"`
     await reply.status(401).header('www-authenticate', challenge)
-      .send({ code: 'ERR_UNAUTHORIZED', message: presented === undefined ? 'this MCP endpoint needs Authorization: Bearer <token> (mcp.token)' : 'the bearer token is not valid' })
+      .send({ code: 'ERR_UNAUTHORIZED', message: presented === undefined ? 'this MCP endpoint needs Authorization: Bearer <API key or mcp.token>' : 'the bearer token is not valid' })
     return reply
   }
 }

@@ -29,6 +29,8 @@ interface Session {
   lastSeen: number
   /** Requests in flight, including a long-lived GET event stream. */
   open: number
+  /** The API key that started the session: only that key may use it. */
+  principalId?: string
 }
 
 function rpcError (reply: FastifyReply, status: number, code: number, message: string): FastifyReply {
@@ -82,6 +84,8 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       localFiles: false,
       maxInlineBytes: config.maxInlineBytes,
       httpUrl: baseUrlOf(request),
+      scopes: request.principal?.scopes,
+      principalName: request.principal?.name,
       onUnexpectedError: (err, tool) => { app.log.error({ err, tool }, 'MCP tool failed') }
     })
     const stopWatching = notifyPinChanges(server, ctx.events)
@@ -89,7 +93,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => { sessions.set(id, session) }
     })
-    const session: Session = { server, transport, lastSeen: Date.now(), open: 0 }
+    const session: Session = { server, transport, lastSeen: Date.now(), open: 0, principalId: request.principal?.id }
     transport.onclose = () => {
       stopWatching()
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId)
@@ -102,6 +106,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     const id = request.headers['mcp-session-id']
     let session = typeof id === 'string' ? sessions.get(id) : undefined
     if (id !== undefined && session === undefined) return rpcError(reply, 404, -32001, 'session not found: initialize a new one')
+    if (session !== undefined && session.principalId !== request.principal?.id) return rpcError(reply, 403, -32001, 'this session belongs to another API key')
     if (session === undefined) {
       const { isInitializeRequest } = await (mcp ??= loadMcp())
       if (request.method !== 'POST' || !isInitializeRequest(request.body)) return rpcError(reply, 400, -32000, 'no Mcp-Session-Id: send an initialize request first')
@@ -126,7 +131,11 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     return undefined
   }
 
-  const guard = mcpGuard({ token: config.token, allowedOrigins: config.allowedOrigins, path })
+  const auth = ctx.auth
+  const keys = auth === undefined
+    ? undefined
+    : { verify: (presented: string) => auth.keys.verify(presented), enforced: () => ctx.config.auth.required || auth.keys.hasActiveKeys() }
+  const guard = mcpGuard({ token: config.token, keys, allowedOrigins: config.allowedOrigins, path })
   const bodyLimit = options.bodyLimitBytes ?? 32 * 1024 * 1024
   const hide = { hide: true } // JSON-RPC, not REST: kept out of the OpenAPI document
   app.post(path, { onRequest: guard, bodyLimit, schema: hide }, handle)

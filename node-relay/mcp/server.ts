@@ -16,6 +16,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { DEFAULT_MAX_INLINE_BYTES } from './context.ts'
 import { registerResources } from './resources.ts'
+import { checkToolScopes } from './tool-scopes.ts'
+import type { Scope } from '../../core/auth/scopes.ts'
 import { registerAddTool } from './tools/add.ts'
 import { registerBlockTools } from './tools/blocks.ts'
 import { registerCarTools } from './tools/car.ts'
@@ -56,6 +58,10 @@ export interface McpServerInit {
   cluster?: Cluster
   /** Server version reported at initialisation. */
   version?: string
+  /** The caller's scopes (an API key's); when given, each tool is checked against them (node-relay/auth/tool-scopes.ts). */
+  scopes?: readonly Scope[]
+  /** Who the scopes belong to, for denial messages. */
+  principalName?: string
 }
 
 const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
@@ -80,6 +86,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
     { name: 'ipfs-kit', title: 'ipfs-kit', version: init.version ?? '0.1.0' },
     { instructions: INSTRUCTIONS }
   )
+  if (init.scopes !== undefined) checkToolScopes(server, init.scopes, init.principalName ?? 'caller')
   registerAddTool(server, ctx)
   registerReadTools(server, ctx)
   registerPinTools(server, ctx)

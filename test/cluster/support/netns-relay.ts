@@ -37,6 +37,8 @@ export async function spawnNetnsRelay (member: NetnsMember, dir: string, cluster
     dataDir: join(dir, 'data'),
     logLevel: 'warn',
     http: { host: member.controlIp, port: 8998, drainTimeoutMs: 1000 },
+    // a test network of its own, reached by the test only: no API keys needed
+    auth: { insecure: true },
     libp2p: { listen: [`/ip4/${member.clusterIp}/tcp/4001`], bootstrap },
     network: { fetchTimeoutMs: 3000 },
     search: { enabled: false },

@@ -1,0 +1,75 @@
+import type { Scope } from '../../core/auth/scopes.ts'
+
+/** A route anyone may call, with or without a key. */
+export const PUBLIC = 'public'
+
+/** What a route needs: a scope, or nothing ({@link PUBLIC}). */
+export type RouteAccess = Scope | typeof PUBLIC
+
+/**
+ * The scope every REST route needs, keyed by `METHOD path` as registered. The auth guard refuses to start a server
+ * with a route missing here, so a new route cannot skip access control. Storage writes name their backends in the
+ * body; the route needs `storage:*:write` unless the route itself checks each backend (see storage routes).
+ */
+export const ROUTE_SCOPES: Record<string, RouteAccess> = {
+  'POST /api/v1/add': 'content:write',
+  'GET /api/v1/cat/:cid': 'content:read',
+  'GET /api/v1/cat/:cid/*': 'content:read',
+  'GET /api/v1/ls/:cid': 'content:read',
+  'GET /api/v1/ls/:cid/*': 'content:read',
+  'GET /api/v1/stat/:cid': 'content:read',
+  'GET /api/v1/stat/:cid/*': 'content:read',
+  'GET /api/v1/pins': 'content:read',
+  'POST /api/v1/pins': 'pins:write',
+  'DELETE /api/v1/pins/:cid': 'pins:write',
+  'GET /api/v1/blocks/:cid': 'content:read',
+  'GET /api/v1/blocks/:cid/stat': 'content:read',
+  'POST /api/v1/blocks': 'content:write',
+  'GET /api/v1/car/:cid': 'content:read',
+  'POST /api/v1/car': 'content:write',
+  'GET /api/v1/id': PUBLIC,
+  'GET /api/v1/peers': 'content:read',
+  'GET /api/v1/cluster': 'content:read',
+  'GET /api/v1/cluster/peers': 'content:read',
+  'GET /api/v1/cluster/pins': 'content:read',
+  'GET /api/v1/cluster/pins/:cid': 'content:read',
+  'POST /api/v1/cluster/pins': 'cluster:write',
+  'DELETE /api/v1/cluster/pins/:cid': 'cluster:write',
+  'POST /api/v1/cluster/pins/:cid/recover': 'cluster:write',
+  'GET /api/v1/backends': 'content:read',
+  'GET /api/v1/backends/:name': 'content:read',
+  'GET /api/v1/storage/:cid': 'storage:*:read',
+  'POST /api/v1/storage/:cid': 'storage:*:write',
+  'GET /api/v1/storage/:cid/references': 'content:read',
+  'GET /api/v1/search': 'search',
+  'POST /api/v1/search': 'search',
+  'GET /api/v1/search/stats': 'search',
+  'POST /api/v1/ws-ticket': 'content:read',
+  'GET /api/v1/keys': 'admin',
+  'POST /api/v1/keys': 'admin',
+  'DELETE /api/v1/keys/:id': 'admin',
+  'GET /ws': 'content:read',
+  'GET /health': PUBLIC,
+  'GET /metrics': 'metrics',
+  'GET /ipfs/:cid': PUBLIC,
+  'GET /ipfs/:cid/*': PUBLIC,
+  'HEAD /ipfs/:cid': PUBLIC,
+  'HEAD /ipfs/:cid/*': PUBLIC
+}
+
+/**
+ * Routes that check access themselves or serve nothing private: the MCP endpoint (its own guard, node-relay/mcp),
+ * its OAuth metadata, the OpenAPI docs and the app's static files.
+ */
+function isSelfGuardedOrStatic (method: string, url: string): boolean {
+  if (url.startsWith('/mcp') || url.startsWith('/.well-known/') || url.startsWith('/docs')) return true
+  return (method === 'GET' || method === 'HEAD') && !url.startsWith('/api/') && !url.startsWith('/ipfs/') && url !== '/ws' && url !== '/metrics' && url !== '/health'
+}
+
+/** The access a registered route needs; `undefined` when the table has no entry (a bug the server refuses). */
+export function accessOfRoute (method: string, url: string): RouteAccess | undefined {
+  const entry = ROUTE_SCOPES[`${method} ${url}`]
+  if (entry !== undefined) return entry
+  if (method === 'OPTIONS' || isSelfGuardedOrStatic(method, url)) return PUBLIC
+  return undefined
+}

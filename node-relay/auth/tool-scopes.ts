@@ -1,0 +1,32 @@
+import type { Scope } from '../../core/auth/scopes.ts'
+
+/**
+ * The scope each MCP tool needs (the same scopes as the REST routes that do the same thing). A tool missing here
+ * cannot be registered on a server that checks scopes.
+ */
+export const TOOL_SCOPES: Record<string, Scope> = {
+  ipfs_add: 'content:write',
+  ipfs_cat: 'content:read',
+  ipfs_ls: 'content:read',
+  ipfs_stat: 'content:read',
+  pin_add: 'pins:write',
+  pin_rm: 'pins:write',
+  pin_ls: 'content:read',
+  block_get: 'content:read',
+  block_put: 'content:write',
+  block_stat: 'content:read',
+  dag_get: 'content:read',
+  dag_put: 'content:write',
+  car_export: 'content:read',
+  car_import: 'content:write',
+  node_id: 'content:read',
+  swarm_peers: 'content:read',
+  search: 'search',
+  backend_list: 'content:read',
+  backend_status: 'content:read',
+  storage_put: 'storage:*:write',
+  storage_get: 'storage:*:read',
+  cluster_status: 'content:read',
+  cluster_peers: 'content:read',
+  cluster_pin: 'cluster:write'
+}

@@ -1,0 +1,26 @@
+import { allows } from '../../core/auth/scopes.ts'
+import { ForbiddenError } from '../../core/errors/index.ts'
+import { TOOL_SCOPES } from '../auth/tool-scopes.ts'
+import { toolError } from './tool-result.ts'
+import type { Scope } from '../../core/auth/scopes.ts'
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+
+type RegisterTool = McpServer['registerTool']
+
+/**
+ * Check every tool of `server` against the caller's scopes, in one place: tools are registered through this wrapper,
+ * which refuses a tool with no entry in node-relay/auth/tool-scopes.ts, and answers a call the caller's key does not
+ * allow with an `isError` result coded `ERR_FORBIDDEN` (the tool stays listed, so an agent learns why it failed).
+ * Call before registering tools.
+ */
+export function checkToolScopes (server: McpServer, granted: readonly Scope[], who: string): void {
+  const register: RegisterTool = server.registerTool.bind(server)
+  const checked = (name: string, config: Parameters<RegisterTool>[1], callback: Parameters<RegisterTool>[2]): ReturnType<RegisterTool> => {
+    const scope = TOOL_SCOPES[name]
+    if (scope === undefined) throw new Error(`MCP tool ${name} declares no scope: add it to node-relay/auth/tool-scopes.ts`)
+    if (allows(granted, scope)) return register(name, config, callback)
+    const refuse = async (): Promise<ReturnType<typeof toolError>> => toolError(new ForbiddenError(`the key ${who} lacks the ${scope} scope for ${name}`))
+    return register(name, config, refuse as unknown as Parameters<RegisterTool>[2])
+  }
+  server.registerTool = checked
+}

@@ -12,33 +12,43 @@ export const DEFAULT_MAX_CHILDREN = 1024
 /** Default blocks in flight to the blockstore during an add. */
 export const DEFAULT_BLOCK_WRITE_CONCURRENCY = 16
 
+/** Kubo's legacy defaults (`unixfs-v0-2015`): what `ipfs add` makes without flags. */
+export const LEGACY_CHUNK_SIZE = 256 * 1024
+export const LEGACY_MAX_CHILDREN = 174
+
 /**
  * Importer settings for an add: the `unixfs-v1-2025` profile (CIDv1, raw leaves, 1 MiB chunks, 1024-wide
- * balanced DAG, HAMT sharding by block size) unless the caller picks another chunker or width.
+ * balanced DAG, HAMT sharding by block size), or with `cidVersion: 0` Kubo's `unixfs-v0-2015` (CIDv0, dag-pb
+ * leaves, 256 KiB chunks, 174-wide), unless the caller picks another chunker or width.
  */
 export function importerOptions (options: AddOptions, maxBlockSize: number): ImporterOptions {
-  const chunker = options.chunker ?? { type: 'fixed', size: DEFAULT_CHUNK_SIZE }
+  const legacy = options.cidVersion === 0
+  if (legacy && options.rawLeaves === true) throw new InvalidInputError('CIDv0 cannot have raw leaves: use cidVersion 1 with rawLeaves')
+  const rawLeaves = options.rawLeaves ?? !legacy
+  const defaultSize = legacy ? LEGACY_CHUNK_SIZE : DEFAULT_CHUNK_SIZE
+  const chunker = options.chunker ?? { type: 'fixed', size: defaultSize }
   if (chunker.type === 'fixed') {
-    const size = chunker.size ?? DEFAULT_CHUNK_SIZE
+    const size = chunker.size ?? defaultSize
     if (!Number.isInteger(size) || size < 1 || size > maxBlockSize) {
       throw new InvalidInputError(`chunk size must be an integer from 1 to ${maxBlockSize}, got ${size}`)
     }
   } else if ((chunker.maxSize ?? 0) > maxBlockSize) {
     throw new InvalidInputError(`rabin maxSize must be at most ${maxBlockSize}`)
   }
-  const width = options.maxChildrenPerNode ?? DEFAULT_MAX_CHILDREN
+  const width = options.maxChildrenPerNode ?? (legacy ? LEGACY_MAX_CHILDREN : DEFAULT_MAX_CHILDREN)
   const blockWriteConcurrency = options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY
   if (!Number.isInteger(width) || width < 2) throw new InvalidInputError(`maxChildrenPerNode must be an integer ≥ 2, got ${width}`)
   if (!Number.isInteger(blockWriteConcurrency) || blockWriteConcurrency < 1) {
     throw new InvalidInputError(`blockWriteConcurrency must be an integer ≥ 1, got ${blockWriteConcurrency}`)
   }
   return {
-    profile: 'unixfs-v1-2025',
-    cidVersion: 1,
-    rawLeaves: true,
-    bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency }),
+    profile: legacy ? 'unixfs-v0-2015' : 'unixfs-v1-2025',
+    cidVersion: legacy ? 0 : 1,
+    rawLeaves,
+    // our faster leaf writer makes raw leaves only; dag-pb leaves go through the importer's own
+    ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency }) } : {}),
     chunker: chunker.type === 'fixed'
-      ? fixedSize({ chunkSize: chunker.size ?? DEFAULT_CHUNK_SIZE })
+      ? fixedSize({ chunkSize: chunker.size ?? defaultSize })
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
     layout: balanced({ maxChildrenPerNode: width }),
     blockWriteConcurrency,

@@ -40,6 +40,13 @@ export interface AddOptions extends AbortOptions {
   blockWriteConcurrency?: number
   /** For `addAll`: files imported at once (default 4; use 1 when entries arrive one after another on one stream). */
   fileImportConcurrency?: number
+  /**
+   * CID version (default 1, the `unixfs-v1-2025` profile). 0 selects Kubo's legacy `unixfs-v0-2015` profile (256 KiB
+   * chunks, 174 links per node, dag-pb leaves), so `ipfs add` and ipfs-kit give the same CIDs.
+   */
+  cidVersion?: 0 | 1
+  /** Raw leaves (default true with CIDv1; CIDv0 cannot have them). */
+  rawLeaves?: boolean
   /** For `addAll`: wrap the entries in a directory and return it last (default true). */
   wrapWithDirectory?: boolean
   /** Called as bytes are read. */

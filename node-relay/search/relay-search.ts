@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import { describeContent } from '../../core/search/describe-content.ts'
 import { SnapshotMismatchError } from '../../core/search/errors.ts'
 import { SearchIndex } from '../../core/search/search-index.ts'
+import { filesUnder, MAX_TREE_FILES, PARENT_KEY } from '../../core/search/tree-files.ts'
+import { parseCid } from '../../core/content/cid.ts'
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { EventBus } from '../../core/events/bus.ts'
@@ -110,17 +112,42 @@ export class RelaySearch {
     } while (current !== this.queue)
   }
 
-  /** Index (or re-index) one CID now. */
+  /**
+   * Index (or re-index) one CID now. A directory is indexed by its entry names, and every file in it (up to
+   * {@link MAX_TREE_FILES}) as a document of its own, named by its path, so a word in any added file finds it.
+   */
   async indexCid (cid: string, name?: string, options?: AbortOptions): Promise<void> {
     const doc = await describeContent(this.init.service, cid, { name, maxBytes: this.init.extractBytes, signal: options?.signal })
     await this.index.upsert(doc, options)
     this.indexedSinceStart++
+    if (doc.mime === 'inode/directory') {
+      for await (const file of filesUnder(this.init.service, cid, MAX_TREE_FILES, options)) {
+        const path = doc.name === undefined || doc.name === '' ? file.path : `${doc.name}/${file.path}`
+        const fileDoc = await describeContent(this.init.service, file.cid, { name: path, maxBytes: this.init.extractBytes, signal: options?.signal })
+        await this.index.upsert({ ...fileDoc, name: path, metadata: { ...fileDoc.metadata, [PARENT_KEY]: cid } }, options)
+        this.indexedSinceStart++
+      }
+    }
     this.changed()
   }
 
-  /** Remove one CID from the index now. */
+  /** Remove one CID from the index now, with the files indexed under it when it is a directory. */
   async removeCid (cid: string): Promise<void> {
-    if (await this.index.remove(cid)) this.changed()
+    let removed = await this.index.remove(cid)
+    try {
+      for await (const file of filesUnder(this.init.service, cid, MAX_TREE_FILES, { signal: AbortSignal.timeout(30_000) })) {
+        if (await this.isPinned(file.cid)) continue // also pinned on its own: its document stays
+        if (await this.index.remove(file.cid)) removed = true
+      }
+    } catch {
+      // the tree is no longer readable here: its files' documents stay until re-indexed
+    }
+    if (removed) this.changed()
+  }
+
+  private async isPinned (cid: string): Promise<boolean> {
+    for await (const _pin of this.init.service.pinLs({ cid: parseCid(cid) })) return true
+    return false
   }
 
   /** Index a document known only by its metadata (e.g. a cluster pin held by other peers). */

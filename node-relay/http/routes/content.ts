@@ -9,7 +9,7 @@ import type { AddEntry, AddResult } from '../../../core/content/types.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 
-interface AddQuery { pin?: boolean, name?: string, wrap?: boolean, chunkSize?: number }
+interface AddQuery { pin?: boolean, name?: string, wrap?: boolean, chunkSize?: number, cidVersion?: 0 | 1, rawLeaves?: boolean }
 
 const addResultSchema = {
   type: 'object',
@@ -35,7 +35,7 @@ async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Queryst
     }
   }
   const results = await ctx.service.addAll(entries(), {
-    pin: query.pin, name: query.name, chunker, wrapWithDirectory: query.wrap ?? true, fileImportConcurrency: 1, signal: abortSignalOf(request)
+    pin: query.pin, name: query.name, chunker, cidVersion: query.cidVersion, rawLeaves: query.rawLeaves, wrapWithDirectory: query.wrap ?? true, fileImportConcurrency: 1, signal: abortSignalOf(request)
   })
   const root = results.at(-1)
   if (root === undefined) throw new InvalidInputError('the upload held no files')
@@ -72,7 +72,9 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
           pin: { type: 'boolean', default: true, description: 'pin what was added' },
           name: { type: 'string', description: 'name recorded on the pin' },
           wrap: { type: 'boolean', default: true, description: 'multipart: wrap files in a directory' },
-          chunkSize: { type: 'integer', minimum: 1024, maximum: 2097152, description: 'fixed chunk size in bytes' }
+          chunkSize: { type: 'integer', minimum: 1024, maximum: 2097152, description: 'fixed chunk size in bytes' },
+          cidVersion: { type: 'integer', enum: [0, 1], description: '1 (default, unixfs-v1-2025) or 0 (Kubo\'s legacy unixfs-v0-2015: 256 KiB chunks, dag-pb leaves)' },
+          rawLeaves: { type: 'boolean', description: 'raw leaf blocks (default true with CIDv1)' }
         }
       },
       response: { 200: addResultSchema, '4xx': errorSchema }
@@ -85,7 +87,7 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     }
     const query = request.query
     const chunker = query.chunkSize === undefined ? undefined : { type: 'fixed' as const, size: query.chunkSize }
-    const result = await ctx.service.add(body as AsyncIterable<Uint8Array>, { pin: query.pin, name: query.name, chunker, signal: abortSignalOf(request) })
+    const result = await ctx.service.add(body as AsyncIterable<Uint8Array>, { pin: query.pin, name: query.name, chunker, cidVersion: query.cidVersion, rawLeaves: query.rawLeaves, signal: abortSignalOf(request) })
     return { cid: result.cid.toString(), size: result.size, name: query.name ?? '' }
   })
 

@@ -17,6 +17,9 @@ import { startRelayStorage } from './storage/index.ts'
 import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
+import { AuditLog } from './audit/audit-log.ts'
+import { loadOrCreateSelfKey } from '@libp2p/config'
+import { join } from 'node:path'
 import type { RelayStorage } from './storage/index.ts'
 
 /** A running relay. */
@@ -88,8 +91,12 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
+  const audit = config.audit.enabled
+    ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
+    : undefined
+
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, draining: () => draining })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -124,6 +131,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
         await search?.stop()
         await storage.stop()
         await keys.close()
+        await audit?.log.close()
         await node.stop()
       })()
       return stopped

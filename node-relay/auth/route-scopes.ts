@@ -48,6 +48,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /api/v1/keys': 'admin',
   'POST /api/v1/keys': 'admin',
   'DELETE /api/v1/keys/:id': 'admin',
+  'GET /api/v1/audit': 'admin',
+  'GET /api/v1/audit/verify': 'admin',
   'GET /ws': 'content:read',
   'GET /health': PUBLIC,
   'GET /metrics': 'metrics',

@@ -88,6 +88,10 @@ export const configSchema = z.object({
     pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
   }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
   auth: authSchema.default(authSchema.parse({})).describe('API keys and access control (docs/SECURITY.md)'),
+  audit: z.object({
+    enabled: z.boolean().default(true).describe('append every write, admin and denied action to <dataDir>/audit (hash-chained, signed checkpoints)'),
+    maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size')
+  }).strict().default({ enabled: true, maxFileBytes: 64 * 1024 * 1024 }),
   mcp: z.object({
     token: z.string().min(16).optional().describe('bearer token required on /mcp'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),

@@ -7,6 +7,8 @@ import { handleError } from './errors.ts'
 import { siteGuard } from './site-guard.ts'
 import { registerAuthGuard } from './auth-guard.ts'
 import { keyRoutes } from './routes/keys.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { registerAuditHook } from './audit-hook.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { carRoutes } from './routes/car.ts'
 import { contentRoutes } from './routes/content.ts'
@@ -43,6 +45,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   if (ctx.auth !== undefined) {
     registerAuthGuard(app, { keys: ctx.auth.keys, tickets: ctx.auth.tickets, required: ctx.config.auth.required, publicMetrics: ctx.config.auth.publicMetrics })
   }
+  if (ctx.audit !== undefined) registerAuditHook(app, ctx.audit.log, ctx.auth?.keys)
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` })
   })
@@ -90,6 +93,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
   if (ctx.search !== undefined) searchRoutes(app, ctx.search)
   if (ctx.storage !== undefined) storageRoutes(app, ctx, ctx.storage)
   if (ctx.auth !== undefined) keyRoutes(app, ctx.auth.keys, ctx.auth.tickets)
+  if (ctx.audit !== undefined) auditRoutes(app, ctx.audit.log, ctx.audit.dir, ctx.service.id().peerId)
   mcpRoutes(app, ctx)
   return app
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readMcpConfig } from './config.ts'
 import { baseUrlOf, mcpGuard, resourceMetadataPath } from './http-guard.ts'
+import { actorOf } from '../http/audit-hook.ts'
 import type { HttpContext } from '../http/context.ts'
 import type { McpConfig } from './config.ts'
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
@@ -86,6 +87,16 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       httpUrl: baseUrlOf(request),
       scopes: request.principal?.scopes,
       principalName: request.principal?.name,
+      audit: ctx.audit === undefined
+        ? undefined
+        : (tool, outcome) => {
+            void ctx.audit?.log.append({
+              actor: actorOf(request, ctx.auth?.keys),
+              ip: request.ip,
+              action: `mcp ${tool}`,
+              result: outcome.ok ? 'ok' : outcome.code === 'ERR_FORBIDDEN' ? 'denied' : 'error'
+            })
+          },
       onUnexpectedError: (err, tool) => { app.log.error({ err, tool }, 'MCP tool failed') }
     })
     const stopWatching = notifyPinChanges(server, ctx.events)

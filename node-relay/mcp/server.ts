@@ -17,6 +17,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { DEFAULT_MAX_INLINE_BYTES } from './context.ts'
 import { registerResources } from './resources.ts'
 import { checkToolScopes } from './tool-scopes.ts'
+import type { ToolAuditor } from './tool-scopes.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
 import { registerAddTool } from './tools/add.ts'
 import { registerBlockTools } from './tools/blocks.ts'
@@ -62,6 +63,8 @@ export interface McpServerInit {
   scopes?: readonly Scope[]
   /** Who the scopes belong to, for denial messages. */
   principalName?: string
+  /** Told after each call of a tool that changes something (the audit log). */
+  audit?: ToolAuditor
 }
 
 const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
@@ -86,7 +89,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
     { name: 'ipfs-kit', title: 'ipfs-kit', version: init.version ?? '0.1.0' },
     { instructions: INSTRUCTIONS }
   )
-  if (init.scopes !== undefined) checkToolScopes(server, init.scopes, init.principalName ?? 'caller')
+  if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerAddTool(server, ctx)
   registerReadTools(server, ctx)
   registerPinTools(server, ctx)

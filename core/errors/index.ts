@@ -185,6 +185,15 @@ export class ForbiddenError extends IpfsKitError {
   }
 }
 
+/** Too many requests from one key or address, or too many uploads at once: retry later (`Retry-After`). */
+export class RateLimitedError extends IpfsKitError {
+  static readonly code = 'ERR_RATE_LIMITED'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_RATE_LIMITED', message, options)
+    this.name = 'RateLimitedError'
+  }
+}
+
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {
   return err instanceof IpfsKitError

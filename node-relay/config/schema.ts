@@ -88,6 +88,14 @@ export const configSchema = z.object({
     pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
   }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
   auth: authSchema.default(authSchema.parse({})).describe('API keys and access control (docs/SECURITY.md)'),
+  limits: z.object({
+    requestsPerMinutePerKey: z.number().int().min(0).default(0).describe('requests one API key may make per minute (0 = no limit)'),
+    requestsPerMinutePerIp: z.number().int().min(0).default(1200)
+      .describe('requests per minute from one non-loopback address without a key (0 = no limit; loopback is never limited)'),
+    maxConcurrentUploads: z.number().int().min(1).default(32).describe('adds, CAR imports and block puts in flight at once; more get 429'),
+    maxWsClients: z.number().int().min(1).default(256).describe('/ws connections at once'),
+    wsSendBufferBytes: bytes.default(4 * 1024 * 1024).describe('a /ws client that lets this much pile up unread is dropped')
+  }).strict().default({ requestsPerMinutePerKey: 0, requestsPerMinutePerIp: 1200, maxConcurrentUploads: 32, maxWsClients: 256, wsSendBufferBytes: 4 * 1024 * 1024 }),
   audit: z.object({
     enabled: z.boolean().default(true).describe('append every write, admin and denied action to <dataDir>/audit (hash-chained, signed checkpoints)'),
     maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size')

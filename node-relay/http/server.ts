@@ -9,6 +9,7 @@ import { registerAuthGuard } from './auth-guard.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { registerAuditHook } from './audit-hook.ts'
+import { registerLimits } from './limits.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { carRoutes } from './routes/car.ts'
 import { contentRoutes } from './routes/content.ts'
@@ -46,6 +47,7 @@ export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstanc
     registerAuthGuard(app, { keys: ctx.auth.keys, tickets: ctx.auth.tickets, required: ctx.config.auth.required, publicMetrics: ctx.config.auth.publicMetrics })
   }
   if (ctx.audit !== undefined) registerAuditHook(app, ctx.audit.log, ctx.auth?.keys)
+  await registerLimits(app, ctx.config)
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` })
   })

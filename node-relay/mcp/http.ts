@@ -15,7 +15,7 @@ export interface McpRoutesOptions {
   path?: string
   /** Override the config's `mcp` section (token, allowed origins, inline limit). */
   config?: Partial<McpConfig>
-  /** Sessions held at once; more initialisations get 503 (default 64). */
+  /** Sessions held at once (default 64); at the cap the session idle longest is closed for a new one (503 only when all are busy). */
   maxSessions?: number
   /** A session with no request for this long, and none open, is closed (default 30 min). */
   sessionIdleMs?: number
@@ -28,7 +28,7 @@ interface Session {
   server: McpServer
   transport: StreamableHTTPServerTransport
   lastSeen: number
-  /** Requests in flight, including a long-lived GET event stream. */
+  /** Requests in flight (not counting the client's standing GET event stream). */
   open: number
   /** The API key that started the session: only that key may use it. */
   principalId?: string
@@ -113,6 +113,18 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     return session
   }
 
+  /** At the cap, idle sessions cannot lock new clients out: the one idle longest is closed to make room. */
+  const evictOldestIdle = async (): Promise<boolean> => {
+    let oldest: Session | undefined
+    for (const session of sessions.values()) {
+      if (session.open === 0 && (oldest === undefined || session.lastSeen < oldest.lastSeen)) oldest = session
+    }
+    if (oldest === undefined) return false
+    if (oldest.transport.sessionId !== undefined) sessions.delete(oldest.transport.sessionId)
+    await oldest.server.close()
+    return true
+  }
+
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const id = request.headers['mcp-session-id']
     let session = typeof id === 'string' ? sessions.get(id) : undefined
@@ -121,14 +133,16 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     if (session === undefined) {
       const { isInitializeRequest } = await (mcp ??= loadMcp())
       if (request.method !== 'POST' || !isInitializeRequest(request.body)) return rpcError(reply, 400, -32000, 'no Mcp-Session-Id: send an initialize request first')
-      if (sessions.size >= maxSessions) return rpcError(reply, 503, -32000, `too many MCP sessions (${maxSessions}); close one (DELETE ${path}) and retry`)
+      if (sessions.size >= maxSessions && !(await evictOldestIdle())) return rpcError(reply, 503, -32000, `too many MCP sessions (${maxSessions}) with requests in flight; close one (DELETE ${path}) and retry`)
       session = await startSession(request)
     }
     const active = session
-    active.open++
+    // the client's standing GET event stream is not work in flight: a session with only that open is idle
+    const busy = request.method !== 'GET'
+    if (busy) active.open++
     active.lastSeen = Date.now()
     reply.raw.once('close', () => {
-      active.open--
+      if (busy) active.open--
       active.lastSeen = Date.now()
     })
     reply.hijack()

@@ -1,0 +1,41 @@
+import rateLimit from '@fastify/rate-limit'
+import { RateLimitedError } from '../../core/errors/index.ts'
+import { isLoopbackHost } from '../auth/safe-bind.ts'
+import type { RelayConfig } from '../config/schema.ts'
+import type { FastifyInstance } from 'fastify'
+
+/** Routes whose bodies are uploads: counted against `limits.maxConcurrentUploads`. */
+const UPLOADS = new Set(['POST /api/v1/add', 'POST /api/v1/car', 'POST /api/v1/blocks'])
+
+/** The rate-limit bucket of a request: its API key, else its address. */
+function bucketOf (request: { principal?: { id: string }, ip: string }): string {
+  return request.principal !== undefined ? `key:${request.principal.id}` : `ip:${request.ip}`
+}
+
+/**
+ * Request limits: requests per minute per API key and per non-loopback address (@fastify/rate-limit, checked after
+ * authentication so a key is counted as itself; 429 `ERR_RATE_LIMITED` with `Retry-After`), and uploads in flight at
+ * once. Loopback clients without a key (the local user) are never rate limited.
+ */
+export async function registerLimits (app: FastifyInstance, config: RelayConfig): Promise<void> {
+  const { requestsPerMinutePerKey: perKey, requestsPerMinutePerIp: perIp, maxConcurrentUploads } = config.limits
+  if (perKey > 0 || perIp > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'preHandler',
+      timeWindow: 60_000,
+      keyGenerator: bucketOf,
+      max: (_request, key) => (key.startsWith('key:') ? perKey : perIp) || Number.MAX_SAFE_INTEGER,
+      allowList: (request) => request.principal === undefined ? isLoopbackHost(request.ip) || perIp === 0 : perKey === 0,
+      errorResponseBuilder: (_request, context) => new RateLimitedError(`rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`)
+    })
+  }
+
+  let uploads = 0
+  app.addHook('onRequest', async (request) => {
+    if (!UPLOADS.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return
+    if (uploads >= maxConcurrentUploads) throw new RateLimitedError(`${maxConcurrentUploads} uploads are in flight; retry when one finishes (limits.maxConcurrentUploads)`)
+    uploads++
+    request.raw.once('close', () => { uploads-- })
+  })
+}

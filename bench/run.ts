@@ -18,6 +18,7 @@ import { checkGoal, createReport, publishReport } from './lib/report.ts'
 import { runNodeContentBench } from './node-content.ts'
 import { runSearchBench } from './search.ts'
 import { runClusterBench } from './cluster.ts'
+import { runAuthBench } from './auth.ts'
 import { runStorageBench } from './storage.ts'
 import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
 import type { BenchArgs } from './lib/args.ts'
@@ -100,6 +101,15 @@ const startedAt = new Date()
 const sections = [await runNodeContentBench(args)]
 const http = await httpSection(args)
 if (http !== undefined) sections.push(http)
+if (args.http) {
+  try {
+    sections.push(await runAuthBench(args))
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`auth bench failed: ${message}\n`)
+    sections.push({ rows: [], goals: [], notes: [`auth: failed — ${message.split('\n')[0] ?? ''}`] })
+  }
+}
 const browser = await browserSection(args)
 if (browser !== undefined) sections.push(browser)
 const mesh = await meshSection(args, browser)

@@ -13,6 +13,10 @@ export interface WorkerRequest {
   durationSeconds: number
   warmupSeconds: number
   timeoutSeconds: number
+  /** Request method, headers and body (default: GET with none). */
+  method?: string
+  headers?: Record<string, string>
+  body?: string
 }
 
 type Autocannon = (options: Record<string, unknown>) => Promise<Record<string, unknown>>
@@ -24,6 +28,9 @@ async function runOne (request: WorkerRequest): Promise<Record<string, unknown>>
     connections: request.connections,
     duration: request.durationSeconds,
     timeout: request.timeoutSeconds,
+    ...(request.method === undefined ? {} : { method: request.method }),
+    ...(request.headers === undefined ? {} : { headers: request.headers }),
+    ...(request.body === undefined ? {} : { body: request.body }),
     ...(request.warmupSeconds > 0 ? { warmup: { connections: request.connections, duration: request.warmupSeconds } } : {})
   })
   const { warmup: _warmup, ...measured } = result

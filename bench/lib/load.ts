@@ -24,6 +24,10 @@ export interface LoadOptions {
   timeoutSeconds?: number
   /** Called with the load generator's pid once it is spawned (e.g. to sample its CPU use). */
   onSpawn?: (pid: number) => void
+  /** Method, headers and body of every request (autocannon only; default GET). */
+  method?: string
+  headers?: Record<string, string>
+  body?: string
 }
 
 /** What one load run measured. Requests and bytes per second are per-second samples of the measured window. */
@@ -78,7 +82,10 @@ export async function startLoadWorker (): Promise<LoadWorker> {
         connections: options.connections,
         durationSeconds: options.durationSeconds,
         warmupSeconds: options.warmupSeconds,
-        timeoutSeconds: options.timeoutSeconds ?? 10
+        timeoutSeconds: options.timeoutSeconds ?? 10,
+        method: options.method,
+        headers: options.headers,
+        body: options.body
       }
       const reply = await new Promise<unknown>((resolve, reject) => {
         const onExit = (): void => { reject(new Error(`autocannon worker exited: ${stderr}`)) }

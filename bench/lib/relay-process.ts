@@ -18,6 +18,8 @@ export interface RelayProcessOptions {
   dataDir: string
   /** Extra flags for the child's `node`, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]`. */
   nodeArgs?: string[]
+  /** A JSON config file for the relay (`--config`). */
+  configFile?: string
 }
 
 /** A running server process. */
@@ -35,7 +37,8 @@ export interface RelayProcess {
 export async function startRelayProcess (options: RelayProcessOptions): Promise<RelayProcess> {
   return startServerProcess([
     ...(options.nodeArgs ?? []), RELAY_MAIN, 'start', '--data-dir', options.dataDir, '--port', '0',
-    '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn'
+    '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn',
+    ...(options.configFile === undefined ? [] : ['--config', options.configFile])
   ])
 }
 

@@ -18,6 +18,7 @@ import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
 import { AuditLog } from './audit/audit-log.ts'
+import { loadTls } from './tls/load-tls.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
 import type { RelayStorage } from './storage/index.ts'
@@ -35,7 +36,7 @@ export interface Relay {
   search?: RelaySearch
   /** Storage backends and the storage manager (`storage` config section). */
   storage: RelayStorage
-  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998`. */
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998` (`https://` with `http.tls`). */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
   stop: () => Promise<void>
@@ -53,7 +54,8 @@ export interface Relay {
  * ```
  */
 export async function startRelay (config: RelayConfig): Promise<Relay> {
-  const node = await createRelayNode(config)
+  const tls = await loadTls(config)
+  const node = await createRelayNode(config, { tls })
   const keys = await KeyStore.open(node.datastore)
   try {
     assertSafeBind(config, keys.hasActiveKeys())
@@ -96,7 +98,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     : undefined
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, draining: () => draining })
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, draining: () => draining }, tls)
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()
@@ -112,7 +114,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     cluster,
     search,
     storage,
-    url: `http://${host}:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {
         draining = true

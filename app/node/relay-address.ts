@@ -15,6 +15,11 @@ function checkRelayAddr (addr: Multiaddr): Multiaddr {
   return addr
 }
 
+/** Whether a WebSocket multiaddr is encrypted (`/tls/ws` or `/wss`). */
+export function isSecureWebSocket (addr: Multiaddr): boolean {
+  return addr.getComponents().some(c => c.name === 'tls' || c.name === 'wss')
+}
+
 /**
  * Find the relay's WebSocket multiaddr: the one given, or the first `/ws`/`/wss` address `GET {relayUrl}/api/v1/id`
  * reports (same origin as the app, or a relay that allows this origin).
@@ -29,9 +34,13 @@ export async function resolveRelayAddress (location: RelayLocation, options?: Ab
   if (!res.ok) throw new NotFoundError(`relay at ${location.relayUrl} answered ${res.status} to /api/v1/id`)
   const body = await res.json() as { peerId?: unknown, addresses?: unknown }
   const addresses = Array.isArray(body.addresses) ? body.addresses.filter((a): a is string => typeof a === 'string') : []
+  // a page or relay on https can only use a secure WebSocket (`/tls/ws`, `/wss`): mixed content is blocked
+  const secureOnly = new URL(location.relayUrl).protocol === 'https:' || globalThis.location?.protocol === 'https:'
   for (const text of addresses) {
     const addr = multiaddr(text)
-    if (transportKindOf(addr) === 'websocket' && addr.getComponents().at(-1)?.name === 'p2p') return addr
+    if (transportKindOf(addr) !== 'websocket' || addr.getComponents().at(-1)?.name !== 'p2p') continue
+    if (secureOnly && !isSecureWebSocket(addr)) continue
+    return addr
   }
-  throw new NotFoundError(`relay at ${location.relayUrl} reports no WebSocket address`)
+  throw new NotFoundError(`relay at ${location.relayUrl} reports no ${secureOnly ? 'secure (/tls/ws or /wss) ' : ''}WebSocket address`)
 }

@@ -69,7 +69,11 @@ export const configSchema = z.object({
     allowedOrigins: z.array(z.string().min(1)).default([])
       .describe('browser origins (scheme://host[:port]) besides the relay\'s own that may write and read the API; "*" allows every origin'),
     allowedHosts: z.array(z.string().min(1)).default([])
-      .describe('Host names the relay answers to besides its own listen address and loopback names (DNS-rebinding guard); "*" accepts any')
+      .describe('Host names the relay answers to besides its own listen address and loopback names (DNS-rebinding guard); "*" accepts any'),
+    tls: z.object({
+      cert: z.string().min(1).describe('PEM certificate chain file'),
+      key: z.string().min(1).describe('PEM private key file')
+    }).strict().optional().describe('serve HTTPS (and WSS on /tls/ws libp2p listen addresses) with this certificate')
   }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [] }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])

@@ -24,6 +24,7 @@ import { clusterRoutes } from './routes/cluster.ts'
 import { storageRoutes } from './routes/storage.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
+import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { FastifyInstance } from 'fastify'
 
 /** Content types whose bodies reach handlers as the raw request stream (never buffered). */
@@ -33,14 +34,16 @@ const STREAMED_TYPES = ['application/octet-stream', 'application/vnd.ipld.car', 
  * Build the relay's HTTP server (not yet listening): REST under /api/v1, the trustless gateway under /ipfs,
  * /health, /metrics, /ws and the OpenAPI docs at /docs.
  */
-export async function buildHttpServer (ctx: HttpContext): Promise<FastifyInstance> {
+export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Promise<FastifyInstance> {
+  // with a certificate the server speaks HTTPS (and /ws becomes WSS); the routes see the same instance type
   const app = Fastify({
+    ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }),
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: ctx.config.http.bodyLimitBytes,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } }
-  })
+  }) as unknown as FastifyInstance
   app.setErrorHandler(handleError)
   app.addHook('onRequest', siteGuard({ listenHost: ctx.config.http.host, allowedOrigins: ctx.config.http.allowedOrigins, allowedHosts: ctx.config.http.allowedHosts }))
   if (ctx.auth !== undefined) {

@@ -18,6 +18,7 @@ import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
+import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
@@ -52,7 +53,7 @@ export interface RelayNode {
  * the datastore's keychain, so the peer id survives restarts), libp2p with WebSocket + TCP, noise, yamux,
  * identify, ping, gossipsub and a circuit relay v2 server, and Helia with bitswap over all of it.
  */
-export async function createRelayNode (config: RelayConfig): Promise<RelayNode> {
+export async function createRelayNode (config: RelayConfig, options: { tls?: TlsMaterial } = {}): Promise<RelayNode> {
   const lock = await lockRepo(config.dataDir)
   const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
   await fsBlockstore.open()
@@ -80,7 +81,8 @@ export async function createRelayNode (config: RelayConfig): Promise<RelayNode> 
   const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json] })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: config.libp2p.listen, announce: config.libp2p.announce },
-    transports: [webSockets(), tcp()],
+    // with a certificate, /tls/ws listen addresses are WSS (browsers on https pages cannot dial plain ws)
+    transports: [webSockets(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },

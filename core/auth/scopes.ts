@@ -49,3 +49,15 @@ export function allows (granted: readonly Scope[], required: Scope): boolean {
   if (wanted === null) return false
   return granted.includes(`storage:*:${wanted[2] as 'read' | 'write'}`)
 }
+
+/**
+ * The route-level check for actions whose backends are only known inside the route (`storage:*:write` on `POST
+ * /api/v1/storage/{cid}`): any grant for that action on some backend lets the request in; the route then checks
+ * each backend it touches with {@link allows}.
+ */
+export function allowsSomeBackend (granted: readonly Scope[], required: Scope): boolean {
+  if (allows(granted, required)) return true
+  const wanted = STORAGE_SCOPE.exec(required)
+  if (wanted?.[1] !== '*') return false
+  return granted.some(scope => STORAGE_SCOPE.exec(scope)?.[2] === wanted[2])
+}

@@ -1,4 +1,5 @@
-import { allows } from '../../core/auth/scopes.ts'
+import { allows, allowsSomeBackend } from '../../core/auth/scopes.ts'
+import { ForbiddenError } from '../../core/errors/index.ts'
 import { accessOfRoute, PUBLIC } from '../auth/route-scopes.ts'
 import { refuse } from './refuse.ts'
 import type { RouteAccess } from '../auth/route-scopes.ts'
@@ -92,15 +93,18 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
       if (!options.required && !options.keys.hasActiveKeys()) return undefined
       return unauthorized(request, reply, `this route needs an API key with the ${access} scope: Authorization: Bearer <key>`, false)
     }
-    if (!allows(request.principal.scopes, access)) {
+    if (!allowsSomeBackend(request.principal.scopes, access)) {
       return refuse(request, reply, 403, { code: 'ERR_FORBIDDEN', message: `the key ${request.principal.name} lacks the ${access} scope` })
     }
     return undefined
   })
 }
 
-/** Whether the caller may act with `scope` (for checks inside a route, e.g. per storage backend). */
-export function callerAllows (request: FastifyRequest, scope: Parameters<typeof allows>[1], options: Pick<AuthGuardOptions, 'keys' | 'required'>): boolean {
-  if (request.principal === undefined) return !options.required && !options.keys.hasActiveKeys()
-  return allows(request.principal.scopes, scope)
+/**
+ * Inside a route, demand `scope` of the caller (e.g. `storage:s3:write` for each backend a placement touches): a
+ * request without a principal got past the guard because no key is demanded, so it may. Throws 403 `ERR_FORBIDDEN`.
+ */
+export function demandScope (request: FastifyRequest, scope: Parameters<typeof allows>[1]): void {
+  if (request.principal === undefined || allows(request.principal.scopes, scope)) return
+  throw new ForbiddenError(`the key ${request.principal.name} lacks the ${scope} scope`)
 }

@@ -4,6 +4,7 @@ import { errorSchema } from '../errors.ts'
 import { cidOf } from '../params.ts'
 import { abortSignalOf } from './content.ts'
 import type { StorageManager, VerifiedBlock } from '../../../core/storage/index.ts'
+import { demandScope } from '../auth-guard.ts'
 import type { HttpContext } from '../context.ts'
 import type { FastifyInstance } from 'fastify'
 
@@ -118,6 +119,8 @@ export function storageRoutes (app: FastifyInstance, ctx: HttpContext, storage: 
   }, async (request) => {
     const cid = cidOf(request.params.cid)
     const to = request.body?.to
+    // per-backend policy: each named backend needs its own write scope; the placement policy's choice needs all
+    for (const name of to ?? ['*']) demandScope(request, `storage:${name}:write`)
     return storage.put(cid, { source: ctx.service.content.blocks, signal: abortSignalOf(request), ...(to === undefined ? {} : { to }) })
   })
 
@@ -133,6 +136,7 @@ export function storageRoutes (app: FastifyInstance, ctx: HttpContext, storage: 
   }, async (request, reply) => {
     const cid = cidOf(request.params.cid)
     const from = request.query.from
+    demandScope(request, `storage:${from ?? '*'}:read`)
     const blocks = await primedBlocks(storage.get(cid, { signal: abortSignalOf(request), ...(from === undefined ? {} : { from }) }))
     const body = Readable.from(blocksToCar(cid, blocks), { objectMode: false })
     return reply.type('application/vnd.ipld.car; version=1').header('content-disposition', `attachment; filename="${cid.toString()}.car"`).send(body)

@@ -76,7 +76,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     maxBlockSize: config.blocks.maxBlockSize,
     onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
   })
-  const service = new IpfsService({ content, pins: node.helia.pins, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
+  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
   // every peer can search what the whole cluster holds, by the pins' replicated metadata

@@ -1,3 +1,8 @@
+import { linksOf } from '../content/dag-walk.ts'
+import { KeyLock } from './key-lock.ts'
+import { readPinRecords } from './pin-records.ts'
+import type { TornPinRecord } from './pin-records.ts'
+import type { Datastore } from 'interface-datastore'
 import drain from 'it-drain'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
@@ -16,6 +21,8 @@ import type { Libp2p } from '@libp2p/interface'
 export interface IpfsServiceComponents {
   content: ContentStore
   pins: Pins
+  /** The datastore under `pins`: pins are listed from it directly so one torn record cannot fail a listing. */
+  datastore?: Pick<Datastore, 'query'>
   events: EventBus
   libp2p?: Pick<Libp2p, 'peerId' | 'getMultiaddrs' | 'getConnections' | 'getProtocols'>
   agentVersion?: string
@@ -52,6 +59,11 @@ function toPinInfo (cid: CID, pin: { depth: number, metadata: Record<string, str
 export class IpfsService {
   readonly content: ContentStore
   private readonly components: IpfsServiceComponents
+
+  /** Pin changes of one CID, in turn. */
+  private readonly cidLocks = new KeyLock()
+  /** Changes to the pin records (Helia's per-block counts are read-modify-writes), one at a time. */
+  private readonly pinWrites = new KeyLock()
 
   constructor (components: IpfsServiceComponents) {
     this.components = components
@@ -91,20 +103,44 @@ export class IpfsService {
     return this.content.stat(target, options)
   }
 
-  /** Pin a DAG (fetching missing blocks from peers). The pin record is written only once every block is held. */
+  /**
+   * Pin a DAG (fetching missing blocks from peers). The pin record is written only once every block is held.
+   * Concurrent pins and unpins of one CID run one after the other (the second add of a pin updates its metadata),
+   * and every change to the pin records runs alone: Helia's per-block pin counts are read-modify-writes. Blocks
+   * missing locally are fetched before that turn, so a slow fetch never holds other pins up.
+   */
   async pinAdd (cid: CID, options: PinAddOptions = {}): Promise<PinInfo> {
     const metadata: Record<string, string | number | boolean> = { ...options.metadata }
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
-    // fetch (or find) the root first: fails fast with ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the walk
-    await this.content.getBlock(cid, options)
-    // isPinned is also true for blocks inside another pin; only a pin record of this CID's own can be updated
-    if (await this.hasPinRecord(cid, options)) {
-      await this.components.pins.setMetadata(cid, metadata, options)
-    } else {
-      await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
+    return await this.cidLocks.run(cid.toV1().toString(), async () => {
+      // fetch (or find) the root first: fails fast with ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the walk
+      const local = await this.content.hasBlock(cid, options)
+      await this.content.getBlock(cid, options)
+      if (!local && options.recursive !== false) await this.fetchDag(cid, options)
+      await this.pinWrites.run('pins', async () => {
+        // isPinned is also true for blocks inside another pin; only a pin record of this CID's own can be updated
+        if (await this.hasPinRecord(cid, options)) {
+          await this.components.pins.setMetadata(cid, metadata, options)
+        } else {
+          await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
+        }
+      })
+      this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
+      return toPinInfo(cid, await this.components.pins.get(cid, options))
+    })
+  }
+
+  /** Bring every block of a DAG into the local store (from peers), reading only what is missing. */
+  private async fetchDag (root: CID, options: AbortOptions): Promise<void> {
+    const stack: CID[] = [root]
+    while (stack.length > 0) {
+      options.signal?.throwIfAborted()
+      const cid = stack.pop()
+      if (cid === undefined) break
+      if (cid.code === raw.code && await this.content.hasBlock(cid, options)) continue
+      const bytes = await this.content.getBlock(cid, options)
+      stack.push(...linksOf(cid, bytes))
     }
-    this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
-    return toPinInfo(cid, await this.components.pins.get(cid, options))
   }
 
   private async hasPinRecord (cid: CID, options?: AbortOptions): Promise<boolean> {
@@ -119,11 +155,15 @@ export class IpfsService {
 
   /** Remove a pin; `ERR_NOT_FOUND` when it is not pinned. */
   async pinRm (cid: CID, options?: AbortOptions): Promise<void> {
-    if (!await this.hasPinRecord(cid, options)) {
-      throw new NotFoundError(`${cid.toString()} is not pinned (it may be held by another pin)`)
-    }
-    await drain(this.components.pins.rm(cid, options))
-    this.components.events.emit({ type: 'pin:removed', cid: cid.toString() })
+    await this.cidLocks.run(cid.toV1().toString(), async () => {
+      await this.pinWrites.run('pins', async () => {
+        if (!await this.hasPinRecord(cid, options)) {
+          throw new NotFoundError(`${cid.toString()} is not pinned (it may be held by another pin)`)
+        }
+        await drain(this.components.pins.rm(cid, options))
+      })
+      this.components.events.emit({ type: 'pin:removed', cid: cid.toString() })
+    })
   }
 
   /** List pins, or the one for `cid`. */
@@ -134,7 +174,12 @@ export class IpfsService {
       if (await this.hasPinRecord(cid, rest)) yield toPinInfo(cid, await this.components.pins.get(cid, rest))
       return
     }
-    for await (const pin of this.components.pins.ls(rest)) yield toPinInfo(pin.cid, pin)
+    if (this.components.datastore === undefined) {
+      for await (const pin of this.components.pins.ls(rest)) yield toPinInfo(pin.cid, pin)
+      return
+    }
+    const onTorn = (torn: TornPinRecord): void => { console.error(`ipfs-kit: skipped an unreadable pin record ${torn.key} (${torn.reason}); ipfs-kit repo verify --repair removes it`) }
+    for await (const pin of readPinRecords(this.components.datastore, { ...rest, onTorn })) yield toPinInfo(pin.cid, pin)
   }
 
   /** Read one block, verified. */

@@ -9,7 +9,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
-import { FsDatastore } from 'datastore-fs'
+import type { FsDatastore } from 'datastore-fs'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { createHeliaLight } from 'helia'
@@ -18,6 +18,7 @@ import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
+import { SafeFsDatastore } from './safe-fs-datastore.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
@@ -58,7 +59,7 @@ export async function createRelayNode (config: RelayConfig, options: { tls?: Tls
   const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
   await fsBlockstore.open()
   const blockstore = new TieredBlockstore(fsBlockstore, { cacheBytes: config.blocks.cacheBytes })
-  const datastore = new FsDatastore(join(config.dataDir, 'datastore'))
+  const datastore = new SafeFsDatastore(join(config.dataDir, 'datastore'))
   await datastore.open()
 
   const services: Record<string, unknown> = {

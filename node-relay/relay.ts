@@ -19,6 +19,7 @@ import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
 import { AuditLog } from './audit/audit-log.ts'
 import { loadTls } from './tls/load-tls.ts'
+import { clearSpools, fileSpool } from './blocks/file-spool.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
 import type { RelayStorage } from './storage/index.ts'
@@ -71,8 +72,11 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
     peerCount: () => node.libp2p.getConnections().length,
     fetchTimeoutMs: config.network.fetchTimeoutMs
   })
+  const spoolDir = join(config.dataDir, 'spool')
+  await clearSpools(spoolDir)
   const content = new ContentStore({
     blockstore,
+    spool: fileSpool(spoolDir),
     maxBlockSize: config.blocks.maxBlockSize,
     onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
   })

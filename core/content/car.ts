@@ -1,11 +1,13 @@
 import { CarBlockIterator, CarWriter } from '@ipld/car'
 import drain from 'it-drain'
-import { InvalidCarError, IpfsKitError } from '../errors/index.ts'
+import { BlockCorruptError, CidMismatchError, InvalidCarError, IpfsKitError } from '../errors/index.ts'
 import { blockTooLarge } from '../blocks/limits.ts'
 import { verifyBlock } from '../blocks/verify.ts'
 import { walkDag } from './dag-walk.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { CarImportResult } from './types.ts'
+import { memorySpool } from './block-spool.ts'
+import type { SpoolFactory } from './block-spool.ts'
 import type { Blockstore, InputPair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -86,44 +88,43 @@ async function * toAsync (source: AsyncIterable<Uint8Array> | Iterable<Uint8Arra
 export interface ImportCarOptions extends AbortOptions {
   /** Largest block accepted, in bytes. */
   maxBlockSize: number
+  /** Where verified blocks wait until the whole CAR is checked (default: in memory). */
+  spool?: SpoolFactory
 }
 
 /**
- * Import a CAR (v1 or v2): every block is checked against its CID and the size limit before it is kept. On any
- * failure (malformed CAR, corrupt or oversize block, abort, store error) the blocks this import added are
- * deleted again, so a bad CAR leaves nothing behind; blocks that were already stored are untouched.
+ * Import a CAR (v1 or v2) in two passes: every block is checked against its CID and the size limit as it streams in
+ * and kept in a spool; only when the whole CAR has verified are the blocks written to the blockstore. A bad CAR
+ * (malformed, a corrupt or oversize block, an abort while reading) therefore writes nothing, and no import ever
+ * deletes a block: a failure while writing leaves only verified blocks, which are valid content (unpinned until
+ * the roots are pinned, so garbage collection may take them).
  */
-export async function importCar (blockstore: Pick<Blockstore, 'has' | 'putMany' | 'deleteMany'>, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ImportCarOptions): Promise<CarImportResult> {
+export async function importCar (blockstore: Pick<Blockstore, 'has' | 'putMany'>, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ImportCarOptions): Promise<CarImportResult> {
   options.signal?.throwIfAborted()
-  const added: CID[] = []
   const result: CarImportResult = { roots: [], blocks: 0, newBlocks: 0, bytes: 0 }
-  const checked = async function * (): AsyncGenerator<InputPair> {
+  const spool = await (options.spool ?? (async () => memorySpool()))()
+  try {
     for await (const { cid, bytes } of carBlocks(source, roots => { result.roots = roots })) {
       options.signal?.throwIfAborted()
       if (bytes.byteLength > options.maxBlockSize) throw blockTooLarge(cid, bytes.byteLength, options.maxBlockSize)
-      await verifyBlock(cid, bytes)
+      await verifyBlock(cid, bytes).catch((err: unknown) => {
+        if (err instanceof BlockCorruptError) throw new CidMismatchError(`block ${cid.toString()} in the CAR does not match its CID`, { cause: err })
+        throw err
+      })
       result.blocks++
       result.bytes += bytes.byteLength
-      if (!await blockstore.has(cid, options)) {
-        added.push(cid)
-        result.newBlocks++
-      }
-      yield { cid, bytes }
+      await spool.append(cid, bytes)
     }
-  }
-  try {
-    await drain(blockstore.putMany(checked(), options))
-  } catch (err) {
-    await rollback(blockstore, added)
-    throw err
-  }
-  return result
-}
-
-async function rollback (blockstore: Pick<Blockstore, 'deleteMany'>, added: CID[]): Promise<void> {
-  try {
-    await drain(blockstore.deleteMany(added))
-  } catch {
-    // best effort: what remains is only verified, unpinned blocks, which garbage collection removes
+    const fresh = async function * (): AsyncGenerator<InputPair> {
+      for await (const block of spool.blocks(options)) {
+        if (await blockstore.has(block.cid, options)) continue
+        result.newBlocks++
+        yield block
+      }
+    }
+    await drain(blockstore.putMany(fresh(), options))
+    return result
+  } finally {
+    await spool.discard()
   }
 }

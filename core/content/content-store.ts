@@ -2,6 +2,7 @@ import { VerifiedBlockstore } from '../blocks/verified.ts'
 import { DEFAULT_MAX_BLOCK_SIZE } from '../blocks/limits.ts'
 import { addFile, addTree } from './add.ts'
 import { exportCar, importCar } from './car.ts'
+import type { SpoolFactory } from './block-spool.ts'
 import { catFile } from './cat.ts'
 import { listDirectory } from './ls.ts'
 import { statEntry } from './stat.ts'
@@ -18,6 +19,8 @@ export interface ContentStoreInit {
   maxBlockSize?: number
   /** Called when a stored block fails verification on read. */
   onCorruptBlock?: (cid: CID, error: Error) => void
+  /** Where CAR imports keep verified blocks until the whole CAR is checked (default: memory). */
+  spool?: SpoolFactory
 }
 
 /**
@@ -34,8 +37,11 @@ export class ContentStore {
   readonly blocks: VerifiedBlockstore
   readonly maxBlockSize: number
 
+  private readonly spool?: SpoolFactory
+
   constructor (init: ContentStoreInit) {
     this.blockstore = init.blockstore
+    this.spool = init.spool
     this.maxBlockSize = init.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
     this.blocks = new VerifiedBlockstore(init.blockstore, { maxBlockSize: this.maxBlockSize, onCorruptBlock: init.onCorruptBlock })
   }
@@ -72,7 +78,7 @@ export class ContentStore {
 
   /** Import a CAR, verifying every block first; a bad CAR leaves nothing behind. */
   async importCar (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: AbortOptions): Promise<CarImportResult> {
-    return importCar(this.blockstore, source, { ...options, maxBlockSize: this.maxBlockSize })
+    return importCar(this.blockstore, source, { ...options, maxBlockSize: this.maxBlockSize, spool: this.spool })
   }
 
   /** Read one block, verified. */

@@ -194,6 +194,18 @@ export class RateLimitedError extends IpfsKitError {
   }
 }
 
+/**
+ * Bytes a client sent do not hash to the CID it gave (a block put, a CAR import): the client's mistake, 400. A
+ * stored block that fails the same check on read is {@link BlockCorruptError}, 502.
+ */
+export class CidMismatchError extends IpfsKitError {
+  static readonly code = 'ERR_CID_MISMATCH'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_CID_MISMATCH', message, options)
+    this.name = 'CidMismatchError'
+  }
+}
+
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {
   return err instanceof IpfsKitError

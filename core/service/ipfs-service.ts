@@ -6,7 +6,7 @@ import type { Datastore } from 'interface-datastore'
 import drain from 'it-drain'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
-import { InvalidInputError, NotFoundError } from '../errors/index.ts'
+import { BlockCorruptError, CidMismatchError, InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { hasherFor } from '../blocks/hashers.ts'
 import { presenceAwareWalker } from './pin-walker.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -198,7 +198,12 @@ export class IpfsService {
       if (hasher === undefined) throw new InvalidInputError('sha2-256 is not available')
       cid = CID.createV1(options.codec ?? raw.code, await hasher.digest(bytes))
     }
-    await this.content.putBlock(cid, bytes, options)
+    try {
+      await this.content.putBlock(cid, bytes, options)
+    } catch (err) {
+      if (err instanceof BlockCorruptError) throw new CidMismatchError(`the bytes sent do not match ${cid.toString()}`, { cause: err })
+      throw err
+    }
     this.components.events.emit({ type: 'block:added', cid: cid.toString(), size: bytes.byteLength })
     return { cid, size: bytes.byteLength }
   }

@@ -40,8 +40,8 @@ export function translateBlockstoreError (err: unknown, cid: CID): unknown {
 
 /**
  * A {@link StorageBackend} over any blockstore (`blocks` layout): the browser's IndexedDB store, the relay's
- * filesystem store, or a network-backed store. `put` walks the source DAG, verifying every block, and rolls back
- * the blocks it added when any block fails; `get` walks the DAG back out, verifying every block; `delete` removes
+ * filesystem store, or a network-backed store. `put` walks the source DAG, verifying every block; a failed put is
+ * not acknowledged but deletes nothing (another upload may have written and pinned the same blocks); `get` walks the DAG back out, verifying every block; `delete` removes
  * the root block (shared children are left to garbage collection, since other DAGs may use them).
  *
  * @example
@@ -73,13 +73,11 @@ export function createBlockstoreBackend (init: BlockstoreBackendInit): StorageBa
 
     async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
       options.signal?.throwIfAborted()
-      const added: CID[] = []
       let size = 0
       const fresh = async function * (): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
         for await (const block of readVerifiedDag(source, root, options)) {
           size += block.bytes.byteLength
           if (await blockstore.has(block.cid, options)) continue
-          added.push(block.cid)
           yield block
         }
       }
@@ -87,8 +85,8 @@ export function createBlockstoreBackend (init: BlockstoreBackendInit): StorageBa
         // putMany lets the store write in parallel (the fs store writes 16 blocks at once)
         await drain(blockstore.putMany(fresh(), options))
       } catch (err) {
-        // nothing is acknowledged: blocks this put added go again (blocks that were already here stay)
-        try { await drain(blockstore.deleteMany(added)) } catch { /* best effort: verified, unpinned blocks are garbage */ }
+        // nothing is acknowledged (no copy is recorded), and nothing is deleted: every block written was verified,
+        // and the same block may have been written and pinned meanwhile by another upload into this store
         throw translate(err, root)
       }
       return { cid: root, size, locator: locator(root) }

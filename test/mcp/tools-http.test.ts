@@ -171,7 +171,7 @@ describe('MCP tools over Streamable HTTP', () => {
     const [item] = got.content
     expect(item?.type === 'resource' && 'blob' in item.resource ? Buffer.from(item.resource.blob, 'base64').equals(bytes) : false).to.equal(true)
     expect(await callOk(client, 'block_stat', { cid: put.cid })).to.deep.equal({ cid: put.cid, size: 100, codec: 'raw' })
-    expect(errorCodeOf(await call(client, 'block_put', { base64: randomBytes(10).toString('base64'), cid: put.cid }))).to.equal('ERR_BLOCK_CORRUPT')
+    expect(errorCodeOf(await call(client, 'block_put', { base64: randomBytes(10).toString('base64'), cid: put.cid }))).to.equal('ERR_CID_MISMATCH')
   })
 
   it('exports a CAR as a blob and imports it; a bad CAR leaves nothing behind', async () => {

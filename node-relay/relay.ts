@@ -55,16 +55,33 @@ export interface Relay {
  * ```
  */
 export async function startRelay (config: RelayConfig): Promise<Relay> {
-  const tls = await loadTls(config)
-  const node = await createRelayNode(config, { tls })
-  const keys = await KeyStore.open(node.datastore)
+  // what has started so far, undone in reverse when a later step fails: a failed start releases the repo lock,
+  // the libp2p ports and every store, so the process can exit (or retry) at once
+  const undo: Array<() => Promise<void> | void> = []
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.reverse()) {
+      try {
+        await step()
+      } catch {
+        // best effort: the error that stopped the start is the one to report
+      }
+    }
+  }
   try {
-    assertSafeBind(config, keys.hasActiveKeys())
+    return await assemble(config, undo)
   } catch (err) {
-    await keys.close()
-    await node.stop()
+    await unwind()
     throw err
   }
+}
+
+async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | void>): Promise<Relay> {
+  const tls = await loadTls(config)
+  const node = await createRelayNode(config, { tls })
+  undo.push(async () => { await node.stop() })
+  const keys = await KeyStore.open(node.datastore)
+  undo.push(async () => { await keys.close() })
+  assertSafeBind(config, keys.hasActiveKeys())
   const events = new EventBus()
   const blockstore = new NetworkBlockstore({
     local: node.blockstore,
@@ -82,10 +99,14 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   })
   const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
+  if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
+  if (search !== undefined) undo.push(async () => { await search.stop() })
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
+  if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
   const storage = await startRelayStorage({ config, node, events })
+  undo.push(async () => { await storage.stop() })
   const metrics = createMetrics({
     cluster,
     peers: () => node.libp2p.getConnections().length,
@@ -100,9 +121,11 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
   const audit = config.audit.enabled
     ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
     : undefined
+  if (audit !== undefined) undo.push(async () => { await audit.log.close() })
 
   let draining = false
   const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, draining: () => draining }, tls)
+  undo.push(async () => { await http.close() })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
   const address = http.server.address()

@@ -1,5 +1,8 @@
 import { loadConfig } from '../config/load.ts'
 import { startRelay } from '../relay.ts'
+import { exitCodeFor, reportError } from './exit.ts'
+import type { Relay } from '../relay.ts'
+import type { RelayConfig } from '../config/schema.ts'
 import type { ConfigSources } from '../config/load.ts'
 
 /** Flags of `ipfs-kit start`, as commander parses them. */
@@ -25,13 +28,31 @@ export function flagsToConfig (flags: StartFlags): NonNullable<ConfigSources['fl
   return out
 }
 
+/** A start failure as a person reads it: a taken port names the port and the setting to change. */
+export function explainStartFailure (err: unknown): unknown {
+  const code = err instanceof Error && 'code' in err ? String(err.code) : undefined
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const address = err instanceof Error && 'address' in err && 'port' in err ? `${String(err.address)}:${String(err.port)}` : 'the address'
+    return Object.assign(new Error(`cannot listen on ${address}: ${code === 'EADDRINUSE' ? 'another process uses it' : 'permission denied'} (change --port, --listen or the config)`), { code })
+  }
+  return err
+}
+
 /**
  * `ipfs-kit start`: run the relay until SIGINT/SIGTERM, then drain in-flight requests and stop cleanly. A second
  * signal exits at once.
  */
 export async function runStart (flags: StartFlags): Promise<void> {
-  const config = await loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) })
-  const relay = await startRelay(config)
+  let relay: Relay
+  let config: RelayConfig
+  try {
+    config = await loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) })
+    relay = await startRelay(config)
+  } catch (err) {
+    // startRelay has released what it took (repo lock, ports, stores): say why and exit now, never linger
+    reportError(explainStartFailure(err), false)
+    process.exit(exitCodeFor(err))
+  }
   const id = relay.service.id()
   process.stderr.write([
     `ipfs-kit relay ready`,

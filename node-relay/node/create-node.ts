@@ -18,6 +18,7 @@ import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
+import type { RepoLock } from './repo-lock.ts'
 import { SafeFsDatastore } from './safe-fs-datastore.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { RelayConfig } from '../config/schema.ts'
@@ -56,11 +57,24 @@ export interface RelayNode {
  */
 export async function createRelayNode (config: RelayConfig, options: { tls?: TlsMaterial } = {}): Promise<RelayNode> {
   const lock = await lockRepo(config.dataDir)
+  const opened: Array<() => Promise<void>> = [async () => { await lock.release() }]
+  try {
+    return await openNode(config, options, lock, opened)
+  } catch (err) {
+    // a broken store or a taken port: release what was opened, so the caller can exit or retry
+    for (const close of opened.reverse()) await close().catch(() => {})
+    throw err
+  }
+}
+
+async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lock: RepoLock, opened: Array<() => Promise<void>>): Promise<RelayNode> {
   const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
   await fsBlockstore.open()
+  opened.push(async () => { await fsBlockstore.close() })
   const blockstore = new TieredBlockstore(fsBlockstore, { cacheBytes: config.blocks.cacheBytes })
   const datastore = new SafeFsDatastore(join(config.dataDir, 'datastore'))
   await datastore.open()
+  opened.push(async () => { await datastore.close() })
 
   const services: Record<string, unknown> = {
     identify: identify(),
@@ -90,6 +104,7 @@ export async function createRelayNode (config: RelayConfig, options: { tls?: Tls
     services: services as never
   })
   const helia = withBitswap(withNet) as unknown as RelayNode['helia']
+  opened.push(async () => { await helia.stop() })
   await helia.start()
   const libp2p = helia.libp2p
   // gossipsub forwards only topics a node is subscribed to: the relay joins the mesh topics browsers use

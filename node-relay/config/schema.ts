@@ -70,11 +70,17 @@ export const configSchema = z.object({
       .describe('browser origins (scheme://host[:port]) besides the relay\'s own that may write and read the API; "*" allows every origin'),
     allowedHosts: z.array(z.string().min(1)).default([])
       .describe('Host names the relay answers to besides its own listen address and loopback names (DNS-rebinding guard); "*" accepts any'),
+    headersTimeoutMs: z.number().int().positive().default(30_000).describe('a client must send its request headers within this time (slowloris)'),
+    idleTimeoutMs: z.number().int().positive().default(120_000).describe('a connection with no bytes either way for this long is closed'),
+    minUploadBytesPerSecond: z.number().int().min(0).default(1024)
+      .describe('a request body arriving slower than this, averaged over uploadRateWindowMs, is cut (0 = never)'),
+    uploadRateWindowMs: z.number().int().positive().default(30_000).describe('the window the upload rate is measured over'),
+    maxConnections: z.number().int().positive().default(1024).describe('HTTP connections at once; more are refused'),
     tls: z.object({
       cert: z.string().min(1).describe('PEM certificate chain file'),
       key: z.string().min(1).describe('PEM private key file')
     }).strict().optional().describe('serve HTTPS (and WSS on /tls/ws libp2p listen addresses) with this certificate')
-  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [] }),
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [], headersTimeoutMs: 30_000, idleTimeoutMs: 120_000, minUploadBytesPerSecond: 1024, uploadRateWindowMs: 30_000, maxConnections: 1024 }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
       .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),

@@ -10,6 +10,7 @@ import { keyRoutes } from './routes/keys.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { registerAuditHook } from './audit-hook.ts'
 import { registerLimits } from './limits.ts'
+import { guardSlowClients } from './slow-clients.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { carRoutes } from './routes/car.ts'
 import { contentRoutes } from './routes/content.ts'
@@ -36,8 +37,11 @@ const STREAMED_TYPES = ['application/octet-stream', 'application/vnd.ipld.car', 
  */
 export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Promise<FastifyInstance> {
   // with a certificate the server speaks HTTPS (and /ws becomes WSS); the routes see the same instance type
+  // slowloris: headers must arrive within headersTimeoutMs, checked often enough for small values to hold
+  const timing = { headersTimeout: ctx.config.http.headersTimeoutMs, connectionsCheckingInterval: Math.min(5_000, Math.max(100, ctx.config.http.headersTimeoutMs / 4)) }
   const app = Fastify({
-    ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }),
+    ...(tls === undefined ? { http: timing } : { https: { cert: tls.cert, key: tls.key, ...timing } }),
+    connectionTimeout: ctx.config.http.idleTimeoutMs,
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: ctx.config.http.bodyLimitBytes,
     forceCloseConnections: 'idle',
@@ -45,6 +49,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } }
   }) as unknown as FastifyInstance
   app.setErrorHandler(handleError)
+  guardSlowClients(app, ctx.config.http)
   app.addHook('onRequest', siteGuard({ listenHost: ctx.config.http.host, allowedOrigins: ctx.config.http.allowedOrigins, allowedHosts: ctx.config.http.allowedHosts }))
   if (ctx.auth !== undefined) {
     registerAuthGuard(app, { keys: ctx.auth.keys, tickets: ctx.auth.tickets, required: ctx.config.auth.required, publicMetrics: ctx.config.auth.publicMetrics })

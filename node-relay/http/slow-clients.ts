@@ -1,0 +1,38 @@
+import type { RelayConfig } from '../config/schema.ts'
+import type { FastifyInstance } from 'fastify'
+
+/**
+ * Limits against slow and idle clients, from the `http` config (with `headersTimeoutMs` and `idleTimeoutMs`, which
+ * the server gets when it is created): at most `maxConnections` at once, and a request body must keep arriving at `minUploadBytesPerSecond` averaged over
+ * `uploadRateWindowMs` (a body dribbled a byte every few seconds is cut; a many-GB upload at any real speed is not:
+ * there is no total request time limit).
+ */
+export function guardSlowClients (app: FastifyInstance, http: RelayConfig['http']): void {
+  // headersTimeoutMs and idleTimeoutMs are set where the server is created (buildHttpServer)
+  app.server.maxConnections = http.maxConnections
+  if (http.minUploadBytesPerSecond === 0) return
+  const minPerWindow = http.minUploadBytesPerSecond * http.uploadRateWindowMs / 1000
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0
+    if (!hasBody) return
+    const socket = raw.socket
+    let last = socket.bytesRead
+    const timer = setInterval(() => {
+      if (raw.complete || socket.destroyed) {
+        clearInterval(timer)
+        return
+      }
+      const now = socket.bytesRead
+      if (now - last < minPerWindow) {
+        clearInterval(timer)
+        request.log.warn({ bytes: now - last, windowMs: http.uploadRateWindowMs }, 'request body too slow: connection closed')
+        socket.destroy()
+        return
+      }
+      last = now
+    }, http.uploadRateWindowMs)
+    timer.unref()
+    raw.once('close', () => { clearInterval(timer) })
+  })
+}

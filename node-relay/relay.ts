@@ -20,6 +20,7 @@ import { WsTickets } from './auth/ws-tickets.ts'
 import { AuditLog } from './audit/audit-log.ts'
 import { loadTls } from './tls/load-tls.ts'
 import { clearSpools, fileSpool } from './blocks/file-spool.ts'
+import { CorruptBlocks } from './blocks/corruption.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
 import type { RelayStorage } from './storage/index.ts'
@@ -89,13 +90,17 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     peerCount: () => node.libp2p.getConnections().length,
     fetchTimeoutMs: config.network.fetchTimeoutMs
   })
+  const corruption = new CorruptBlocks(join(config.dataDir, 'blocks'), join(config.dataDir, 'quarantine'), node.blockstore)
   const spoolDir = join(config.dataDir, 'spool')
   await clearSpools(spoolDir)
   const content = new ContentStore({
     blockstore,
     spool: fileSpool(spoolDir),
     maxBlockSize: config.blocks.maxBlockSize,
-    onCorruptBlock: (cid) => { console.error(`corrupt block detected: ${cid.toString()}`) }
+    onCorruptBlock: async (cid) => {
+      console.error(`corrupt block detected: ${cid.toString()} (quarantined; a re-add, CAR import or block put of the right bytes repairs it)`)
+      await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
+    }
   })
   const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
@@ -124,7 +129,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (audit !== undefined) undo.push(async () => { await audit.log.close() })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })

@@ -15,7 +15,8 @@ export interface VerifiedBlockstoreInit {
   /** Verify bytes on `put` too (default true). Reads are always verified. */
   verifyWrites?: boolean
   /** Called when a stored block fails verification on read, before the error is thrown. */
-  onCorruptBlock?: (cid: CID, error: Error) => void
+  /** Called (and awaited) before a read that failed verification throws, e.g. to quarantine the stored copy. */
+  onCorruptBlock?: (cid: CID, error: Error) => void | Promise<void>
 }
 
 /**
@@ -33,7 +34,7 @@ export class VerifiedBlockstore implements Blockstore {
   readonly inner: Blockstore
   private readonly maxBlockSize: number
   private readonly verifyWrites: boolean
-  private readonly onCorruptBlock: ((cid: CID, error: Error) => void) | undefined
+  private readonly onCorruptBlock: ((cid: CID, error: Error) => void | Promise<void>) | undefined
 
   constructor (inner: Blockstore, init: VerifiedBlockstoreInit = {}) {
     this.inner = inner
@@ -108,7 +109,13 @@ export class VerifiedBlockstore implements Blockstore {
     try {
       await verifyBlock(cid, bytes)
     } catch (err) {
-      if (err instanceof Error && 'code' in err && err.code === 'ERR_BLOCK_CORRUPT') this.onCorruptBlock?.(cid, err)
+      if (err instanceof Error && 'code' in err && err.code === 'ERR_BLOCK_CORRUPT') {
+        try {
+          await this.onCorruptBlock?.(cid, err)
+        } catch {
+          // the listener's failure must not hide the corruption
+        }
+      }
       throw err
     }
     return bytes

@@ -18,7 +18,7 @@ export interface ContentStoreInit {
   /** Largest block accepted on read or write (default 2 MiB). */
   maxBlockSize?: number
   /** Called when a stored block fails verification on read. */
-  onCorruptBlock?: (cid: CID, error: Error) => void
+  onCorruptBlock?: (cid: CID, error: Error) => void | Promise<void>
   /** Where CAR imports keep verified blocks until the whole CAR is checked (default: memory). */
   spool?: SpoolFactory
 }

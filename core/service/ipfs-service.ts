@@ -199,6 +199,8 @@ export class IpfsService {
       cid = CID.createV1(options.codec ?? raw.code, await hasher.digest(bytes))
     }
     try {
+      // a stored copy that fails verification is dropped by the read (quarantine), so this put writes it again
+      if (await this.content.hasBlock(cid, options)) await this.content.getBlock(cid, options).catch(() => {})
       await this.content.putBlock(cid, bytes, options)
     } catch (err) {
       if (err instanceof BlockCorruptError) throw new CidMismatchError(`the bytes sent do not match ${cid.toString()}`, { cause: err })

@@ -29,6 +29,8 @@ export interface HttpContext {
   auth?: { keys: KeyStore, tickets: WsTickets }
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
+  /** Stored blocks found corrupt (quarantined), for `/health`. */
+  corruption?: { report: () => { seen: number, recent: string[] } }
   /** True once SIGTERM began draining: /health turns not-ready. */
   draining: () => boolean
 }

@@ -58,7 +58,7 @@ describe('verified reads detect corruption in every store', () => {
         const { cid } = await content.add(pseudoRandomBytes(300_000))
         await corrupt(cid)
         const corrupted: string[] = []
-        const verified = new VerifiedBlockstore(store, { onCorruptBlock: bad => corrupted.push(bad.toString()) })
+        const verified = new VerifiedBlockstore(store, { onCorruptBlock: bad => { corrupted.push(bad.toString()) } })
         expect((await rejection(collectBlock(verified.get(cid)))).code).toBe('ERR_BLOCK_CORRUPT')
         expect((await rejection(Array.fromAsync(verified.getMany([cid])))).code).toBe('ERR_BLOCK_CORRUPT')
         expect((await rejection(Array.fromAsync(verified.getAll()))).code).toBe('ERR_BLOCK_CORRUPT')

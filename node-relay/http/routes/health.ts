@@ -8,7 +8,7 @@ export function healthRoutes (app: FastifyInstance, ctx: HttpContext): void {
   app.get('/health', {
     schema: {
       summary: 'Liveness and readiness',
-      description: '200 when ready; 503 with the failing checks when not (e.g. while draining on SIGTERM).',
+      description: '200 when ready (status `ok`, or `degraded` when stored blocks were found corrupt: see `corruptBlocks`); 503 with the failing checks when not (e.g. while draining on SIGTERM).',
       tags: ['node'],
       response: {
         '2xx': { type: 'object', additionalProperties: true },
@@ -31,6 +31,10 @@ export function healthRoutes (app: FastifyInstance, ctx: HttpContext): void {
     }
     checks.draining = { ok: !ctx.draining(), detail: ctx.draining() ? 'shutting down' : 'serving' }
     const ready = Object.values(checks).every(c => c.ok)
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', live: true, ready, checks, uptimeSeconds: Math.round(process.uptime()) })
+    // corrupt blocks do not make the relay unready (a restart repairs nothing; it still serves everything else):
+    // they turn the status to `degraded` and are listed, so monitoring sees them (ipfs-kit repo verify --repair)
+    const corrupt = ctx.corruption?.report() ?? { seen: 0, recent: [] }
+    const status = !ready ? 'unavailable' : corrupt.seen > 0 ? 'degraded' : 'ok'
+    return reply.status(ready ? 200 : 503).send({ status, live: true, ready, checks, corruptBlocks: corrupt, uptimeSeconds: Math.round(process.uptime()) })
   })
 }

@@ -9,14 +9,14 @@ import { startTestRelay } from '../relay/support.ts'
 import type { TestRelay } from '../relay/support.ts'
 
 const MIB = 1024 * 1024
-const bytesOf = (seed: number): Uint8Array => new Uint8Array(2 * MIB + 100).map((_, i) => (i * 13 + seed) % 251)
+const bytesOf = (seed: number): Uint8Array<ArrayBuffer> => new Uint8Array(2 * MIB + 100).map((_, i) => (i * 13 + seed) % 251)
 
-async function firstLeaf (bytes: Uint8Array): Promise<{ cid: CID, bytes: Uint8Array }> {
+async function firstLeaf (bytes: Uint8Array<ArrayBuffer>): Promise<{ cid: CID, bytes: Uint8Array<ArrayBuffer> }> {
   const leaf = bytes.subarray(0, MIB)
   return { cid: CID.createV1(raw.code, await sha256.digest(leaf)), bytes: leaf }
 }
 
-async function add (relay: TestRelay, bytes: Uint8Array): Promise<string> {
+async function add (relay: TestRelay, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const res = await fetch(`${relay.url}/api/v1/add`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
   expect(res.status).toBe(200)
   return (await res.json() as { cid: string }).cid
@@ -32,7 +32,7 @@ describe('a corrupt stored block can be repaired through the API', () => {
   afterAll(async () => { for (const relay of relays) await relay.destroy().catch(() => {}) })
 
   /** Add a file, stop, overwrite its first leaf on disk, start again (so no cache hides it). */
-  async function corruptedRelay (seed: number): Promise<{ relay: TestRelay, root: string, bytes: Uint8Array, leaf: { cid: CID, bytes: Uint8Array }, car: Uint8Array }> {
+  async function corruptedRelay (seed: number): Promise<{ relay: TestRelay, root: string, bytes: Uint8Array<ArrayBuffer>, leaf: { cid: CID, bytes: Uint8Array<ArrayBuffer> }, car: Uint8Array<ArrayBuffer> }> {
     const first = await startTestRelay()
     const bytes = bytesOf(seed)
     const root = await add(first, bytes)

@@ -12,6 +12,7 @@ import { backendsCommand, storageCommand } from './commands/storage.ts'
 import { statCommand } from './commands/stat.ts'
 import { keysCommand } from './commands/keys.ts'
 import { auditCommand } from './commands/audit.ts'
+import { repoCommand } from './commands/repo.ts'
 import { jsonWanted } from './context.ts'
 import type { Command } from 'commander'
 
@@ -31,7 +32,7 @@ function exitOnUsageError (command: Command): void {
 
 /** Register the commands that talk to a running relay (add, cat, get, ls, stat, pin, car, id, peers). */
 export function registerClientCommands (program: Command): void {
-  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand(), keysCommand(), auditCommand()]) {
+  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand(), keysCommand(), auditCommand(), repoCommand()]) {
     exitOnUsageError(command)
     program.addCommand(command)
   }

@@ -79,8 +79,17 @@ export class IpfsService {
 
   /** Add a tree; the root (last result) is pinned unless `pin: false`. */
   async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
+    let count = 0
+    const counted = async function * (): AsyncGenerator<AddEntry> {
+      for await (const entry of entries) {
+        count++
+        yield entry
+      }
+    }
     const results: AddResult[] = []
-    for await (const result of this.content.addAll(entries, options)) results.push(result)
+    for await (const result of this.content.addAll(counted(), options)) results.push(result)
+    // an upload without files would pin an empty directory: refused before anything is pinned
+    if (count === 0) throw new InvalidInputError('nothing to add: the upload held no files')
     const root = results.at(-1)
     if (root !== undefined) await this.afterAdd(root, options)
     return results

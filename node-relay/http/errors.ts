@@ -35,6 +35,8 @@ export function toErrorResponse (err: unknown): { status: number, body: ErrorBod
 export function handleError (err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(err)
   if (status >= 500) request.log.error({ err }, 'request failed')
+  // RFC 9110 § 15.5.17: a 416 says how large the representation is
+  if (status === 416 && err instanceof Error && 'size' in err && typeof err.size === 'number' && !reply.sent) void reply.header('content-range', `bytes */${err.size}`)
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.destroy(err instanceof Error ? err : undefined)
     return

@@ -1,5 +1,12 @@
 import { parseCid, parseIpfsPath } from '../../core/content/cid.ts'
+import { InvalidInputError } from '../../core/errors/index.ts'
 import type { CID } from 'multiformats/cid'
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+/** A `name` query or body field: no control characters (they would break headers and listings). */
+export const nameSchema = { type: 'string', maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]*$' } as const
 
 /** Route params of `/:cid/*` style routes. */
 export interface CidPathParams {
@@ -10,6 +17,8 @@ export interface CidPathParams {
 /** The target (`cid` or `cid/path`) of a `/:cid/*` route, validated. */
 export function targetOf (params: CidPathParams): { cid: CID, path: string, target: string } {
   const rest = (params['*'] ?? '').replace(/^\/+|\/+$/g, '')
+  // no UnixFS name we serve holds a control character, and they cannot be echoed in headers (X-Ipfs-Path)
+  if (CONTROL.test(rest)) throw new InvalidInputError('the path holds a control character (CR, LF, NUL...)')
   const { cid } = parseIpfsPath(params.cid)
   const target = rest === '' ? cid.toString() : `${cid.toString()}/${rest}`
   return { cid, path: rest, target }

@@ -7,23 +7,30 @@ export interface ByteRange {
 }
 
 /**
- * Parse an HTTP `Range` header (one `bytes=` range; suffix ranges allowed) against a size. Returns undefined for
- * no header, throws `ERR_INVALID_RANGE` (416) for an unsatisfiable or malformed one. Multi-range requests are
- * answered with the first range only, which RFC 9110 allows.
+ * Parse an HTTP `Range` header (`bytes=` ranges; suffix ranges allowed) against a size, as RFC 9110 § 14.2 says: a
+ * header in another unit or not well formed is ignored (`undefined`: the whole representation, 200), and multiple
+ * ranges are answered with the first only. A well-formed but unsatisfiable range throws {@link InvalidRangeError}
+ * (416, whose answer carries `Content-Range: bytes *\/size`: see {@link unsatisfiableRange}).
  */
 export function parseRange (header: string | undefined, size: number): ByteRange | undefined {
-  if (header === undefined || header === '') return undefined
-  const match = /^bytes=(\d*)-(\d*)/.exec(header.trim())
-  if (match === null) throw new InvalidRangeError(`malformed Range header "${header}"`)
+  if (header === undefined) return undefined
+  const match = /^bytes=[ \t]*(\d*)-(\d*)[ \t]*(?:,.*)?$/.exec(header.trim())
+  if (match === null) return undefined
   const [, startText = '', endText = ''] = match
-  if (startText === '' && endText === '') throw new InvalidRangeError(`malformed Range header "${header}"`)
+  if (startText === '' && endText === '') return undefined
   if (startText === '') {
     const suffix = Math.min(Number(endText), size)
-    if (suffix === 0) throw new InvalidRangeError('empty suffix range')
+    if (suffix === 0) throw unsatisfiableRange(header, size)
     return { offset: size - suffix, length: suffix }
   }
   const start = Number(startText)
   const end = endText === '' ? size - 1 : Math.min(Number(endText), size - 1)
-  if (start >= size || end < start) throw new InvalidRangeError(`range ${header} is outside a ${size} byte file`)
+  if (endText !== '' && Number(endText) < start) return undefined // last < first: not a valid range, ignored
+  if (start >= size) throw unsatisfiableRange(header, size)
   return { offset: start, length: end - start + 1 }
+}
+
+/** A range past the end: 416, with the size the client should have asked within. */
+export function unsatisfiableRange (header: string, size: number): InvalidRangeError {
+  return Object.assign(new InvalidRangeError(`range ${header} is outside a ${size} byte file`), { size })
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../../core/errors/index.ts'
 import { blockTooLarge } from '../../../core/blocks/limits.ts'
 import { errorSchema } from '../errors.ts'
 import { cidOf } from '../params.ts'
@@ -35,7 +36,11 @@ export function blockRoutes (app: FastifyInstance, ctx: HttpContext): void {
   }, async (request) => {
     const limit = ctx.service.content.maxBlockSize
     const cid = request.query.cid === undefined ? undefined : cidOf(request.query.cid)
-    const bytes = await readBody(request.body as AsyncIterable<Uint8Array>, limit, size => blockTooLarge(cid, size, limit))
+    const body = request.body
+    if (body === null || typeof body !== 'object' || !(Symbol.asyncIterator in body)) {
+      throw new InvalidInputError('send the block\'s bytes as application/octet-stream (or application/vnd.ipld.raw)')
+    }
+    const bytes = await readBody(body as AsyncIterable<Uint8Array>, limit, size => blockTooLarge(cid, size, limit))
     const stat = await ctx.service.blockPut(bytes, { cid, codec: CODECS[request.query.codec ?? 'raw'] })
     return { cid: stat.cid.toString(), size: stat.size }
   })

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
-import { cidOf } from '../params.ts'
+import { cidOf, nameSchema } from '../params.ts'
 import { primedStream } from '../stream.ts'
 import { abortSignalOf } from './content.ts'
 import type { HttpContext } from '../context.ts'
@@ -21,7 +21,7 @@ export function carRoutes (app: FastifyInstance, ctx: HttpContext): void {
       summary: 'Import a CAR',
       description: 'Body: a CAR (application/vnd.ipld.car or application/octet-stream), streamed. Every block is verified before anything is kept; a bad CAR leaves nothing behind. Roots are pinned unless `pin=false`.',
       tags: ['car'],
-      querystring: { type: 'object', properties: { pin: { type: 'boolean', default: true }, name: { type: 'string' } } },
+      querystring: { type: 'object', properties: { pin: { type: 'boolean', default: true }, name: nameSchema } },
       response: {
         200: { type: 'object', properties: { roots: { type: 'array', items: { type: 'string' } }, blocks: { type: 'number' }, newBlocks: { type: 'number' }, bytes: { type: 'number' } } },
         '4xx': errorSchema

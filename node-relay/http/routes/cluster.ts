@@ -1,6 +1,7 @@
 import { ClusterDisabledError } from '../../../core/cluster/index.ts'
 import { NotFoundError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
+import { nameSchema } from '../params.ts'
 import type { Cluster, ClusterPinOptions } from '../../../core/cluster/index.ts'
 import type { HttpContext } from '../context.ts'
 import type { FastifyInstance } from 'fastify'
@@ -88,7 +89,7 @@ export function clusterRoutes (app: FastifyInstance, ctx: HttpContext): void {
         additionalProperties: false,
         properties: {
           cid: { type: 'string', minLength: 1 },
-          name: { type: 'string', maxLength: 255 },
+          name: nameSchema,
           replicationMin: { type: 'integer', minimum: 1 },
           replicationMax: { type: 'integer', minimum: -1 },
           allocations: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 256 },

@@ -1,6 +1,7 @@
 import { InvalidInputError, InvalidRangeError, IpfsKitError, NotAFileError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
-import { cidPathParamsSchema, targetOf, withOptionalPath } from '../params.ts'
+import { UploadTree } from '../upload-tree.ts'
+import { cidPathParamsSchema, nameSchema, targetOf, withOptionalPath } from '../params.ts'
 import { parseRange } from '../range.ts'
 import { primedStream } from '../stream.ts'
 import type { HttpContext } from '../context.ts'
@@ -27,18 +28,17 @@ async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Queryst
   const query = request.query
   const chunker = query.chunkSize === undefined ? undefined : { type: 'fixed' as const, size: query.chunkSize }
   const parts = request.files({ preservePath: true, limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000 } })
+  const tree = new UploadTree()
   const entries = async function * (): AsyncGenerator<AddEntry> {
     for await (const part of malformedAsInvalid(parts)) {
-      const path = part.filename.replace(/^\/+/, '')
-      if (path === '') throw new InvalidInputError('every multipart file needs a filename')
-      yield { path, content: part.file as Readable & AsyncIterable<Uint8Array> }
+      yield { path: tree.add(part.filename), content: malformedAsInvalid(part.file as Readable & AsyncIterable<Uint8Array>) }
     }
   }
   const results = await ctx.service.addAll(entries(), {
     pin: query.pin, name: query.name, chunker, cidVersion: query.cidVersion, rawLeaves: query.rawLeaves, wrapWithDirectory: query.wrap ?? true, fileImportConcurrency: 1, signal: abortSignalOf(request)
   })
   const root = results.at(-1)
-  if (root === undefined) throw new InvalidInputError('the upload held no files')
+  if (root === undefined || tree.size === 0) throw new InvalidInputError('the upload held no files (each file part needs a filename)')
   return { cid: root.cid.toString(), size: root.size, name: query.name ?? '', entries: results.map(asJson) }
 }
 
@@ -70,7 +70,7 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
         type: 'object',
         properties: {
           pin: { type: 'boolean', default: true, description: 'pin what was added' },
-          name: { type: 'string', description: 'name recorded on the pin' },
+          name: { ...nameSchema, description: 'name recorded on the pin' },
           wrap: { type: 'boolean', default: true, description: 'multipart: wrap files in a directory' },
           chunkSize: { type: 'integer', minimum: 1024, maximum: 2097152, description: 'fixed chunk size in bytes' },
           cidVersion: { type: 'integer', enum: [0, 1], description: '1 (default, unixfs-v1-2025) or 0 (Kubo\'s legacy unixfs-v0-2015: 256 KiB chunks, dag-pb leaves)' },

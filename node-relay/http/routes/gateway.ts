@@ -2,7 +2,7 @@ import type { CID } from 'multiformats/cid'
 import { exportScopedCar } from '../../../core/content/car-scope.ts'
 import { InvalidInputError, NotFoundError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
-import { cidPathParamsSchema, targetOf } from '../params.ts'
+import { cidPathParamsSchema, nameSchema, targetOf } from '../params.ts'
 import { parseRange } from '../range.ts'
 import { primedStream } from '../stream.ts'
 import type { HttpContext } from '../context.ts'
@@ -63,7 +63,7 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   const { cid, path, target } = targetOf(request.params)
   const format = formatOf(request)
   const head = request.method === 'HEAD'
-  void reply.header('x-content-type-options', 'nosniff').header('x-ipfs-path', `/ipfs/${target}`).header('vary', 'Accept')
+  void reply.header('x-content-type-options', 'nosniff').header('x-ipfs-path', encodeURI(`/ipfs/${target}`)) // as requested, percent-encoded (headers are ASCII).header('vary', 'Accept')
   const onlyIfCached = (request.headers['cache-control'] ?? '').includes('only-if-cached')
   if (onlyIfCached && !await ctx.service.content.hasBlock(cid)) {
     return reply.status(412).send({ code: 'ERR_NOT_FOUND', message: `${cid.toString()} is not in this gateway's store` })
@@ -91,6 +91,8 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
       if (!isEmptyIdentity(cid) && !await ctx.service.content.hasBlock(cid)) throw new NotFoundError(`${cid.toString()} not found`)
       return reply.send()
     }
+    // resolve the path first: a missing entry is a 404, not a 200 cut short after the root's block
+    if (target.includes('/')) await ctx.service.stat(target)
     return reply.send(await primedStream(exportScopedCar(ctx.service.content.blocks, target, { dagScope, entityBytes })))
   }
 
@@ -131,7 +133,7 @@ export function gatewayRoutes (app: FastifyInstance, ctx: HttpContext): void {
         format: { type: 'string', enum: ['raw', 'car', ''] },
         'dag-scope': { type: 'string' },
         'entity-bytes': { type: 'string' },
-        filename: { type: 'string' },
+        filename: { ...nameSchema, description: 'name for Content-Disposition (no control characters)' },
         download: { type: 'string' }
       }
     },

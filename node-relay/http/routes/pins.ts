@@ -1,7 +1,7 @@
 import { TimeoutError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
 import { abortSignalOf } from './content.ts'
-import { cidOf } from '../params.ts'
+import { cidOf, nameSchema } from '../params.ts'
 import type { HttpContext } from '../context.ts'
 import type { PinInfo } from '../../../core/service/types.ts'
 import type { FastifyInstance } from 'fastify'
@@ -33,7 +33,7 @@ export function pinRoutes (app: FastifyInstance, ctx: HttpContext): void {
         additionalProperties: false,
         properties: {
           cid: { type: 'string' },
-          name: { type: 'string', maxLength: 255 },
+          name: nameSchema,
           recursive: { type: 'boolean', default: true },
           metadata: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }
         }

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { Writable } from 'node:stream'
 
@@ -40,16 +41,26 @@ export async function copyBody (response: Response, destination: Writable, optio
   return written
 }
 
-/** Save a response body to a file (created or truncated); resolves once the file is closed. */
+/**
+ * Save a response body to a file: written to `<path>.partial` and renamed into place once every byte arrived, so a
+ * cut-off response never leaves a partial file under the real name (the partial one is removed). Resolves once the
+ * file is closed and in place.
+ */
 export async function saveBody (response: Response, path: string, options: AbortOptions = {}): Promise<number> {
-  const file = createWriteStream(path)
+  const partial = `${path}.partial`
+  const file = createWriteStream(partial)
+  // a write that fails after we gave up must not surface as an unhandled ERR_STREAM_DESTROYED
+  const failed = new Promise<never>((_resolve, reject) => { file.once('error', reject) })
+  failed.catch(() => {})
   try {
-    const written = await copyBody(response, file, options)
+    const written = await Promise.race([copyBody(response, file, options), failed])
     file.end()
-    await once(file, 'close')
+    await Promise.race([once(file, 'close'), failed])
+    await rename(partial, path)
     return written
   } catch (err) {
     file.destroy()
+    await rm(partial, { force: true })
     throw err
   }
 }

@@ -1,4 +1,5 @@
 import { IpfsKitError } from '../../core/errors/index.ts'
+import { TruncatedResponseError } from './download.ts'
 
 /**
  * Exit codes scripts can rely on:
@@ -34,10 +35,11 @@ export class UnreachableError extends Error {
 
 /** The exit code for an error. */
 export function exitCodeFor (err: unknown): number {
-  const code = err instanceof IpfsKitError || err instanceof ApiError || err instanceof UnreachableError ? err.code : undefined
+  const code = err instanceof IpfsKitError || err instanceof ApiError || err instanceof UnreachableError || err instanceof TruncatedResponseError ? err.code : undefined
   if (code === 'ERR_UNREACHABLE') return EXIT.unreachable
   if (code === 'ERR_NOT_FOUND') return EXIT.notFound
-  if (code === 'ERR_BLOCK_CORRUPT') return EXIT.corrupt
+  // the relay ends a response early when a block fails verification after the headers went out
+  if (code === 'ERR_BLOCK_CORRUPT' || code === 'ERR_TRUNCATED') return EXIT.corrupt
   if (code === 'ERR_TIMEOUT') return EXIT.timeout
   if (code === 'ERR_ABORTED') return EXIT.aborted
   if (code === 'ERR_UNAUTHORIZED' || code === 'ERR_FORBIDDEN') return EXIT.denied

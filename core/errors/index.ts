@@ -149,6 +149,15 @@ export class StorageError extends IpfsKitError {
   }
 }
 
+/** The disk (or quota) is full: nothing more can be stored until space is freed. Reads keep working. */
+export class NoSpaceError extends IpfsKitError {
+  static readonly code = 'ERR_NO_SPACE'
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_NO_SPACE', message, options)
+    this.name = 'NoSpaceError'
+  }
+}
+
 /** Content could not be fetched from peers within the allowed time. */
 export class TimeoutError extends IpfsKitError {
   static readonly code = 'ERR_TIMEOUT'

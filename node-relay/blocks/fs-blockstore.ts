@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, unlink, access } from 'node:fs/promises'
 import { join } from 'node:path'
 import parallel from 'it-parallel'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
-import { NotFoundError, StorageError, StoreClosedError } from '../../core/errors/index.ts'
+import { NoSpaceError, NotFoundError, StorageError, StoreClosedError } from '../../core/errors/index.ts'
 import { BLOCKS_DIR, blockKey, blockPath, cidFromFileName, shardOf, TMP_DIR } from './fs-layout.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
@@ -137,6 +137,7 @@ export class FsBlockstore implements Blockstore {
       await renameFile(tmp, blockPath(this.path, key))
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => {})
+      if (isErrno(err, 'ENOSPC') || isErrno(err, 'EDQUOT')) throw new NoSpaceError(`no space left to write block ${cid.toString()} in ${this.path}`, { cause: err })
       throw new StorageError(`cannot write block ${cid.toString()}: ${String(err)}`, { cause: err })
     }
     return cid

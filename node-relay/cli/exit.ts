@@ -10,7 +10,7 @@ import { TruncatedResponseError } from './download.ts'
 export const EXIT = { ok: 0, internal: 1, invalid: 2, notFound: 3, unreachable: 4, corrupt: 5, timeout: 6, denied: 7, aborted: 130 } as const
 
 /** Codes that are the relay's or the network's fault, not the caller's input. */
-const SERVER_SIDE = new Set(['ERR_INTERNAL', 'ERR_STORAGE', 'ERR_STORE_CLOSED'])
+const SERVER_SIDE = new Set(['ERR_INTERNAL', 'ERR_STORAGE', 'ERR_STORE_CLOSED', 'ERR_NO_SPACE'])
 
 /** An error reported by the relay's API (`{ code, message }` and the HTTP status). */
 export class ApiError extends Error {

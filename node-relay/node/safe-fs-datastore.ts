@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { FsDatastore } from 'datastore-fs'
 import { PutFailedError } from 'interface-store'
+import { NoSpaceError } from '../../core/errors/index.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { Key } from 'interface-datastore'
 
@@ -25,6 +26,9 @@ export class SafeFsDatastore extends FsDatastore {
       return key
     } catch (err) {
       await rm(temp, { force: true })
+      if (err instanceof Error && 'code' in err && (err.code === 'ENOSPC' || err.code === 'EDQUOT')) {
+        throw new NoSpaceError(`no space left to write ${key.toString()} in the datastore`, { cause: err })
+      }
       throw new PutFailedError(String(err))
     }
   }

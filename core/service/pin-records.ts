@@ -1,9 +1,13 @@
-import { decode } from 'cborg'
 import { Key } from 'interface-datastore'
 import { base36 } from 'multiformats/bases/base36'
 import { CID } from 'multiformats/cid'
 import type { AbortOptions } from '../abort.ts'
 import type { Datastore } from 'interface-datastore'
+import type * as Cborg from 'cborg'
+
+// loaded on first use: cborg's package exports only an `import` condition, which some loaders (tsx, used by the
+// benchmarks) resolve as `require` from a static import
+let cborg: Promise<typeof Cborg> | undefined
 
 /** Where Helia keeps pin records (`/pin/<base36 CIDv1>`, a CBOR `{ depth, metadata }`). */
 export const PIN_PREFIX = '/pin/'
@@ -22,8 +26,9 @@ export interface TornPinRecord {
 }
 
 /** Decode one stored pin record; throws when it is torn or not a pin. */
-export function decodePinRecord (key: string, value: Uint8Array): PinRecord {
+export async function decodePinRecord (key: string, value: Uint8Array): Promise<PinRecord> {
   const cid = CID.parse(key.slice(PIN_PREFIX.length), base36)
+  const { decode } = await (cborg ??= import('cborg'))
   const record = decode(value) as { depth?: unknown, metadata?: unknown }
   if (typeof record.depth !== 'number' || typeof record.metadata !== 'object' || record.metadata === null) {
     throw new Error('not a pin record')
@@ -39,7 +44,7 @@ export function decodePinRecord (key: string, value: Uint8Array): PinRecord {
 export async function * readPinRecords (datastore: Pick<Datastore, 'query'>, options: AbortOptions & { onTorn?: (torn: TornPinRecord) => void } = {}): AsyncGenerator<PinRecord> {
   for await (const { key, value } of datastore.query({ prefix: PIN_PREFIX }, options)) {
     try {
-      yield decodePinRecord(key.toString(), value)
+      yield await decodePinRecord(key.toString(), value)
     } catch (err) {
       options.onTorn?.({ key: key.toString(), reason: err instanceof Error ? err.message : String(err) })
     }

@@ -30,7 +30,8 @@ export async function startTestRelay (flags: Record<string, string | number | bo
     dataDir: dir,
     destroy: async () => {
       await relay.stop()
-      await rm(dir, { recursive: true, force: true })
+      // a stopped relay's last asynchronous writes (peer store, cluster state) may still land: retry the removal
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
     }
   }
 }

@@ -48,7 +48,7 @@ async function repoVerify (dataDir: string): Promise<{ ok: boolean, corruptBlock
 
 describe(`kill -9 during adds, pins, imports and unpins (seed ${SEED})`, () => {
   const dirs: string[] = []
-  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true }))) })
+  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }))) })
 
   it('loses nothing acknowledged and leaves a store that verifies', async () => {
     const next = random(SEED)

@@ -35,7 +35,7 @@ describe('a failed start releases everything and exits', () => {
     dirs.push(dir)
     return dir
   }
-  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true }))) })
+  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }))) })
 
   it('exits non-zero at once when the HTTP port is taken, says so, and leaves the data dir usable', async () => {
     const taken = await occupy()

@@ -36,7 +36,7 @@ describe('audit log: a hash chain with signed checkpoints', () => {
     dirs.push(dir)
     return dir
   }
-  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true }))) })
+  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }))) })
 
   it('verifies an untouched log, across restarts and rotated files', async () => {
     const dir = await fresh()

@@ -23,7 +23,7 @@ async function cli (args: string[], env: Record<string, string> = {}): Promise<{
 
 describe('ipfs-kit keys', () => {
   const dirs: string[] = []
-  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true }))) })
+  afterAll(async () => { await Promise.all(dirs.map(async dir => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }))) })
 
   it('creates the first key on a stopped relay, which then demands it; revokes through the API', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ipfs-kit-keys-'))

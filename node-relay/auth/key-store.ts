@@ -18,6 +18,12 @@ export interface ApiKeyInfo {
   lastUsed?: string
   expires?: string
   revoked?: string
+  /** Most bytes this key may add (adds, CAR imports, block puts); writes past it get 507 `ERR_QUOTA_EXCEEDED`. */
+  quotaBytes?: number
+  /** Bytes added with this key so far (counted from the relay's answers). */
+  storedBytes?: number
+  /** Requests per minute for this key, overriding `limits.requestsPerMinutePerKey`. */
+  requestsPerMinute?: number
 }
 
 /** A stored key: its info plus a salted SHA-256 of its secret (the secret itself is never stored). */
@@ -33,6 +39,10 @@ export interface CreateKeyOptions {
   scopes?: string[]
   /** Lifetime in milliseconds from now (no expiry when absent). */
   ttlMs?: number
+  /** Most bytes the key may add. */
+  quotaBytes?: number
+  /** Requests per minute for the key. */
+  requestsPerMinute?: number
 }
 
 const PREFIX = '/auth/keys'
@@ -107,6 +117,9 @@ export class KeyStore {
       role = wanted
       scopes = [...scopesOfRole(wanted)]
     }
+    for (const [field, value] of [['quotaBytes', options.quotaBytes], ['requestsPerMinute', options.requestsPerMinute]] as const) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new InvalidInputError(`${field} must be a positive integer`)
+    }
     const id = randomBytes(8).toString('hex').slice(0, 10)
     const secret = randomBytes(24).toString('base64url') + randomBytes(8).toString('base64url')
     const salt = randomBytes(16).toString('hex')
@@ -117,6 +130,8 @@ export class KeyStore {
       scopes,
       created: new Date().toISOString(),
       ...(options.ttlMs === undefined ? {} : { expires: new Date(Date.now() + options.ttlMs).toISOString() }),
+      ...(options.quotaBytes === undefined ? {} : { quotaBytes: options.quotaBytes, storedBytes: 0 }),
+      ...(options.requestsPerMinute === undefined ? {} : { requestsPerMinute: options.requestsPerMinute }),
       salt,
       hash: digest(salt, secret).toString('hex')
     }
@@ -158,7 +173,21 @@ export class KeyStore {
     return publicInfo(stored)
   }
 
-  /** Write pending `lastUsed` times. */
+  /** Count bytes a key added against its quota (written back with `lastUsed`). */
+  addStored (id: string, bytes: number): void {
+    const stored = this.keys.get(id)
+    if (stored === undefined || bytes <= 0) return
+    stored.storedBytes = (stored.storedBytes ?? 0) + bytes
+    this.dirty.add(id)
+  }
+
+  /** Whether a key has used up its byte quota. */
+  overQuota (id: string): boolean {
+    const stored = this.keys.get(id)
+    return stored?.quotaBytes !== undefined && (stored.storedBytes ?? 0) >= stored.quotaBytes
+  }
+
+  /** Write pending `lastUsed` times and usage. */
   async flush (): Promise<void> {
     const ids = [...this.dirty]
     this.dirty.clear()

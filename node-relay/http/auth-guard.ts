@@ -72,6 +72,15 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
       routes.push({ method, url: route.url, access })
     }
   })
+  // bytes a key adds count against its quota: the size is in the write's small JSON answer
+  app.addHook('onSend', async (request, reply, payload) => {
+    const principal = request.principal
+    if (principal?.quotaBytes === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    const url = request.routeOptions.url
+    if (url === undefined || accessOf(request.method, url) !== 'content:write') return payload
+    options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
+    return payload
+  })
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url
     if (url === undefined) return undefined // 404: nothing to protect
@@ -92,6 +101,9 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
     if (request.principal === undefined) {
       if (!options.required && !options.keys.hasActiveKeys()) return undefined
       return unauthorized(request, reply, `this route needs an API key with the ${access} scope: Authorization: Bearer <key>`, false)
+    }
+    if (access === 'content:write' && options.keys.overQuota(request.principal.id)) {
+      return refuse(request, reply, 507, { code: 'ERR_QUOTA_EXCEEDED', message: `the key ${request.principal.name} has used its quota of ${request.principal.quotaBytes ?? 0} bytes` })
     }
     if (!allowsSomeBackend(request.principal.scopes, access)) {
       return refuse(request, reply, 403, { code: 'ERR_FORBIDDEN', message: `the key ${request.principal.name} lacks the ${access} scope` })

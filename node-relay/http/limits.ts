@@ -19,17 +19,16 @@ function bucketOf (request: { principal?: { id: string }, ip: string }): string 
  */
 export async function registerLimits (app: FastifyInstance, config: RelayConfig): Promise<void> {
   const { requestsPerMinutePerKey: perKey, requestsPerMinutePerIp: perIp, maxConcurrentUploads } = config.limits
-  if (perKey > 0 || perIp > 0) {
-    await app.register(rateLimit, {
-      global: true,
-      hook: 'preHandler',
-      timeWindow: 60_000,
-      keyGenerator: bucketOf,
-      max: (_request, key) => (key.startsWith('key:') ? perKey : perIp) || Number.MAX_SAFE_INTEGER,
-      allowList: (request) => request.principal === undefined ? isLoopbackHost(request.ip) || perIp === 0 : perKey === 0,
-      errorResponseBuilder: (_request, context) => new RateLimitedError(`rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`)
-    })
-  }
+  // always registered: a key may carry its own rate even when no default rate is set
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    timeWindow: 60_000,
+    keyGenerator: bucketOf,
+    max: (request, key) => (key.startsWith('key:') ? request.principal?.requestsPerMinute ?? perKey : perIp) || Number.MAX_SAFE_INTEGER,
+    allowList: (request) => request.principal === undefined ? isLoopbackHost(request.ip) || perIp === 0 : perKey === 0 && request.principal.requestsPerMinute === undefined,
+    errorResponseBuilder: (_request, context) => new RateLimitedError(`rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`)
+  })
 
   let uploads = 0
   app.addHook('onRequest', async (request) => {

@@ -14,7 +14,10 @@ const infoSchema = z.object({
   created: z.string(),
   lastUsed: z.string().optional(),
   expires: z.string().optional(),
-  revoked: z.string().optional()
+  revoked: z.string().optional(),
+  quotaBytes: z.number().optional(),
+  storedBytes: z.number().optional(),
+  requestsPerMinute: z.number().optional()
 })
 const createdSchema = z.object({ key: z.string(), info: infoSchema })
 const listSchema = z.object({ keys: z.array(infoSchema) })
@@ -22,6 +25,16 @@ const listSchema = z.object({ keys: z.array(infoSchema) })
 type KeyInfo = z.infer<typeof infoSchema>
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
+
+const SIZES: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }
+
+/** `10GiB`, `500MB`, `1024` → bytes. */
+export function parseSize (text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
+  const unit = SIZES[(match?.[2] ?? 'x').toLowerCase()]
+  if (match === null || unit === undefined) throw new InvalidInputError(`"${text}" is not a size like 10GiB, 500MB or 1048576`)
+  return Math.round(Number(match[1]) * unit)
+}
 
 /** `30d`, `12h`, `90m`, `45s` or plain seconds → seconds. */
 export function parseTtl (text: string): number {
@@ -53,7 +66,8 @@ async function withOfflineKeys<T> (dataDir: string, action: (keys: KeyStore) => 
 function describe (info: KeyInfo | ApiKeyInfo): string {
   const state = info.revoked !== undefined ? 'revoked' : info.expires !== undefined && Date.parse(info.expires) < Date.now() ? 'expired' : 'active'
   const access = info.role ?? info.scopes.join(',')
-  return [info.id, info.name, access, state, `created ${info.created}`, info.lastUsed === undefined ? '' : `last used ${info.lastUsed}`]
+  const quota = info.quotaBytes === undefined ? '' : `${info.storedBytes ?? 0}/${info.quotaBytes} bytes`
+  return [info.id, info.name, access, state, quota, `created ${info.created}`, info.lastUsed === undefined ? '' : `last used ${info.lastUsed}`]
     .filter(s => s !== '').join('  ')
 }
 
@@ -63,7 +77,7 @@ async function create (context: CliContext, flags: KeyFlags, options: CreateKeyO
   if (flags.dataDir !== undefined) return await withOfflineKeys(flags.dataDir, async keys => keys.create(options))
   return await context.client.json('/api/v1/keys', createdSchema, {
     method: 'POST',
-    body: { json: { name: options.name, role: options.role, scopes: options.scopes, ttlSeconds: options.ttlMs === undefined ? undefined : options.ttlMs / 1000 } }
+    body: { json: { name: options.name, role: options.role, scopes: options.scopes, ttlSeconds: options.ttlMs === undefined ? undefined : options.ttlMs / 1000, quotaBytes: options.quotaBytes, requestsPerMinute: options.requestsPerMinute } }
   })
 }
 
@@ -78,11 +92,15 @@ export function keysCommand (): Command {
     .option('-r, --role <role>', 'admin, writer, pinner or reader (default reader)')
     .option('-s, --scope <scope...>', 'explicit scopes instead of a role, e.g. content:read storage:s3:write')
     .option('--ttl <duration>', 'lifetime, e.g. 30d, 12h (default: no expiry)')
+    .option('--quota <size>', 'most bytes the key may add, e.g. 10GiB (507 ERR_QUOTA_EXCEEDED past it)')
+    .option('--rpm <n>', 'requests per minute for this key (instead of limits.requestsPerMinutePerKey)')
     .option(...dataDirOption)
-    .action(async (flags: KeyFlags & { name: string, role?: string, scope?: string[], ttl?: string }, command: Command) => {
+    .action(async (flags: KeyFlags & { name: string, role?: string, scope?: string[], ttl?: string, quota?: string, rpm?: string }, command: Command) => {
       const context = contextOf(command)
       const ttlMs = flags.ttl === undefined ? undefined : parseTtl(flags.ttl) * 1000
-      const created = await create(context, flags, { name: flags.name, role: flags.role, scopes: flags.scope, ttlMs })
+      const quotaBytes = flags.quota === undefined ? undefined : parseSize(flags.quota)
+      const requestsPerMinute = flags.rpm === undefined ? undefined : Number(flags.rpm)
+      const created = await create(context, flags, { name: flags.name, role: flags.role, scopes: flags.scope, ttlMs, quotaBytes, requestsPerMinute })
       printResult(context, created, () => [created.key, `(${describe(created.info)}; shown once: store it now)`])
     })
 

@@ -13,11 +13,14 @@ const keyInfoSchema = {
     created: { type: 'string' },
     lastUsed: { type: 'string' },
     expires: { type: 'string' },
-    revoked: { type: 'string' }
+    revoked: { type: 'string' },
+    quotaBytes: { type: 'integer' },
+    storedBytes: { type: 'integer' },
+    requestsPerMinute: { type: 'integer' }
   }
 } as const
 
-interface CreateBody { name: string, role?: string, scopes?: string[], ttlSeconds?: number }
+interface CreateBody { name: string, role?: string, scopes?: string[], ttlSeconds?: number, quotaBytes?: number, requestsPerMinute?: number }
 
 /** The admin API for API keys (`admin` scope) and `/ws` tickets for browsers. */
 export function keyRoutes (app: FastifyInstance, keys: KeyStore, tickets: WsTickets): void {
@@ -38,14 +41,16 @@ export function keyRoutes (app: FastifyInstance, keys: KeyStore, tickets: WsTick
           name: { type: 'string', minLength: 1, maxLength: 64 },
           role: { type: 'string' },
           scopes: { type: 'array', items: { type: 'string' } },
-          ttlSeconds: { type: 'integer', minimum: 1 }
+          ttlSeconds: { type: 'integer', minimum: 1 },
+          quotaBytes: { type: 'integer', minimum: 1, description: 'most bytes the key may add (507 ERR_QUOTA_EXCEEDED past it)' },
+          requestsPerMinute: { type: 'integer', minimum: 1, description: 'this key\'s rate, instead of limits.requestsPerMinutePerKey' }
         }
       },
       response: { 201: { type: 'object', properties: { key: { type: 'string' }, info: keyInfoSchema } }, '4xx': errorSchema }
     }
   }, async (request, reply) => {
-    const { name, role, scopes, ttlSeconds } = request.body
-    const created = await keys.create({ name, role, scopes, ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000 })
+    const { name, role, scopes, ttlSeconds, quotaBytes, requestsPerMinute } = request.body
+    const created = await keys.create({ name, role, scopes, ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000, quotaBytes, requestsPerMinute })
     return reply.status(201).send(created)
   })
 

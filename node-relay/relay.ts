@@ -117,7 +117,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     peers: () => node.libp2p.getConnections().length,
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
     pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
-    blocksCached: () => node.blockstore.cachedBytes
+    blocksCached: () => node.blockstore.cachedBytes,
+    dataDir: config.dataDir,
+    corruptBlocks: () => corruption.report().seen
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })

@@ -29,191 +29,141 @@ export class IpfsKitError extends Error {
   }
 }
 
-/** A block's bytes do not hash to the multihash of the CID they were stored under. */
-export class BlockCorruptError extends IpfsKitError {
-  static readonly code = 'ERR_BLOCK_CORRUPT'
-  constructor (message: string) {
-    super('ERR_BLOCK_CORRUPT', message)
-    this.name = 'BlockCorruptError'
-  }
+/** An error class made by {@link defineError}: a fixed code from the status table, and a `name`. */
+export interface IpfsKitErrorClass<C extends ErrorCode> {
+  new (message: string, options?: ErrorOptions): IpfsKitError & { readonly code: C }
+  /** The code every instance carries. */
+  readonly code: C
 }
 
-/** A block is larger than the configured limit (2 MiB by default). */
-export class BlockTooLargeError extends IpfsKitError {
-  static readonly code = 'ERR_BLOCK_TOO_LARGE'
-  constructor (message: string) {
-    super('ERR_BLOCK_TOO_LARGE', message)
-    this.name = 'BlockTooLargeError'
+/**
+ * Define an error class for one code of the status table (core/errors/status.ts): every error ipfs-kit raises is
+ * made this way (or extends {@link IpfsKitError} when it carries more, like `InvalidQueryError`'s `field`), so a code
+ * outside the table does not compile, and `test/unit/error-codes.test.ts` finds any code literal that is not in it.
+ *
+ * @example
+ * ```ts
+ * export const NotFoundError = defineError('ERR_NOT_FOUND', 'NotFoundError')
+ * throw new NotFoundError(`${cid} not found`)
+ * ```
+ */
+export function defineError<C extends ErrorCode> (code: C, name: string): IpfsKitErrorClass<C> {
+  const defined = class extends IpfsKitError {
+    static readonly code = code
+    constructor (message: string, options?: ErrorOptions) {
+      super(code, message, options)
+      this.name = name
+    }
   }
+  Object.defineProperty(defined, 'name', { value: name })
+  return defined as unknown as IpfsKitErrorClass<C>
 }
+
+/** A block's bytes do not hash to the multihash of the CID they were stored under. */
+export const BlockCorruptError = defineError('ERR_BLOCK_CORRUPT', 'BlockCorruptError')
+/** An instance of {@link BlockCorruptError}. */
+export type BlockCorruptError = InstanceType<typeof BlockCorruptError>
+
+/** A block is larger than the configured limit (2 MiB by default). */
+export const BlockTooLargeError = defineError('ERR_BLOCK_TOO_LARGE', 'BlockTooLargeError')
+/** An instance of {@link BlockTooLargeError}. */
+export type BlockTooLargeError = InstanceType<typeof BlockTooLargeError>
 
 /**
  * Nothing is stored under the key. The `name` is `NotFoundError` to match `interface-store`, so code written
  * against any blockstore (Helia's, js-stores') recognises it.
  */
-export class NotFoundError extends IpfsKitError {
-  static readonly code = 'ERR_NOT_FOUND'
-  constructor (message: string) {
-    super('ERR_NOT_FOUND', message)
-    this.name = 'NotFoundError'
-  }
-}
+export const NotFoundError = defineError('ERR_NOT_FOUND', 'NotFoundError')
+/** An instance of {@link NotFoundError}. */
+export type NotFoundError = InstanceType<typeof NotFoundError>
 
 /** A string or byte array is not a valid CID. */
-export class InvalidCidError extends IpfsKitError {
-  static readonly code = 'ERR_INVALID_CID'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_INVALID_CID', message, options)
-    this.name = 'InvalidCidError'
-  }
-}
+export const InvalidCidError = defineError('ERR_INVALID_CID', 'InvalidCidError')
+/** An instance of {@link InvalidCidError}. */
+export type InvalidCidError = InstanceType<typeof InvalidCidError>
 
 /** A CAR stream is malformed (bad header, truncated block, bad varint...). */
-export class InvalidCarError extends IpfsKitError {
-  static readonly code = 'ERR_INVALID_CAR'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_INVALID_CAR', message, options)
-    this.name = 'InvalidCarError'
-  }
-}
+export const InvalidCarError = defineError('ERR_INVALID_CAR', 'InvalidCarError')
+/** An instance of {@link InvalidCarError}. */
+export type InvalidCarError = InstanceType<typeof InvalidCarError>
 
 /** The CID uses a hash function this node cannot verify. */
-export class UnsupportedHashError extends IpfsKitError {
-  static readonly code = 'ERR_UNSUPPORTED_HASH'
-  constructor (message: string) {
-    super('ERR_UNSUPPORTED_HASH', message)
-    this.name = 'UnsupportedHashError'
-  }
-}
+export const UnsupportedHashError = defineError('ERR_UNSUPPORTED_HASH', 'UnsupportedHashError')
+/** An instance of {@link UnsupportedHashError}. */
+export type UnsupportedHashError = InstanceType<typeof UnsupportedHashError>
 
 /** The CID uses an IPLD codec this node cannot decode to walk a DAG. */
-export class UnsupportedCodecError extends IpfsKitError {
-  static readonly code = 'ERR_UNSUPPORTED_CODEC'
-  constructor (message: string) {
-    super('ERR_UNSUPPORTED_CODEC', message)
-    this.name = 'UnsupportedCodecError'
-  }
-}
+export const UnsupportedCodecError = defineError('ERR_UNSUPPORTED_CODEC', 'UnsupportedCodecError')
+/** An instance of {@link UnsupportedCodecError}. */
+export type UnsupportedCodecError = InstanceType<typeof UnsupportedCodecError>
 
 /** A byte range cannot be satisfied (negative, or starts past the end). */
-export class InvalidRangeError extends IpfsKitError {
-  static readonly code = 'ERR_INVALID_RANGE'
-  constructor (message: string) {
-    super('ERR_INVALID_RANGE', message)
-    this.name = 'InvalidRangeError'
-  }
-}
+export const InvalidRangeError = defineError('ERR_INVALID_RANGE', 'InvalidRangeError')
+/** An instance of {@link InvalidRangeError}. */
+export type InvalidRangeError = InstanceType<typeof InvalidRangeError>
 
 /** An operation that needs a file got a directory (or another non-file node). */
-export class NotAFileError extends IpfsKitError {
-  static readonly code = 'ERR_NOT_A_FILE'
-  constructor (message: string) {
-    super('ERR_NOT_A_FILE', message)
-    this.name = 'NotAFileError'
-  }
-}
+export const NotAFileError = defineError('ERR_NOT_A_FILE', 'NotAFileError')
+/** An instance of {@link NotAFileError}. */
+export type NotAFileError = InstanceType<typeof NotAFileError>
 
 /** An operation that needs a directory got a file. */
-export class NotADirectoryError extends IpfsKitError {
-  static readonly code = 'ERR_NOT_A_DIRECTORY'
-  constructor (message: string) {
-    super('ERR_NOT_A_DIRECTORY', message)
-    this.name = 'NotADirectoryError'
-  }
-}
+export const NotADirectoryError = defineError('ERR_NOT_A_DIRECTORY', 'NotADirectoryError')
+/** An instance of {@link NotADirectoryError}. */
+export type NotADirectoryError = InstanceType<typeof NotADirectoryError>
 
 /** Input failed validation (options, paths, sizes). */
-export class InvalidInputError extends IpfsKitError {
-  static readonly code = 'ERR_INVALID_INPUT'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_INVALID_INPUT', message, options)
-    this.name = 'InvalidInputError'
-  }
-}
+export const InvalidInputError = defineError('ERR_INVALID_INPUT', 'InvalidInputError')
+/** An instance of {@link InvalidInputError}. */
+export type InvalidInputError = InstanceType<typeof InvalidInputError>
 
 /** The store is closed or could not be opened. */
-export class StoreClosedError extends IpfsKitError {
-  static readonly code = 'ERR_STORE_CLOSED'
-  constructor (message: string) {
-    super('ERR_STORE_CLOSED', message)
-    this.name = 'StoreClosedError'
-  }
-}
+export const StoreClosedError = defineError('ERR_STORE_CLOSED', 'StoreClosedError')
+/** An instance of {@link StoreClosedError}. */
+export type StoreClosedError = InstanceType<typeof StoreClosedError>
 
 /** A storage layer failed underneath us (disk full, IndexedDB quota, I/O error). */
-export class StorageError extends IpfsKitError {
-  static readonly code = 'ERR_STORAGE'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_STORAGE', message, options)
-    this.name = 'StorageError'
-  }
-}
+export const StorageError = defineError('ERR_STORAGE', 'StorageError')
+/** An instance of {@link StorageError}. */
+export type StorageError = InstanceType<typeof StorageError>
 
 /** The disk (or quota) is full: nothing more can be stored until space is freed. Reads keep working. */
-export class NoSpaceError extends IpfsKitError {
-  static readonly code = 'ERR_NO_SPACE'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_NO_SPACE', message, options)
-    this.name = 'NoSpaceError'
-  }
-}
+export const NoSpaceError = defineError('ERR_NO_SPACE', 'NoSpaceError')
+/** An instance of {@link NoSpaceError}. */
+export type NoSpaceError = InstanceType<typeof NoSpaceError>
 
 /** Content could not be fetched from peers within the allowed time. */
-export class TimeoutError extends IpfsKitError {
-  static readonly code = 'ERR_TIMEOUT'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_TIMEOUT', message, options)
-    this.name = 'TimeoutError'
-  }
-}
+export const TimeoutError = defineError('ERR_TIMEOUT', 'TimeoutError')
+/** An instance of {@link TimeoutError}. */
+export type TimeoutError = InstanceType<typeof TimeoutError>
 
 /** The content would not fit in the storage left to this origin or store; refused before anything is written. */
-export class QuotaExceededError extends IpfsKitError {
-  static readonly code = 'ERR_QUOTA_EXCEEDED'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_QUOTA_EXCEEDED', message, options)
-    this.name = 'QuotaExceededError'
-  }
-}
+export const QuotaExceededError = defineError('ERR_QUOTA_EXCEEDED', 'QuotaExceededError')
+/** An instance of {@link QuotaExceededError}. */
+export type QuotaExceededError = InstanceType<typeof QuotaExceededError>
 
 /** A service refused our credentials: missing, malformed, expired or unknown (a token, a UCAN proof). */
-export class UnauthorizedError extends IpfsKitError {
-  static readonly code = 'ERR_UNAUTHORIZED'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_UNAUTHORIZED', message, options)
-    this.name = 'UnauthorizedError'
-  }
-}
+export const UnauthorizedError = defineError('ERR_UNAUTHORIZED', 'UnauthorizedError')
+/** An instance of {@link UnauthorizedError}. */
+export type UnauthorizedError = InstanceType<typeof UnauthorizedError>
 
 /** A service knows our credentials but they do not allow this operation (e.g. a read-only token writing). */
-export class ForbiddenError extends IpfsKitError {
-  static readonly code = 'ERR_FORBIDDEN'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_FORBIDDEN', message, options)
-    this.name = 'ForbiddenError'
-  }
-}
+export const ForbiddenError = defineError('ERR_FORBIDDEN', 'ForbiddenError')
+/** An instance of {@link ForbiddenError}. */
+export type ForbiddenError = InstanceType<typeof ForbiddenError>
 
 /** Too many requests from one key or address, or too many uploads at once: retry later (`Retry-After`). */
-export class RateLimitedError extends IpfsKitError {
-  static readonly code = 'ERR_RATE_LIMITED'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_RATE_LIMITED', message, options)
-    this.name = 'RateLimitedError'
-  }
-}
+export const RateLimitedError = defineError('ERR_RATE_LIMITED', 'RateLimitedError')
+/** An instance of {@link RateLimitedError}. */
+export type RateLimitedError = InstanceType<typeof RateLimitedError>
 
 /**
  * Bytes a client sent do not hash to the CID it gave (a block put, a CAR import): the client's mistake, 400. A
  * stored block that fails the same check on read is {@link BlockCorruptError}, 502.
  */
-export class CidMismatchError extends IpfsKitError {
-  static readonly code = 'ERR_CID_MISMATCH'
-  constructor (message: string, options?: ErrorOptions) {
-    super('ERR_CID_MISMATCH', message, options)
-    this.name = 'CidMismatchError'
-  }
-}
+export const CidMismatchError = defineError('ERR_CID_MISMATCH', 'CidMismatchError')
+/** An instance of {@link CidMismatchError}. */
+export type CidMismatchError = InstanceType<typeof CidMismatchError>
 
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {

@@ -31,7 +31,10 @@ export const ERROR_STATUS = {
   ERR_INVALID_QUERY: 400,
   ERR_SNAPSHOT_MISMATCH: 409,
   ERR_NOT_SUPPORTED: 501,
-  ERR_BACKEND_UNAVAILABLE: 503
+  ERR_BACKEND_UNAVAILABLE: 503,
+  // seen by clients (the CLI): the relay cannot be reached, or ended a response early
+  ERR_UNREACHABLE: 502,
+  ERR_TRUNCATED: 502
 } as const satisfies Record<string, number>
 
 /** Every stable error code ipfs-kit uses. */

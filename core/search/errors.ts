@@ -1,4 +1,4 @@
-import { IpfsKitError } from '../errors/index.ts'
+import { defineError, IpfsKitError } from '../errors/index.ts'
 
 /** A search query or filter is malformed; `field` names the bad one (e.g. `filters.minSize`). */
 export class InvalidQueryError extends IpfsKitError {
@@ -14,10 +14,6 @@ export class InvalidQueryError extends IpfsKitError {
 }
 
 /** A snapshot cannot be loaded: wrong format, version or embedder. The index must then be rebuilt. */
-export class SnapshotMismatchError extends IpfsKitError {
-  static readonly code = 'ERR_SNAPSHOT_MISMATCH'
-  constructor (message: string) {
-    super('ERR_SNAPSHOT_MISMATCH', message)
-    this.name = 'SnapshotMismatchError'
-  }
-}
+export const SnapshotMismatchError = defineError('ERR_SNAPSHOT_MISMATCH', 'SnapshotMismatchError')
+/** An instance of {@link SnapshotMismatchError}. */
+export type SnapshotMismatchError = InstanceType<typeof SnapshotMismatchError>

@@ -1,4 +1,4 @@
-import { IpfsKitError } from '../../core/errors/index.ts'
+import { defineError, IpfsKitError } from '../../core/errors/index.ts'
 import { toErrorResponse } from '../http/errors.ts'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 
@@ -6,13 +6,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 export const ERROR_META_KEY = 'ipfs-kit/error'
 
 /** Content is bigger than a tool may return inline (`ERR_TOO_LARGE`, 413 in `core/errors/status.ts`). */
-export class TooLargeError extends IpfsKitError {
-  static readonly code = 'ERR_TOO_LARGE'
-  constructor (message: string) {
-    super('ERR_TOO_LARGE', message)
-    this.name = 'TooLargeError'
-  }
-}
+export const TooLargeError = defineError('ERR_TOO_LARGE', 'TooLargeError')
+/** An instance of {@link TooLargeError}. */
+export type TooLargeError = InstanceType<typeof TooLargeError>
 
 /** A content item of a tool result. */
 export type ToolContent = CallToolResult['content'][number]

@@ -21,14 +21,14 @@ function isFastifyError (err: unknown): err is FastifyError {
 /** Map any thrown value to a status and `{ code, message }`, using the one table in core/errors/status.ts. */
 export function toErrorResponse (err: unknown): { status: number, body: ErrorBody } {
   if (err instanceof IpfsKitError) return { status: statusForCode(err.code), body: { code: err.code, message: err.message } }
-  if (err instanceof Error && err.name === 'AbortError') return { status: 499, body: { code: 'ERR_ABORTED', message: 'request aborted' } }
-  if (err instanceof Error && 'validation' in err) return { status: 400, body: { code: 'ERR_INVALID_INPUT', message: err.message } }
+  if (err instanceof Error && err.name === 'AbortError') return { status: statusForCode('ERR_ABORTED'), body: { code: 'ERR_ABORTED', message: 'request aborted' } }
+  if (err instanceof Error && 'validation' in err) return { status: statusForCode('ERR_INVALID_INPUT'), body: { code: 'ERR_INVALID_INPUT', message: err.message } }
   if (isFastifyError(err)) {
     const status = err.statusCode ?? 500
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { code: 'ERR_TOO_LARGE', message: err.message } }
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: statusForCode('ERR_TOO_LARGE'), body: { code: 'ERR_TOO_LARGE', message: err.message } }
     if (status < 500) return { status, body: { code: 'ERR_INVALID_INPUT', message: err.message } }
   }
-  return { status: 500, body: { code: 'ERR_INTERNAL', message: 'internal error' } }
+  return { status: statusForCode('ERR_INTERNAL'), body: { code: 'ERR_INTERNAL', message: 'internal error' } }
 }
 
 /** Fastify error handler: typed JSON errors, and 5xx logged with their stack. */

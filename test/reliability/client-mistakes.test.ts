@@ -64,6 +64,9 @@ describe('client mistakes are 4xx with a code, never 5xx, and store nothing', ()
     expect((await send('GET', `/ipfs/${cid}/a%00b`, {})).status).toBe(400)
     expect((await send('GET', `/ipfs/${cid}/a%0D%0Ab`, {})).status).toBe(400)
     expect((await send('GET', `/ipfs/${cid}/%C4%80`, {})).status).toBeLessThan(500) // non-ASCII is fine, and echoed encoded
+    const gateway = await fetch(`${relay.url}/ipfs/${cid}`)
+    expect(gateway.headers.get('vary')).toMatch(/Accept/i)
+    expect(gateway.headers.get('x-ipfs-path')).toBe(`/ipfs/${cid}`)
   })
 
   it('Range as RFC 9110 says: other units and malformed ranges are ignored, a 416 says the size', async () => {

@@ -3,6 +3,7 @@ import { blockTooLarge } from '../../../core/blocks/limits.ts'
 import { errorSchema } from '../errors.ts'
 import { cidOf } from '../params.ts'
 import { readBody } from '../stream.ts'
+import { abortSignalOf } from './content.ts'
 import type { HttpContext } from '../context.ts'
 import type { FastifyInstance } from 'fastify'
 
@@ -14,14 +15,14 @@ export function blockRoutes (app: FastifyInstance, ctx: HttpContext): void {
     schema: { summary: 'Get a block\'s bytes (verified)', tags: ['blocks'], params: { type: 'object', properties: { cid: { type: 'string' } } }, response: { '4xx': errorSchema } }
   }, async (request, reply) => {
     const cid = cidOf(request.params.cid)
-    const bytes = await ctx.service.blockGet(cid)
+    const bytes = await ctx.service.blockGet(cid, { signal: abortSignalOf(request) })
     return reply.type('application/vnd.ipld.raw').header('etag', `"${cid.toString()}.raw"`).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   })
 
   app.get<{ Params: { cid: string } }>('/api/v1/blocks/:cid/stat', {
     schema: { summary: 'Size of a block', tags: ['blocks'], response: { 200: { type: 'object', properties: { cid: { type: 'string' }, size: { type: 'number' } } }, '4xx': errorSchema } }
   }, async (request) => {
-    const stat = await ctx.service.blockStat(cidOf(request.params.cid))
+    const stat = await ctx.service.blockStat(cidOf(request.params.cid), { signal: abortSignalOf(request) })
     return { cid: stat.cid.toString(), size: stat.size }
   })
 

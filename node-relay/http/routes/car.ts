@@ -12,7 +12,7 @@ export function carRoutes (app: FastifyInstance, ctx: HttpContext): void {
     schema: { summary: 'Export a DAG as a CARv1', tags: ['car'], params: { type: 'object', properties: { cid: { type: 'string' } } }, response: { '4xx': errorSchema } }
   }, async (request, reply) => {
     const cid = cidOf(request.params.cid)
-    const stream = await primedStream(ctx.service.exportCar(cid, { signal: abortSignalOf(request) }))
+    const stream = await primedStream(ctx.service.exportCar(cid, { signal: abortSignalOf(request, reply) }))
     return reply.type('application/vnd.ipld.car; version=1').header('content-disposition', `attachment; filename="${cid.toString()}.car"`).send(stream)
   })
 

@@ -7,7 +7,7 @@ import { primedStream } from '../stream.ts'
 import type { HttpContext } from '../context.ts'
 import type { CidPathParams } from '../params.ts'
 import type { AddEntry, AddResult } from '../../../core/content/types.ts'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 
 interface AddQuery { pin?: boolean, name?: string, wrap?: boolean, chunkSize?: number, cidVersion?: 0 | 1, rawLeaves?: boolean }
@@ -52,10 +52,14 @@ async function * malformedAsInvalid<T> (source: AsyncIterable<T>): AsyncGenerato
   }
 }
 
-/** An AbortSignal that fires when the client goes away mid-request. */
-export function abortSignalOf (request: FastifyRequest): AbortSignal {
+/**
+ * An AbortSignal that fires when the client goes away: while it is still sending (an upload cut short) or, given the
+ * reply, before the answer is fully sent (a download it stopped reading), so the work behind it stops too.
+ */
+export function abortSignalOf (request: FastifyRequest, reply?: FastifyReply): AbortSignal {
   const controller = new AbortController()
   request.raw.once('close', () => { if (!request.raw.complete) controller.abort(new Error('client closed the request')) })
+  reply?.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(new Error('client went away before the answer was sent')) })
   return controller.signal
 }
 
@@ -102,7 +106,8 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     }
   }, async (request, reply) => {
     const { target } = targetOf(request.params)
-    const stat = await ctx.service.stat(target)
+    const signal = abortSignalOf(request, reply)
+    const stat = await ctx.service.stat(target, { signal })
     if (stat.type === 'directory' || stat.type === 'object') {
       throw new NotAFileError(`${target} is a ${stat.type}, not a file`)
     }
@@ -117,7 +122,7 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     const bodyLength = Math.max(0, Math.min(length ?? stat.size - offset, stat.size - offset))
     void reply.header('content-length', bodyLength)
     if (bodyLength === 0) return reply.send('')
-    return reply.send(await primedStream(ctx.service.cat(target, { offset, length: bodyLength })))
+    return reply.send(await primedStream(ctx.service.cat(target, { offset, length: bodyLength, signal })))
   })
 
   for (const url of withOptionalPath('/api/v1/ls/:cid')) app.get<{ Params: CidPathParams }>(url, {
@@ -133,7 +138,7 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
   }, async (request) => {
     const { target } = targetOf(request.params)
     const entries = []
-    for await (const entry of ctx.service.ls(target)) entries.push({ ...entry, cid: entry.cid.toString() })
+    for await (const entry of ctx.service.ls(target, { signal: abortSignalOf(request) })) entries.push({ ...entry, cid: entry.cid.toString() })
     return { entries }
   })
 
@@ -150,7 +155,7 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     }
   }, async (request) => {
     const { target } = targetOf(request.params)
-    const stat = await ctx.service.stat(target, { withDagSize: request.query.dagSize === true })
+    const stat = await ctx.service.stat(target, { withDagSize: request.query.dagSize === true, signal: abortSignalOf(request) })
     return { ...stat, cid: stat.cid.toString(), mtime: undefined }
   })
 }

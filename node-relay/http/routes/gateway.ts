@@ -5,6 +5,7 @@ import { errorSchema } from '../errors.ts'
 import { cidPathParamsSchema, nameSchema, targetOf } from '../params.ts'
 import { parseRange } from '../range.ts'
 import { primedStream } from '../stream.ts'
+import { abortSignalOf } from './content.ts'
 import type { HttpContext } from '../context.ts'
 import type { CidPathParams } from '../params.ts'
 import type { DagScope, EntityBytes } from '../../../core/content/car-scope.ts'
@@ -63,7 +64,9 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   const { cid, path, target } = targetOf(request.params)
   const format = formatOf(request)
   const head = request.method === 'HEAD'
-  void reply.header('x-content-type-options', 'nosniff').header('x-ipfs-path', encodeURI(`/ipfs/${target}`)) // as requested, percent-encoded (headers are ASCII).header('vary', 'Accept')
+  // X-Ipfs-Path as requested, percent-encoded: header values are ASCII
+  void reply.header('x-content-type-options', 'nosniff').header('x-ipfs-path', encodeURI(`/ipfs/${target}`)).header('vary', 'Accept')
+  const signal = abortSignalOf(request, reply)
   const onlyIfCached = (request.headers['cache-control'] ?? '').includes('only-if-cached')
   if (onlyIfCached && !await ctx.service.content.hasBlock(cid)) {
     return reply.status(412).send({ code: 'ERR_NOT_FOUND', message: `${cid.toString()} is not in this gateway's store` })
@@ -74,7 +77,7 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
     const etag = `"${cid.toString()}.raw"`
     void reply.header('etag', etag).header('cache-control', IMMUTABLE).header('content-disposition', `attachment; filename="${request.query.filename ?? cid.toString() + '.bin'}"`)
     if (notModified(request, etag)) return reply.status(304).send()
-    const bytes = isEmptyIdentity(cid) ? new Uint8Array(0) : await ctx.service.blockGet(cid)
+    const bytes = isEmptyIdentity(cid) ? new Uint8Array(0) : await ctx.service.blockGet(cid, { signal })
     void reply.type(RAW).header('content-length', bytes.byteLength)
     return reply.send(head ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
@@ -92,18 +95,18 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
       return reply.send()
     }
     // resolve the path first: a missing entry is a 404, not a 200 cut short after the root's block
-    if (target.includes('/')) await ctx.service.stat(target)
-    return reply.send(await primedStream(exportScopedCar(ctx.service.content.blocks, target, { dagScope, entityBytes })))
+    if (target.includes('/')) await ctx.service.stat(target, { signal })
+    return reply.send(await primedStream(exportScopedCar(ctx.service.content.blocks, target, { dagScope, entityBytes, signal })))
   }
 
   // no trustless format asked for: serve the file itself (handy for links from the UI); directories list as JSON
-  const stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target)
+  const stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target, { signal })
   const etag = `"${stat.cid.toString()}"`
   void reply.header('etag', etag).header('cache-control', IMMUTABLE)
   if (notModified(request, etag)) return reply.status(304).send()
   if (stat.type === 'directory') {
     const entries = []
-    for await (const entry of ctx.service.ls(target)) entries.push({ name: entry.name, cid: entry.cid.toString(), type: entry.type, size: entry.size })
+    for await (const entry of ctx.service.ls(target, { signal })) entries.push({ name: entry.name, cid: entry.cid.toString(), type: entry.type, size: entry.size })
     return reply.type('application/json').send({ cid: stat.cid.toString(), entries })
   }
   const range = parseRange(request.headers.range, stat.size)
@@ -117,7 +120,7 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   if (range !== undefined) void reply.status(206).header('content-range', `bytes ${offset}-${offset + length - 1}/${stat.size}`)
   void reply.header('content-length', length)
   if (head || length === 0) return reply.send()
-  return reply.send(await primedStream(ctx.service.cat(target, { offset, length })))
+  return reply.send(await primedStream(ctx.service.cat(target, { offset, length, signal })))
 }
 
 /** The trustless gateway: `GET`/`HEAD /ipfs/{cid}[/path]` as raw blocks, CARs, or (without a format) file bytes. */

@@ -55,7 +55,7 @@ export function pinRoutes (app: FastifyInstance, ctx: HttpContext): void {
   app.delete<{ Params: { cid: string } }>('/api/v1/pins/:cid', {
     schema: { summary: 'Remove a pin', tags: ['pins'], params: { type: 'object', properties: { cid: { type: 'string' } } }, response: { 204: { type: 'null' }, '4xx': errorSchema } }
   }, async (request, reply) => {
-    await ctx.service.pinRm(cidOf(request.params.cid))
+    await ctx.service.pinRm(cidOf(request.params.cid), { signal: abortSignalOf(request) })
     return reply.status(204).send()
   })
 
@@ -69,7 +69,7 @@ export function pinRoutes (app: FastifyInstance, ctx: HttpContext): void {
   }, async (request) => {
     const cid = request.query.cid === undefined ? undefined : cidOf(request.query.cid)
     const pins = []
-    for await (const pin of ctx.service.pinLs({ cid })) pins.push(pinJson(pin))
+    for await (const pin of ctx.service.pinLs({ cid, signal: abortSignalOf(request) })) pins.push(pinJson(pin))
     return { pins }
   })
 }

@@ -34,6 +34,11 @@ export interface ServiceAddOptions extends AddOptions {
   pin?: boolean
   /** Name recorded on the pin and in events. */
   name?: string
+  /**
+   * For `addAll`: when the upload has exactly one top-level entry (a file, or a directory with everything in it),
+   * that entry is the result's root, as `ipfs add` prints it, instead of a directory wrapping it.
+   */
+  unwrapSingle?: boolean
 }
 
 /** Options for pinning. */
@@ -90,6 +95,10 @@ export class IpfsService {
     for await (const result of this.content.addAll(counted(), options)) results.push(result)
     // an upload without files would pin an empty directory: refused before anything is pinned
     if (count === 0) throw new InvalidInputError('nothing to add: the upload held no files')
+    if (options.unwrapSingle === true && options.wrapWithDirectory !== false) {
+      const top = results.filter(r => r.path !== '' && !r.path.includes('/'))
+      if (top.length === 1 && results.at(-1)?.path === '') results.pop() // the wrapping directory: not the answer
+    }
     const root = results.at(-1)
     if (root !== undefined) await this.afterAdd(root, options)
     return results

@@ -34,17 +34,27 @@ describe('REST API: content', () => {
     expect(pins.pins).toEqual([expect.objectContaining({ cid, name: 'random.bin' })])
   })
 
-  it('adds a multipart directory tree, lists it and reads files by path', async () => {
+  it('adds a multipart directory tree as itself (as ipfs add does), lists it and reads files by path', async () => {
     const form = new FormData()
     form.append('file', new Blob([text('alpha')]), 'site/a.txt')
     form.append('file', new Blob([pseudoRandomBytes(1_200_000, 4)]), 'site/img/b.bin')
     const res = await fetch(`${relay.url}/api/v1/add?name=site`, { method: 'POST', body: form })
     expect(res.status).toBe(200)
     const added = await json<{ cid: string, entries: Array<{ path: string, cid: string }> }>(res)
-    expect(added.entries.map(e => e.path).sort()).toEqual(['', 'site', 'site/a.txt', 'site/img', 'site/img/b.bin'])
-    const ls = await json<{ entries: Array<{ name: string, type: string }> }>(await fetch(`${relay.url}/api/v1/ls/${added.cid}/site`))
+    expect(added.entries.map(e => e.path).sort()).toEqual(['site', 'site/a.txt', 'site/img', 'site/img/b.bin'])
+    expect(added.cid).toBe(added.entries.find(e => e.path === 'site')?.cid) // the one top-level directory is the root
+    const ls = await json<{ entries: Array<{ name: string, type: string }> }>(await fetch(`${relay.url}/api/v1/ls/${added.cid}`))
     expect(ls.entries.map(e => `${e.name}:${e.type}`).sort()).toEqual(['a.txt:raw', 'img:directory'])
-    expect(await (await fetch(`${relay.url}/api/v1/cat/${added.cid}/site/a.txt`)).text()).toBe('alpha')
+    expect(await (await fetch(`${relay.url}/api/v1/cat/${added.cid}/a.txt`)).text()).toBe('alpha')
+    // wrap=true wraps it, as ipfs add -w; several top-level entries are always wrapped
+    const wrapped = await json<{ cid: string, entries: Array<{ path: string }> }>(await fetch(`${relay.url}/api/v1/add?wrap=true`, { method: 'POST', body: form }))
+    expect(wrapped.entries.map(e => e.path)).toContain('')
+    const two = new FormData()
+    two.append('file', new Blob([text('one')]), 'one.txt')
+    two.append('file', new Blob([text('two')]), 'two.txt')
+    const both = await json<{ cid: string }>(await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: two }))
+    const listing = await json<{ entries: Array<{ name: string }> }>(await fetch(`${relay.url}/api/v1/ls/${both.cid}`))
+    expect(listing.entries.map(e => e.name).sort()).toEqual(['one.txt', 'two.txt'])
     const stat = await json<{ type: string, blocks: number }>(await fetch(`${relay.url}/api/v1/stat/${added.cid}?dagSize=true`))
     expect(stat.type).toBe('directory')
     expect(stat.blocks).toBeGreaterThan(4)
@@ -89,7 +99,7 @@ describe('REST API: content', () => {
     const dir = await fetch(`${relay.url}/api/v1/cat/${cid}`)
     expect(dir.status).toBe(400)
     expect((await json<{ code: string }>(dir)).code).toBe('ERR_NOT_A_FILE')
-    const past = await fetch(`${relay.url}/api/v1/cat/${cid}/d/x.txt?offset=5`)
+    const past = await fetch(`${relay.url}/api/v1/cat/${cid}/x.txt?offset=5`)
     expect(past.status).toBe(416)
   })
 

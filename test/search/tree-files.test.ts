@@ -29,7 +29,7 @@ describe('search indexes every file of an added tree', () => {
     const hits = await search(relay, 'zanzibarite')
     expect(hits.map(h => h.cid)).toContain(file?.cid)
     const hit = hits.find(h => h.cid === file?.cid)
-    expect(hit?.document.name).toBe('reports/reports/2026/q3.txt') // the pin's name, then the path in the upload
+    expect(hit?.document.name).toBe('reports/2026/q3.txt') // the pin's name, then the path under the added directory
     expect(hit?.document.metadata.parent).toBe(added.cid)
 
     expect((await fetch(`${relay.url}/api/v1/pins/${added.cid}`, { method: 'DELETE' })).status).toBe(204)

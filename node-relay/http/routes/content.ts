@@ -35,7 +35,7 @@ async function addMultipart (ctx: HttpContext, request: FastifyRequest<{ Queryst
     }
   }
   const results = await ctx.service.addAll(entries(), {
-    pin: query.pin, name: query.name, chunker, cidVersion: query.cidVersion, rawLeaves: query.rawLeaves, wrapWithDirectory: query.wrap ?? true, fileImportConcurrency: 1, signal: abortSignalOf(request)
+    pin: query.pin, name: query.name, chunker, cidVersion: query.cidVersion, rawLeaves: query.rawLeaves, wrapWithDirectory: query.wrap ?? true, unwrapSingle: query.wrap === undefined, fileImportConcurrency: 1, signal: abortSignalOf(request)
   })
   const root = results.at(-1)
   if (root === undefined || tree.size === 0) throw new InvalidInputError('the upload held no files (each file part needs a filename)')
@@ -68,14 +68,14 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
   app.post<{ Querystring: AddQuery }>('/api/v1/add', {
     schema: {
       summary: 'Add files',
-      description: 'Streams the upload into UnixFS (CIDv1, raw leaves, 1 MiB chunks). Send `multipart/form-data` (one part per file; the filename is its path in the tree, which is wrapped in a directory unless `wrap=false`) or `application/octet-stream` (one file). Nothing is buffered whole in memory.',
+      description: 'Streams the upload into UnixFS (CIDv1, raw leaves, 1 MiB chunks). Send `multipart/form-data` (one part per file; the filename is its path in the tree: one top-level file or directory is the root itself, as `ipfs add` does, several are wrapped in a directory; `wrap=true|false` forces it) or `application/octet-stream` (one file). Nothing is buffered whole in memory.',
       tags: ['content'],
       querystring: {
         type: 'object',
         properties: {
           pin: { type: 'boolean', default: true, description: 'pin what was added' },
           name: { ...nameSchema, description: 'name recorded on the pin' },
-          wrap: { type: 'boolean', default: true, description: 'multipart: wrap files in a directory' },
+          wrap: { type: 'boolean', description: 'multipart: true wraps everything in a directory; false never does; unset (as `ipfs add`): one top-level file or directory is the root itself, several are wrapped' },
           chunkSize: { type: 'integer', minimum: 1024, maximum: 2097152, description: 'fixed chunk size in bytes' },
           cidVersion: { type: 'integer', enum: [0, 1], description: '1 (default, unixfs-v1-2025) or 0 (Kubo\'s legacy unixfs-v0-2015: 256 KiB chunks, dag-pb leaves)' },
           rawLeaves: { type: 'boolean', description: 'raw leaf blocks (default true with CIDv1)' }

@@ -90,7 +90,11 @@ export default defineConfig(({ mode }) => ({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/browser/**'],
           testTimeout: 60_000,
-          hookTimeout: 60_000
+          hookTimeout: 60_000,
+          // CI runs on a shared 2-core machine where a browser mesh test (two Chromium tabs, WebRTC, bitswap) has
+          // failed once in many runs on a want that was never answered; one retry there, none locally, so a
+          // flaky test still shows up where people work (vitest reports every retried test)
+          retry: process.env.CI === 'true' ? 1 : 0
         }
       },
       {

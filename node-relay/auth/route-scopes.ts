@@ -1,3 +1,4 @@
+import { OPERATIONS } from '../operations/index.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
 
 /** A route anyone may call, with or without a key. */
@@ -12,6 +13,8 @@ export type RouteAccess = Scope | typeof PUBLIC
  * body; the route needs `storage:*:write` unless the route itself checks each backend (see storage routes).
  */
 export const ROUTE_SCOPES: Record<string, RouteAccess> = {
+  // every operation's route, with the operation's scope (node-relay/operations)
+  ...Object.fromEntries(OPERATIONS.map(op => [`${op.rest.method} ${op.rest.path}`, op.scope])),
   'POST /api/v1/add': 'content:write',
   'GET /api/v1/cat/:cid': 'content:read',
   'GET /api/v1/cat/:cid/*': 'content:read',
@@ -19,9 +22,6 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /api/v1/ls/:cid/*': 'content:read',
   'GET /api/v1/stat/:cid': 'content:read',
   'GET /api/v1/stat/:cid/*': 'content:read',
-  'GET /api/v1/pins': 'content:read',
-  'POST /api/v1/pins': 'pins:write',
-  'DELETE /api/v1/pins/:cid': 'pins:write',
   'GET /api/v1/blocks/:cid': 'content:read',
   'GET /api/v1/blocks/:cid/stat': 'content:read',
   'POST /api/v1/blocks': 'content:write',

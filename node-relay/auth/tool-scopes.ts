@@ -1,3 +1,4 @@
+import { OPERATIONS } from '../operations/index.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
 
 /**
@@ -5,13 +6,12 @@ import type { Scope } from '../../core/auth/scopes.ts'
  * cannot be registered on a server that checks scopes.
  */
 export const TOOL_SCOPES: Record<string, Scope> = {
+  // every operation is a tool, with the operation's scope (node-relay/operations)
+  ...Object.fromEntries(OPERATIONS.map(op => [op.name, op.scope])),
   ipfs_add: 'content:write',
   ipfs_cat: 'content:read',
   ipfs_ls: 'content:read',
   ipfs_stat: 'content:read',
-  pin_add: 'pins:write',
-  pin_rm: 'pins:write',
-  pin_ls: 'content:read',
   block_get: 'content:read',
   block_put: 'content:write',
   block_stat: 'content:read',

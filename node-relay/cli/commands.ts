@@ -5,7 +5,7 @@ import { catCommand } from './commands/cat.ts'
 import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
 import { idCommand, peersCommand } from './commands/node.ts'
-import { pinCommand } from './commands/pin.ts'
+import { registerOperationCommands } from './operation-commands.ts'
 import { clusterCommand } from './commands/cluster.ts'
 import { searchCommand } from './commands/search.ts'
 import { backendsCommand, storageCommand } from './commands/storage.ts'
@@ -30,10 +30,18 @@ function exitOnUsageError (command: Command): void {
   for (const sub of command.commands) exitOnUsageError(sub)
 }
 
-/** Register the commands that talk to a running relay (add, cat, get, ls, stat, pin, car, id, peers). */
+/** Descriptions of the command groups the operation table creates (`ipfs-kit pin …`). */
+const GROUPS: Record<string, string> = {
+  pin: 'manage pins: what the relay keeps'
+}
+
+/**
+ * Register the commands that talk to a running relay: the hand-written ones (streaming and local-file work: add,
+ * cat, get, car, …), then every operation of the table that has a CLI binding (node-relay/operations).
+ */
 export function registerClientCommands (program: Command): void {
-  for (const command of [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), pinCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand(), keysCommand(), auditCommand(), repoCommand()]) {
-    exitOnUsageError(command)
-    program.addCommand(command)
-  }
+  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand(), keysCommand(), auditCommand(), repoCommand()]
+  for (const command of commands) program.addCommand(command)
+  const created = registerOperationCommands(program, GROUPS)
+  for (const command of [...commands, ...created]) exitOnUsageError(command)
 }

@@ -19,7 +19,7 @@ import { gatewayRoutes } from './routes/gateway.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { nodeRoutes } from './routes/node.ts'
-import { pinRoutes } from './routes/pins.ts'
+import { operationComponentsOf, operationRoutes } from './operation-routes.ts'
 import { searchRoutes } from './routes/search.ts'
 import { clusterRoutes } from './routes/cluster.ts'
 import { storageRoutes } from './routes/storage.ts'
@@ -91,7 +91,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   contentRoutes(app, ctx)
-  pinRoutes(app, ctx)
+  operationRoutes(app, operationComponentsOf(ctx))
   clusterRoutes(app, ctx)
   blockRoutes(app, ctx)
   carRoutes(app, ctx)

@@ -24,7 +24,7 @@ import { registerBlockTools } from './tools/blocks.ts'
 import { registerCarTools } from './tools/car.ts'
 import { registerDagTools } from './tools/dag.ts'
 import { registerNodeTools } from './tools/node.ts'
-import { registerPinTools } from './tools/pins.ts'
+import { registerOperationTools } from './operation-tools.ts'
 import { registerClusterTools } from './tools/cluster.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import { registerReadTools } from './tools/read.ts'
@@ -65,6 +65,8 @@ export interface McpServerInit {
   principalName?: string
   /** Told after each call of a tool that changes something (the audit log). */
   audit?: ToolAuditor
+  /** How long `pin_add` may take to fetch what it is missing. */
+  pinTimeoutMs?: number
 }
 
 const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
@@ -92,7 +94,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerAddTool(server, ctx)
   registerReadTools(server, ctx)
-  registerPinTools(server, ctx)
+  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
   registerBlockTools(server, ctx)
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)

@@ -66,7 +66,7 @@ describe('MCP tools over Streamable HTTP', () => {
     const { cid } = await callOk<{ cid: string }>(client, 'ipfs_add', { text: `pin me ${Math.random()}`, pin: false })
     expect((await callOk<{ pins: unknown[] }>(client, 'pin_ls', { cid })).pins).to.deep.equal([])
     const pin = await callOk(client, 'pin_add', { cid, name: 'notes', metadata: { project: 'mcp' } })
-    expect(pin).to.deep.equal({ cid, name: 'notes', recursive: true, metadata: { project: 'mcp' } })
+    expect(pin).to.deep.equal({ cid, name: 'notes', recursive: true, depth: -1, metadata: { project: 'mcp' } })
     const { pins } = await callOk<{ pins: Array<{ cid: string, name: string }> }>(client, 'pin_ls')
     expect(pins.find(p => p.cid === cid)).to.include({ name: 'notes' })
     expect(await callOk(client, 'pin_rm', { cid })).to.deep.equal({ cid, removed: true })

@@ -1,0 +1,38 @@
+import { ClusterDisabledError } from '../../core/cluster/index.ts'
+import { NotSupportedError } from '../../core/storage/errors.ts'
+import type { Cluster } from '../../core/cluster/index.ts'
+import type { StorageManager } from '../../core/storage/index.ts'
+import type { OperationComponents } from './operation.ts'
+import type { RelaySearch } from '../search/relay-search.ts'
+import type { KeyStore } from '../auth/key-store.ts'
+import type { AuditLog } from '../audit/audit-log.ts'
+
+/** The cluster peer, or `ERR_CLUSTER_DISABLED` (503) when this relay runs without one. */
+export function clusterOf (components: OperationComponents): Cluster {
+  if (components.cluster === undefined) throw new ClusterDisabledError('this relay runs without a cluster (cluster.enabled is false)')
+  return components.cluster
+}
+
+/** The storage manager, or `ERR_NOT_SUPPORTED` (501). */
+export function storageOf (components: OperationComponents): StorageManager {
+  if (components.storage === undefined) throw new NotSupportedError('this node runs without the storage manager')
+  return components.storage
+}
+
+/** The search index, or `ERR_NOT_SUPPORTED` (501) when search is disabled. */
+export function searchOf (components: OperationComponents): RelaySearch {
+  if (components.search === undefined) throw new NotSupportedError('search is disabled on this relay (search.enabled is false)')
+  return components.search
+}
+
+/** The key store, or `ERR_NOT_SUPPORTED` (501) over a bare content store. */
+export function keysOf (components: OperationComponents): KeyStore {
+  if (components.keys === undefined) throw new NotSupportedError('this node has no API key store')
+  return components.keys
+}
+
+/** The audit log, or `ERR_NOT_SUPPORTED` (501) when `audit.enabled` is false. */
+export function auditOf (components: OperationComponents): AuditLog {
+  if (components.audit === undefined) throw new NotSupportedError('the audit log is disabled (audit.enabled is false)')
+  return components.audit
+}

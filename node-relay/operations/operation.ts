@@ -1,0 +1,132 @@
+/**
+ * @packageDocumentation
+ *
+ * The operation table: every thing the relay can do for a caller is written once, as an {@link Operation}, and the
+ * surfaces (REST in node-relay/http/operation-routes.ts, MCP in node-relay/mcp/operation-tools.ts, the CLI in
+ * node-relay/cli/operation-commands.ts) are adapters that register every operation of {@link OPERATIONS} from its
+ * definition: the same schemas, the same scope, the same errors, the same abort signal. Adding a capability is one
+ * file here plus its example in the parity test.
+ */
+import type { z } from 'zod'
+import type { Scope } from '../../core/auth/scopes.ts'
+import type { Cluster } from '../../core/cluster/index.ts'
+import type { IpfsService } from '../../core/service/ipfs-service.ts'
+import type { StorageManager } from '../../core/storage/index.ts'
+import type { RelaySearch } from '../search/relay-search.ts'
+import type { KeyStore } from '../auth/key-store.ts'
+import type { AuditLog } from '../audit/audit-log.ts'
+
+/** What operations may use; each operation reads only what it names in {@link Operation.requires}. */
+export interface OperationComponents {
+  /** The one service layer (blocks, content, pins, peers). */
+  service: IpfsService
+  /** The relay's cluster peer, when the cluster is enabled. */
+  cluster?: Cluster
+  /** The storage manager over the configured backends. */
+  storage?: StorageManager
+  /** The relay's search index, when search is enabled. */
+  search?: RelaySearch
+  /** API keys (absent over a bare content store). */
+  keys?: KeyStore
+  /** The audit log, when enabled. */
+  audit?: AuditLog
+  /** How long a pin may take to fetch what it is missing (`network.pinTimeoutMs`). */
+  pinTimeoutMs?: number
+}
+
+/** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
+export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit'
+
+/** What a run receives besides its input. */
+export interface RunOptions {
+  /** Aborted when the caller goes away (HTTP client closed, MCP call cancelled, CLI interrupted). */
+  signal: AbortSignal
+  /**
+   * Demand a finer scope than the operation's own (e.g. `storage:s3:write` for each backend a placement names);
+   * throws `ERR_FORBIDDEN` when the caller's key lacks it. A caller without a key (the local zero-config user) may.
+   */
+  demand: (scope: Scope) => void
+  /** Who is calling, for records such as audit entries and key owners (the key's name, or undefined). */
+  caller?: string
+}
+
+/** MCP's tool annotations, also shown in the docs. */
+export interface OperationAnnotations {
+  /** Changes nothing. */
+  readOnly: boolean
+  /** May remove or overwrite something. */
+  destructive: boolean
+  /** Calling twice with the same input has the effect of calling once. */
+  idempotent: boolean
+  /** Reaches beyond this node (peers, backends). */
+  openWorld: boolean
+}
+
+/** How the REST adapter serves an operation. */
+export interface RestBinding {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Fastify path under the API, e.g. `/api/v1/pins/:cid`; `:params` are input fields. */
+  path: string
+  /**
+   * Status of a success: 200 (default) or 201; the output is always the JSON body (deletes too, as Kubo's RPC and
+   * IPFS Cluster's API answer them), so every surface can show what was done.
+   */
+  status?: 200 | 201
+  /** OpenAPI tag. */
+  tag: string
+}
+
+/** How the CLI adapter offers an operation. */
+export interface CliBinding<O = never> {
+  /** Command words, e.g. `['pin', 'add']` for `ipfs-kit pin add`. */
+  command: readonly string[]
+  /** Input fields taken as positional arguments, in order (the others are `--options`). */
+  args?: readonly string[]
+  /** Option aliases, e.g. `{ name: 'n' }` for `-n`. */
+  short?: Readonly<Record<string, string>>
+  /** Flag names that differ from the field's kebab-case name, e.g. `{ metadata: 'meta' }` for `--meta`. */
+  flags?: Readonly<Record<string, string>>
+  /** Human lines for a result (`--json` prints the output itself). */
+  lines: (output: O) => string[]
+}
+
+/** One thing the relay can do, written once for every surface. */
+export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  /** Canonical name, snake_case: the MCP tool name and the key everywhere else. */
+  name: string
+  /** Short human title. */
+  title: string
+  /** What it does, for agents, OpenAPI and `--help`: the first sentence stands alone. */
+  description: string
+  /** Input: a zod object whose every field is described. */
+  input: I
+  /** Output: a zod object. */
+  output: O
+  annotations: OperationAnnotations
+  /** The scope a caller's key needs (core/auth/scopes.ts). */
+  scope: Scope
+  /** Components without which it cannot run. */
+  requires?: readonly Requirement[]
+  rest: RestBinding
+  /** Absent: no CLI command (yet), e.g. operations a person runs through another command. */
+  cli?: CliBinding<z.output<O>>
+  /** Other names people know it by (Kubo's, the older MCP tool names): documented, resolved by `operationNamed`. */
+  aliases?: readonly string[]
+  /** Do it. Throws typed errors (core/errors) only. */
+  run: (components: OperationComponents, input: z.output<I>, options: RunOptions) => Promise<z.output<O>>
+}
+
+/** Any operation, for tables and adapters. */
+export type AnyOperation = Operation
+
+/**
+ * Define an operation, typed from its schemas; returns it widened for the table.
+ *
+ * @example
+ * ```ts
+ * export const pinRm = defineOperation({ name: 'pin_rm', input: z.object({ cid: cidField }), ... })
+ * ```
+ */
+export function defineOperation<I extends z.ZodObject, O extends z.ZodObject> (op: Operation<I, O>): AnyOperation {
+  return op
+}

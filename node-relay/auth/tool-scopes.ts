@@ -5,7 +5,7 @@ import type { Scope } from '../../core/auth/scopes.ts'
  * The scope each MCP tool needs (the same scopes as the REST routes that do the same thing). A tool missing here
  * cannot be registered on a server that checks scopes.
  */
-export const TOOL_SCOPES: Record<string, Scope> = {
+export const TOOL_SCOPES: Record<string, Scope | 'public'> = {
   // every operation is a tool, with the operation's scope (node-relay/operations)
   ...Object.fromEntries(OPERATIONS.map(op => [op.name, op.scope])),
   ipfs_add: 'content:write',
@@ -19,14 +19,9 @@ export const TOOL_SCOPES: Record<string, Scope> = {
   dag_put: 'content:write',
   car_export: 'content:read',
   car_import: 'content:write',
-  node_id: 'content:read',
-  swarm_peers: 'content:read',
   search: 'search',
   backend_list: 'content:read',
   backend_status: 'content:read',
   storage_put: 'storage:*:write',
   storage_get: 'storage:*:read',
-  cluster_status: 'content:read',
-  cluster_peers: 'content:read',
-  cluster_pin: 'cluster:write'
 }

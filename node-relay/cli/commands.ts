@@ -4,9 +4,7 @@ import { carCommand } from './commands/car.ts'
 import { catCommand } from './commands/cat.ts'
 import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
-import { idCommand, peersCommand } from './commands/node.ts'
 import { registerOperationCommands } from './operation-commands.ts'
-import { clusterCommand } from './commands/cluster.ts'
 import { searchCommand } from './commands/search.ts'
 import { backendsCommand, storageCommand } from './commands/storage.ts'
 import { statCommand } from './commands/stat.ts'
@@ -32,7 +30,8 @@ function exitOnUsageError (command: Command): void {
 
 /** Descriptions of the command groups the operation table creates (`ipfs-kit pin …`). */
 const GROUPS: Record<string, string> = {
-  pin: 'manage pins: what the relay keeps'
+  pin: 'manage pins: what the relay keeps',
+  cluster: 'the replicated pinset: peers, pins with replication factors, status per peer'
 }
 
 /**
@@ -40,7 +39,7 @@ const GROUPS: Record<string, string> = {
  * cat, get, car, …), then every operation of the table that has a CLI binding (node-relay/operations).
  */
 export function registerClientCommands (program: Command): void {
-  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), clusterCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), idCommand(), peersCommand(), keysCommand(), auditCommand(), repoCommand()]
+  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), keysCommand(), auditCommand(), repoCommand()]
   for (const command of commands) program.addCommand(command)
   const created = registerOperationCommands(program, GROUPS)
   for (const command of [...commands, ...created]) exitOnUsageError(command)

@@ -122,7 +122,9 @@ export function registerOperationCommands (program: Command, groups: Readonly<Re
       }
       parent = next
     }
-    parent.addCommand(operationCommand(op))
+    const command = operationCommand(op)
+    parent.addCommand(command)
+    if (parent === program) created.push(command)
   }
   return created
 }

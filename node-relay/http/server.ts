@@ -18,10 +18,8 @@ import { eventRoutes } from './routes/events.ts'
 import { gatewayRoutes } from './routes/gateway.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
-import { nodeRoutes } from './routes/node.ts'
 import { operationComponentsOf, operationRoutes } from './operation-routes.ts'
 import { searchRoutes } from './routes/search.ts'
-import { clusterRoutes } from './routes/cluster.ts'
 import { storageRoutes } from './routes/storage.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
@@ -92,10 +90,8 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
 
   contentRoutes(app, ctx)
   operationRoutes(app, operationComponentsOf(ctx))
-  clusterRoutes(app, ctx)
   blockRoutes(app, ctx)
   carRoutes(app, ctx)
-  nodeRoutes(app, ctx)
   gatewayRoutes(app, ctx)
   healthRoutes(app, ctx)
   metricsRoutes(app, ctx)

@@ -23,9 +23,7 @@ import { registerAddTool } from './tools/add.ts'
 import { registerBlockTools } from './tools/blocks.ts'
 import { registerCarTools } from './tools/car.ts'
 import { registerDagTools } from './tools/dag.ts'
-import { registerNodeTools } from './tools/node.ts'
 import { registerOperationTools } from './operation-tools.ts'
-import { registerClusterTools } from './tools/cluster.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import { registerReadTools } from './tools/read.ts'
 import { registerSearchTool } from './tools/search.ts'
@@ -98,10 +96,8 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   registerBlockTools(server, ctx)
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)
-  registerNodeTools(server, ctx)
   if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
   if (init.storage !== undefined) registerStorageTools(server, ctx, init.storage)
-  if (init.cluster !== undefined) registerClusterTools(server, ctx, init.cluster)
   registerResources(server, ctx)
   return server
 }

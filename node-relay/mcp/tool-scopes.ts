@@ -12,8 +12,8 @@ type RegisterTool = McpServer['registerTool']
 export type ToolAuditor = (tool: string, outcome: { ok: boolean, code?: string }) => void
 
 /** Whether a scope only reads (calls needing it are not audited). */
-function readOnly (scope: Scope): boolean {
-  return scope === 'content:read' || scope === 'search' || scope === 'metrics' || /^storage:[^:]+:read$/.test(scope)
+function readOnly (scope: Scope | 'public'): boolean {
+  return scope === 'public' || scope === 'content:read' || scope === 'search' || scope === 'metrics' || /^storage:[^:]+:read$/.test(scope)
 }
 
 /**
@@ -27,7 +27,7 @@ export function checkToolScopes (server: McpServer, granted: readonly Scope[], w
   const checked = (name: string, config: Parameters<RegisterTool>[1], callback: Parameters<RegisterTool>[2]): ReturnType<RegisterTool> => {
     const scope = TOOL_SCOPES[name]
     if (scope === undefined) throw new Error(`MCP tool ${name} declares no scope: add it to node-relay/auth/tool-scopes.ts`)
-    if (allows(granted, scope)) {
+    if (scope === 'public' || allows(granted, scope)) {
       if (audit === undefined || readOnly(scope)) return register(name, config, callback)
       const run = callback as (...args: unknown[]) => Promise<CallToolResult>
       const audited = async (...args: unknown[]): Promise<CallToolResult> => {

@@ -6,6 +6,15 @@
 import { pinAdd } from './pins/pin-add.ts'
 import { pinLs } from './pins/pin-ls.ts'
 import { pinRm } from './pins/pin-rm.ts'
+import { nodeId } from './node/node-id.ts'
+import { swarmPeers } from './node/swarm-peers.ts'
+import { clusterInfo } from './cluster/cluster-info.ts'
+import { clusterPeers } from './cluster/cluster-peers.ts'
+import { clusterPin } from './cluster/cluster-pin.ts'
+import { clusterPins } from './cluster/cluster-pins.ts'
+import { clusterRecover } from './cluster/cluster-recover.ts'
+import { clusterStatus } from './cluster/cluster-status.ts'
+import { clusterUnpin } from './cluster/cluster-unpin.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
@@ -13,7 +22,9 @@ export { defineOperation } from './operation.ts'
 
 /** The operation table. */
 export const OPERATIONS: readonly AnyOperation[] = [
-  pinAdd, pinRm, pinLs
+  pinAdd, pinRm, pinLs,
+  nodeId, swarmPeers,
+  clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover
 ]
 
 /** An operation by its name or one of its aliases. */

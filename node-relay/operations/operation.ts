@@ -34,6 +34,9 @@ export interface OperationComponents {
   pinTimeoutMs?: number
 }
 
+/** The scope an operation needs: one of core/auth/scopes.ts, or `public` (anyone, with or without a key). */
+export type OperationScope = Scope | 'public'
+
 /** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
 export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit'
 
@@ -103,8 +106,8 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodO
   /** Output: a zod object. */
   output: O
   annotations: OperationAnnotations
-  /** The scope a caller's key needs (core/auth/scopes.ts). */
-  scope: Scope
+  /** The scope a caller's key needs (core/auth/scopes.ts), or `public`. */
+  scope: OperationScope
   /** Components without which it cannot run. */
   requires?: readonly Requirement[]
   rest: RestBinding

@@ -20,8 +20,4 @@ export const TOOL_SCOPES: Record<string, Scope | 'public'> = {
   car_export: 'content:read',
   car_import: 'content:write',
   search: 'search',
-  backend_list: 'content:read',
-  backend_status: 'content:read',
-  storage_put: 'storage:*:write',
-  storage_get: 'storage:*:read',
 }

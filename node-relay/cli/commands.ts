@@ -6,7 +6,7 @@ import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
 import { registerOperationCommands } from './operation-commands.ts'
 import { searchCommand } from './commands/search.ts'
-import { backendsCommand, storageCommand } from './commands/storage.ts'
+import { storageCommand } from './commands/storage.ts'
 import { statCommand } from './commands/stat.ts'
 import { keysCommand } from './commands/keys.ts'
 import { auditCommand } from './commands/audit.ts'
@@ -31,7 +31,9 @@ function exitOnUsageError (command: Command): void {
 /** Descriptions of the command groups the operation table creates (`ipfs-kit pin …`). */
 const GROUPS: Record<string, string> = {
   pin: 'manage pins: what the relay keeps',
-  cluster: 'the replicated pinset: peers, pins with replication factors, status per peer'
+  cluster: 'the replicated pinset: peers, pins with replication factors, status per peer',
+  backend: 'one storage backend',
+  storage: 'place content on storage backends and read it back verified'
 }
 
 /**
@@ -39,7 +41,7 @@ const GROUPS: Record<string, string> = {
  * cat, get, car, …), then every operation of the table that has a CLI binding (node-relay/operations).
  */
 export function registerClientCommands (program: Command): void {
-  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), backendsCommand(), storageCommand(), carCommand(), keysCommand(), auditCommand(), repoCommand()]
+  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), storageCommand(), carCommand(), keysCommand(), auditCommand(), repoCommand()]
   for (const command of commands) program.addCommand(command)
   const created = registerOperationCommands(program, GROUPS)
   for (const command of [...commands, ...created]) exitOnUsageError(command)

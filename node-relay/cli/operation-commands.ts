@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { OPERATIONS } from '../operations/index.ts'
 import { descriptionOf, fieldKind, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
 import { contextOf, printResult } from './context.ts'
+import { EXIT } from './exit.ts'
 import { keyValue } from './options.ts'
 import type { AnyOperation } from '../operations/operation.ts'
 import type { Query } from './client.ts'
@@ -78,6 +79,7 @@ async function callOverRest (command: Command, op: AnyOperation, input: Record<s
     ...(op.rest.method === 'POST' ? { body: { json: rest } } : { query })
   })
   printResult(context, output, () => op.cli?.lines(output) ?? [])
+  if (op.cli?.failed?.(output) === true) process.exitCode = EXIT.internal
 }
 
 /** The commander command of one operation (its last command word). */

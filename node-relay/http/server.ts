@@ -97,7 +97,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)
   if (ctx.search !== undefined) searchRoutes(app, ctx.search)
-  if (ctx.storage !== undefined) storageRoutes(app, ctx, ctx.storage)
+  if (ctx.storage !== undefined) storageRoutes(app, ctx.storage)
   if (ctx.auth !== undefined) keyRoutes(app, ctx.auth.keys, ctx.auth.tickets)
   if (ctx.audit !== undefined) auditRoutes(app, ctx.audit.log, ctx.audit.dir, ctx.service.id().peerId)
   mcpRoutes(app, ctx)

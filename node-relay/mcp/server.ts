@@ -27,7 +27,6 @@ import { registerOperationTools } from './operation-tools.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import { registerReadTools } from './tools/read.ts'
 import { registerSearchTool } from './tools/search.ts'
-import { registerStorageTools } from './tools/storage.ts'
 import type { McpToolContext } from './context.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
@@ -97,7 +96,6 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)
   if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
-  if (init.storage !== undefined) registerStorageTools(server, ctx, init.storage)
   registerResources(server, ctx)
   return server
 }

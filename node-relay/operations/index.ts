@@ -15,6 +15,11 @@ import { clusterPins } from './cluster/cluster-pins.ts'
 import { clusterRecover } from './cluster/cluster-recover.ts'
 import { clusterStatus } from './cluster/cluster-status.ts'
 import { clusterUnpin } from './cluster/cluster-unpin.ts'
+import { backendList } from './storage/backend-list.ts'
+import { backendStatus } from './storage/backend-status.ts'
+import { storageFetch } from './storage/storage-fetch.ts'
+import { storagePut } from './storage/storage-put.ts'
+import { storageRefs } from './storage/storage-refs.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
@@ -24,7 +29,8 @@ export { defineOperation } from './operation.ts'
 export const OPERATIONS: readonly AnyOperation[] = [
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers,
-  clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover
+  clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
+  backendList, backendStatus, storagePut, storageFetch, storageRefs
 ]
 
 /** An operation by its name or one of its aliases. */

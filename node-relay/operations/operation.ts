@@ -91,6 +91,8 @@ export interface CliBinding<O = never> {
   flags?: Readonly<Record<string, string>>
   /** Human lines for a result (`--json` prints the output itself). */
   lines: (output: O) => string[]
+  /** A result that reports a failure inside a success (a backend down, a placement failed): the CLI exits 1. */
+  failed?: (output: O) => boolean
 }
 
 /** One thing the relay can do, written once for every surface. */

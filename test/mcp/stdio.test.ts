@@ -39,8 +39,9 @@ describe('MCP over stdio (ipfs-kit mcp)', { timeout: 120_000 }, () => {
     // every capability of the embedded node, as issue 7 lists them
     expect(tools.map(t => t.name)).to.include.members([
       'ipfs_add', 'ipfs_cat', 'ipfs_ls', 'ipfs_stat', 'pin_add', 'pin_rm', 'pin_ls', 'block_get', 'block_put', 'block_stat',
-      'dag_get', 'dag_put', 'car_export', 'car_import', 'node_id', 'swarm_peers', 'cluster_status', 'cluster_peers',
-      'backend_list', 'backend_status', 'storage_put', 'storage_get', 'search'
+      'dag_get', 'dag_put', 'car_export', 'car_import', 'node_id', 'swarm_peers', 'cluster_info', 'cluster_status', 'cluster_pins',
+      'cluster_peers', 'cluster_pin', 'cluster_unpin', 'cluster_recover', 'backend_list', 'backend_status', 'storage_put',
+      'storage_fetch', 'storage_refs', 'search'
     ])
     for (const name of ['ipfs_add', 'car_export', 'car_import']) {
       expect(tools.find(t => t.name === name)?.inputSchema.properties, name).to.have.property('path')

@@ -123,24 +123,26 @@ describe('storage surfaces on a real relay with an S3 backend (s3rver): REST and
     expect((await fetch(`${relay.url}/api/v1/storage/${cid}`)).status).toBe(200)
   })
 
-  it('MCP: backend_list, backend_status, storage_put and storage_get through the SDK client', async () => {
+  it('MCP: backend_list, backend_status, storage_put, storage_fetch and storage_refs through the SDK client', async () => {
     const tools = (await mcp.listTools()).tools.map(t => t.name)
-    for (const name of ['backend_list', 'backend_status', 'storage_put', 'storage_get']) expect(tools).toContain(name)
+    for (const name of ['backend_list', 'backend_status', 'storage_put', 'storage_fetch', 'storage_refs']) expect(tools).toContain(name)
 
     const list = await callOk<{ backends: Array<{ name: string }> }>(mcp, 'backend_list')
     expect(list.backends.map(b => b.name)).toEqual(['local', 's3'])
-    const status = await callOk<{ backends: Array<{ name: string, status: { healthy: boolean } }> }>(mcp, 'backend_status', { name: 's3' })
-    expect(status.backends[0]?.status.healthy).toBe(true)
+    const status = await callOk<{ name: string, status: { healthy: boolean } }>(mcp, 'backend_status', { name: 's3' })
+    expect(status.status.healthy).toBe(true)
     expect(errorCodeOf(await call(mcp, 'backend_status', { name: 'nope' }))).toBe('ERR_NOT_FOUND')
 
     const { cid } = await addBytes(relay.url, pseudoRandomBytes(50_000, 12))
     const placed = await callOk<{ placements: Array<{ backend: string, ok: boolean }> }>(mcp, 'storage_put', { cid, to: ['s3'] })
     expect(placed.placements.map(p => [p.backend, p.ok])).toEqual([['local', true], ['s3', true]])
-    const got = await callOk<{ servedBy: string, blocks: number }>(mcp, 'storage_get', { cid, from: 's3' })
+    const got = await callOk<{ servedBy: string, blocks: number }>(mcp, 'storage_fetch', { cid, from: 's3' })
     expect(got.servedBy).toBe('s3')
     expect(got.blocks).toBe(1)
+    const refs = await callOk<{ references: Array<{ backend: string, state: string }> }>(mcp, 'storage_refs', { cid })
+    expect(refs.references.map(r => [r.backend, r.state])).toContainEqual(['s3', 'ok'])
     expect(errorCodeOf(await call(mcp, 'storage_put', { cid, to: ['nowhere'] }))).toBe('ERR_INVALID_INPUT')
-    expect(errorCodeOf(await call(mcp, 'storage_get', { cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', from: 's3' }))).toBe('ERR_NOT_FOUND')
+    expect(errorCodeOf(await call(mcp, 'storage_fetch', { cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', from: 's3' }))).toBe('ERR_NOT_FOUND')
   })
 
   it('CLI: ipfs-kit backends, storage put --to, storage get --from, storage refs', async () => {

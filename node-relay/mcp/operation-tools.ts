@@ -1,6 +1,7 @@
 import { allows } from '../../core/auth/scopes.ts'
 import { ForbiddenError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
+import { parseInput } from '../operations/input.ts'
 import { guarded, toolResult } from './tool-result.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
 import type { AnyOperation, OperationComponents } from '../operations/operation.ts'
@@ -19,6 +20,25 @@ function runnable (op: AnyOperation, components: OperationComponents): boolean {
   return (op.requires ?? []).every(requirement => components[requirement] !== undefined)
 }
 
+/** The SDK's own argument check, which the adapter replaces for operations (see {@link validateOperationsOurselves}). */
+type ValidateToolInput = (tool: unknown, args: unknown, toolName: string) => Promise<unknown>
+
+/**
+ * Let operations validate their own arguments. The SDK checks arguments against the input schema before a handler
+ * runs and answers a failure with a bare `isError` text (no stable code), where REST and the CLI answer the same bad
+ * input with `ERR_INVALID_INPUT` / `ERR_INVALID_CID`. For tools that are operations, the SDK's check (a method of
+ * `McpServer`, 1.x) is skipped and the handler validates with the operation's schema, so the same bad input gets the
+ * same code on every surface; other tools keep the SDK's check. The surface-parity test fails if an SDK upgrade
+ * changes this.
+ */
+function validateOperationsOurselves (server: McpServer, names: ReadonlySet<string>): void {
+  const target = server as unknown as { validateToolInput?: ValidateToolInput }
+  const original = target.validateToolInput
+  if (typeof original !== 'function') throw new Error('the MCP SDK no longer has McpServer.validateToolInput: revisit node-relay/mcp/operation-tools.ts')
+  const sdkCheck = original.bind(server)
+  target.validateToolInput = async (tool, args, toolName) => names.has(toolName) ? (args ?? {}) : sdkCheck(tool, args, toolName)
+}
+
 /**
  * Register every operation of the table whose components are present as an MCP tool: the operation's name,
  * schemas and annotations; `structuredContent` for the output; failures as `isError` with the stable code.
@@ -28,6 +48,7 @@ export function registerOperationTools (server: McpServer, components: Operation
     if (caller.scopes === undefined || allows(caller.scopes, scope)) return
     throw new ForbiddenError(`the key ${caller.name ?? 'caller'} lacks the ${scope} scope`)
   }
+  validateOperationsOurselves(server, new Set(operations.map(op => op.name)))
   for (const op of operations) {
     if (!runnable(op, components)) continue
     server.registerTool(op.name, {
@@ -43,7 +64,8 @@ export function registerOperationTools (server: McpServer, components: Operation
         openWorldHint: op.annotations.openWorld
       }
     }, guarded(op.name, async (args: Record<string, unknown>, extra: ToolExtra) => {
-      const output = await op.run(components, args, { signal: extra.signal, demand, caller: caller.name })
+      const input = parseInput(op, args, false)
+      const output = await op.run(components, input, { signal: extra.signal, demand, caller: caller.name })
       return toolResult(output)
     }, onUnexpected))
   }

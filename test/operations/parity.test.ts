@@ -1,0 +1,181 @@
+/**
+ * Surface parity: every operation of the table, called with the same input through REST, MCP (the SDK client over
+ * `/mcp`) and the CLI, gives the same result, and the same bad input gets the same error code everywhere. An
+ * operation without a case here fails this test: a new operation comes with its test.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
+import { OPERATIONS } from '../../node-relay/operations/index.ts'
+import { fieldKind, inputFields } from '../../node-relay/operations/input.ts'
+import { EXIT } from '../../node-relay/cli/exit.ts'
+import { addBytes, startTestRelay } from '../relay/support.ts'
+import { call, connectHttp, errorCodeOf } from '../mcp/support.ts'
+import type { AnyOperation } from '../../node-relay/operations/index.ts'
+import type { TestRelay } from '../relay/support.ts'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+
+const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
+
+/** What a test needs to build inputs: a CID added for it. */
+interface Fixture { cid: string }
+
+interface Case {
+  /** A valid input. */
+  input: (f: Fixture) => Record<string, unknown>
+  /** A bad input and the code every surface must answer it with (absent: the operation takes no input). */
+  bad?: { input: Record<string, unknown> | ((f: Fixture) => Record<string, unknown>), code: string }
+  /** Run before each surface's call (a removal needs something to remove each time). */
+  before?: (f: Fixture) => Promise<void>
+}
+
+async function post (path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+}
+
+const BAD_CID = { input: { cid: 'not-a-cid' }, code: 'ERR_INVALID_CID' }
+
+/** One case per operation, in an order where writes come before the reads and removals that need them. */
+const CASES: Record<string, Case> = {
+  pin_add: { input: f => ({ cid: f.cid, name: 'parity', metadata: { k: 'v' } }), bad: BAD_CID },
+  pin_ls: { input: f => ({ cid: f.cid }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  pin_rm: { input: f => ({ cid: f.cid }), bad: BAD_CID, before: async f => { await post('/api/v1/pins', { cid: f.cid }) } },
+  node_id: { input: () => ({}) },
+  swarm_peers: { input: () => ({}) },
+  cluster_info: { input: () => ({}) },
+  cluster_peers: { input: () => ({}) },
+  cluster_pin: { input: f => ({ cid: f.cid, name: 'parity', replicationMin: 1 }), bad: { input: { cid: 'bafy', replicationMin: 0 }, code: 'ERR_INVALID_INPUT' } },
+  cluster_pins: { input: () => ({}) },
+  cluster_status: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  cluster_recover: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  cluster_unpin: { input: f => ({ cid: f.cid }), bad: BAD_CID, before: async f => { await post('/api/v1/cluster/pins', { cid: f.cid }) } },
+  backend_list: { input: () => ({}) },
+  backend_status: { input: () => ({ name: 'local' }), bad: { input: { name: 'nowhere' }, code: 'ERR_NOT_FOUND' } },
+  storage_put: { input: f => ({ cid: f.cid, to: ['local'] }), bad: { input: f => ({ cid: f.cid, to: ['nowhere'] }), code: 'ERR_INVALID_INPUT' } },
+  storage_fetch: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  storage_refs: { input: f => ({ cid: f.cid }), bad: BAD_CID }
+}
+
+/** Fields that change from one call to the next (clocks, probes): left out of comparisons. */
+const VOLATILE = new Set(['at', 'silentMs', 'lastSeen', 'latencyMs', 'checkedAt', 'addedAt', 'storedAt', 'verifiedAt', 'recoverAt', 'state', 'health', 'pinnedCount', 'servedBy', 'peers', 'livePeers', 'unhealthyPins', 'usage'])
+
+function stable (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, stable(v)]))
+}
+
+interface Outcome { ok: boolean, code?: string, output?: unknown }
+
+async function viaRest (url: string, op: AnyOperation, input: Record<string, unknown>): Promise<Outcome> {
+  const used = new Set<string>()
+  const path = op.rest.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+    used.add(name)
+    return encodeURIComponent(String(input[name]))
+  })
+  const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !used.has(k)))
+  const query = op.rest.method === 'POST' ? '' : new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString()
+  const res = await fetch(`${url}${path}${query === '' ? '' : `?${query}`}`, {
+    method: op.rest.method,
+    ...(op.rest.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(rest) } : {})
+  })
+  const body = await res.json() as Record<string, unknown>
+  return res.ok ? { ok: true, output: body } : { ok: false, code: body.code as string }
+}
+
+async function viaMcp (client: Client, op: AnyOperation, input: Record<string, unknown>): Promise<Outcome> {
+  const result = await call(client, op.name, input)
+  return result.isError === true ? { ok: false, code: errorCodeOf(result) } : { ok: true, output: result.structuredContent }
+}
+
+/** The argv of a CLI call: positional arguments, then one flag per other field (as the CLI adapter reads them). */
+function argvOf (op: AnyOperation, input: Record<string, unknown>): string[] {
+  const cli = op.cli
+  if (cli === undefined) throw new Error(`${op.name} has no CLI command`)
+  const argv = [...cli.command, ...(cli.args ?? []).map(name => String(input[name]))]
+  const fields = inputFields(op)
+  for (const [name, value] of Object.entries(input)) {
+    if ((cli.args ?? []).includes(name) || value === undefined) continue
+    const flag = `--${cli.flags?.[name] ?? name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`
+    const kind = fieldKind(fields[name] ?? inputFields(op)[name] as never)
+    if (kind === 'boolean') argv.push(value === true ? flag : flag.replace(/^--/, '--no-'))
+    else if (kind === 'array') for (const item of value as unknown[]) argv.push(flag, String(item))
+    else if (kind === 'record') for (const [k, v] of Object.entries(value as Record<string, unknown>)) argv.push(flag, `${k}=${String(v)}`)
+    else argv.push(flag, String(value as string | number))
+  }
+  return argv
+}
+
+async function viaCli (url: string, op: AnyOperation, input: Record<string, unknown>): Promise<Outcome & { exit: number | null }> {
+  const child = spawn(process.execPath, [MAIN, '--api', url, '--json', ...argvOf(op, input)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  const exit = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  const parsed = JSON.parse(stdout) as Record<string, unknown> & { error?: { code: string } }
+  return parsed.error === undefined ? { ok: exit === 0, output: parsed, exit } : { ok: false, code: parsed.error.code, exit }
+}
+
+let relay: TestRelay
+let mcp: Client
+let fixture: Fixture
+
+beforeAll(async () => {
+  relay = await startTestRelay({ 'cluster.heartbeatMs': 200 })
+  mcp = await connectHttp(relay.url)
+  fixture = { cid: (await addBytes(relay.url, new Uint8Array(randomBytes(5000)), '?pin=false')).cid }
+}, 60_000)
+
+afterAll(async () => {
+  await mcp?.close()
+  await relay?.destroy()
+})
+
+describe('surface parity', () => {
+  it('has a case for every operation (a new operation comes with its test)', () => {
+    expect(OPERATIONS.map(op => op.name).filter(name => CASES[name] === undefined)).toEqual([])
+  })
+
+  // in the order of CASES: pins and cluster pins are made before they are read and removed
+  for (const [name, testCase] of Object.entries(CASES)) {
+    const op = OPERATIONS.find(o => o.name === name)
+    it(`${name}: the same result on REST, MCP and CLI`, async () => {
+      if (op === undefined) throw new Error(`${name} is not an operation`)
+      const input = testCase.input(fixture)
+      await testCase.before?.(fixture)
+      const rest = await viaRest(relay.url, op, input)
+      await testCase.before?.(fixture)
+      const tool = await viaMcp(mcp, op, input)
+      await testCase.before?.(fixture)
+      const cli = op.cli === undefined ? undefined : await viaCli(relay.url, op, input)
+      expect(rest, 'REST').toMatchObject({ ok: true })
+      expect(tool, 'MCP').toMatchObject({ ok: true })
+      expect(stable(tool.output), 'MCP = REST').toEqual(stable(rest.output))
+      if (cli !== undefined) {
+        expect(cli.exit, 'CLI exit').toBe(0)
+        expect(stable(cli.output), 'CLI = REST').toEqual(stable(rest.output))
+      }
+    }, 30_000)
+
+    if (testCase.bad !== undefined) {
+      const bad = testCase.bad
+      it(`${name}: the same error code for bad input (${bad.code})`, async () => {
+        if (op === undefined) throw new Error(`${name} is not an operation`)
+        const input = typeof bad.input === 'function' ? bad.input(fixture) : bad.input
+        const rest = await viaRest(relay.url, op, input)
+        const tool = await viaMcp(mcp, op, input)
+        expect(rest).toMatchObject({ ok: false, code: bad.code })
+        expect(tool).toMatchObject({ ok: false, code: bad.code })
+        if (op.cli !== undefined) {
+          const cli = await viaCli(relay.url, op, input)
+          expect(cli).toMatchObject({ ok: false, code: bad.code })
+          expect(cli.exit).toBe(bad.code === 'ERR_NOT_FOUND' ? EXIT.notFound : EXIT.invalid)
+        }
+      }, 30_000)
+    }
+  }
+})

@@ -103,7 +103,7 @@ function argvOf (op: AnyOperation, input: Record<string, unknown>): string[] {
     if (kind === 'boolean') argv.push(value === true ? flag : flag.replace(/^--/, '--no-'))
     else if (kind === 'array') for (const item of value as unknown[]) argv.push(flag, String(item))
     else if (kind === 'record') for (const [k, v] of Object.entries(value as Record<string, unknown>)) argv.push(flag, `${k}=${String(v)}`)
-    else argv.push(flag, String(value as string | number))
+    else argv.push(flag, typeof value === 'string' ? value : JSON.stringify(value))
   }
   return argv
 }

@@ -40,12 +40,15 @@ program.command('start')
   })
 
 program.command('mcp')
-  .description('serve MCP tools for LLM agents on stdio, with an embedded node')
-  .option('-d, --data-dir <dir>', 'data directory (default $IPFS_KIT_DATA_DIR or ~/.ipfs-kit)')
-  .option('-c, --config <file>', 'JSON config file (also $IPFS_KIT_CONFIG)')
-  .action(async (flags: { dataDir?: string, config?: string }) => {
-    const { serveMcpStdio } = await import('../mcp/stdio.ts')
-    await serveMcpStdio(flags)
+  .description('serve MCP tools for LLM agents on stdio: the running relay\'s (at --api) when one answers, else an embedded node')
+  .option('-d, --data-dir <dir>', 'embedded node: data directory (default $IPFS_KIT_DATA_DIR or ~/.ipfs-kit); implies --embedded')
+  .option('-c, --config <file>', 'embedded node: JSON config file (also $IPFS_KIT_CONFIG)')
+  .option('--embedded', 'always run an embedded node, even when a relay answers (tools may then read and write local files)')
+  .action(async (flags: { dataDir?: string, config?: string, embedded?: boolean }, command: Command) => {
+    const { api, key } = command.optsWithGlobals<{ api: string, key?: string }>()
+    const apiGiven = program.getOptionValueSource('api') !== 'default'
+    const { serveMcp } = await import('../mcp/serve.ts')
+    await serveMcp({ ...flags, api, apiGiven, key })
   })
 
 registerClientCommands(program)

@@ -37,6 +37,11 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'DELETE /api/v1/keys/:id': 'admin',
   'GET /api/v1/audit': 'admin',
   'GET /api/v1/audit/verify': 'admin',
+  'GET /pinning/pins': 'content:read',
+  'POST /pinning/pins': 'cluster:write',
+  'GET /pinning/pins/:requestid': 'content:read',
+  'POST /pinning/pins/:requestid': 'cluster:write',
+  'DELETE /pinning/pins/:requestid': 'cluster:write',
   'GET /ws': 'content:read',
   'GET /health': PUBLIC,
   'GET /metrics': 'metrics',
@@ -52,7 +57,7 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
  */
 function isSelfGuardedOrStatic (method: string, url: string): boolean {
   if (url.startsWith('/mcp') || url.startsWith('/.well-known/') || url.startsWith('/docs')) return true
-  return (method === 'GET' || method === 'HEAD') && !url.startsWith('/api/') && !url.startsWith('/ipfs/') && url !== '/ws' && url !== '/metrics' && url !== '/health'
+  return (method === 'GET' || method === 'HEAD') && !url.startsWith('/api/') && !url.startsWith('/ipfs/') && !url.startsWith('/pinning/') && url !== '/ws' && url !== '/metrics' && url !== '/health'
 }
 
 /** The access a registered route needs; `undefined` when the table has no entry (a bug the server refuses). */

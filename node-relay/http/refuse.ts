@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { pinningFailure } from './routes/pinning.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /**
@@ -13,5 +14,7 @@ export function refuse (request: FastifyRequest, reply: FastifyReply, status: nu
     request.raw.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extra}Connection: close\r\n\r\n${text}`)
     return reply
   }
+  // the Pinning Services API's clients expect its own error shape (node-relay/http/routes/pinning.ts)
+  if (request.url.startsWith('/pinning/')) return reply.status(status).headers(headers).send(pinningFailure(status, body.code, body.message))
   return reply.status(status).headers(headers).send(body)
 }

@@ -19,6 +19,8 @@ import { gatewayRoutes } from './routes/gateway.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { operationComponentsOf, operationRoutes } from './operation-routes.ts'
+import { pinningRoutes } from './routes/pinning.ts'
+import { multiaddr } from '@multiformats/multiaddr'
 import { searchRoutes } from './routes/search.ts'
 import { storageRoutes } from './routes/storage.ts'
 import { mcpRoutes } from '../mcp/http.ts'
@@ -90,6 +92,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
 
   contentRoutes(app, ctx)
   operationRoutes(app, operationComponentsOf(ctx))
+  pinningRoutes(app, operationComponentsOf(ctx), ctx.node === undefined ? undefined : async (addr) => { await ctx.node?.libp2p.dial(multiaddr(addr)) })
   blockRoutes(app, ctx)
   carRoutes(app, ctx)
   gatewayRoutes(app, ctx)

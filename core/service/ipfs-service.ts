@@ -82,7 +82,7 @@ export class IpfsService {
     return result
   }
 
-  /** Add a tree; the root (last result) is pinned unless `pin: false`. */
+  /** Add a tree; the root (last result), or without a wrapping directory each top-level entry, is pinned unless `pin: false`. */
   async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
     let count = 0
     const counted = async function * (): AsyncGenerator<AddEntry> {
@@ -99,8 +99,9 @@ export class IpfsService {
       const top = results.filter(r => r.path !== '' && !r.path.includes('/'))
       if (top.length === 1 && results.at(-1)?.path === '') results.pop() // the wrapping directory: not the answer
     }
-    const root = results.at(-1)
-    if (root !== undefined) await this.afterAdd(root, options)
+    // without a wrapping directory every top-level entry is a root of its own (as `ipfs add a b`): each is pinned
+    const roots = options.wrapWithDirectory === false ? results.filter(r => r.path !== '' && !r.path.includes('/')) : results.slice(-1)
+    for (const root of roots) await this.afterAdd(root, options)
     return results
   }
 

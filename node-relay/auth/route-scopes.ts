@@ -1,3 +1,4 @@
+import { KUBO_COMMANDS } from '../kubo/commands.ts'
 import { OPERATIONS } from '../operations/index.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
 
@@ -42,6 +43,10 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /pinning/pins/:requestid': 'content:read',
   'POST /pinning/pins/:requestid': 'cluster:write',
   'DELETE /pinning/pins/:requestid': 'cluster:write',
+  // the Kubo RPC subset (node-relay/kubo): each command with its scope; anything else answers 501, GETs 405
+  ...Object.fromEntries(Object.entries(KUBO_COMMANDS).map(([command, scope]) => [`POST /api/v0/${command}`, scope])),
+  'POST /api/v0/*': PUBLIC,
+  'GET /api/v0/*': PUBLIC,
   'GET /ws': 'content:read',
   'GET /health': PUBLIC,
   'GET /metrics': 'metrics',

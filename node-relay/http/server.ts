@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { operationComponentsOf, operationRoutes } from './operation-routes.ts'
 import { pinningRoutes } from './routes/pinning.ts'
+import { kuboRoutes } from '../kubo/routes.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { searchRoutes } from './routes/search.ts'
 import { storageRoutes } from './routes/storage.ts'
@@ -92,6 +93,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
 
   contentRoutes(app, ctx)
   operationRoutes(app, operationComponentsOf(ctx))
+  kuboRoutes(app, operationComponentsOf(ctx), ctx.config.http.maxUploadBytes, ctx.service.id().agentVersion)
   pinningRoutes(app, operationComponentsOf(ctx), ctx.node === undefined ? undefined : async (addr) => { await ctx.node?.libp2p.dial(multiaddr(addr)) })
   blockRoutes(app, ctx)
   carRoutes(app, ctx)

@@ -8,12 +8,14 @@
 import { Command } from 'commander'
 import { EXIT, exitCodeFor, reportError } from './exit.ts'
 import { registerClientCommands } from './commands.ts'
+import { packageVersion } from '../package-root.ts'
 import type { StartFlags } from './start.ts'
 
 const program = new Command()
 program
   .name('ipfs-kit')
   .description('A browser-first IPFS node and storage cluster: relay, gateway and client')
+  .version(`ipfs-kit ${packageVersion()}`, '-v, --version', 'print the version')
   .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
   .option('--json', 'print machine-readable JSON', false)
   .option('--key <key>', 'API key for a relay that requires one (default $IPFS_KIT_API_KEY)', process.env.IPFS_KIT_API_KEY)

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../../package-root.ts'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 
-const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url))
-const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url))
+const PUBLIC = join(packageRoot(), 'public') + sep
+const DIST = join(packageRoot(), 'dist') + sep
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

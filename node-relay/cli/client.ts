@@ -45,8 +45,12 @@ function codeForStatus (status: number): string {
   return 'ERR_INTERNAL'
 }
 
-/** Turn a non-2xx response into an {@link ApiError} carrying the relay's `{ code, message }`. */
-async function apiErrorOf (response: Response): Promise<ApiError> {
+/**
+ * Turn a non-2xx response into an {@link ApiError} carrying the relay's `{ code, message }`. An answer that is not
+ * ours (an HTML error page, another program on the port) becomes {@link UnreachableError}: "not found" would send
+ * people looking for their content when the address is what is wrong.
+ */
+async function apiErrorOf (response: Response): Promise<ApiError | UnreachableError> {
   const text = await response.text().catch(() => '')
   try {
     const body: unknown = JSON.parse(text)
@@ -56,6 +60,10 @@ async function apiErrorOf (response: Response): Promise<ApiError> {
     }
   } catch {
     // not JSON: fall through to the status
+  }
+  const type = response.headers.get('content-type') ?? 'no content type'
+  if (!type.includes('json')) {
+    return new UnreachableError(`the server at ${new URL(response.url).origin} does not look like an ipfs-kit relay: it answered ${response.status} ${response.statusText} (${type.split(';')[0] ?? type}) to ${new URL(response.url).pathname}; check --api`)
   }
   return new ApiError(codeForStatus(response.status), text.trim() === '' ? `HTTP ${response.status} ${response.statusText}` : text.trim().slice(0, 200), response.status)
 }
@@ -143,6 +151,10 @@ export class ApiClient {
   private fetchError (err: unknown, request: ApiRequest): Error {
     if (request.signal?.aborted === true) return err instanceof Error ? err : new Error(String(err))
     const cause = err instanceof Error ? err.cause : undefined
+    // fetch refuses ports browsers block (1, 22, 25, …) before connecting
+    if (cause instanceof Error && cause.message === 'bad port') {
+      return new InvalidInputError(`--api ${this.base.origin}: port ${this.base.port} is one fetch refuses to connect to (a reserved port); use another`, { cause: err })
+    }
     const code = errorCode(cause) ?? errorCode(err)
     if (code !== undefined && UNREACHABLE_CODES.has(code)) {
       return new UnreachableError(`cannot reach the relay at ${this.base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })

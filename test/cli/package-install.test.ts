@@ -61,9 +61,8 @@ describe('the installed ipfs-kit command', () => {
     // a Node older than 22 on PATH first (Debian's, here): a clear message and exit 2, not a stack trace
     const old = await run('/usr/bin/node', ['--version']).then(r => r.stdout.trim()).catch(() => undefined)
     if (old !== undefined && Number(old.slice(1).split('.')[0]) < 22) {
-      const refused = await run('/usr/bin/node', [bin, '--version'], { cwd: elsewhere }).catch((err: { code: number, stderr: string }) => err)
-      expect(refused).toMatchObject({ code: 2 })
-      expect((refused as { stderr: string }).stderr).toMatch(/needs Node\.js 22\.12 or newer/)
+      const refused: unknown = await run('/usr/bin/node', [bin, '--version'], { cwd: elsewhere }).catch((err: unknown) => err)
+      expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs Node\.js 22\.12 or newer/) })
     }
   }, 600_000)
 })

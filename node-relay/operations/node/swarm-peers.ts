@@ -22,7 +22,9 @@ export const swarmPeers = defineOperation({
   rest: { method: 'GET', path: '/api/v1/peers', tag: 'node' },
   cli: {
     command: ['peers'],
-    lines: (out: z.infer<typeof output>) => out.peers.map(p => [p.peerId, p.direction, p.addr, p.limited ? '(relayed)' : ''].filter(s => s !== '').join('  '))
+    lines: (out: z.infer<typeof output>) => out.peers.length === 0
+      ? ['no peers connected (browsers and other relays appear here once they dial this relay)']
+      : out.peers.map(p => [p.peerId, p.direction, p.addr, p.limited ? '(relayed)' : ''].filter(s => s !== '').join('  '))
   },
   aliases: ['swarm/peers', 'peers'],
   async run ({ service }) {

@@ -1,0 +1,67 @@
+/**
+ * The CLI when people get something wrong: an --api that names a reserved port or a server that is not a relay,
+ * `ls` of a file, and `peers` with nobody connected, each with a clear answer and the right exit code.
+ */
+import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
+import { EXIT } from '../../node-relay/cli/exit.ts'
+import { addBytes, startTestRelay } from '../relay/support.ts'
+import type { TestRelay } from '../relay/support.ts'
+import type { Server } from 'node:http'
+
+const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
+
+async function cli (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr })
+    })
+  })
+}
+
+let relay: TestRelay
+let notARelay: Server
+let notARelayUrl: string
+
+beforeAll(async () => {
+  relay = await startTestRelay()
+  notARelay = createServer((_req, res) => { res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>') })
+  await new Promise<void>(resolve => notARelay.listen(0, '127.0.0.1', resolve))
+  const address = notARelay.address()
+  notARelayUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+})
+
+afterAll(async () => {
+  await relay?.destroy()
+  await new Promise(resolve => notARelay?.close(resolve))
+})
+
+describe('CLI mistakes', () => {
+  it('a reserved --api port is bad input (exit 2), not an internal error', async () => {
+    const { code, stderr } = await cli(['--api', 'http://127.0.0.1:1', 'id'])
+    expect(code).toBe(EXIT.invalid)
+    expect(stderr).toContain('reserved port')
+  })
+
+  it('a server that is not a relay is named as such (exit 4), not "not found"', async () => {
+    const { code, stderr } = await cli(['--api', notARelayUrl, 'pin', 'ls'])
+    expect(code).toBe(EXIT.unreachable)
+    expect(stderr).toContain('does not look like an ipfs-kit relay')
+    expect(stderr).not.toContain('<h1>')
+  })
+
+  it('ls of a file lists the file itself', async () => {
+    const { cid } = await addBytes(relay.url, new TextEncoder().encode('just a file'))
+    const { code, stdout } = await cli(['--api', relay.url, 'ls', cid])
+    expect(code).toBe(0)
+    expect(stdout.trim()).toBe(`${cid}  11`)
+  })
+
+  it('peers with nobody connected says so', async () => {
+    const { code, stdout } = await cli(['--api', relay.url, 'peers'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('no peers connected')
+  })
+})

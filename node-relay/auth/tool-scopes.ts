@@ -19,5 +19,4 @@ export const TOOL_SCOPES: Record<string, Scope | 'public'> = {
   dag_put: 'content:write',
   car_export: 'content:read',
   car_import: 'content:write',
-  search: 'search',
 }

@@ -5,13 +5,15 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 export interface ErrorBody {
   code: string
   message: string
+  /** The bad input field, when the error names one (search's `ERR_INVALID_QUERY`: `filters.minSize`). */
+  field?: string
 }
 
 /** JSON schema of {@link ErrorBody}, for OpenAPI. */
 export const errorSchema = {
   type: 'object',
   required: ['code', 'message'],
-  properties: { code: { type: 'string', description: 'stable error code, e.g. ERR_NOT_FOUND' }, message: { type: 'string' } }
+  properties: { code: { type: 'string', description: 'stable error code, e.g. ERR_NOT_FOUND' }, message: { type: 'string' }, field: { type: 'string', description: 'the bad input field, when one is named' } }
 } as const
 
 function isFastifyError (err: unknown): err is FastifyError {
@@ -20,7 +22,10 @@ function isFastifyError (err: unknown): err is FastifyError {
 
 /** Map any thrown value to a status and `{ code, message }`, using the one table in core/errors/status.ts. */
 export function toErrorResponse (err: unknown): { status: number, body: ErrorBody } {
-  if (err instanceof IpfsKitError) return { status: statusForCode(err.code), body: { code: err.code, message: err.message } }
+  if (err instanceof IpfsKitError) {
+    const field = 'field' in err && typeof err.field === 'string' ? { field: err.field } : {}
+    return { status: statusForCode(err.code), body: { code: err.code, message: err.message, ...field } }
+  }
   if (err instanceof Error && err.name === 'AbortError') return { status: statusForCode('ERR_ABORTED'), body: { code: 'ERR_ABORTED', message: 'request aborted' } }
   if (err instanceof Error && 'validation' in err) return { status: statusForCode('ERR_INVALID_INPUT'), body: { code: 'ERR_INVALID_INPUT', message: err.message } }
   if (isFastifyError(err)) {

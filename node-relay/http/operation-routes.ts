@@ -88,7 +88,7 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     storage: ctx.storage,
     search: ctx.search,
     keys: ctx.auth?.keys,
-    audit: ctx.audit?.log,
+    audit: ctx.audit,
     pinTimeoutMs: ctx.config.network.pinTimeoutMs
   }
 }

@@ -6,8 +6,7 @@ import Fastify from 'fastify'
 import { handleError } from './errors.ts'
 import { siteGuard } from './site-guard.ts'
 import { registerAuthGuard } from './auth-guard.ts'
-import { keyRoutes } from './routes/keys.ts'
-import { auditRoutes } from './routes/audit.ts'
+import { wsTicketRoutes } from './routes/keys.ts'
 import { registerAuditHook } from './audit-hook.ts'
 import { registerLimits } from './limits.ts'
 import { guardSlowClients } from './slow-clients.ts'
@@ -101,10 +100,9 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   healthRoutes(app, ctx)
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)
-  if (ctx.search !== undefined) searchRoutes(app, ctx.search)
+  if (ctx.search !== undefined) searchRoutes(app, operationComponentsOf(ctx))
   if (ctx.storage !== undefined) storageRoutes(app, ctx.storage)
-  if (ctx.auth !== undefined) keyRoutes(app, ctx.auth.keys, ctx.auth.tickets)
-  if (ctx.audit !== undefined) auditRoutes(app, ctx.audit.log, ctx.audit.dir, ctx.service.id().peerId)
+  if (ctx.auth !== undefined) wsTicketRoutes(app, ctx.auth.tickets)
   mcpRoutes(app, ctx)
   return app
 }

@@ -26,12 +26,13 @@ import { registerDagTools } from './tools/dag.ts'
 import { registerOperationTools } from './operation-tools.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import { registerReadTools } from './tools/read.ts'
-import { registerSearchTool } from './tools/search.ts'
 import type { McpToolContext } from './context.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { StorageManager } from '../../core/storage/index.ts'
+import type { KeyStore } from '../auth/key-store.ts'
+import type { AuditLog } from '../audit/audit-log.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -64,6 +65,10 @@ export interface McpServerInit {
   audit?: ToolAuditor
   /** How long `pin_add` may take to fetch what it is missing. */
   pinTimeoutMs?: number
+  /** API keys; when given, `key_list`, `key_create` and `key_revoke` are registered (scope `admin`). */
+  keys?: KeyStore
+  /** The audit log; when given, `audit_log` and `audit_verify` are registered (scope `admin`). */
+  auditLog?: { log: AuditLog, dir: string }
 }
 
 const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
@@ -91,11 +96,10 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerAddTool(server, ctx)
   registerReadTools(server, ctx)
-  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
+  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
   registerBlockTools(server, ctx)
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)
-  if (init.search !== undefined) registerSearchTool(server, ctx, init.search)
   registerResources(server, ctx)
   return server
 }

@@ -32,7 +32,7 @@ export function keysOf (components: OperationComponents): KeyStore {
 }
 
 /** The audit log, or `ERR_NOT_SUPPORTED` (501) when `audit.enabled` is false. */
-export function auditOf (components: OperationComponents): AuditLog {
+export function auditOf (components: OperationComponents): { log: AuditLog, dir: string } {
   if (components.audit === undefined) throw new NotSupportedError('the audit log is disabled (audit.enabled is false)')
   return components.audit
 }

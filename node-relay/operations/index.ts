@@ -20,6 +20,13 @@ import { backendStatus } from './storage/backend-status.ts'
 import { storageFetch } from './storage/storage-fetch.ts'
 import { storagePut } from './storage/storage-put.ts'
 import { storageRefs } from './storage/storage-refs.ts'
+import { search } from './search/search.ts'
+import { searchStats } from './search/search-stats.ts'
+import { keyCreate } from './admin/key-create.ts'
+import { keyList } from './admin/key-list.ts'
+import { keyRevoke } from './admin/key-revoke.ts'
+import { auditLog } from './admin/audit-log.ts'
+import { auditVerify } from './admin/audit-verify.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
@@ -30,7 +37,9 @@ export const OPERATIONS: readonly AnyOperation[] = [
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
-  backendList, backendStatus, storagePut, storageFetch, storageRefs
+  backendList, backendStatus, storagePut, storageFetch, storageRefs,
+  search, searchStats,
+  keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]
 
 /** An operation by its name or one of its aliases. */

@@ -74,6 +74,7 @@ export function describeIssues (error: z.ZodError): string {
  * fields (JSON bodies: a misspelt field is a mistake); query strings drop them (caches and proxies add their own).
  */
 export function parseInput (op: AnyOperation, raw: unknown, strict: boolean): z.output<AnyOperation['input']> {
+  if (op.parse !== undefined) return op.parse(raw ?? {})
   const parsed = (strict ? op.input.strict() : op.input).safeParse(raw ?? {})
   if (!parsed.success) throw new InvalidInputError(`invalid input for ${op.name}: ${describeIssues(parsed.error)}`)
   return parsed.data

@@ -28,8 +28,8 @@ export interface OperationComponents {
   search?: RelaySearch
   /** API keys (absent over a bare content store). */
   keys?: KeyStore
-  /** The audit log, when enabled. */
-  audit?: AuditLog
+  /** The audit log and its directory, when enabled. */
+  audit?: { log: AuditLog, dir: string }
   /** How long a pin may take to fetch what it is missing (`network.pinTimeoutMs`). */
   pinTimeoutMs?: number
 }
@@ -117,6 +117,11 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodO
   cli?: CliBinding<z.output<O>>
   /** Other names people know it by (Kubo's, the older MCP tool names): documented, resolved by `operationNamed`. */
   aliases?: readonly string[]
+  /**
+   * Validate raw input instead of the adapters' check against `input` (which answers `ERR_INVALID_INPUT` naming each
+   * field), for operations with their own error (search: `ERR_INVALID_QUERY` with `field`).
+   */
+  parse?: (raw: unknown) => z.output<I>
   /** Do it. Throws typed errors (core/errors) only. */
   run: (components: OperationComponents, input: z.output<I>, options: RunOptions) => Promise<z.output<O>>
 }

@@ -51,14 +51,15 @@ describe('search over MCP and the CLI', () => {
   })
 
   it('searches through the MCP tool, with filters and facets', async () => {
-    const result = await callOk<{ count: number, hits: Array<{ cid: string, name: string }>, facets: { tags?: Record<string, number> } }>(client, 'search', { query: 'serch index', facets: ['tags'] })
-    expect(result.hits[0]).toMatchObject({ cid: notes, name: 'notes.md' })
-    const cooking = await callOk<{ hits: Array<{ cid: string }> }>(client, 'search', { query: 'eggs', mode: 'hybrid', tags: ['cooking'] })
+    // the same query and answer as POST /api/v1/search: filters nested, each hit with its document
+    const result = await callOk<{ count: number, hits: Array<{ cid: string, document: { name: string } }>, facets: { tags?: Record<string, number> } }>(client, 'search', { query: 'serch index', facets: ['tags'] })
+    expect(result.hits[0]).toMatchObject({ cid: notes, document: { name: 'notes.md' } })
+    const cooking = await callOk<{ hits: Array<{ cid: string }> }>(client, 'search', { query: 'eggs', mode: 'hybrid', filters: { tags: ['cooking'] } })
     expect(cooking.hits.map(h => h.cid)).toEqual([recipe])
   })
 
   it('returns ERR_INVALID_QUERY from the tool for a bad filter', async () => {
-    const result = await call(client, 'search', { query: 'x', mime: ['not-a-type'] })
+    const result = await call(client, 'search', { query: 'x', filters: { mime: ['not-a-type'] } })
     expect(result.isError).toBe(true)
     expect(errorCodeOf(result)).toBe('ERR_INVALID_QUERY')
   })

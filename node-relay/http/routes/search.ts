@@ -1,9 +1,11 @@
-import { InvalidQueryError } from '../../../core/search/errors.ts'
 import { MAX_LIMIT } from '../../../core/search/query.ts'
-import { errorSchema, handleError } from '../errors.ts'
+import { parseInput } from '../../operations/input.ts'
+import { search } from '../../operations/search/search.ts'
+import { demandScope } from '../auth-guard.ts'
+import { errorSchema } from '../errors.ts'
 import { abortSignalOf } from './content.ts'
-import type { RelaySearch } from '../../search/relay-search.ts'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { OperationComponents } from '../../operations/operation.ts'
+import type { FastifyInstance } from 'fastify'
 
 const hitSchema = {
   type: 'object',
@@ -70,57 +72,34 @@ function fromQueryString (qs: Record<string, string | string[] | undefined>): Re
   return query
 }
 
-/** Errors of this route: a bad query is a 400 naming its field; everything else goes to the shared handler. */
-function searchErrors (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (err instanceof InvalidQueryError) {
-    void reply.status(400).send({ code: err.code, message: err.message, field: err.field })
-    return
-  }
-  handleError(err, request, reply)
-}
-
-/** `GET /api/v1/search` (query string) and `POST /api/v1/search` (JSON body), plus `GET /api/v1/search/stats`. */
-export function searchRoutes (app: FastifyInstance, search: RelaySearch): void {
-  app.register(async (scope) => {
-    scope.setErrorHandler(searchErrors)
-    scope.get<{ Querystring: Record<string, string | string[] | undefined> }>('/api/v1/search', {
-      schema: {
-        summary: 'Search content and metadata',
-        description: 'Full-text (BM25, typo tolerance, prefixes), vector or hybrid search over indexed content, with metadata filters and facets. A malformed query gets 400 ERR_INVALID_QUERY with `field`.',
-        tags: ['search'],
-        querystring: {
-          type: 'object',
-          properties: {
-            q: { type: 'string', description: 'words to look for' },
-            mode: { type: 'string', description: 'text (default), vector or hybrid' },
-            facets: { type: 'string', description: 'comma-separated: tags, mime, size' },
-            limit: { type: 'string', description: `1-${MAX_LIMIT}, default 10` },
-            offset: { type: 'string' },
-            tolerance: { type: 'string', description: 'typo tolerance 0-3, default 1' },
-            vectorWeight: { type: 'string', description: 'hybrid: share of the vector score, 0-1' },
-            ...filterProperties
-          }
-        },
-        response: { 200: resultSchema, 400: badQuerySchema, '4xx': errorSchema }
-      }
-    }, async (request) => search.search(fromQueryString(request.query), { signal: abortSignalOf(request) }))
-
-    scope.post<{ Body: unknown }>('/api/v1/search', {
-      schema: {
-        summary: 'Search content and metadata (JSON body)',
-        description: 'The same search with a JSON body: `{ query, mode, filters: { tags, anyTags, mime, minSize, maxSize, addedAfter, addedBefore }, facets, limit, offset, tolerance, vectorWeight }`.',
-        tags: ['search'],
-        body: { type: 'object' },
-        response: { 200: resultSchema, 400: badQuerySchema, '4xx': errorSchema }
-      }
-    }, async (request) => search.search(request.body, { signal: abortSignalOf(request) }))
-
-    scope.get('/api/v1/search/stats', {
-      schema: {
-        summary: 'Search index state',
-        tags: ['search'],
-        response: { 200: { type: 'object', properties: { documents: { type: 'number' }, loadedFromSnapshot: { type: 'boolean' }, indexedSinceStart: { type: 'number' }, embedder: { type: 'string' }, approximateVectors: { type: 'boolean' } } } }
-      }
-    }, async () => search.stats())
+/**
+ * `GET /api/v1/search`: the `search` operation (node-relay/operations/search) with its query as a flat query string
+ * (`?q=...&tags=a,b&facets=tags,mime`), for links and curl; `POST /api/v1/search` and `search_stats` are the
+ * operations' own routes.
+ */
+export function searchRoutes (app: FastifyInstance, components: OperationComponents): void {
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/api/v1/search', {
+    schema: {
+      summary: 'Search content and metadata (query string)',
+      description: 'Full-text (BM25, typo tolerance, prefixes), vector or hybrid search over indexed content, with metadata filters and facets. A malformed query gets 400 ERR_INVALID_QUERY with `field`. The same as POST /api/v1/search with a flat query string.',
+      tags: ['search'],
+      querystring: {
+        type: 'object',
+        properties: {
+          q: { type: 'string', description: 'words to look for' },
+          mode: { type: 'string', description: 'text (default), vector or hybrid' },
+          facets: { type: 'string', description: 'comma-separated: tags, mime, size' },
+          limit: { type: 'string', description: `1-${MAX_LIMIT}, default 10` },
+          offset: { type: 'string' },
+          tolerance: { type: 'string', description: 'typo tolerance 0-3, default 1' },
+          vectorWeight: { type: 'string', description: 'hybrid: share of the vector score, 0-1' },
+          ...filterProperties
+        }
+      },
+      response: { 200: resultSchema, 400: badQuerySchema, '4xx': errorSchema }
+    }
+  }, async (request, reply) => {
+    const input = parseInput(search, fromQueryString(request.query), false)
+    return await search.run(components, input, { signal: abortSignalOf(request, reply), demand: (scope) => { demandScope(request, scope) } })
   })
 }

@@ -20,7 +20,6 @@
  */
 import { CID } from 'multiformats/cid'
 import { openNode } from '../ui/open-node.ts'
-import { assertFitsQuota } from '../node/quota-guard.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
 
 /** `detail` of the `ready` event. */
@@ -153,7 +152,6 @@ export class IpfsKitNodeElement extends HTMLElement {
     const bar = this.find('.bar')
     bar.classList.add('on')
     try {
-      await assertFitsQuota(total, { signal: options.signal })
       const { cid } = await node.service.add(file, {
         name,
         signal: options.signal,

@@ -36,6 +36,10 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
+import { assertFitsQuota } from './quota-guard.ts'
+import { startBrowserSearch } from '../worker/search-client.ts'
+import type { StorageEstimator } from './quota-guard.ts'
+import type { BrowserSearch } from '../worker/search-client.ts'
 
 /**
  * Largest message on a WebRTC data channel. libp2p's default is 16 KiB; 64 KiB moves bulk data in fewer SCTP
@@ -78,6 +82,16 @@ export type BrowserNodeInit = RelayLocation & {
   relayLink?: RelayLinkInit
   /** How long a block missing here may take to arrive from peers (default 30 s). */
   fetchTimeoutMs?: number
+  /**
+   * Refuse adds that cannot fit in this origin's storage before a block is written (default: `navigator.storage`;
+   * `false` turns the check off). Every add through `service` is checked, whoever calls it.
+   */
+  quota?: StorageEstimator | false
+  /**
+   * A worker running `app/worker/search-worker.ts`: the node then keeps a search index of what it holds, fed by its
+   * own events (`search`). The node owns the worker (terminated by `stop()`).
+   */
+  searchWorker?: () => Worker
 }
 
 /** A running browser node. */
@@ -102,6 +116,11 @@ export interface BrowserNode {
   reachableAddresses: () => string[]
   /** Resolves once the relay has granted a reservation, so other browsers can dial this node. */
   whenReachable: (options?: AbortOptions & { timeoutMs?: number }) => Promise<string[]>
+  /**
+   * The node's search index (in its search worker), started with the node when `searchWorker` was given, so
+   * every view and caller shares one index; resolves to undefined without one.
+   */
+  search: () => Promise<BrowserSearch | undefined>
   /** Stop discovery, dialing, libp2p and Helia, and close the stores this node opened. */
   stop: () => Promise<void>
 }
@@ -172,7 +191,25 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     peerCount: () => libp2p.getConnections().length,
     fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000
   })
-  const service = new IpfsService({ content: new ContentStore({ blockstore }), pins: helia.pins, events, libp2p, agentVersion: 'ipfs-kit-browser/0.1.0' })
+  const quota = init.quota
+  const service = new IpfsService({
+    content: new ContentStore({ blockstore }),
+    pins: helia.pins,
+    events,
+    libp2p,
+    agentVersion: 'ipfs-kit-browser/0.1.0',
+    beforeAdd: async (bytes, options) => {
+      if (quota !== false && bytes !== undefined) await assertFitsQuota(bytes, { ...options, ...(quota === undefined ? {} : { storage: quota }) })
+    }
+  })
+  const searchWorker = init.searchWorker?.()
+  const search = searchWorker === undefined
+    ? Promise.resolve(undefined)
+    : startBrowserSearch({ worker: searchWorker, service, events, name: `${init.name ?? 'ipfs-kit'}-search` }).catch((err: unknown) => {
+      console.warn('search could not start', err)
+      searchWorker.terminate()
+      return undefined
+    })
 
   const reachableAddresses = (): Multiaddr[] => libp2p.getMultiaddrs().filter(isBrowserDialableCircuit)
   const dialer = new MeshDialer(libp2p, { ...init.dialer, webRTC: useWebRTC })
@@ -205,8 +242,12 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
       await waitUntil(isReachable, options, `no relay reservation on ${relay.toString()}`)
       return reachableAddresses().map(String)
     },
+    search: async () => search,
     stop: async () => {
       stopping ??= (async () => {
+        const running = await search
+        await running?.close().catch(() => {})
+        searchWorker?.terminate()
         discovery.stop()
         dialer.stop()
         relayLink.stop()

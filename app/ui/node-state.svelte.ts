@@ -1,6 +1,5 @@
 import { CID } from 'multiformats/cid'
 import { openNode } from './open-node.ts'
-import { assertFitsQuota } from '../node/quota-guard.ts'
 import { joinRelayCluster } from '../node/cluster-relay.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
@@ -70,7 +69,8 @@ export class NodeState {
         const node = await openNode({
           relayUrl: this.relayUrl,
           signal: this.controller.signal,
-          storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' })
+          storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' }),
+          searchWorker: () => new Worker(new URL('../worker/search-worker.ts', import.meta.url), { type: 'module' })
         })
         this.node = node
         this.status = 'running'
@@ -138,7 +138,6 @@ export class NodeState {
       this.adding = { name: file.name, bytes: 0, total: file.size, startedAt, rate: 0 }
       this.addError = undefined
       try {
-        await assertFitsQuota(file.size)
         const { cid } = await node.service.add(file, {
           name: file.name,
           onProgress: ({ bytes }) => {

@@ -10,6 +10,8 @@ export interface OpenNodeInit extends AbortOptions {
   name?: string
   /** Keep blocks in a storage worker (the app does; the web component keeps them on the main thread). */
   storageWorker?: () => Worker
+  /** Keep a search index in a search worker (the app does). */
+  searchWorker?: () => Worker
 }
 
 const cacheKey = (relayUrl: string): string => `ipfs-kit:relay-addr:${relayUrl}`
@@ -34,6 +36,7 @@ export async function openNode (init: OpenNodeInit): Promise<BrowserNode> {
     relayMultiaddr,
     name: init.name,
     storageWorker: init.storageWorker?.(),
+    searchWorker: init.searchWorker,
     relayLink: { maxRetryDelayMs: 10_000 }
   })
 }

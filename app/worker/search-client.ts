@@ -1,7 +1,7 @@
 import { releaseProxy, wrap } from 'comlink'
 import { InvalidQueryError } from '../../core/search/errors.ts'
 import { IpfsKitError } from '../../core/errors/index.ts'
-import { readContentFacts } from '../../core/search/describe-content.ts'
+import { ContentIndexer } from '../../core/search/content-indexer.ts'
 import type { EventBus } from '../../core/events/bus.ts'
 import type { SearchResult } from '../../core/search/types.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
@@ -39,35 +39,38 @@ function revive (failure: { code: string, message: string, field?: string }): Er
  */
 export class BrowserSearch {
   private readonly remote: Remote<SearchWorkerApi>
-  private readonly init: BrowserSearchInit
-  private queue: Promise<void> = Promise.resolve()
-  private unsubscribe: () => void = () => {}
+  private indexer: ContentIndexer | undefined
 
   private constructor (init: BrowserSearchInit) {
-    this.init = init
     this.remote = wrap<SearchWorkerApi>(init.worker)
   }
 
-  /** Open the worker's index, follow the node's events, and index pins the index lacks. */
+  /** Open the worker's index, then index through the one indexer (core/search/content-indexer.ts). */
   static async start (init: BrowserSearchInit): Promise<BrowserSearch> {
     const search = new BrowserSearch(init)
     await search.remote.open(init.name ?? 'ipfs-kit-search')
-    search.unsubscribe = init.events.subscribe(event => {
-      if (event.type === 'content:added' || event.type === 'pin:added') search.enqueue(async () => search.indexCid(event.cid, event.name))
-      else if (event.type === 'pin:removed') search.enqueue(async () => { await search.remote.remove(event.cid) })
-    })
-    search.enqueue(async () => {
-      for await (const pin of init.service.pinLs()) {
-        if (!await search.remote.has(pin.cid.toString())) await search.indexCid(pin.cid.toString(), pin.name)
+    search.indexer = ContentIndexer.start({
+      service: init.service,
+      events: init.events,
+      extractBytes: init.extractBytes,
+      log: (line) => { console.warn(line) },
+      sink: {
+        has: async (cid) => search.remote.has(cid),
+        index: async (facts) => { await search.remote.index(facts) },
+        remove: async (cid) => search.remote.remove(cid)
       }
     })
     return search
   }
 
-  /** Read a CID's facts here (I/O) and index them in the worker (CPU). */
+  private get running (): ContentIndexer {
+    if (this.indexer === undefined) throw new Error('BrowserSearch used before start()')
+    return this.indexer
+  }
+
+  /** Read a CID's facts here (I/O) and index them in the worker (CPU); a directory with every file in it. */
   async indexCid (cid: string, name?: string): Promise<void> {
-    const facts = await readContentFacts(this.init.service, cid, { name, maxBytes: this.init.extractBytes })
-    await this.remote.index([facts])
+    await this.running.indexCid(cid, name)
   }
 
   /** Run a query in the worker; `InvalidQueryError` (with `field`) for a malformed one. */
@@ -84,11 +87,7 @@ export class BrowserSearch {
 
   /** Resolves once every change seen so far is indexed. */
   async idle (): Promise<void> {
-    let current: Promise<void>
-    do {
-      current = this.queue
-      await current
-    } while (current !== this.queue)
+    await this.running.idle()
   }
 
   /** Write the snapshot now. */
@@ -98,15 +97,10 @@ export class BrowserSearch {
 
   /** Stop following events, persist, and release the worker (which the caller terminates). */
   async close (options: { destroy?: boolean } = {}): Promise<void> {
-    this.unsubscribe()
-    await this.idle()
+    await this.running.stop()
     if (options.destroy === true) await this.remote.destroy()
     else await this.remote.close()
     this.remote[releaseProxy]()
-  }
-
-  private enqueue (task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((err: unknown) => { console.warn('search indexing failed', err) })
   }
 }
 

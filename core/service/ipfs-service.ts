@@ -1,4 +1,5 @@
 import { linksOf } from '../content/dag-walk.ts'
+import { knownLength } from '../content/source.ts'
 import { KeyLock } from './key-lock.ts'
 import { readPinRecords } from './pin-records.ts'
 import type { TornPinRecord } from './pin-records.ts'
@@ -26,6 +27,11 @@ export interface IpfsServiceComponents {
   events: EventBus
   libp2p?: Pick<Libp2p, 'peerId' | 'getMultiaddrs' | 'getConnections' | 'getProtocols'>
   agentVersion?: string
+  /**
+   * Checked before an add writes anything, with the file's size when the source knows it (a Blob, bytes): a browser
+   * node refuses here an add that cannot fit in its storage quota, so every caller gets the check.
+   */
+  beforeAdd?: (knownBytes: number | undefined, options: AbortOptions) => Promise<void>
 }
 
 /** Options for adds through the service. */
@@ -77,6 +83,7 @@ export class IpfsService {
 
   /** Add one file; pinned (and announced as `content:added`) unless `pin: false`. */
   async add (source: AddSource, options: ServiceAddOptions = {}): Promise<AddResult> {
+    await this.components.beforeAdd?.(knownLength(source), options)
     const result = await this.content.add(source, options)
     await this.afterAdd(result, options)
     return result

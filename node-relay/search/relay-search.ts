@@ -1,9 +1,8 @@
 import { join } from 'node:path'
-import { describeContent } from '../../core/search/describe-content.ts'
+import { ContentIndexer } from '../../core/search/content-indexer.ts'
+import { documentFromFacts } from '../../core/search/describe-content.ts'
 import { SnapshotMismatchError } from '../../core/search/errors.ts'
 import { SearchIndex } from '../../core/search/search-index.ts'
-import { filesUnder, MAX_TREE_FILES, PARENT_KEY } from '../../core/search/tree-files.ts'
-import { parseCid } from '../../core/content/cid.ts'
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { EventBus } from '../../core/events/bus.ts'
@@ -48,32 +47,47 @@ export class RelaySearch {
   index: SearchIndex
   private readonly init: RelaySearchInit
   private loadedFromSnapshot = false
-  private indexedSinceStart = 0
-  private queue: Promise<void> = Promise.resolve()
-  private unsubscribe: () => void = () => {}
+  private extraIndexed = 0
+  private indexer: ContentIndexer | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
   private dirty = false
-  private stopped = false
-  private stopping = false
 
   private constructor (init: RelaySearchInit) {
     this.init = init
     this.index = new SearchIndex({ embedder: init.embedder })
   }
 
-  /** Load the snapshot (or start empty), follow the event bus, and index pins the index does not know yet. */
+  /** Load the snapshot (or start empty), then index through the one indexer (core/search/content-indexer.ts). */
   static async start (init: RelaySearchInit): Promise<RelaySearch> {
     const search = new RelaySearch(init)
     await search.load()
-    search.unsubscribe = init.events.subscribe(event => {
-      if (event.type === 'content:added' || event.type === 'pin:added') search.enqueue(() => search.indexCid(event.cid, event.name))
-      else if (event.type === 'pin:removed') search.enqueue(() => search.removeCid(event.cid))
+    search.indexer = ContentIndexer.start({
+      service: init.service,
+      events: init.events,
+      extractBytes: init.extractBytes,
+      log: init.log,
+      sink: {
+        has: async (cid) => search.index.has(cid),
+        index: async (facts, options) => {
+          for (const one of facts) await search.index.upsert(documentFromFacts(one), options)
+          search.changed()
+        },
+        remove: async (cid) => {
+          const removed = await search.index.remove(cid)
+          if (removed) search.changed()
+          return removed
+        }
+      }
     })
-    search.enqueue(() => search.backfill())
     return search
   }
 
   private get path (): string { return join(this.init.dir, SNAPSHOT_FILE) }
+
+  private get running (): ContentIndexer {
+    if (this.indexer === undefined) throw new Error('RelaySearch used before start()')
+    return this.indexer
+  }
 
   private async load (): Promise<void> {
     const bytes = await readSnapshotFile(this.path)
@@ -97,7 +111,7 @@ export class RelaySearch {
     return {
       documents: this.index.size,
       loadedFromSnapshot: this.loadedFromSnapshot,
-      indexedSinceStart: this.indexedSinceStart,
+      indexedSinceStart: this.running.indexed + this.extraIndexed,
       embedder: this.init.embedder.id,
       approximateVectors: this.index.approximate
     }
@@ -105,87 +119,35 @@ export class RelaySearch {
 
   /** Resolves once every change seen so far is indexed. */
   async idle (): Promise<void> {
-    let current: Promise<void>
-    do {
-      current = this.queue
-      await current
-    } while (current !== this.queue)
+    await this.running.idle()
   }
 
-  /**
-   * Index (or re-index) one CID now. A directory is indexed by its entry names, and every file in it (up to
-   * {@link MAX_TREE_FILES}) as a document of its own, named by its path, so a word in any added file finds it.
-   */
+  /** Index (or re-index) one CID now (a directory with every file in it). */
   async indexCid (cid: string, name?: string, options?: AbortOptions): Promise<void> {
-    const doc = await describeContent(this.init.service, cid, { name, maxBytes: this.init.extractBytes, signal: options?.signal })
-    await this.index.upsert(doc, options)
-    this.indexedSinceStart++
-    if (doc.mime === 'inode/directory') {
-      for await (const file of filesUnder(this.init.service, cid, MAX_TREE_FILES, options)) {
-        const path = doc.name === undefined || doc.name === '' ? file.path : `${doc.name}/${file.path}`
-        const fileDoc = await describeContent(this.init.service, file.cid, { name: path, maxBytes: this.init.extractBytes, signal: options?.signal })
-        await this.index.upsert({ ...fileDoc, name: path, metadata: { ...fileDoc.metadata, [PARENT_KEY]: cid } }, options)
-        this.indexedSinceStart++
-      }
-    }
-    this.changed()
+    await this.running.indexCid(cid, name, options)
   }
 
   /** Remove one CID from the index now, with the files indexed under it when it is a directory. */
   async removeCid (cid: string): Promise<void> {
-    let removed = await this.index.remove(cid)
-    try {
-      for await (const file of filesUnder(this.init.service, cid, MAX_TREE_FILES, { signal: AbortSignal.timeout(30_000) })) {
-        if (await this.isPinned(file.cid)) continue // also pinned on its own: its document stays
-        if (await this.index.remove(file.cid)) removed = true
-      }
-    } catch {
-      // the tree is no longer readable here: its files' documents stay until re-indexed
-    }
-    if (removed) this.changed()
-  }
-
-  private async isPinned (cid: string): Promise<boolean> {
-    for await (const _pin of this.init.service.pinLs({ cid: parseCid(cid) })) return true
-    return false
+    await this.running.removeCid(cid)
   }
 
   /** Index a document known only by its metadata (e.g. a cluster pin held by other peers). */
   async indexDocument (doc: DocumentInput, options?: AbortOptions): Promise<void> {
     await this.index.upsert(doc, options)
-    this.indexedSinceStart++
+    this.extraIndexed++
     this.changed()
   }
 
   /** Run `task` after every change queued so far (indexing is serial); its failure is logged, not thrown. */
   schedule (task: () => Promise<void>): void {
-    this.enqueue(task)
-  }
-
-  /** Index every pin the index lacks (pins made before search existed, or while the snapshot was lost). */
-  private async backfill (): Promise<void> {
-    for await (const pin of this.init.service.pinLs()) {
-      if (this.stopping) return
-      const cid = pin.cid.toString()
-      if (!this.index.has(cid)) await this.indexCid(cid, pin.name)
-    }
-  }
-
-  private enqueue (task: () => Promise<void>): void {
-    this.queue = this.queue.then(async () => {
-      if (this.stopped) return
-      try {
-        await task()
-      } catch (err) {
-        this.init.log?.(`search indexing failed: ${err instanceof Error ? err.message : String(err)}`)
-      }
-    })
+    this.running.schedule(task)
   }
 
   private changed (): void {
     this.dirty = true
     if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = setTimeout(() => { this.enqueue(() => this.flush()) }, this.init.snapshotDelayMs)
+    this.timer = setTimeout(() => { this.schedule(async () => { await this.flush() }) }, this.init.snapshotDelayMs)
     this.timer.unref()
   }
 
@@ -198,11 +160,8 @@ export class RelaySearch {
 
   /** Stop following events, finish queued work, write the snapshot. */
   async stop (): Promise<void> {
-    this.stopping = true
-    this.unsubscribe()
     if (this.timer !== undefined) clearTimeout(this.timer)
-    await this.idle()
-    this.stopped = true
+    await this.running.stop()
     await this.flush()
   }
 }

@@ -125,6 +125,25 @@ describe('PWA served by the relay', () => {
     expect(cacheNames.some(name => name.startsWith('ipfs-kit-shell-'))).toBe(true)
   }, 60_000)
 
+  it('finds an added file from the Search view, through the index the node started (not the view)', async () => {
+    printLogsOnFailure()
+    await page.goto(`${relay.url}/#files`)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+    const bytes = new TextEncoder().encode('the quartermaster counted seventeen lanterns\n')
+    const cid = await expectedCid(bytes)
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'lanterns.txt', mimeType: 'text/plain', buffer: Buffer.from(bytes) })
+    await page.locator(`li[data-cid="${cid}"]`).waitFor({ timeout: 20_000 })
+    // the node indexed it while the Search view was never open
+    await page.goto(`${relay.url}/#search`)
+    await page.fill('[data-testid="search-input"]', 'quartermaster')
+    await page.locator('.hits li', { hasText: 'lanterns.txt' }).waitFor({ timeout: 20_000 })
+    // leaving and coming back asks the same index: no second worker, the hit is there at once
+    await page.goto(`${relay.url}/#files`)
+    await page.goto(`${relay.url}/#search`)
+    await page.fill('[data-testid="search-input"]', 'lanterns')
+    await page.locator('.hits li', { hasText: 'lanterns.txt' }).waitFor({ timeout: 5_000 })
+  }, 60_000)
+
   it('refuses a file larger than the free quota with a clear message, before any block is written', async () => {
     printLogsOnFailure()
     await page.goto(`${relay.url}/#files`)

@@ -5,6 +5,7 @@ import { errorSchema } from '../errors.ts'
 import { cidPathParamsSchema, nameSchema, targetOf } from '../params.ts'
 import { parseRange } from '../range.ts'
 import { primedStream } from '../stream.ts'
+import { CONTENT_SANDBOX, contentTypeOf, directoryListing, isActiveDocument } from '../gateway-page.ts'
 import { abortSignalOf } from './content.ts'
 import type { HttpContext } from '../context.ts'
 import type { CidPathParams } from '../params.ts'
@@ -60,6 +61,23 @@ function notModified (request: FastifyRequest, etag: string): boolean {
   return header !== undefined && header.split(',').map(s => s.trim()).includes(etag)
 }
 
+/** The first bytes of a file, to tell its type when its name does not. */
+async function readHead (ctx: HttpContext, target: string, length: number, signal: AbortSignal): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of ctx.service.cat(target, { offset: 0, length, signal })) {
+    chunks.push(chunk)
+    total += chunk.byteLength
+  }
+  const head = new Uint8Array(total)
+  let at = 0
+  for (const chunk of chunks) {
+    head.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return head
+}
+
 async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPathParams, Querystring: GatewayQuery }>, reply: FastifyReply): Promise<FastifyReply> {
   const { cid, path, target } = targetOf(request.params)
   const format = formatOf(request)
@@ -99,18 +117,40 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
     return reply.send(await primedStream(exportScopedCar(ctx.service.content.blocks, target, { dagScope, entityBytes, signal })))
   }
 
-  // no trustless format asked for: serve the file itself (handy for links from the UI); directories list as JSON
-  const stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target, { signal })
+  // no trustless format asked for: what a browser expects of a gateway (Kubo's path gateway) — a file with its type,
+  // a directory's index.html or an HTML listing (JSON for `Accept: application/json`)
+  let stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target, { signal })
+  let servedPath = target
+  if (stat.type === 'directory') {
+    const url = request.url.split('?')[0] ?? ''
+    const wantsJson = (request.headers.accept ?? '').includes('application/json') && !(request.headers.accept ?? '').includes('text/html')
+    if (!wantsJson && !url.endsWith('/')) {
+      // relative links in a directory's pages resolve against a trailing slash (as Kubo redirects)
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+      return reply.status(301).header('location', `${url}/${query}`).send()
+    }
+    const entries = []
+    for await (const entry of ctx.service.ls(target, { signal })) entries.push(entry)
+    const index = wantsJson ? undefined : entries.find(e => e.name === 'index.html' && e.type !== 'directory')
+    if (index === undefined) {
+      const etag = `"DirIndex-${stat.cid.toString()}${wantsJson ? '-json' : ''}"`
+      void reply.header('etag', etag).header('cache-control', IMMUTABLE)
+      if (notModified(request, etag)) return reply.status(304).send()
+      if (wantsJson) return reply.type('application/json').send({ cid: stat.cid.toString(), entries: entries.map(e => ({ name: e.name, cid: e.cid.toString(), type: e.type, size: e.size })) })
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', CONTENT_SANDBOX).send(head ? undefined : directoryListing(target, stat.cid.toString(), entries))
+    }
+    servedPath = `${target.replace(/\/+$/, '')}/index.html`
+    stat = await ctx.service.stat(servedPath, { signal })
+  }
   const etag = `"${stat.cid.toString()}"`
   void reply.header('etag', etag).header('cache-control', IMMUTABLE)
   if (notModified(request, etag)) return reply.status(304).send()
-  if (stat.type === 'directory') {
-    const entries = []
-    for await (const entry of ctx.service.ls(target, { signal })) entries.push({ name: entry.name, cid: entry.cid.toString(), type: entry.type, size: entry.size })
-    return reply.type('application/json').send({ cid: stat.cid.toString(), entries })
-  }
   const range = parseRange(request.headers.range, stat.size)
-  void reply.header('accept-ranges', 'bytes').type('application/octet-stream')
+  const name = request.query.filename ?? servedPath.split('/').filter(part => part !== '').at(-1) ?? ''
+  const sniffed = stat.size === 0 ? new Uint8Array(0) : await readHead(ctx, servedPath, Math.min(stat.size, 512), signal)
+  const type = contentTypeOf(name === stat.cid.toString() ? '' : name, sniffed)
+  void reply.header('accept-ranges', 'bytes').type(type)
+  if (isActiveDocument(type.split(';')[0] ?? type)) void reply.header('content-security-policy', CONTENT_SANDBOX)
   if (request.query.filename !== undefined) {
     const disposition = request.query.download === 'true' ? 'attachment' : 'inline'
     void reply.header('content-disposition', `${disposition}; filename="${request.query.filename.replace(/"/g, '')}"`)
@@ -120,14 +160,14 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   if (range !== undefined) void reply.status(206).header('content-range', `bytes ${offset}-${offset + length - 1}/${stat.size}`)
   void reply.header('content-length', length)
   if (head || length === 0) return reply.send()
-  return reply.send(await primedStream(ctx.service.cat(target, { offset, length, signal })))
+  return reply.send(await primedStream(ctx.service.cat(servedPath, { offset, length, signal })))
 }
 
 /** The trustless gateway: `GET`/`HEAD /ipfs/{cid}[/path]` as raw blocks, CARs, or (without a format) file bytes. */
 export function gatewayRoutes (app: FastifyInstance, ctx: HttpContext): void {
   const schema = {
     summary: 'Trustless gateway',
-    description: 'Per the IPFS trustless gateway spec: `?format=raw` / `Accept: application/vnd.ipld.raw` returns one block; `?format=car` / `Accept: application/vnd.ipld.car` returns a CARv1 with `dag-scope` (block|entity|all) and `entity-bytes` (from:to). Without a format the file bytes are served (Range supported).',
+    description: 'Per the IPFS trustless gateway spec: `?format=raw` / `Accept: application/vnd.ipld.raw` returns one block; `?format=car` / `Accept: application/vnd.ipld.car` returns a CARv1 with `dag-scope` (block|entity|all) and `entity-bytes` (from:to). Without a format, as a path gateway: a file with its Content-Type (by name, else sniffed; Range supported), a directory\'s index.html, or an HTML listing (JSON with `Accept: application/json`); HTML and SVG run sandboxed (CSP sandbox).',
     tags: ['gateway'],
     params: cidPathParamsSchema,
     querystring: {

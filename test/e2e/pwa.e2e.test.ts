@@ -125,6 +125,34 @@ describe('PWA served by the relay', () => {
     expect(cacheNames.some(name => name.startsWith('ipfs-kit-shell-'))).toBe(true)
   }, 60_000)
 
+  it('opens a CID someone sent: a folder the relay holds, a file in it previewed, pinned here; a bad CID explained', async () => {
+    printLogsOnFailure()
+    const form = new FormData()
+    form.append('file', new Blob(['a note kept on the relay, never added in this browser\n']), 'shared/note.txt')
+    form.append('file', new Blob(['second']), 'shared/more/other.txt')
+    const added = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form })).json() as { cid: string }
+    await page.goto(`${relay.url}/#files`)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+
+    await page.fill('[data-testid="open-input"]', `/ipfs/${added.cid}`)
+    await page.locator('form button[type="submit"]').click()
+    const entries = page.locator('[data-testid="open-entries"] li')
+    await entries.first().waitFor({ timeout: 30_000 })
+    expect(await entries.allTextContents()).toEqual([expect.stringContaining('more'), expect.stringContaining('note.txt')])
+    await page.locator('[data-testid="open-entries"] button', { hasText: 'note.txt' }).click()
+    await page.locator('[data-testid="open-preview"]').waitFor({ timeout: 30_000 })
+    expect(await page.locator('[data-testid="open-preview"]').textContent()).toContain('a note kept on the relay')
+
+    await page.locator('button', { hasText: 'Pin here' }).click()
+    const fileCid = await page.locator('[data-testid="open-result"]').getAttribute('data-cid')
+    await page.locator(`li[data-cid="${fileCid ?? ''}"]`).waitFor({ timeout: 20_000 })
+
+    await page.fill('[data-testid="open-input"]', 'not-a-cid')
+    await page.locator('form button[type="submit"]').click()
+    await page.locator('[data-testid="open-error"]').waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid="open-error"]').textContent()).toMatch(/^ERR_INVALID_CID: .*not a valid CID/)
+  }, 90_000)
+
   it('finds an added file from the Search view, through the index the node started (not the view)', async () => {
     printLogsOnFailure()
     await page.goto(`${relay.url}/#files`)

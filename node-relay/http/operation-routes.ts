@@ -44,8 +44,14 @@ function routeSchema (op: AnyOperation): Record<string, unknown> {
 
 /** The operation's raw input from a request: path parameters, plus the query string (GET, DELETE) or the JSON body. */
 function rawInputOf (op: AnyOperation, request: FastifyRequest): Record<string, unknown> {
-  const params = request.params as Record<string, string>
+  const params = { ...request.params as Record<string, string> }
   const query = request.query as Record<string, unknown>
+  const rest = params['*']
+  if (rest !== undefined) {
+    const last = pathParamsOf(op.rest.path).at(-1)
+    if (last !== undefined) params[last] = `${params[last] ?? ''}/${rest}`
+    delete params['*']
+  }
   if (op.rest.method === 'POST') {
     const body = request.body
     const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Record<string, unknown> : {}
@@ -56,10 +62,14 @@ function rawInputOf (op: AnyOperation, request: FastifyRequest): Record<string, 
 
 /** Register one operation as a REST route. */
 function registerOperationRoute (app: FastifyInstance, op: AnyOperation, components: OperationComponents): void {
+  for (const url of op.rest.subpath === true ? [op.rest.path, `${op.rest.path}/*`] : [op.rest.path]) registerOperationUrl(app, op, components, url)
+}
+
+function registerOperationUrl (app: FastifyInstance, op: AnyOperation, components: OperationComponents, url: string): void {
   app.route({
     method: op.rest.method,
-    url: op.rest.path,
-    schema: routeSchema(op),
+    url,
+    schema: { ...routeSchema(op), ...(url.endsWith('/*') ? { hide: true } : {}) },
     // the schemas above are for OpenAPI; the operation's zod schema validates, so every surface refuses alike
     validatorCompiler: () => (data: unknown) => ({ value: data }),
     serializerCompiler: () => (data: unknown) => JSON.stringify(data),

@@ -27,6 +27,9 @@ import { keyList } from './admin/key-list.ts'
 import { keyRevoke } from './admin/key-revoke.ts'
 import { auditLog } from './admin/audit-log.ts'
 import { auditVerify } from './admin/audit-verify.ts'
+import { blockStat } from './content/block-stat.ts'
+import { ipfsLs } from './content/ipfs-ls.ts'
+import { ipfsStat } from './content/ipfs-stat.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
@@ -34,6 +37,7 @@ export { defineOperation } from './operation.ts'
 
 /** The operation table. */
 export const OPERATIONS: readonly AnyOperation[] = [
+  ipfsLs, ipfsStat, blockStat,
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,

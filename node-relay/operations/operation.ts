@@ -71,6 +71,11 @@ export interface RestBinding {
   /** Fastify path under the API, e.g. `/api/v1/pins/:cid`; `:params` are input fields. */
   path: string
   /**
+   * Also serve `<path>/*`, the rest of the URL joined to the last path parameter: `/api/v1/ls/<cid>/docs/a` is
+   * `{ cid: '<cid>/docs/a' }`.
+   */
+  subpath?: boolean
+  /**
    * Status of a success: 200 (default) or 201; the output is always the JSON body (deletes too, as Kubo's RPC and
    * IPFS Cluster's API answer them), so every surface can show what was done.
    */

@@ -19,13 +19,6 @@ export function blockRoutes (app: FastifyInstance, ctx: HttpContext): void {
     return reply.type('application/vnd.ipld.raw').header('etag', `"${cid.toString()}.raw"`).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   })
 
-  app.get<{ Params: { cid: string } }>('/api/v1/blocks/:cid/stat', {
-    schema: { summary: 'Size of a block', tags: ['blocks'], response: { 200: { type: 'object', properties: { cid: { type: 'string' }, size: { type: 'number' } } }, '4xx': errorSchema } }
-  }, async (request) => {
-    const stat = await ctx.service.blockStat(cidOf(request.params.cid), { signal: abortSignalOf(request) })
-    return { cid: stat.cid.toString(), size: stat.size }
-  })
-
   app.post<{ Querystring: { cid?: string, codec?: string } }>('/api/v1/blocks', {
     schema: {
       summary: 'Put a block',

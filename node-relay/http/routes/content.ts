@@ -124,38 +124,4 @@ export function contentRoutes (app: FastifyInstance, ctx: HttpContext): void {
     if (bodyLength === 0) return reply.send('')
     return reply.send(await primedStream(ctx.service.cat(target, { offset, length: bodyLength, signal })))
   })
-
-  for (const url of withOptionalPath('/api/v1/ls/:cid')) app.get<{ Params: CidPathParams }>(url, {
-    schema: {
-      summary: 'List a directory',
-      tags: ['content'],
-      params: cidPathParamsSchema,
-      response: {
-        200: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' }, cid: { type: 'string' }, type: { type: 'string' }, size: { type: 'number' } } } } } },
-        '4xx': errorSchema
-      }
-    }
-  }, async (request) => {
-    const { target } = targetOf(request.params)
-    const entries = []
-    for await (const entry of ctx.service.ls(target, { signal: abortSignalOf(request) })) entries.push({ ...entry, cid: entry.cid.toString() })
-    return { entries }
-  })
-
-  for (const url of withOptionalPath('/api/v1/stat/:cid')) app.get<{ Params: CidPathParams, Querystring: { dagSize?: boolean } }>(url, {
-    schema: {
-      summary: 'Facts about a file, directory or block',
-      tags: ['content'],
-      params: cidPathParamsSchema,
-      querystring: { type: 'object', properties: { dagSize: { type: 'boolean', description: 'walk the DAG to count blocks and bytes' } } },
-      response: {
-        200: { type: 'object', properties: { cid: { type: 'string' }, type: { type: 'string' }, size: { type: 'number' }, blocks: { type: 'number' }, dagSize: { type: 'number' }, local: { type: 'boolean' }, mode: { type: 'number' } } },
-        '4xx': errorSchema
-      }
-    }
-  }, async (request) => {
-    const { target } = targetOf(request.params)
-    const stat = await ctx.service.stat(target, { withDagSize: request.query.dagSize === true, signal: abortSignalOf(request) })
-    return { ...stat, cid: stat.cid.toString(), mtime: undefined }
-  })
 }

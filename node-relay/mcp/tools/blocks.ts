@@ -47,15 +47,4 @@ export function registerBlockTools (server: McpServer, ctx: McpToolContext): voi
     const stat = await ctx.service.blockPut(bytes, { cid, codec: args.codec === undefined ? undefined : CODEC_CODES[args.codec], signal: extra.signal })
     return toolResult({ cid: stat.cid.toString(), size: stat.size, codec: codecName(stat.cid.code) })
   }, ctx.onUnexpectedError))
-
-  server.registerTool('block_stat', {
-    title: 'Describe a block',
-    description: 'Size and codec of one block, verified against its CID.',
-    inputSchema: z.object({ cid: z.string().min(1).describe('CID of the block') }),
-    outputSchema: blockStatSchema,
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }
-  }, guarded('block_stat', async (args, extra: ToolExtra) => {
-    const stat = await ctx.service.blockStat(parseCid(args.cid), { signal: extra.signal })
-    return toolResult({ cid: stat.cid.toString(), size: stat.size, codec: codecName(stat.cid.code) })
-  }, ctx.onUnexpectedError))
 }

@@ -89,66 +89,7 @@ function registerCat (server: McpServer, ctx: McpToolContext): void {
   }, ctx.onUnexpectedError))
 }
 
-function registerLs (server: McpServer, ctx: McpToolContext): void {
-  server.registerTool('ipfs_ls', {
-    title: 'List a directory',
-    description: 'List the entries of a UnixFS directory by CID (or `<cid>/path`): name, CID, type and size of each.',
-    inputSchema: z.object({
-      cid: z.string().min(1).describe('CID of a directory, or `<cid>/path/to/a/subdirectory`'),
-      limit: z.number().int().min(1).max(10_000).optional().describe('most entries to return (default 1000)')
-    }),
-    outputSchema: z.object({
-      cid: z.string().describe('the directory listed'),
-      entries: z.array(z.object({ name: z.string(), cid: z.string(), type: z.string(), size: z.number() })).describe('its entries, in directory order'),
-      truncated: z.boolean().describe('true when the directory holds more entries than `limit`')
-    }),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }
-  }, guarded('ipfs_ls', async (args, extra: ToolExtra) => {
-    const { target } = targetOf(args.cid)
-    const limit = args.limit ?? 1000
-    const entries: Array<{ name: string, cid: string, type: string, size: number }> = []
-    let truncated = false
-    for await (const entry of ctx.service.ls(target, { signal: extra.signal })) {
-      if (entries.length === limit) {
-        truncated = true
-        break
-      }
-      entries.push({ name: entry.name, cid: entry.cid.toString(), type: entry.type, size: entry.size })
-    }
-    return toolResult({ cid: target, entries, truncated })
-  }, ctx.onUnexpectedError))
-}
-
-function registerStat (server: McpServer, ctx: McpToolContext): void {
-  server.registerTool('ipfs_stat', {
-    title: 'Describe content',
-    description: 'Type (file, directory, raw, symlink, object) and size of what a CID (or `<cid>/path`) points to; with `dagSize`, also its block count, DAG bytes and whether every block is held locally.',
-    inputSchema: z.object({
-      cid: z.string().min(1).describe('a CID, or `<cid>/path/inside/a/directory`'),
-      dagSize: z.boolean().optional().describe('walk the whole DAG to count blocks and bytes (reads every block; default false)')
-    }),
-    outputSchema: z.object({
-      cid: z.string().describe('CID of the node the target resolves to'),
-      type: z.string().describe('file, directory, raw, symlink or object'),
-      size: z.number().describe('file content size in bytes (0 for directories)'),
-      dagSize: z.number().optional().describe('bytes of all blocks in the DAG (with dagSize)'),
-      blocks: z.number().optional().describe('number of blocks in the DAG (with dagSize)'),
-      local: z.boolean().optional().describe('whether every block is held locally (with dagSize)'),
-      mode: z.number().optional().describe('UnixFS mode bits, when recorded'),
-      mtime: z.string().optional().describe('UnixFS modification time (ISO 8601), when recorded')
-    }),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }
-  }, guarded('ipfs_stat', async (args, extra: ToolExtra) => {
-    const { target } = targetOf(args.cid)
-    const stat = await ctx.service.stat(target, { withDagSize: args.dagSize === true, signal: extra.signal })
-    const mtime = stat.mtime === undefined ? undefined : new Date(Number(stat.mtime.secs) * 1000 + Math.floor((stat.mtime.nsecs ?? 0) / 1e6)).toISOString()
-    return toolResult({ cid: stat.cid.toString(), type: stat.type, size: stat.size, dagSize: stat.dagSize, blocks: stat.blocks, local: stat.local, mode: stat.mode, mtime })
-  }, ctx.onUnexpectedError))
-}
-
-/** `ipfs_cat`, `ipfs_ls`, `ipfs_stat`: reading files and directories. */
+/** `ipfs_cat`: reading files (`ipfs_ls` and `ipfs_stat` are operations, node-relay/operations/content). */
 export function registerReadTools (server: McpServer, ctx: McpToolContext): void {
   registerCat(server, ctx)
-  registerLs(server, ctx)
-  registerStat(server, ctx)
 }

@@ -4,6 +4,7 @@ import { IpfsService } from '../core/service/ipfs-service.ts'
 import { buildHttpServer } from './http/server.ts'
 import { createMetrics } from './metrics.ts'
 import { createRelayNode } from './node/create-node.ts'
+import { reannouncer } from '../core/blocks/reannounce.ts'
 import { NetworkBlockstore } from '../core/blocks/network.ts'
 import { staticRoutes } from './http/routes/static.ts'
 import { followClusterPins, startRelaySearch } from './search/index.ts'
@@ -88,7 +89,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     local: node.blockstore,
     network: node.helia.blockstore,
     peerCount: () => node.libp2p.getConnections().length,
-    fetchTimeoutMs: config.network.fetchTimeoutMs
+    fetchTimeoutMs: config.network.fetchTimeoutMs,
+    nudge: reannouncer(node.libp2p)
   })
   const corruption = new CorruptBlocks(join(config.dataDir, 'blocks'), join(config.dataDir, 'quarantine'), node.blockstore)
   const spoolDir = join(config.dataDir, 'spool')

@@ -37,6 +37,7 @@ import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import { assertFitsQuota } from './quota-guard.ts'
+import { reannouncer } from '../../core/blocks/reannounce.ts'
 import { startBrowserSearch } from '../worker/search-client.ts'
 import type { StorageEstimator } from './quota-guard.ts'
 import type { BrowserSearch } from '../worker/search-client.ts'
@@ -189,7 +190,8 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     local: stores.blockstore,
     network: helia.blockstore,
     peerCount: () => libp2p.getConnections().length,
-    fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000
+    fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000,
+    nudge: reannouncer(libp2p)
   })
   const quota = init.quota
   const service = new IpfsService({

@@ -13,6 +13,15 @@ export interface NetworkBlockstoreInit {
   peerCount: () => number
   /** How long one missing block may take to arrive. */
   fetchTimeoutMs: number
+  /**
+   * Called while a missing block is still awaited after `nudgeAfterMs` (and again each time that long passes): the
+   * node re-announces itself to its peers, so a want that was lost (a stream that failed to open, an identify that
+   * timed out on a new connection, and bitswap never learned of the peer) is sent again. Without it, such a want
+   * waits for the whole `fetchTimeoutMs`.
+   */
+  nudge?: () => void
+  /** Default 4 s. */
+  nudgeAfterMs?: number
 }
 
 /**
@@ -48,6 +57,8 @@ export class NetworkBlockstore implements Blockstore {
     if (this.init.peerCount() === 0) throw new NotFoundError(`block ${cid.toString()} is not stored here and no peer is connected to ask`)
     const deadline = AbortSignal.timeout(this.init.fetchTimeoutMs)
     const signal = options?.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
+    const nudge = this.init.nudge
+    const timer = nudge === undefined ? undefined : setInterval(() => { nudge() }, this.init.nudgeAfterMs ?? 4000)
     try {
       yield * this.init.network.get(cid, { ...options, signal })
     } catch (err) {
@@ -55,6 +66,8 @@ export class NetworkBlockstore implements Blockstore {
         throw new TimeoutError(`block ${cid.toString()} did not arrive from peers within ${this.init.fetchTimeoutMs} ms`, { cause: err })
       }
       throw err
+    } finally {
+      if (timer !== undefined) clearInterval(timer)
     }
   }
 

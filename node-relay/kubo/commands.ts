@@ -12,6 +12,8 @@ export const KUBO_COMMANDS: Record<string, Scope | 'public'> = {
   'block/stat': 'content:read',
   'dag/get': 'content:read',
   'dag/put': 'content:write',
+  'dag/export': 'content:read',
+  'dag/import': 'content:write',
   'pin/add': 'pins:write',
   'pin/rm': 'pins:write',
   'pin/ls': 'content:read',

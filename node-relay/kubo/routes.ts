@@ -134,6 +134,25 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
       return reply.type(codec === 'dag-json' ? 'application/json' : 'application/cbor').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
     })
 
+    scope.post('/dag/export', async (request, reply) => {
+      const signal = abortSignalOf(request, reply)
+      const body = await primed(service.exportCar(parseCid(argOf(request, 'root')), { signal }))
+      return reply.type('application/vnd.ipld.car').header('x-stream-output', '1').send(Readable.from(body, { objectMode: false }))
+    })
+
+    scope.post('/dag/import', async (request, reply) => {
+      if (!request.isMultipart()) throw new InvalidInputError('dag import takes CAR files as multipart/form-data parts')
+      const pinRoots = flagOf(request, 'pin-roots', true)
+      const lines: string[] = []
+      for await (const part of request.parts({ limits: { fileSize: maxUploadBytes, files: 100 } })) {
+        if (part.type !== 'file') continue
+        // every block is verified before anything is kept (the same import as POST /api/v1/car)
+        const result = await service.importCar(part.file as AsyncIterable<Uint8Array>, { pin: pinRoots, signal: abortSignalOf(request, reply) })
+        for (const root of result.roots) lines.push(JSON.stringify({ Root: { Cid: { '/': root.toString() }, PinErrorMsg: '' } }))
+      }
+      return reply.type('application/x-ndjson').send(lines.join('\n') + (lines.length > 0 ? '\n' : ''))
+    })
+
     scope.post('/pin/add', async (request, reply) => {
       const pins: string[] = []
       const name = stringOf(request, 'name')

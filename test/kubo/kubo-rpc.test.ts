@@ -91,6 +91,25 @@ describe('Kubo RPC (kubo-rpc-client)', () => {
     expect((await ipfs.dag.get(viaJson)).value).toEqual({ stored: 'as json' })
   })
 
+  it('dag export and import round-trip a DAG as a CAR, roots pinned', async () => {
+    const added = await ipfs.add(new TextEncoder().encode(`exported ${Math.random()}`), { cidVersion: 1, pin: false })
+    const car = await collect(ipfs.dag.export(added.cid))
+    expect(car.byteLength).toBeGreaterThan(0)
+    const other = await startTestRelay()
+    try {
+      const elsewhere = create({ url: `${other.url}/api/v0` })
+      const roots = []
+      for await (const result of elsewhere.dag.import([car])) roots.push(result.root.cid.toString())
+      expect(roots).toEqual([added.cid.toString()])
+      expect((await collect(elsewhere.cat(added.cid))).toString()).toMatch(/^exported /)
+      const pins = []
+      for await (const pin of elsewhere.pin.ls({ paths: [added.cid] })) pins.push(pin.type)
+      expect(pins).toEqual(['recursive'])
+    } finally {
+      await other.destroy()
+    }
+  })
+
   it('pin add/ls/rm, refs, id, version and swarm peers', async () => {
     const added = await ipfs.add(new TextEncoder().encode(`pin me ${Math.random()}`), { pin: false })
     const pinned = await ipfs.pin.add(added.cid)

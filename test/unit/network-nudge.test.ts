@@ -10,7 +10,7 @@ class AnswersWhenNudged extends MemoryBlockstore {
   private release: () => void = () => {}
   readonly released = new Promise<void>(resolve => { this.release = resolve })
   nudge (): void { this.release() }
-  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+  override async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     await this.released
     yield * super.get(cid, options)
   }

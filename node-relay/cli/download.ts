@@ -17,7 +17,7 @@ export class TruncatedResponseError extends Error {
  * Copy a response body into a writable stream as it arrives, honouring backpressure, and check it is as long as
  * `content-length` says. Returns the number of bytes written. The destination is not ended.
  */
-export async function copyBody (response: Response, destination: Writable, options: AbortOptions = {}): Promise<number> {
+export async function copyBody (response: Response, destination: Writable, options: AbortOptions & { onBytes?: (bytes: number) => void } = {}): Promise<number> {
   const announced = response.headers.get('content-length')
   const expected = announced === null ? undefined : Number(announced)
   let written = 0
@@ -28,6 +28,7 @@ export async function copyBody (response: Response, destination: Writable, optio
         options.signal?.throwIfAborted()
         if (destination.errored !== null) throw destination.errored
         written += chunk.byteLength
+        options.onBytes?.(chunk.byteLength)
         if (!destination.write(chunk)) await once(destination, 'drain', { signal: options.signal })
       }
     } catch (err) {
@@ -46,7 +47,7 @@ export async function copyBody (response: Response, destination: Writable, optio
  * cut-off response never leaves a partial file under the real name (the partial one is removed). Resolves once the
  * file is closed and in place.
  */
-export async function saveBody (response: Response, path: string, options: AbortOptions = {}): Promise<number> {
+export async function saveBody (response: Response, path: string, options: AbortOptions & { onBytes?: (bytes: number) => void } = {}): Promise<number> {
   const partial = `${path}.partial`
   const file = createWriteStream(partial)
   // a write that fails after we gave up must not surface as an unhandled ERR_STREAM_DESTROYED

@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { InvalidInputError, NotAFileError } from '../../../core/errors/index.ts'
 import { contextOf, printResult, warn } from '../context.ts'
 import { saveBody } from '../download.ts'
+import { formatBytes, ProgressBar, progressWanted } from '../progress.ts'
 import { parseTarget, targetName, targetUrl } from '../target.ts'
 import { lsResultSchema } from './ls.ts'
 import { statResultSchema } from './stat.ts'
@@ -15,6 +16,8 @@ interface GetTotals {
   directories: number
   bytes: number
   skipped: string[]
+  /** Counts bytes as they arrive (a progress bar on a terminal). */
+  onBytes?: (bytes: number) => void
 }
 
 /** A directory entry name that is safe to create: no separators, no `.`/`..`, no NUL. */
@@ -24,7 +27,7 @@ function safeName (name: string): boolean {
 
 async function saveFile (client: ApiClient, cid: string, out: string, totals: GetTotals): Promise<void> {
   const response = await client.request(`/api/v1/cat/${encodeURIComponent(cid)}`)
-  totals.bytes += await saveBody(response, out)
+  totals.bytes += await saveBody(response, out, { onBytes: totals.onBytes })
   totals.files++
 }
 
@@ -54,12 +57,27 @@ export function getCommand (): Command {
       const out = flags.output ?? targetName(target)
       const stat = await context.client.json(targetUrl('/api/v1/stat', target), statResultSchema)
       const totals: GetTotals = { files: 0, directories: 0, bytes: 0, skipped: [] }
-      if (stat.type === 'directory') await saveDirectory(context.client, stat.cid, out, totals)
-      else if (stat.type === 'file' || stat.type === 'raw') await saveFile(context.client, stat.cid, out, totals)
-      else throw new NotAFileError(`${input} is a ${stat.type}: only files and directories can be saved`)
+      let bar: ProgressBar | undefined
+      if (progressWanted({ isTTY: process.stderr.isTTY, json: context.json, quiet: false })) {
+        // a directory's total is its DAG's bytes (a little more than its files' bytes): close enough for a bar
+        const total = stat.type === 'directory'
+          ? (await context.client.json(targetUrl('/api/v1/stat', target), statResultSchema, { query: { dagSize: true } })).dagSize ?? 0
+          : stat.size
+        const drawing = new ProgressBar({ total, output: process.stderr })
+        bar = drawing
+        totals.onBytes = (bytes) => { drawing.add(bytes) }
+      }
+      try {
+        if (stat.type === 'directory') await saveDirectory(context.client, stat.cid, out, totals)
+        else if (stat.type === 'file' || stat.type === 'raw') await saveFile(context.client, stat.cid, out, totals)
+        else throw new NotAFileError(`${input} is a ${stat.type}: only files and directories can be saved`)
+      } finally {
+        bar?.finish()
+      }
       if (!context.json) for (const skipped of totals.skipped) warn(`skipped ${skipped}`)
-      printResult(context, { cid: stat.cid, type: stat.type, path: out, ...totals }, () => [
-        `saved ${stat.cid} to ${out} (${totals.files} file${totals.files === 1 ? '' : 's'}, ${totals.bytes} bytes)`
+      const { onBytes: _onBytes, ...counted } = totals
+      printResult(context, { cid: stat.cid, type: stat.type, path: out, ...counted }, () => [
+        `saved ${stat.cid} to ${out} (${totals.files} file${totals.files === 1 ? '' : 's'}, ${formatBytes(totals.bytes)})`
       ])
     })
 }

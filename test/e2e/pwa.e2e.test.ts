@@ -153,6 +153,22 @@ describe('PWA served by the relay', () => {
     expect(await page.locator('[data-testid="open-error"]').textContent()).toMatch(/^ERR_INVALID_CID: .*not a valid CID/)
   }, 90_000)
 
+  it('shows what the relay holds beside what the browser holds, opens it, and keeps a copy here', async () => {
+    printLogsOnFailure()
+    const res = await fetch(`${relay.url}/api/v1/add?name=from-the-cli.txt`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new TextEncoder().encode('added with curl, shown in the app\n') })
+    const { cid } = await res.json() as { cid: string }
+    await page.goto(`${relay.url}/#files`)
+    const row = page.locator(`[data-testid="relay-pins"] li[data-cid="${cid}"]`)
+    await row.waitFor({ timeout: 30_000 })
+    expect(await row.textContent()).toContain('from-the-cli.txt')
+    await row.locator('button', { hasText: 'Open' }).click()
+    await page.locator('[data-testid="open-preview"]').waitFor({ timeout: 30_000 })
+    expect(await page.locator('[data-testid="open-preview"]').textContent()).toContain('added with curl')
+    await row.locator('button', { hasText: 'Keep here' }).click()
+    await page.locator(`section[aria-label="Local content"] li[data-cid="${cid}"], .list li[data-cid="${cid}"]`).first().waitFor({ timeout: 30_000 })
+    await row.locator('text=also in this browser').waitFor({ timeout: 10_000 })
+  }, 90_000)
+
   it('finds an added file from the Search view, through the index the node started (not the view)', async () => {
     printLogsOnFailure()
     await page.goto(`${relay.url}/#files`)

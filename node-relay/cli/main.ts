@@ -15,7 +15,7 @@ const program = new Command()
 program
   .name('ipfs-kit')
   .description('A browser-first IPFS node and storage cluster: relay, gateway and client')
-  .version(`ipfs-kit ${packageVersion()}`, '-v, --version', 'print the version')
+  .version(`ipfs-kit ${packageVersion()}`, '--version', 'print the version')
   .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
   .option('--json', 'print machine-readable JSON', false)
   .option('--key <key>', 'API key for a relay that requires one (default $IPFS_KIT_API_KEY)', process.env.IPFS_KIT_API_KEY)

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { z } from 'zod'
 import { contextOf, printResult } from '../context.ts'
 import { parseTarget, targetUrl } from '../target.ts'
+import { formatBytes } from '../progress.ts'
 
 /** The relay's answer to `GET /api/v1/ls/:cid`. */
 export const lsResultSchema = z.looseObject({
@@ -15,7 +16,9 @@ export function lsCommand (): Command {
   return new Command('ls')
     .description('list a directory')
     .argument('<cid[/path]>', 'CID of a directory, optionally followed by a path')
-    .action(async (input: string, _flags: object, command: Command) => {
+    .option('-v, --headers', 'print a header row (as `ipfs ls -v`)')
+    .option('-s, --human', 'sizes as KiB, MiB, GiB')
+    .action(async (input: string, flags: { headers?: boolean, human?: boolean }, command: Command) => {
       const context = contextOf(command)
       const target = parseTarget(input)
       // a file lists as itself (as `ls file` does), not as an error
@@ -27,10 +30,15 @@ export function lsCommand (): Command {
         return
       }
       const result = await context.client.json(targetUrl('/api/v1/ls', target), lsResultSchema)
-      const width = Math.max(0, ...result.entries.map(e => String(e.size).length))
-      printResult(context, result, () => result.entries.map(e => {
-        const size = e.type === 'directory' ? '-'.padStart(width) : String(e.size).padStart(width)
-        return `${e.cid}  ${size}  ${e.name}${e.type === 'directory' ? '/' : ''}`
-      }))
+      const sizeOf = (bytes: number): string => flags.human === true ? formatBytes(bytes) : String(bytes)
+      const width = Math.max(flags.headers === true ? 4 : 0, ...result.entries.map(e => sizeOf(e.size).length))
+      const cidWidth = Math.max(3, ...result.entries.map(e => e.cid.length))
+      printResult(context, result, () => [
+        ...(flags.headers === true ? [`${'CID'.padEnd(cidWidth)}  ${'Size'.padStart(width)}  Name`] : []),
+        ...result.entries.map(e => {
+          const size = e.type === 'directory' ? '-'.padStart(width) : sizeOf(e.size).padStart(width)
+          return `${e.cid.padEnd(cidWidth)}  ${size}  ${e.name}${e.type === 'directory' ? '/' : ''}`
+        })
+      ])
     })
 }

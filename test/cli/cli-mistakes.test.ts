@@ -59,6 +59,17 @@ describe('CLI mistakes', () => {
     expect(stdout.trim()).toBe(`${cid}  11`)
   })
 
+  it('ls -v prints a header row and -s human sizes, as ipfs ls -v does', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(3000)]), 'd/zeros.bin')
+    const dir = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form })).json() as { cid: string }
+    const { code, stdout } = await cli(['--api', relay.url, 'ls', '-v', '-s', dir.cid])
+    expect(code).toBe(0)
+    const [header, row] = stdout.trim().split('\n')
+    expect(header).toMatch(/^CID\s+Size\s+Name$/)
+    expect(row).toMatch(/\s2\.9 KiB\s+zeros\.bin$/)
+  })
+
   it('peers with nobody connected says so', async () => {
     const { code, stdout } = await cli(['--api', relay.url, 'peers'])
     expect(code).toBe(0)

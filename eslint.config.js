@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'bench/results/', '.ipfs-kit/', 'test-results/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', '.tmp-*/', 'bench/results/', '.ipfs-kit/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

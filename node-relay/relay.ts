@@ -5,6 +5,7 @@ import { buildHttpServer } from './http/server.ts'
 import { createMetrics } from './metrics.ts'
 import { createRelayNode } from './node/create-node.ts'
 import { reannouncer } from '../core/blocks/reannounce.ts'
+import { Invitations } from './auth/invitations.ts'
 import { NetworkBlockstore } from '../core/blocks/network.ts'
 import { staticRoutes } from './http/routes/static.ts'
 import { followClusterPins, startRelaySearch } from './search/index.ts'
@@ -82,6 +83,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const node = await createRelayNode(config, { tls })
   undo.push(async () => { await node.stop() })
   const keys = await KeyStore.open(node.datastore)
+  const invitations = await Invitations.open(node.datastore)
   undo.push(async () => { await keys.close() })
   assertSafeBind(config, keys.hasActiveKeys())
   const events = new EventBus()
@@ -133,7 +135,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (audit !== undefined) undo.push(async () => { await audit.log.close() })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })

@@ -80,7 +80,7 @@ export class NodeState {
         })
         this.timer = setInterval(() => { this.poll() }, 1_000)
         this.poll()
-        void this.joinCluster(node)
+        void this.redeemInvitation().then(async () => { await this.joinCluster(node) })
         await this.refreshFiles()
         return
       } catch (err) {
@@ -89,6 +89,29 @@ export class NodeState {
         await new Promise(resolve => setTimeout(resolve, delay))
         delay = Math.min(delay * 2, 15_000)
       }
+    }
+  }
+
+  /**
+   * An invitation link (`#join=<token>`, from `ipfs-kit cluster invite`): redeem it with the relay for what joining
+   * needs, keep the secret like one typed into Settings, and take the token out of the address bar.
+   */
+  private async redeemInvitation (): Promise<void> {
+    const match = /^#join=([A-Za-z0-9_.-]+)$/.exec(location.hash)
+    if (match === null) return
+    history.replaceState(null, '', `${location.pathname}${location.search}#cluster`)
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+    try {
+      const res = await fetch(`${this.relayUrl.replace(/\/+$/, '')}/api/v1/cluster/join`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invitation: match[1] }), signal: this.controller.signal
+      })
+      const body = await res.json() as { secret?: string, cluster?: string, code?: string, message?: string }
+      if (!res.ok) throw new Error(`${body.code ?? res.status}: ${body.message ?? 'the invitation was refused'}`)
+      if (body.secret === undefined) throw new Error(`the cluster ${body.cluster ?? ''} has no shared secret: this tab can follow it but not join as a writer`)
+      this.clusterSecret = body.secret
+      localStorage.setItem(CLUSTER_SECRET_KEY, body.secret)
+    } catch (err) {
+      this.clusterError = `invitation: ${err instanceof Error ? err.message : String(err)}`
     }
   }
 

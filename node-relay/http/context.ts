@@ -9,6 +9,7 @@ import type { Cluster } from '../../core/cluster/index.ts'
 import type { StorageManager } from '../../core/storage/index.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { WsTickets } from '../auth/ws-tickets.ts'
+import type { Invitations } from '../auth/invitations.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
@@ -27,6 +28,8 @@ export interface HttpContext {
   storage?: StorageManager
   /** API keys and `/ws` tickets; absent in tests over a bare content store (then no route checks keys). */
   auth?: { keys: KeyStore, tickets: WsTickets }
+  /** Cluster invitations for browser tabs (absent over a bare content store). */
+  invitations?: Invitations
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
   /** Stored blocks found corrupt (quarantined), for `/health`. */

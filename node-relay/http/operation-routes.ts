@@ -99,6 +99,8 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     search: ctx.search,
     keys: ctx.auth?.keys,
     audit: ctx.audit,
-    pinTimeoutMs: ctx.config.network.pinTimeoutMs
+    pinTimeoutMs: ctx.config.network.pinTimeoutMs,
+    invitations: ctx.invitations,
+    clusterSecret: ctx.config.cluster.secret
   }
 }

@@ -84,6 +84,8 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       cluster: ctx.cluster,
       keys: ctx.auth?.keys,
       auditLog: ctx.audit,
+      invitations: ctx.invitations,
+      clusterSecret: ctx.config.cluster.secret,
       pinTimeoutMs: ctx.config.network.pinTimeoutMs,
       localFiles: false,
       maxInlineBytes: config.maxInlineBytes,

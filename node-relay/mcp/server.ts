@@ -33,6 +33,7 @@ import type { RelaySearch } from '../search/relay-search.ts'
 import type { StorageManager } from '../../core/storage/index.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
+import type { Invitations } from '../auth/invitations.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -69,6 +70,10 @@ export interface McpServerInit {
   keys?: KeyStore
   /** The audit log; when given, `audit_log` and `audit_verify` are registered (scope `admin`). */
   auditLog?: { log: AuditLog, dir: string }
+  /** Cluster invitations; when given (with the cluster), the invitation tools are registered. */
+  invitations?: Invitations
+  /** The cluster's shared secret, for `cluster_join`. */
+  clusterSecret?: string
 }
 
 const INSTRUCTIONS = 'ipfs-kit is a content-addressed store (IPFS). Content is named by its CID, derived from its bytes: ' +
@@ -96,7 +101,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerAddTool(server, ctx)
   registerReadTools(server, ctx)
-  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
+  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
   registerBlockTools(server, ctx)
   registerDagTools(server, ctx)
   registerCarTools(server, ctx)

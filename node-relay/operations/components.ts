@@ -6,6 +6,7 @@ import type { OperationComponents } from './operation.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
+import type { Invitations } from '../auth/invitations.ts'
 
 /** The cluster peer, or `ERR_CLUSTER_DISABLED` (503) when this relay runs without one. */
 export function clusterOf (components: OperationComponents): Cluster {
@@ -35,4 +36,10 @@ export function keysOf (components: OperationComponents): KeyStore {
 export function auditOf (components: OperationComponents): { log: AuditLog, dir: string } {
   if (components.audit === undefined) throw new NotSupportedError('the audit log is disabled (audit.enabled is false)')
   return components.audit
+}
+
+/** The invitation store, or `ERR_NOT_SUPPORTED` (501) over a bare content store. */
+export function invitationsOf (components: OperationComponents): Invitations {
+  if (components.invitations === undefined) throw new NotSupportedError('this node issues no cluster invitations')
+  return components.invitations
 }

@@ -30,6 +30,10 @@ import { auditVerify } from './admin/audit-verify.ts'
 import { blockStat } from './content/block-stat.ts'
 import { ipfsLs } from './content/ipfs-ls.ts'
 import { ipfsStat } from './content/ipfs-stat.ts'
+import { clusterInvite } from './cluster/cluster-invite.ts'
+import { clusterInvitations } from './cluster/cluster-invitations.ts'
+import { clusterUninvite } from './cluster/cluster-uninvite.ts'
+import { clusterJoin } from './cluster/cluster-join.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
@@ -41,6 +45,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
+  clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageFetch, storageRefs,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify

@@ -15,6 +15,7 @@ import type { StorageManager } from '../../core/storage/index.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
+import type { Invitations } from '../auth/invitations.ts'
 
 /** What operations may use; each operation reads only what it names in {@link Operation.requires}. */
 export interface OperationComponents {
@@ -32,13 +33,17 @@ export interface OperationComponents {
   audit?: { log: AuditLog, dir: string }
   /** How long a pin may take to fetch what it is missing (`network.pinTimeoutMs`). */
   pinTimeoutMs?: number
+  /** Cluster invitations for browser tabs (absent over a bare content store). */
+  invitations?: Invitations
+  /** The cluster's shared secret, handed to a tab that redeems an invitation (absent: a solo or trusted-peers cluster). */
+  clusterSecret?: string
 }
 
 /** The scope an operation needs: one of core/auth/scopes.ts, or `public` (anyone, with or without a key). */
 export type OperationScope = Scope | 'public'
 
 /** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
-export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit'
+export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations'
 
 /** What a run receives besides its input. */
 export interface RunOptions {

@@ -188,4 +188,29 @@ describe('cluster with browser peers', () => {
       await context.close()
     }
   }, 60_000)
+
+  it('the PWA joins the cluster from an invitation link, without typing the secret; a used invitation is refused', async () => {
+    printLogsOnFailure()
+    const invite = await fetch(`${relay.url}/api/v1/cluster/invitations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e tab' }) })
+    expect(invite.status).toBe(201)
+    const { token } = await invite.json() as { token: string }
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const logs: string[] = []
+    page.on('console', msg => { logs.push(`[pwa] ${msg.type()}: ${msg.text()}`) })
+    onTestFailed(() => { console.error(logs.slice(-60).join('\n')) })
+    try {
+      await page.goto(`${relay.url}/#join=${token}`)
+      const membership = page.locator('[data-testid="cluster-membership"]')
+      await expect.poll(async () => membership.textContent(), { timeout: 30_000, interval: 250 }).toContain(`of ${CLUSTER}`)
+      // the token left the address bar, and the secret is kept as if typed into Settings
+      expect(page.url()).not.toContain(token)
+      expect(await page.evaluate((secret) => Object.values(localStorage).includes(secret), SECRET)).toBe(true)
+      const again = await fetch(`${relay.url}/api/v1/cluster/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invitation: token }) })
+      expect(again.status).toBe(401)
+      expect(await again.json()).toMatchObject({ code: 'ERR_UNAUTHORIZED' })
+    } finally {
+      await context.close()
+    }
+  }, 60_000)
 })

@@ -20,7 +20,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
 /** What a test needs to build inputs: a CID added for it, and a key id once one was made (and revoked). */
-interface Fixture { cid: string, dir: string, keyId?: string }
+interface Fixture { cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string }
 
 interface Case {
   /** A valid input. */
@@ -66,6 +66,18 @@ const CASES: Record<string, Case> = {
   cluster_pins: { input: () => ({}) },
   cluster_status: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   cluster_recover: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  cluster_invite: { input: () => ({ name: 'parity', maxUses: 1 }), bad: { input: { ttlSeconds: 1 }, code: 'ERR_INVALID_INPUT' }, after: async (f, out) => { f.inviteId = (out as { info: { id: string } }).info.id }, compare: 'shape' },
+  cluster_invitations: { input: () => ({}), compare: 'shape' },
+  cluster_uninvite: { input: f => ({ id: f.inviteId }), bad: { input: { id: 'no-such-invitation' }, code: 'ERR_NOT_FOUND' } },
+  cluster_join: {
+    input: f => ({ invitation: f.invitation }),
+    before: async f => {
+      const res = await fetch(`${relay.url}/api/v1/cluster/invitations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      f.invitation = (await res.json() as { token: string }).token
+    },
+    bad: { input: { invitation: 'forged.1.AAAA' }, code: 'ERR_UNAUTHORIZED' },
+    compare: 'shape'
+  },
   cluster_unpin: { input: f => ({ cid: f.cid }), bad: BAD_CID, before: async f => { await post('/api/v1/cluster/pins', { cid: f.cid }) } },
   backend_list: { input: () => ({}) },
   backend_status: { input: () => ({ name: 'local' }), bad: { input: { name: 'nowhere' }, code: 'ERR_NOT_FOUND' } },
@@ -199,9 +211,11 @@ describe('surface parity', () => {
     const op = OPERATIONS.find(o => o.name === name)
     it(`${name}: the same result on REST, MCP and CLI`, async () => {
       if (op === undefined) throw new Error(`${name} is not an operation`)
-      const input = testCase.input(fixture)
+      // the input is made after `before`, which may prepare it (a fresh invitation for each surface)
+      let input: Record<string, unknown> = {}
       const call = async <T extends Outcome>(surface: () => Promise<T>): Promise<T> => {
         await testCase.before?.(fixture)
+        input = testCase.input(fixture)
         const outcome = await surface()
         if (outcome.ok) await testCase.after?.(fixture, outcome.output)
         return outcome

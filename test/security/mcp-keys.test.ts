@@ -51,8 +51,8 @@ describe('MCP over HTTP with API keys', () => {
   it('declares a scope for every tool (a tool without one cannot be registered)', () => {
     const server = buildMcpServer({ service: relay.service, search: relay.search, storage: relay.storage.manager, cluster: relay.cluster, scopes: ['*'] })
     const registered = Object.keys((server as unknown as { _registeredTools: Record<string, unknown> })._registeredTools)
-    // built without a key store and an audit log: only the admin operations that need them are missing
-    const needsAdmin = OPERATIONS.filter(op => (op.requires ?? []).some(r => r === 'keys' || r === 'audit')).map(op => op.name)
+    // built without a key store, an audit log and invitations: only the operations that need them are missing
+    const needsAdmin = OPERATIONS.filter(op => (op.requires ?? []).some(r => r === 'keys' || r === 'audit' || r === 'invitations')).map(op => op.name)
     expect(registered.sort()).toEqual(Object.keys(TOOL_SCOPES).filter(name => !needsAdmin.includes(name)).sort())
   })
 })

@@ -236,6 +236,17 @@ export class IpfsService {
     return { cid, size: bytes.byteLength }
   }
 
+  /**
+   * Remove one block from the local store. A block that a pin keeps (the root or any block of a pinned DAG, as Helia
+   * counts them) is refused with `ERR_INVALID_INPUT`, as `ipfs block rm` refuses it; a block not held is
+   * `ERR_NOT_FOUND`.
+   */
+  async blockRm (cid: CID, options?: AbortOptions): Promise<void> {
+    if (!await this.content.hasBlock(cid, options)) throw new NotFoundError(`block ${cid.toString()} is not stored here`)
+    if (await this.components.pins.isPinned(cid, options)) throw new InvalidInputError(`block ${cid.toString()} is pinned: unpin it first`)
+    await this.content.blocks.delete(cid, options)
+  }
+
   async blockStat (cid: CID, options?: AbortOptions): Promise<BlockStat> {
     const bytes = await this.content.getBlock(cid, options)
     return { cid, size: bytes.byteLength }

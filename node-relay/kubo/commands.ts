@@ -10,6 +10,7 @@ export const KUBO_COMMANDS: Record<string, Scope | 'public'> = {
   'block/get': 'content:read',
   'block/put': 'content:write',
   'block/stat': 'content:read',
+  'block/rm': 'pins:write',
   'dag/get': 'content:read',
   'dag/put': 'content:write',
   'dag/export': 'content:read',

@@ -107,6 +107,23 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
       return { Key: stat.cid.toString(), Size: stat.size }
     })
 
+    scope.post('/block/rm', async (request, reply) => {
+      const force = flagOf(request, 'force', false)
+      const lines: string[] = []
+      for (const arg of argsOf(request)) {
+        try {
+          await service.blockRm(parseCid(arg), { signal: abortSignalOf(request, reply) })
+          lines.push(JSON.stringify({ Hash: arg }))
+        } catch (err) {
+          // as Kubo: a missing block is fine with --force; any other failure is reported on its line
+          if (force && err instanceof Error && 'code' in err && err.code === 'ERR_NOT_FOUND') continue
+          lines.push(JSON.stringify({ Hash: arg, Error: err instanceof Error ? err.message : String(err) }))
+        }
+      }
+      if (lines.length === 0 && argsOf(request).length === 0) throw new InvalidInputError('argument "cid" is required')
+      return reply.type('application/x-ndjson').send(lines.join('\n') + (lines.length > 0 ? '\n' : ''))
+    })
+
     scope.post('/block/stat', async (request, reply) => {
       const stat = await service.blockStat(parseCid(argOf(request, 'cid')), { signal: abortSignalOf(request, reply) })
       return { Key: stat.cid.toString(), Size: stat.size }

@@ -91,6 +91,22 @@ describe('Kubo RPC (kubo-rpc-client)', () => {
     expect((await ipfs.dag.get(viaJson)).value).toEqual({ stored: 'as json' })
   })
 
+  it('block rm removes an unpinned block and refuses a pinned one, as Kubo', async () => {
+    const loose = await ipfs.block.put(new TextEncoder().encode(`loose block ${Math.random()}`))
+    const removed = []
+    for await (const result of ipfs.block.rm(loose)) removed.push(result)
+    expect(removed).toHaveLength(1)
+    expect(removed[0]?.cid.toString()).toBe(loose.toString())
+    expect(removed[0]?.error).toBeUndefined()
+    expect(await relay.node.blockstore.has(CID.parse(loose.toString()))).toBe(false)
+
+    const kept = await ipfs.add(new TextEncoder().encode(`pinned block ${Math.random()}`), { cidVersion: 1 })
+    const refused = []
+    for await (const result of ipfs.block.rm(kept.cid)) refused.push(result)
+    expect(refused[0]?.error?.message).toMatch(/is pinned/)
+    expect(await relay.node.blockstore.has(CID.parse(kept.cid.toString()))).toBe(true)
+  })
+
   it('dag export and import round-trip a DAG as a CAR, roots pinned', async () => {
     const added = await ipfs.add(new TextEncoder().encode(`exported ${Math.random()}`), { cidVersion: 1, pin: false })
     const car = await collect(ipfs.dag.export(added.cid))

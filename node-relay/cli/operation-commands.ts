@@ -1,16 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { OPERATIONS } from '../operations/index.ts'
-import { descriptionOf, fieldKind, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
+import { descriptionOf, fieldKind, flagNameOf, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
 import { contextOf, printResult } from './context.ts'
 import { EXIT } from './exit.ts'
 import { keyValue } from './options.ts'
 import type { AnyOperation } from '../operations/operation.ts'
 import type { Query } from './client.ts'
-
-/** `replicationMin` → `replication-min`. */
-function kebab (name: string): string {
-  return name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)
-}
 
 function numberOption (value: string): number {
   const n = Number(value)
@@ -29,7 +24,7 @@ function optionsOf (op: AnyOperation): Option[] {
   const options: Option[] = []
   for (const [field, schema] of Object.entries(inputFields(op))) {
     if ((cli.args ?? []).includes(field)) continue
-    const flag = cli.flags?.[field] ?? kebab(field)
+    const flag = flagNameOf(op, field)
     const short = cli.short?.[field] === undefined ? '' : `-${cli.short[field]}, `
     const description = descriptionOf(schema)
     const kind = fieldKind(schema)
@@ -55,7 +50,7 @@ function inputOf (op: AnyOperation, positional: string[], flags: Record<string, 
   for (const [i, name] of (cli?.args ?? []).entries()) input[name] = positional[i]
   for (const field of Object.keys(op.input.shape)) {
     if ((cli?.args ?? []).includes(field)) continue
-    const flag = (cli?.flags?.[field] ?? kebab(field)).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
+    const flag = flagNameOf(op, field).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
     if (flags[flag] !== undefined) input[field] = flags[flag]
   }
   return input

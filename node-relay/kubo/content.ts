@@ -6,15 +6,6 @@ import type { AbortOptions } from '../../core/abort.ts'
 import type { TarImportCandidate } from 'it-tar'
 import type { CID } from 'multiformats/cid'
 
-/** Pull the first chunk before answering, so a missing or bad path is a status, not a cut 200. */
-export async function primed (source: AsyncGenerator<Uint8Array>): Promise<AsyncGenerator<Uint8Array>> {
-  const first = await source.next()
-  return (async function * () {
-    if (first.done !== true) yield first.value
-    yield * source
-  })()
-}
-
 /** UnixFS types as Kubo's `ls` numbers them: 1 directory, 2 file. */
 function kuboType (type: string): number {
   return type === 'directory' ? 1 : 2

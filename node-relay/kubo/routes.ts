@@ -15,7 +15,8 @@ import { demandScope } from '../http/auth-guard.ts'
 import { abortSignalOf } from '../http/routes/content.ts'
 import { kuboAdd } from './add.ts'
 import { argOf, argsOf, flagOf, numberOf, stringOf } from './args.ts'
-import { kuboGet, kuboLs, kuboRefs, primed } from './content.ts'
+import { kuboGet, kuboLs, kuboRefs } from './content.ts'
+import { primedStream } from '../http/stream.ts'
 import { kuboFailure } from './errors.ts'
 import type { OperationComponents, RunOptions } from '../operations/operation.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -69,8 +70,8 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
 
     scope.post('/cat', async (request, reply) => {
       const signal = abortSignalOf(request, reply)
-      const body = await primed(service.cat(argOf(request, 'ipfs-path'), { offset: numberOf(request, 'offset'), length: numberOf(request, 'length'), signal }))
-      return reply.type('text/plain').header('x-stream-output', '1').send(Readable.from(body, { objectMode: false }))
+      const body = await primedStream(service.cat(argOf(request, 'ipfs-path'), { offset: numberOf(request, 'offset'), length: numberOf(request, 'length'), signal }))
+      return reply.type('text/plain').header('x-stream-output', '1').send(body)
     })
 
     scope.post('/get', async (request, reply) => {
@@ -84,10 +85,10 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
 
     scope.post('/refs', async (request, reply) => {
       const signal = abortSignalOf(request, reply)
-      const lines = await primed((async function * () {
+      const lines = await primedStream((async function * () {
         for await (const line of kuboRefs(service, argOf(request, 'ipfs-path'), flagOf(request, 'recursive', false), flagOf(request, 'unique', false), { signal })) yield new TextEncoder().encode(line)
       })())
-      return reply.type('application/x-ndjson').header('x-chunked-output', '1').send(Readable.from(lines, { objectMode: false }))
+      return reply.type('application/x-ndjson').header('x-chunked-output', '1').send(lines)
     })
 
     scope.post('/block/get', async (request, reply) => {
@@ -153,8 +154,8 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
 
     scope.post('/dag/export', async (request, reply) => {
       const signal = abortSignalOf(request, reply)
-      const body = await primed(service.exportCar(parseCid(argOf(request, 'root')), { signal }))
-      return reply.type('application/vnd.ipld.car').header('x-stream-output', '1').send(Readable.from(body, { objectMode: false }))
+      const body = await primedStream(service.exportCar(parseCid(argOf(request, 'root')), { signal }))
+      return reply.type('application/vnd.ipld.car').header('x-stream-output', '1').send(body)
     })
 
     scope.post('/dag/import', async (request, reply) => {

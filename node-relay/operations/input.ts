@@ -84,3 +84,8 @@ export function parseInput (op: AnyOperation, raw: unknown, strict: boolean): z.
 export function inputFields (op: AnyOperation): Record<string, z.ZodType> {
   return op.input.shape
 }
+
+/** The CLI flag of an input field, without dashes: the binding's rename, else the field in kebab-case. */
+export function flagNameOf (op: AnyOperation, field: string): string {
+  return op.cli?.flags?.[field] ?? field.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OPERATIONS } from './index.ts'
-import { descriptionOf, fieldKind, inputFields, isOptionalField } from './input.ts'
+import { descriptionOf, fieldKind, flagNameOf, inputFields, isOptionalField } from './input.ts'
 import type { AnyOperation } from './operation.ts'
 
 /** The CLI usage of an operation: `ipfs-kit pin add <cid> [--name <value>] …`. */
@@ -12,7 +12,7 @@ export function cliUsage (op: AnyOperation): string | undefined {
   for (const name of cli.args ?? []) parts.push(isOptionalField(fields[name] ?? z.never()) ? `[${name}]` : `<${name}>`)
   for (const [name, schema] of Object.entries(fields)) {
     if ((cli.args ?? []).includes(name)) continue
-    const flag = `--${cli.flags?.[name] ?? name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`
+    const flag = `--${flagNameOf(op, name)}`
     const kind = fieldKind(schema)
     const text = kind === 'boolean' ? flag : `${flag} <${kind === 'record' ? 'key=value' : 'value'}>${kind === 'array' || kind === 'record' ? '…' : ''}`
     parts.push(isOptionalField(schema) ? `[${text}]` : text)

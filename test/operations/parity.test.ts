@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { OPERATIONS } from '../../node-relay/operations/index.ts'
-import { fieldKind, inputFields } from '../../node-relay/operations/input.ts'
+import { fieldKind, flagNameOf, inputFields } from '../../node-relay/operations/input.ts'
 import { EXIT } from '../../node-relay/cli/exit.ts'
 import { routesGuardedBy } from '../../node-relay/http/auth-guard.ts'
 import { addBytes, startTestRelay } from '../relay/support.ts'
@@ -133,7 +133,7 @@ function argvOf (op: AnyOperation, input: Record<string, unknown>): string[] {
   const fields = inputFields(op)
   for (const [name, value] of Object.entries(input)) {
     if ((cli.args ?? []).includes(name) || value === undefined) continue
-    const flag = `--${cli.flags?.[name] ?? name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`
+    const flag = `--${flagNameOf(op, name)}`
     const kind = fieldKind(fields[name] ?? inputFields(op)[name] as never)
     if (kind === 'boolean') argv.push(value === true ? flag : flag.replace(/^--/, '--no-'))
     else if (kind === 'array') for (const item of value as unknown[]) argv.push(flag, String(item))

@@ -1,4 +1,5 @@
 import type { CID } from 'multiformats/cid'
+import { collectBlock } from '../../../core/blocks/bytes.ts'
 import { exportScopedCar } from '../../../core/content/car-scope.ts'
 import { InvalidInputError, NotFoundError } from '../../../core/errors/index.ts'
 import { errorSchema } from '../errors.ts'
@@ -59,23 +60,6 @@ function isEmptyIdentity (cid: CID): boolean {
 function notModified (request: FastifyRequest, etag: string): boolean {
   const header = request.headers['if-none-match']
   return header !== undefined && header.split(',').map(s => s.trim()).includes(etag)
-}
-
-/** The first bytes of a file, to tell its type when its name does not. */
-async function readHead (ctx: HttpContext, target: string, length: number, signal: AbortSignal): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const chunk of ctx.service.cat(target, { offset: 0, length, signal })) {
-    chunks.push(chunk)
-    total += chunk.byteLength
-  }
-  const head = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    head.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return head
 }
 
 async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPathParams, Querystring: GatewayQuery }>, reply: FastifyReply): Promise<FastifyReply> {
@@ -147,7 +131,8 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   if (notModified(request, etag)) return reply.status(304).send()
   const range = parseRange(request.headers.range, stat.size)
   const name = request.query.filename ?? servedPath.split('/').filter(part => part !== '').at(-1) ?? ''
-  const sniffed = stat.size === 0 ? new Uint8Array(0) : await readHead(ctx, servedPath, Math.min(stat.size, 512), signal)
+  // the first bytes, to tell the type when the name does not
+  const sniffed = stat.size === 0 ? new Uint8Array(0) : await collectBlock(ctx.service.cat(servedPath, { offset: 0, length: Math.min(stat.size, 512), signal }))
   const type = contentTypeOf(name === stat.cid.toString() ? '' : name, sniffed)
   void reply.header('accept-ranges', 'bytes').type(type)
   if (isActiveDocument(type.split(';')[0] ?? type)) void reply.header('content-security-policy', CONTENT_SANDBOX)

@@ -64,6 +64,11 @@ export const BlockCorruptError = defineError('ERR_BLOCK_CORRUPT', 'BlockCorruptE
 /** An instance of {@link BlockCorruptError}. */
 export type BlockCorruptError = InstanceType<typeof BlockCorruptError>
 
+/** Content is bigger than a limit allows: a tool's inline answer, or what a backend may take (`storage.maxBytes`). */
+export const TooLargeError = defineError('ERR_TOO_LARGE', 'TooLargeError')
+/** An instance of {@link TooLargeError}. */
+export type TooLargeError = InstanceType<typeof TooLargeError>
+
 /** A block is larger than the configured limit (2 MiB by default). */
 export const BlockTooLargeError = defineError('ERR_BLOCK_TOO_LARGE', 'BlockTooLargeError')
 /** An instance of {@link BlockTooLargeError}. */

@@ -1,5 +1,5 @@
 import { base32 } from 'multiformats/bases/base32'
-import { InvalidInputError, IpfsKitError, NotFoundError } from '../errors/index.ts'
+import { InvalidInputError, IpfsKitError, NotFoundError, TooLargeError } from '../errors/index.ts'
 import { choosePlacement, LOCAL_ONLY } from './placement.ts'
 import { pickReadError } from './read-errors.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -23,6 +23,8 @@ export interface StorageManagerComponents {
   events?: Pick<EventBus, 'emit'>
   /** Where copies go by default (default: nowhere but local). */
   policy?: PlacementPolicy
+  /** Largest DAG (bytes) a named backend may take; bigger content is not placed there (`ERR_TOO_LARGE`). */
+  maxBytes?: Readonly<Record<string, number>>
   /** How long `status()` waits for one backend (default 5 s). */
   statusTimeoutMs?: number
 }
@@ -160,6 +162,8 @@ export class StorageManager {
     const placements: Placement[] = [{ backend: local.name, ok: true, locator: stored.locator, size: stored.size }]
     placements.push(...await Promise.all(targets.map(async (name): Promise<Placement> => {
       try {
+        const limit = this.components.maxBytes?.[name]
+        if (limit !== undefined && stored.size > limit) throw new TooLargeError(`${root.toString()} is ${stored.size} bytes; backend "${name}" takes at most ${limit} (storage.maxBytes)`)
         const result = await this.backend(name).put(root, localBlocks, options)
         await this.record(root, name, result.locator, result.size, options)
         return { backend: name, ok: true, locator: result.locator, size: result.size }

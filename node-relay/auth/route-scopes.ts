@@ -53,6 +53,14 @@ function isSelfGuardedOrStatic (method: string, url: string): boolean {
   return (method === 'GET' || method === 'HEAD') && !url.startsWith('/api/') && !url.startsWith('/ipfs/') && !url.startsWith('/pinning/') && url !== '/ws' && url !== '/metrics' && url !== '/health'
 }
 
+/**
+ * Routes whose own guard reads the bearer token (the MCP endpoint accepts OAuth access tokens and `mcp.token` besides
+ * API keys): the relay-wide guard leaves them alone.
+ */
+export function checksOwnCredentials (url: string): boolean {
+  return url === '/mcp' || url.startsWith('/mcp/')
+}
+
 /** The access a registered route needs; `undefined` when the table has no entry (a bug the server refuses). */
 export function accessOfRoute (method: string, url: string): RouteAccess | undefined {
   const entry = ROUTE_SCOPES[`${method} ${url}`]

@@ -113,7 +113,14 @@ export const configSchema = z.object({
   mcp: z.object({
     token: z.string().min(16).optional().describe('bearer token required on /mcp'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),
-    maxInlineBytes: bytes.default(1024 * 1024).describe('largest payload an MCP tool returns inline')
+    maxInlineBytes: bytes.default(1024 * 1024).describe('largest payload an MCP tool returns inline'),
+    oauth: z.object({
+      issuer: z.url().describe('the OAuth 2.1 authorization server whose JWT access tokens /mcp accepts (its `iss`)'),
+      resource: z.url().optional().describe('this endpoint\'s canonical URL, the audience tokens must name (default: the URL the request came to)'),
+      jwksUri: z.url().optional().describe('the JWKS URL, when the authorization server publishes no metadata'),
+      scopeMap: z.record(z.string(), z.array(z.string())).optional().describe('token scopes standing for ipfs-kit scopes or roles'),
+      scopesSupported: z.array(z.string()).optional().describe('scopes advertised to clients in the protected resource metadata')
+    }).strict().optional().describe('accept OAuth access tokens on /mcp (MCP authorization); API keys still work')
   }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),
   cluster: clusterSchema.default(clusterSchema.parse({})),
   search: searchSchema.default(searchSchema.parse({})),

@@ -6,7 +6,7 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Who made a request, as the audit log names them. */
 export function actorOf (request: FastifyRequest, keys?: KeyStore): string {
-  if (request.principal !== undefined) return `key:${request.principal.id} (${request.principal.name})`
+  if (request.principal !== undefined) return `${request.principal.id.startsWith('oauth:') ? '' : 'key:'}${request.principal.id} (${request.principal.name})`
   return keys?.hasActiveKeys() === true ? 'anonymous' : 'local'
 }
 

@@ -1,6 +1,6 @@
 import { allows, allowsSomeBackend } from '../../core/auth/scopes.ts'
 import { ForbiddenError } from '../../core/errors/index.ts'
-import { accessOfRoute, PUBLIC } from '../auth/route-scopes.ts'
+import { accessOfRoute, checksOwnCredentials, PUBLIC } from '../auth/route-scopes.ts'
 import { refuse } from './refuse.ts'
 import type { RouteAccess } from '../auth/route-scopes.ts'
 import type { ApiKeyInfo, KeyStore } from '../auth/key-store.ts'
@@ -83,7 +83,7 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
   })
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url
-    if (url === undefined) return undefined // 404: nothing to protect
+    if (url === undefined || checksOwnCredentials(url)) return undefined // 404: nothing to protect; /mcp: its own guard
     let access = accessOf(request.method, url) ?? 'admin'
     if (access === 'metrics' && options.publicMetrics) access = PUBLIC
     const presented = bearerOf(request)

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_INLINE_BYTES } from './context.ts'
+import type { OAuthResourceConfig } from './oauth.ts'
 
 /** The relay config's `mcp` section, as the MCP transports use it. */
 export interface McpConfig {
@@ -8,6 +9,8 @@ export interface McpConfig {
   allowedOrigins: string[]
   /** Largest payload a tool or resource returns inline. */
   maxInlineBytes: number
+  /** Accept access tokens from this OAuth authorization server (already validated by the config schema). */
+  oauth?: OAuthResourceConfig
 }
 
 function isRecord (value: unknown): value is Record<string, unknown> {
@@ -24,5 +27,6 @@ export function readMcpConfig (config: unknown): McpConfig {
   const allowedOrigins = Array.isArray(section.allowedOrigins) ? section.allowedOrigins.filter((o): o is string => typeof o === 'string') : []
   const max = section.maxInlineBytes
   const maxInlineBytes = typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_INLINE_BYTES
-  return { token, allowedOrigins, maxInlineBytes }
+  const oauth = isRecord(section.oauth) && typeof section.oauth.issuer === 'string' ? section.oauth as unknown as OAuthResourceConfig : undefined
+  return { token, allowedOrigins, maxInlineBytes, ...(oauth === undefined ? {} : { oauth }) }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type {} from '../http/auth-guard.ts'
+import { InvalidTokenError, OAuthResourceServer } from './oauth.ts'
 import type { ApiKeyInfo } from '../auth/key-store.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
@@ -73,6 +74,22 @@ export interface McpGuardOptions {
   allowedOrigins: string[]
   /** Path of the MCP endpoint, for the metadata URL. */
   path: string
+  /** Accept OAuth access tokens (JWTs) from an authorization server; demands a token once set. */
+  oauth?: OAuthResourceServer
+}
+
+/** A principal for a presented bearer token, or why none: the static token, an API key, or an OAuth access token. */
+async function principalFor (presented: string, options: McpGuardOptions, request: FastifyRequest): Promise<ApiKeyInfo | 'static' | InvalidTokenError | undefined> {
+  if (options.token !== undefined && tokenMatches(presented, options.token)) return 'static'
+  const key = options.keys?.verify(presented)
+  if (key !== undefined) return key
+  if (options.oauth === undefined || !OAuthResourceServer.looksLikeJwt(presented)) return undefined
+  try {
+    return await options.oauth.verify(presented, options.oauth.resourceFor(`${baseUrlOf(request)}${options.path}`))
+  } catch (err) {
+    if (err instanceof InvalidTokenError) return err
+    throw err
+  }
 }
 
 /**
@@ -89,20 +106,21 @@ export function mcpGuard (options: McpGuardOptions) {
     setCorsHeaders(request, reply)
     if (request.method === 'OPTIONS') return
     const presented = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1]
-    if (presented !== undefined && options.token !== undefined && tokenMatches(presented, options.token)) return
-    const principal = presented === undefined ? undefined : options.keys?.verify(presented)
-    if (principal !== undefined) {
-      request.principal = principal
+    const found = presented === undefined ? undefined : await principalFor(presented, options, request)
+    if (found === 'static') return
+    if (found !== undefined && !(found instanceof InvalidTokenError)) {
+      request.principal = found
       return
     }
-    const demanded = options.token !== undefined || options.keys?.enforced() === true
+    const demanded = options.token !== undefined || options.oauth !== undefined || options.keys?.enforced() === true
     if (!demanded && presented === undefined) return
     const metadata = `${baseUrlOf(request)}${resourceMetadataPath(options.path)}`
+    const why = found instanceof InvalidTokenError ? found.message : 'the bearer token is not valid'
     const challenge = presented === undefined
       ? `Bearer resource_metadata="${metadata}"`
-      : `Bearer error="invalid_token", error_description="the bearer token is not valid", resource_metadata="${metadata}"`
+      : `Bearer error="invalid_token", error_description="${why.replace(/["\\]/g, '')}", resource_metadata="${metadata}"`
     await reply.status(401).header('www-authenticate', challenge)
-      .send({ code: 'ERR_UNAUTHORIZED', message: presented === undefined ? 'this MCP endpoint needs Authorization: Bearer <API key or mcp.token>' : 'the bearer token is not valid' })
+      .send({ code: 'ERR_UNAUTHORIZED', message: presented === undefined ? `this MCP endpoint needs Authorization: Bearer <${options.oauth === undefined ? 'API key or mcp.token' : 'OAuth access token, API key or mcp.token'}>` : why })
     return reply
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readMcpConfig } from './config.ts'
 import { baseUrlOf, mcpGuard, resourceMetadataPath } from './http-guard.ts'
+import { OAuthResourceServer } from './oauth.ts'
 import { actorOf } from '../http/audit-hook.ts'
 import type { HttpContext } from '../http/context.ts'
 import type { McpConfig } from './config.ts'
@@ -165,7 +166,8 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
   const keys = auth === undefined
     ? undefined
     : { verify: (presented: string) => auth.keys.verify(presented), enforced: () => ctx.config.auth.required || auth.keys.hasActiveKeys() }
-  const guard = mcpGuard({ token: config.token, keys, allowedOrigins: config.allowedOrigins, path })
+  const oauth = config.oauth === undefined ? undefined : new OAuthResourceServer(config.oauth)
+  const guard = mcpGuard({ token: config.token, keys, allowedOrigins: config.allowedOrigins, path, oauth })
   const bodyLimit = options.bodyLimitBytes ?? 32 * 1024 * 1024
   const hide = { hide: true } // JSON-RPC, not REST: kept out of the OpenAPI document
   app.post(path, { onRequest: guard, bodyLimit, schema: hide }, handle)
@@ -173,8 +175,10 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
   app.delete(path, { onRequest: guard, schema: hide }, handle)
   app.options(path, { onRequest: guard, schema: hide }, async (_request, reply) => reply.status(204).send())
 
+  // RFC 9728: where clients learn which authorization server issues tokens for this resource, and what to ask for
   const metadata = async (request: FastifyRequest): Promise<Record<string, unknown>> => ({
-    resource: `${baseUrlOf(request)}${path}`,
+    resource: oauth?.resourceFor(`${baseUrlOf(request)}${path}`) ?? `${baseUrlOf(request)}${path}`,
+    ...(oauth === undefined ? {} : { authorization_servers: [oauth.issuer], scopes_supported: oauth.scopesSupported }),
     bearer_methods_supported: ['header'],
     resource_name: 'ipfs-kit MCP server'
   })

@@ -1,14 +1,11 @@
-import { defineError, IpfsKitError } from '../../core/errors/index.ts'
+import { IpfsKitError } from '../../core/errors/index.ts'
 import { toErrorResponse } from '../http/errors.ts'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 
 /** The `_meta` key under which a failed tool call carries its stable error code and HTTP-equivalent status. */
 export const ERROR_META_KEY = 'ipfs-kit/error'
 
-/** Content is bigger than a tool may return inline (`ERR_TOO_LARGE`, 413 in `core/errors/status.ts`). */
-export const TooLargeError = defineError('ERR_TOO_LARGE', 'TooLargeError')
-/** An instance of {@link TooLargeError}. */
-export type TooLargeError = InstanceType<typeof TooLargeError>
+export { TooLargeError } from '../../core/errors/index.ts'
 
 /** A content item of a tool result. */
 export type ToolContent = CallToolResult['content'][number]

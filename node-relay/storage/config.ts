@@ -83,7 +83,9 @@ export const storageSchema = z.object({
       backends: z.array(backendNameSchema).min(1).describe('...also goes to these backends')
     }).strict()).default([])
   }).strict().default({ default: [], bySize: [] }),
-  statusTimeoutMs: z.number().int().positive().default(5_000).describe('how long a backend health probe may take')
+  statusTimeoutMs: z.number().int().positive().default(5_000).describe('how long a backend health probe may take'),
+  maxBytes: z.record(backendNameSchema, z.number().int().positive()).default({})
+    .describe('largest DAG (bytes) each named backend may take, e.g. {"s3": 5368709120}; bigger content is not placed there (ERR_TOO_LARGE)')
 }).strict().superRefine((storage, ctx) => {
   const names = storage.backends.map(b => b.name)
   const seen = new Set<string>()
@@ -92,6 +94,9 @@ export const storageSchema = z.object({
     seen.add(name)
   }
   const known = new Set([...names, 'local'])
+  for (const name of Object.keys(storage.maxBytes)) {
+    if (!known.has(name)) ctx.addIssue({ code: 'custom', path: ['maxBytes', name], message: `maxBytes names unknown backend "${name}"` })
+  }
   for (const name of [...storage.placement.default, ...storage.placement.bySize.flatMap(r => r.backends)]) {
     if (!known.has(name)) ctx.addIssue({ code: 'custom', path: ['placement'], message: `placement names unknown backend "${name}"` })
   }

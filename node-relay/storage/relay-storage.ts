@@ -46,6 +46,7 @@ export async function startRelayStorage (components: RelayStorageComponents): Pr
     index: new ReferenceIndex({ datastore: node.datastore }),
     events,
     policy: config.storage.placement,
+    maxBytes: config.storage.maxBytes,
     statusTimeoutMs: config.storage.statusTimeoutMs
   })
   return {

@@ -89,6 +89,26 @@ describe('storage manager over local + two S3 services (s3rver)', () => {
     await expect(manager.put(cid, { to: ['nowhere'] })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
   })
 
+  it('keeps a backend\'s size limit: bigger content is not placed there (ERR_TOO_LARGE) and not recorded', async () => {
+    const limited = new StorageManager({
+      local: createLocalBackend({ name: 'local', blockstore }),
+      localBlocks: blockstore,
+      backends: [s3(east, 's3-east', 0.09), s3(west, 's3-west', 0.02)],
+      index: new ReferenceIndex({ datastore }),
+      maxBytes: { 's3-east': 100_000 }
+    })
+    const small = await addContent(50_000, 7)
+    const large = await addContent(200_000, 8)
+    expect((await limited.put(small, { to: ['s3-east'] })).placements.map(p => [p.backend, p.ok])).toEqual([['local', true], ['s3-east', true]])
+    const report = await limited.put(large, { to: ['s3-east', 's3-west'] })
+    expect(report.placements).toMatchObject([
+      { backend: 'local', ok: true },
+      { backend: 's3-east', ok: false, error: { code: 'ERR_TOO_LARGE' } },
+      { backend: 's3-west', ok: true }
+    ])
+    expect((await limited.references(large)).map(r => r.backend)).toEqual(['local', 's3-west'])
+  })
+
   it('reads local first, then recorded copies by latency and cost', async () => {
     const cid = await addContent(10_000, 4)
     await manager.put(cid, { to: ['s3-east', 's3-west'] })

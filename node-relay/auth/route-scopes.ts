@@ -16,14 +16,6 @@ export type RouteAccess = Scope | typeof PUBLIC
 export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   // every operation's route, with the operation's scope (node-relay/operations)
   ...Object.fromEntries(OPERATIONS.flatMap(op => [op.rest.path, ...(op.rest.subpath === true ? [`${op.rest.path}/*`] : [])].map(path => [`${op.rest.method} ${path}`, op.scope]))),
-  'POST /api/v1/add': 'content:write',
-  'GET /api/v1/cat/:cid': 'content:read',
-  'GET /api/v1/cat/:cid/*': 'content:read',
-  'GET /api/v1/blocks/:cid': 'content:read',
-  'POST /api/v1/blocks': 'content:write',
-  'GET /api/v1/car/:cid': 'content:read',
-  'POST /api/v1/car': 'content:write',
-  'GET /api/v1/storage/:cid': 'storage:*:read',
   'GET /api/v1/search': 'search',
   'POST /api/v1/ws-ticket': 'content:read',
   'GET /pinning/pins': 'content:read',

@@ -1,12 +1,9 @@
 import { EXIT } from './exit.ts'
 import { addCommand } from './commands/add.ts'
-import { carCommand } from './commands/car.ts'
-import { catCommand } from './commands/cat.ts'
 import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
 import { registerOperationCommands } from './operation-commands.ts'
 import { searchCommand } from './commands/search.ts'
-import { storageCommand } from './commands/storage.ts'
 import { statCommand } from './commands/stat.ts'
 import { keysCommand } from './commands/keys.ts'
 import { auditCommand } from './commands/audit.ts'
@@ -33,15 +30,19 @@ const GROUPS: Record<string, string> = {
   pin: 'manage pins: what the relay keeps',
   cluster: 'the replicated pinset: peers, pins with replication factors, status per peer',
   backend: 'one storage backend',
-  storage: 'place content on storage backends and read it back verified'
+  storage: 'place content on storage backends and read it back verified',
+  car: 'move DAGs in and out as CAR files',
+  block: 'raw blocks, verified against their CIDs',
+  dag: 'IPLD nodes as JSON'
 }
 
 /**
- * Register the commands that talk to a running relay: the hand-written ones (streaming and local-file work: add,
- * cat, get, car, …), then every operation of the table that has a CLI binding (node-relay/operations).
+ * Register the commands that talk to a running relay: the hand-written ones that read or write local trees (`add`
+ * with Kubo's flags, `get`) or present several operations together (`ls`, `stat`, `search`, `keys`, `audit`, `repo`),
+ * then every operation of the table that has a CLI binding (node-relay/operations).
  */
 export function registerClientCommands (program: Command): void {
-  const commands = [addCommand(), catCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), storageCommand(), carCommand(), keysCommand(), auditCommand(), repoCommand()]
+  const commands = [addCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), keysCommand(), auditCommand(), repoCommand()]
   for (const command of commands) program.addCommand(command)
   const created = registerOperationCommands(program, GROUPS)
   for (const command of [...commands, ...created]) exitOnUsageError(command)

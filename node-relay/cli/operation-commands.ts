@@ -1,11 +1,17 @@
+import { stat } from 'node:fs/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { InvalidInputError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
 import { descriptionOf, fieldKind, flagNameOf, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
+import { uploadStream } from './client.ts'
 import { contextOf, printResult } from './context.ts'
+import { copyBody, saveBody } from './download.ts'
 import { EXIT } from './exit.ts'
+import { readFileChunks } from './multipart.ts'
 import { keyValue } from './options.ts'
-import type { AnyOperation } from '../operations/operation.ts'
-import type { Query } from './client.ts'
+import { formatBytes, ProgressBar, progressWanted } from './progress.ts'
+import type { AnyOperation, DownloadOperation, UploadOperation } from '../operations/operation.ts'
+import type { ApiRequest, Query } from './client.ts'
 
 function numberOption (value: string): number {
   const n = Number(value)
@@ -56,25 +62,102 @@ function inputOf (op: AnyOperation, positional: string[], flags: Record<string, 
   return input
 }
 
-/** Run an operation on the relay over its REST route, as the REST adapter serves it. */
-async function callOverRest (command: Command, op: AnyOperation, input: Record<string, unknown>): Promise<void> {
-  const context = contextOf(command)
+/** The REST path of an operation with its parameters filled in, and the input fields left for the query or body. */
+function restCallOf (op: AnyOperation, input: Record<string, unknown>): { path: string, rest: Record<string, unknown>, query: Query } {
   const params = new Set<string>()
   const path = op.rest.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
     params.add(name)
-    return encodeURIComponent(String(input[name]))
+    // a subpath operation takes `<cid>/path/inside`: the slashes stay path separators
+    return String(input[name]).split('/').map(encodeURIComponent).join('/')
   })
   const rest = Object.fromEntries(Object.entries(input).filter(([name, value]) => !params.has(name) && value !== undefined))
   const query: Query = {}
-  if (op.rest.method !== 'POST') {
-    for (const [name, value] of Object.entries(rest)) query[name] = Array.isArray(value) ? value.join(',') : value as Query[string]
-  }
+  for (const [name, value] of Object.entries(rest)) query[name] = Array.isArray(value) ? value.join(',') : value as Query[string]
+  return { path, rest, query }
+}
+
+/** Run an operation on the relay over its REST route, as the REST adapter serves it. */
+async function callOverRest (command: Command, op: AnyOperation, input: Record<string, unknown>): Promise<void> {
+  const context = contextOf(command)
+  const { path, rest, query } = restCallOf(op, input)
   const output = await context.client.json(path, op.output, {
     method: op.rest.method,
     ...(op.rest.method === 'POST' ? { body: { json: rest } } : { query })
   })
   printResult(context, output, () => op.cli?.lines(output) ?? [])
   if (op.cli?.failed?.(output) === true) process.exitCode = EXIT.internal
+}
+
+function isBrokenPipe (err: unknown): boolean {
+  return err instanceof Error && 'code' in err && err.code === 'EPIPE'
+}
+
+/**
+ * A download: its bytes to stdout (binary-safe; a reader that goes away, as `| head`, ends the command quietly), or
+ * with `-o` to a file that appears only once complete. `--json` changes only how results and errors are reported.
+ */
+async function downloadOverRest (command: Command, op: DownloadOperation, input: Record<string, unknown>, output: string | undefined): Promise<void> {
+  const context = contextOf(command)
+  const { path, query } = restCallOf(op, input)
+  const response = await context.client.request(path, { query })
+  if (output !== undefined) {
+    const bytes = await saveBody(response, output)
+    const what = typeof input.cid === 'string' ? input.cid : op.name
+    printResult(context, { cid: what, path: output, bytes }, () => [`saved ${what} to ${output} (${formatBytes(bytes)})`])
+    return
+  }
+  const onError = (): void => { /* EPIPE is handled below, as a rejected write */ }
+  process.stdout.on('error', onError)
+  try {
+    await copyBody(response, process.stdout)
+  } catch (err) {
+    if (!isBrokenPipe(err)) throw err
+    await response.body?.cancel().catch(() => undefined)
+  } finally {
+    process.stdout.off('error', onError)
+  }
+}
+
+/** An upload: the file (or stdin for `-`) streamed as the request body, with a progress bar on a terminal. */
+async function uploadOverRest (command: Command, op: UploadOperation, input: Record<string, unknown>, file: string, quiet: boolean): Promise<void> {
+  const context = contextOf(command)
+  const { path, query } = restCallOf(op, input)
+  const contentType = op.upload.mediaTypes[0] ?? 'application/octet-stream'
+  let body: ApiRequest['body']
+  let bar: ProgressBar | undefined
+  if (file === '-') {
+    body = { stream: uploadStream(process.stdin as AsyncIterable<Uint8Array>), contentType }
+  } else {
+    const info = await stat(file).catch((err: unknown) => {
+      throw new InvalidInputError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    })
+    if (!info.isFile()) throw new InvalidInputError(`${file} is not a file`)
+    bar = progressWanted({ isTTY: process.stderr.isTTY, json: context.json, quiet }) ? new ProgressBar({ total: info.size, output: process.stderr }) : undefined
+    body = { stream: uploadStream(readFileChunks(file, { onBytes: n => bar?.add(n) })), contentType }
+  }
+  try {
+    const result = await context.client.json(path, op.output, { method: 'POST', query, body })
+    bar?.finish()
+    printResult(context, result, () => op.cli?.lines(result) ?? [])
+  } catch (err) {
+    bar?.finish()
+    throw err
+  }
+}
+
+/** Text given for a field that takes any JSON value (`dag put '{"a": 1}'`) is parsed as JSON when it is JSON. */
+function jsonArguments (op: AnyOperation, input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input }
+  for (const [name, schema] of Object.entries(inputFields(op))) {
+    const value = out[name]
+    if (fieldKind(schema) !== 'other' || typeof value !== 'string') continue
+    try {
+      out[name] = JSON.parse(value) as unknown
+    } catch {
+      throw new InvalidInputError(`${name}: not valid JSON (${value.length > 40 ? `${value.slice(0, 40)}…` : value})`)
+    }
+  }
+  return out
 }
 
 /** The commander command of one operation (its last command word). */
@@ -88,14 +171,19 @@ function operationCommand (op: AnyOperation): Command {
     if (field === undefined) throw new Error(`operation ${op.name}: argument ${name} is not an input field`)
     command.argument(isOptionalField(field) ? `[${name}]` : `<${name}>`, descriptionOf(field))
   }
+  if (op.kind === 'upload') command.argument('<file>', `${op.upload.description}: a file, or - for stdin`)
   for (const option of optionsOf(op)) command.addOption(option)
+  if (op.kind === 'download') command.addOption(new Option('-o, --output <file>', 'write the bytes to this file instead of stdout'))
+  if (op.kind === 'upload') command.addOption(new Option('-q, --quiet', 'no progress bar'))
   command.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command
     const flags = received[received.length - 2] as Record<string, unknown>
     const positional = received.slice(0, received.length - 2).map(value => value as string)
-    const input = inputOf(op, positional, flags)
+    const input = jsonArguments(op, inputOf(op, positional, flags))
     parseInput(op, input, true) // refuse bad input here, with the same message the relay would give
-    await callOverRest(self, op, input)
+    if (op.kind === 'download') await downloadOverRest(self, op, input, flags.output as string | undefined)
+    else if (op.kind === 'upload') await uploadOverRest(self, op, input, positional[(cli.args ?? []).length] ?? '-', flags.quiet === true)
+    else await callOverRest(self, op, input)
   })
   return command
 }
@@ -108,7 +196,7 @@ function operationCommand (op: AnyOperation): Command {
 export function registerOperationCommands (program: Command, groups: Readonly<Record<string, string>>, operations: readonly AnyOperation[] = OPERATIONS): Command[] {
   const created: Command[] = []
   for (const op of operations) {
-    if (op.cli === undefined) continue
+    if (op.cli === undefined || op.cli.custom === true) continue
     let parent = program
     for (const word of op.cli.command.slice(0, -1)) {
       let next = parent.commands.find(c => c.name() === word)

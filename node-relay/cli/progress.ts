@@ -22,13 +22,9 @@ export function progressWanted (options: { isTTY: boolean | undefined, json: boo
   return options.isTTY === true && !options.json && !options.quiet
 }
 
-/** `12.3 MiB`, `456 B`. */
-export function formatBytes (bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < MIB) return `${(bytes / 1024).toFixed(1)} KiB`
-  if (bytes < 1024 * MIB) return `${(bytes / MIB).toFixed(1)} MiB`
-  return `${(bytes / 1024 / MIB).toFixed(2)} GiB`
-}
+import { formatBytes } from '../../core/format/bytes.ts'
+
+export { formatBytes }
 
 /**
  * A one-line progress bar for uploads: bytes sent / total, percent and MiB/s, redrawn in place (`\r`) at most

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../core/format/bytes.ts'
 import { detectMime } from '../../core/search/mime.ts'
 import type { LsEntry } from '../../core/content/types.ts'
 
@@ -26,15 +27,6 @@ function escapeHtml (text: string): string {
   return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }
 
-function size (bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value.toFixed(1)} ${units[unit] ?? 'TiB'}`
-}
-
 /** An HTML listing of a directory, as Kubo's gateway renders one: links to each entry and to its CID. */
 export function directoryListing (path: string, cid: string, entries: LsEntry[]): string {
   const base = `/ipfs/${path.replace(/\/+$/, '')}`
@@ -42,7 +34,7 @@ export function directoryListing (path: string, cid: string, entries: LsEntry[])
   const rows = entries.map(e => {
     const href = escapeHtml(`${encodeURI(base)}/${encodeURIComponent(e.name)}${e.type === 'directory' ? '/' : ''}`)
     const icon = e.type === 'directory' ? '📁' : '📄'
-    return `<tr><td>${icon}</td><td><a href="${href}">${escapeHtml(e.name)}</a></td><td><a class="cid" href="/ipfs/${e.cid.toString()}">${e.cid.toString()}</a></td><td>${e.type === 'directory' ? '' : size(e.size)}</td></tr>`
+    return `<tr><td>${icon}</td><td><a href="${href}">${escapeHtml(e.name)}</a></td><td><a class="cid" href="/ipfs/${e.cid.toString()}">${e.cid.toString()}</a></td><td>${e.type === 'directory' ? '' : formatBytes(e.size)}</td></tr>`
   }).join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,9 +10,6 @@ import { wsTicketRoutes } from './routes/keys.ts'
 import { registerAuditHook } from './audit-hook.ts'
 import { registerLimits } from './limits.ts'
 import { guardSlowClients } from './slow-clients.ts'
-import { blockRoutes } from './routes/blocks.ts'
-import { carRoutes } from './routes/car.ts'
-import { contentRoutes } from './routes/content.ts'
 import { eventRoutes } from './routes/events.ts'
 import { gatewayRoutes } from './routes/gateway.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -22,7 +19,6 @@ import { pinningRoutes } from './routes/pinning.ts'
 import { kuboRoutes } from '../kubo/routes.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { searchRoutes } from './routes/search.ts'
-import { storageRoutes } from './routes/storage.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
@@ -85,23 +81,19 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
-      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'auth' }]
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'dag' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'auth' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
-  contentRoutes(app, ctx)
   operationRoutes(app, operationComponentsOf(ctx))
   kuboRoutes(app, operationComponentsOf(ctx), ctx.config.http.maxUploadBytes, ctx.service.id().agentVersion)
   pinningRoutes(app, operationComponentsOf(ctx), ctx.node === undefined ? undefined : async (addr) => { await ctx.node?.libp2p.dial(multiaddr(addr)) })
-  blockRoutes(app, ctx)
-  carRoutes(app, ctx)
   gatewayRoutes(app, ctx)
   healthRoutes(app, ctx)
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)
   if (ctx.search !== undefined) searchRoutes(app, operationComponentsOf(ctx))
-  if (ctx.storage !== undefined) storageRoutes(app, ctx.storage)
   if (ctx.auth !== undefined) wsTicketRoutes(app, ctx.auth.tickets)
   mcpRoutes(app, ctx)
   return app

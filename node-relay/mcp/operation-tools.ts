@@ -2,7 +2,10 @@ import { allows } from '../../core/auth/scopes.ts'
 import { ForbiddenError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
 import { parseInput } from '../operations/input.ts'
+import { callDownload, callUpload, downloadSchemas, uploadInputSchema, uploadSources } from './byte-tools.ts'
 import { guarded, toolResult } from './tool-result.ts'
+import type { McpByteSurface } from './byte-tools.ts'
+import type { z } from 'zod'
 import type { Scope } from '../../core/auth/scopes.ts'
 import type { AnyOperation, OperationComponents } from '../operations/operation.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
@@ -39,11 +42,35 @@ function validateOperationsOurselves (server: McpServer, names: ReadonlySet<stri
   target.validateToolInput = async (tool, args, toolName) => names.has(toolName) ? (args ?? {}) : sdkCheck(tool, args, toolName)
 }
 
+/** What the MCP adapter needs besides the components: who calls, and what the transport allows for bytes. */
+export interface OperationToolsOptions extends McpByteSurface {
+  caller: ToolCaller
+  onUnexpected?: UnexpectedErrorListener
+  /** Default: the whole table. */
+  operations?: readonly AnyOperation[]
+}
+
+/** A tool's schemas and description: the operation's, plus how MCP carries the bytes of downloads and uploads. */
+function toolShapeOf (op: AnyOperation, surface: McpByteSurface): { description: string, input: z.ZodObject, output: z.ZodObject } {
+  if (op.kind === 'download') {
+    const { input, output } = downloadSchemas(op, surface)
+    const how = op.ranged === true
+      ? ` At most ${surface.maxInlineBytes} bytes are returned per call (text, or a base64 blob for binary data); \`nextOffset\` says where the next call starts.`
+      : ` Returned as a base64 blob up to ${surface.maxInlineBytes} bytes` + (surface.localFiles ? '; with `path`, written to a new local file of any size.' : '; bigger ones are refused with the URL to download them from.')
+    return { description: op.description + how, input, output }
+  }
+  if (op.kind === 'upload') return { description: op.description + uploadSources(op, surface), input: uploadInputSchema(op, surface), output: op.output }
+  return { description: op.description, input: op.input, output: op.output }
+}
+
 /**
  * Register every operation of the table whose components are present as an MCP tool: the operation's name,
  * schemas and annotations; `structuredContent` for the output; failures as `isError` with the stable code.
+ * Downloads and uploads carry their bytes as node-relay/mcp/byte-tools.ts says.
  */
-export function registerOperationTools (server: McpServer, components: OperationComponents, caller: ToolCaller, onUnexpected?: UnexpectedErrorListener, operations: readonly AnyOperation[] = OPERATIONS): void {
+export function registerOperationTools (server: McpServer, components: OperationComponents, options: OperationToolsOptions): void {
+  const { caller, onUnexpected } = options
+  const operations = options.operations ?? OPERATIONS
   const demand = (scope: Scope): void => {
     if (caller.scopes === undefined || allows(caller.scopes, scope)) return
     throw new ForbiddenError(`the key ${caller.name ?? 'caller'} lacks the ${scope} scope`)
@@ -51,11 +78,12 @@ export function registerOperationTools (server: McpServer, components: Operation
   validateOperationsOurselves(server, new Set(operations.map(op => op.name)))
   for (const op of operations) {
     if (!runnable(op, components)) continue
+    const shape = toolShapeOf(op, options)
     server.registerTool(op.name, {
       title: op.title,
-      description: op.description,
-      inputSchema: op.input,
-      outputSchema: op.output,
+      description: shape.description,
+      inputSchema: shape.input,
+      outputSchema: shape.output,
       annotations: {
         title: op.title,
         readOnlyHint: op.annotations.readOnly,
@@ -64,9 +92,11 @@ export function registerOperationTools (server: McpServer, components: Operation
         openWorldHint: op.annotations.openWorld
       }
     }, guarded(op.name, async (args: Record<string, unknown>, extra: ToolExtra) => {
+      const run = { signal: extra.signal, demand, caller: caller.name }
+      if (op.kind === 'download') return await callDownload(op, components, args ?? {}, run, options)
+      if (op.kind === 'upload') return await callUpload(op, components, args ?? {}, run, options)
       const input = parseInput(op, args, false)
-      const output = await op.run(components, input, { signal: extra.signal, demand, caller: caller.name })
-      return toolResult(output)
+      return toolResult(await op.run(components, input, run))
     }, onUnexpected))
   }
 }

@@ -19,13 +19,8 @@ import { registerResources } from './resources.ts'
 import { checkToolScopes } from './tool-scopes.ts'
 import type { ToolAuditor } from './tool-scopes.ts'
 import type { Scope } from '../../core/auth/scopes.ts'
-import { registerAddTool } from './tools/add.ts'
-import { registerBlockTools } from './tools/blocks.ts'
-import { registerCarTools } from './tools/car.ts'
-import { registerDagTools } from './tools/dag.ts'
 import { registerOperationTools } from './operation-tools.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
-import { registerReadTools } from './tools/read.ts'
 import type { McpToolContext } from './context.ts'
 import type { UnexpectedErrorListener } from './tool-result.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
@@ -52,7 +47,7 @@ export interface McpServerInit {
   onUnexpectedError?: UnexpectedErrorListener
   /** The search index; when given, the `search` tool is registered. */
   search?: RelaySearch
-  /** The storage manager; when given, `backend_list`, `backend_status`, `storage_put` and `storage_get` are registered. */
+  /** The storage manager; when given, `backend_list`, `backend_status`, `storage_put`, `storage_get`, `storage_fetch` and `storage_refs` are registered. */
   storage?: StorageManager
   /** The cluster peer; when given, `cluster_status`, `cluster_peers` and `cluster_pin` are registered. */
   cluster?: Cluster
@@ -99,12 +94,15 @@ export function buildMcpServer (init: McpServerInit): McpServer {
     { instructions: INSTRUCTIONS }
   )
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
-  registerAddTool(server, ctx)
-  registerReadTools(server, ctx)
-  registerOperationTools(server, { service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs }, { scopes: init.scopes, name: init.principalName }, init.onUnexpectedError)
-  registerBlockTools(server, ctx)
-  registerDagTools(server, ctx)
-  registerCarTools(server, ctx)
+  registerOperationTools(server, {
+    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
+  }, {
+    caller: { scopes: init.scopes, name: init.principalName },
+    onUnexpected: init.onUnexpectedError,
+    maxInlineBytes: ctx.maxInlineBytes,
+    localFiles: ctx.localFiles,
+    httpUrl: ctx.httpUrl
+  })
   registerResources(server, ctx)
   return server
 }

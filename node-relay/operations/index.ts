@@ -34,19 +34,30 @@ import { clusterInvite } from './cluster/cluster-invite.ts'
 import { clusterInvitations } from './cluster/cluster-invitations.ts'
 import { clusterUninvite } from './cluster/cluster-uninvite.ts'
 import { clusterJoin } from './cluster/cluster-join.ts'
+import { ipfsAdd } from './content/ipfs-add.ts'
+import { ipfsCat } from './content/ipfs-cat.ts'
+import { carExport } from './content/car-export.ts'
+import { carImport } from './content/car-import.ts'
+import { blockGet } from './blocks/block-get.ts'
+import { blockPut } from './blocks/block-put.ts'
+import { dagGet } from './dag/dag-get.ts'
+import { dagPut } from './dag/dag-put.ts'
+import { storageGet } from './storage/storage-get.ts'
 import type { AnyOperation } from './operation.ts'
 
-export type { AnyOperation, Operation, OperationComponents, RunOptions } from './operation.ts'
-export { defineOperation } from './operation.ts'
+export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
+export { defineDownload, defineOperation, defineUpload } from './operation.ts'
 
 /** The operation table. */
 export const OPERATIONS: readonly AnyOperation[] = [
-  ipfsLs, ipfsStat, blockStat,
+  ipfsAdd, ipfsCat, ipfsLs, ipfsStat,
+  blockGet, blockPut, blockStat,
+  dagGet, dagPut, carExport, carImport,
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
-  backendList, backendStatus, storagePut, storageFetch, storageRefs,
+  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

@@ -16,6 +16,7 @@ import type { RelaySearch } from '../search/relay-search.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
+import type { AddEntry } from '../../core/content/types.ts'
 
 /** What operations may use; each operation reads only what it names in {@link Operation.requires}. */
 export interface OperationComponents {
@@ -103,10 +104,15 @@ export interface CliBinding<O = never> {
   lines: (output: O) => string[]
   /** A result that reports a failure inside a success (a backend down, a placement failed): the CLI exits 1. */
   failed?: (output: O) => boolean
+  /**
+   * Offered by a hand-written command (node-relay/cli/commands) over this operation's REST route, not generated:
+   * `ipfs-kit add` reads local files and directories, with Kubo's flags and a progress bar.
+   */
+  custom?: boolean
 }
 
-/** One thing the relay can do, written once for every surface. */
-export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+/** What every operation declares, whatever it exchanges. */
+export interface OperationBase<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   /** Canonical name, snake_case: the MCP tool name and the key everywhere else. */
   name: string
   /** Short human title. */
@@ -115,7 +121,7 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodO
   description: string
   /** Input: a zod object whose every field is described. */
   input: I
-  /** Output: a zod object. */
+  /** Output: a zod object (for a download, the metadata that goes with the bytes). */
   output: O
   annotations: OperationAnnotations
   /** The scope a caller's key needs (core/auth/scopes.ts), or `public`. */
@@ -132,21 +138,98 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodO
    * field), for operations with their own error (search: `ERR_INVALID_QUERY` with `field`).
    */
   parse?: (raw: unknown) => z.output<I>
+}
+
+/** One thing the relay can do, written once for every surface: JSON in, JSON out. */
+export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> extends OperationBase<I, O> {
+  kind?: 'json'
   /** Do it. Throws typed errors (core/errors) only. */
   run: (components: OperationComponents, input: z.output<I>, options: RunOptions) => Promise<z.output<O>>
 }
 
-/** Any operation, for tables and adapters. */
-export type AnyOperation = Operation
+/** Bytes an operation answers with, and their metadata. */
+export interface Download<O = Record<string, unknown>> {
+  /** The metadata, as the operation's `output` describes it. */
+  output: O
+  /** The bytes. Errors found before the first byte (not found, corrupt) were thrown by `open`, so they get a status. */
+  body: AsyncIterable<Uint8Array>
+  /** Media type of the bytes. */
+  mediaType: string
+  /** Bytes in `body`, when known before sending (Content-Length). */
+  length?: number
+  /** A name to save it under (Content-Disposition: attachment). */
+  filename?: string
+  /** Strong validator of the bytes (the CID). */
+  etag?: string
+  /** For a ranged download: the whole resource's size (Content-Range, 206). */
+  total?: number
+  /** For a ranged download: the first byte served. */
+  offset?: number
+}
 
 /**
- * Define an operation, typed from its schemas; returns it widened for the table.
+ * An operation that answers with bytes (a file, a block, a CAR). Each surface decides how to deliver them: REST
+ * streams them (Range for a ranged one), MCP inlines up to its limit (a ranged one a page at a time, with the offset
+ * of the next), the CLI writes them to stdout or `-o`.
+ */
+export interface DownloadOperation<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> extends OperationBase<I, O> {
+  kind: 'download'
+  /** The input has `offset` and `length` fields selecting a byte range; REST also honours a `Range` header. */
+  ranged?: boolean
+  /** Start the download: resolve and check what is asked for, and return the bytes to come. */
+  open: (components: OperationComponents, input: z.output<I>, options: RunOptions) => Promise<Download<z.output<O>>>
+}
+
+/** Bytes or files an operation takes, as the surfaces deliver them. */
+export type Upload =
+  /** One byte stream (a block, a CAR, one file). */
+  | { kind: 'bytes', body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }
+  /**
+   * Files with paths, forming a tree (a multipart upload, MCP `files`, a local directory). `inDirectory`: the caller
+   * named paths inside a new directory (MCP `files`), so it is wrapped unless `wrap` is false; otherwise, as
+   * `ipfs add`, one top-level file or directory is the root itself and several are wrapped.
+   */
+  | { kind: 'files', files: AsyncIterable<AddEntry> | Iterable<AddEntry>, inDirectory?: boolean }
+
+/** What an upload operation accepts, for the surfaces to offer it. */
+export interface UploadBinding {
+  /** `bytes`: one byte stream; `files`: one byte stream or a tree of files (multipart on REST, `files` on MCP). */
+  accepts: 'bytes' | 'files'
+  /** What the bytes are, for OpenAPI, tool descriptions and `--help`. */
+  description: string
+  /** REST media types of the raw body. */
+  mediaTypes: readonly string[]
+}
+
+/** An operation that takes bytes (an add, a block put, a CAR import) besides its JSON input. */
+export interface UploadOperation<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> extends OperationBase<I, O> {
+  kind: 'upload'
+  upload: UploadBinding
+  /** Do it with the uploaded bytes. */
+  run: (components: OperationComponents, input: z.output<I>, upload: Upload, options: RunOptions) => Promise<z.output<O>>
+}
+
+/** Any operation, for tables and adapters. */
+export type AnyOperation = Operation | DownloadOperation | UploadOperation
+
+/**
+ * Define an operation, typed from its schemas; returns it widened for the table (a JSON operation).
  *
  * @example
  * ```ts
  * export const pinRm = defineOperation({ name: 'pin_rm', input: z.object({ cid: cidField }), ... })
  * ```
  */
-export function defineOperation<I extends z.ZodObject, O extends z.ZodObject> (op: Operation<I, O>): AnyOperation {
+export function defineOperation<I extends z.ZodObject, O extends z.ZodObject> (op: Operation<I, O>): Operation {
+  return op
+}
+
+/** Define a download operation (see {@link DownloadOperation}). */
+export function defineDownload<I extends z.ZodObject, O extends z.ZodObject> (op: DownloadOperation<I, O>): DownloadOperation {
+  return op
+}
+
+/** Define an upload operation (see {@link UploadOperation}). */
+export function defineUpload<I extends z.ZodObject, O extends z.ZodObject> (op: UploadOperation<I, O>): UploadOperation {
   return op
 }

@@ -5,6 +5,9 @@
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { OPERATIONS } from '../../node-relay/operations/index.ts'
@@ -20,7 +23,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
 /** What a test needs to build inputs: a CID added for it, and a key id once one was made (and revoked). */
-interface Fixture { cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string }
+interface Fixture { cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string, dagCid?: string, car?: Uint8Array }
 
 interface Case {
   /** A valid input. */
@@ -55,6 +58,8 @@ const CASES: Record<string, Case> = {
   ipfs_ls: { input: f => ({ cid: f.dir }), bad: BAD_CID },
   ipfs_stat: { input: f => ({ cid: `${f.dir}/a.txt`, dagSize: true }), bad: BAD_CID },
   block_stat: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  dag_put: { input: () => ({ value: { hello: 'parity', link: { '/': 'bafkqaaa' } }, codec: 'dag-json' }), bad: { input: { value: { '/': 'not a cid' } }, code: 'ERR_INVALID_INPUT' }, after: async (f, out) => { f.dagCid = (out as { cid: string }).cid } },
+  dag_get: { input: f => ({ cid: f.dagCid, path: 'hello' }), bad: BAD_CID },
   pin_add: { input: f => ({ cid: f.cid, name: 'parity', metadata: { k: 'v' } }), bad: BAD_CID },
   pin_ls: { input: f => ({ cid: f.cid }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
   pin_rm: { input: f => ({ cid: f.cid }), bad: BAD_CID, before: async f => { await post('/api/v1/pins', { cid: f.cid }) } },
@@ -129,7 +134,7 @@ async function viaMcp (client: Client, op: AnyOperation, input: Record<string, u
 function argvOf (op: AnyOperation, input: Record<string, unknown>): string[] {
   const cli = op.cli
   if (cli === undefined) throw new Error(`${op.name} has no CLI command`)
-  const argv = [...cli.command, ...(cli.args ?? []).map(name => String(input[name]))]
+  const argv = [...cli.command, ...(cli.args ?? []).map(name => typeof input[name] === 'string' ? input[name] : JSON.stringify(input[name]))]
   const fields = inputFields(op)
   for (const [name, value] of Object.entries(input)) {
     if ((cli.args ?? []).includes(name) || value === undefined) continue
@@ -179,14 +184,6 @@ afterAll(async () => {
  * input and output cannot carry, or keeps a query-string form of an operation. Anything else must come from the table.
  */
 const HAND_WRITTEN: Record<string, string> = {
-  'POST /api/v1/add': 'multipart upload, streamed into UnixFS',
-  'GET /api/v1/cat/:cid': 'streams file bytes with ranges',
-  'GET /api/v1/cat/:cid/*': 'streams file bytes with ranges',
-  'GET /api/v1/blocks/:cid': 'raw block bytes',
-  'POST /api/v1/blocks': 'raw block upload',
-  'GET /api/v1/car/:cid': 'streams a CAR',
-  'POST /api/v1/car': 'CAR upload, spooled and verified',
-  'GET /api/v1/storage/:cid': 'streams a verified CAR from backends',
   'GET /api/v1/search': 'the search operation with a flat query string, for links and curl',
   'POST /api/v1/ws-ticket': 'a one-time ticket for the /ws transport, bound to the HTTP caller\'s key'
 }
@@ -203,12 +200,12 @@ describe('surface parity', () => {
   })
 
   it('has a case for every operation (a new operation comes with its test)', () => {
-    expect(OPERATIONS.map(op => op.name).filter(name => CASES[name] === undefined)).toEqual([])
+    expect(OPERATIONS.map(op => op.name).filter(name => CASES[name] === undefined && BYTE_CASES[name] === undefined)).toEqual([])
   })
 
   // in the order of CASES: pins and cluster pins are made before they are read and removed
   for (const [name, testCase] of Object.entries(CASES)) {
-    const op = OPERATIONS.find(o => o.name === name)
+    const op = OPERATIONS.find(o => o.name === name && o.kind !== 'download' && o.kind !== 'upload')
     it(`${name}: the same result on REST, MCP and CLI`, async () => {
       if (op === undefined) throw new Error(`${name} is not an operation`)
       // the input is made after `before`, which may prepare it (a fresh invitation for each surface)
@@ -249,5 +246,112 @@ describe('surface parity', () => {
         }
       }, 30_000)
     }
+  }
+})
+
+/** A download or upload operation's case: the same bytes out (or the same result for the same bytes in) everywhere. */
+interface ByteCase {
+  input: (f: Fixture) => Record<string, unknown>
+  /** For an upload: the bytes sent. */
+  bytes?: (f: Fixture) => Uint8Array
+  bad: { input: (f: Fixture) => Record<string, unknown>, bytes?: Uint8Array, code: string }
+}
+
+const UPLOADED = new Uint8Array(randomBytes(3000))
+
+const BYTE_CASES: Record<string, ByteCase> = {
+  ipfs_cat: { input: f => ({ cid: `${f.dir}/a.txt` }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
+  block_get: { input: f => ({ cid: f.cid }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
+  car_export: { input: f => ({ cid: f.dir }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
+  storage_get: { input: f => ({ cid: f.cid, from: 'local' }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
+  ipfs_add: { input: () => ({ pin: false, cidVersion: 1, name: 'parity' }), bytes: () => UPLOADED, bad: { input: () => ({ chunkSize: 1 }), bytes: UPLOADED, code: 'ERR_INVALID_INPUT' } },
+  block_put: { input: () => ({ codec: 'raw' }), bytes: () => UPLOADED, bad: { input: f => ({ cid: f.cid }), bytes: UPLOADED, code: 'ERR_CID_MISMATCH' } },
+  car_import: { input: () => ({ pin: false }), bytes: f => f.car ?? new Uint8Array(), bad: { input: () => ({}), bytes: new TextEncoder().encode('not a car at all'), code: 'ERR_INVALID_CAR' } }
+}
+
+function restUrl (op: AnyOperation, input: Record<string, unknown>): string {
+  const used = new Set<string>()
+  const path = op.rest.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+    used.add(name)
+    return String(input[name]).split('/').map(encodeURIComponent).join('/')
+  })
+  const query = new URLSearchParams(Object.entries(input).filter(([k]) => !used.has(k)).map(([k, v]) => [k, String(v)])).toString()
+  return `${relay.url}${path}${query === '' ? '' : `?${query}`}`
+}
+
+/** The bytes of a successful MCP download: the text item, or the resource blob. */
+function mcpBytes (content: unknown): Uint8Array {
+  const [item] = content as Array<{ type: string, text?: string, resource?: { blob?: string } }>
+  if (item?.type === 'text') return new TextEncoder().encode(item.text)
+  return new Uint8Array(Buffer.from(item?.resource?.blob ?? '', 'base64'))
+}
+
+async function cliRun (argv: string[], json: boolean): Promise<{ exit: number | null, stdout: Buffer }> {
+  const child = spawn(process.execPath, [MAIN, '--api', relay.url, ...(json ? ['--json'] : []), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const chunks: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => { chunks.push(chunk) })
+  const exit = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  return { exit, stdout: Buffer.concat(chunks) }
+}
+
+/** The CLI argv of an upload: the command, its arguments, the file, then the flags. */
+async function uploadArgv (op: AnyOperation, input: Record<string, unknown>, bytes: Uint8Array): Promise<string[]> {
+  const file = join(await mkdtemp(join(tmpdir(), 'ipfs-kit-parity-')), 'upload.bin')
+  await writeFile(file, bytes)
+  const argv = argvOf(op, input)
+  const at = (op.cli?.command.length ?? 0) + (op.cli?.args ?? []).length
+  return [...argv.slice(0, at), file, ...argv.slice(at)]
+}
+
+describe('surface parity of downloads and uploads', () => {
+  beforeAll(async () => {
+    fixture.car = new Uint8Array(await (await fetch(`${relay.url}/api/v1/car/${fixture.dir}`)).arrayBuffer())
+  })
+
+  for (const [name, testCase] of Object.entries(BYTE_CASES)) {
+    const op = OPERATIONS.find(o => o.name === name)
+    it(`${name}: the same bytes or result on REST, MCP and CLI, and the same error code for bad input`, async () => {
+      if (op === undefined || (op.kind !== 'download' && op.kind !== 'upload')) throw new Error(`${name} is not a download or upload operation`)
+      const input = testCase.input(fixture)
+      const badInput = testCase.bad.input(fixture)
+      if (op.kind === 'download') {
+        const rest = await fetch(restUrl(op, input))
+        expect(rest.status).toBe(200)
+        const bytes = new Uint8Array(await rest.arrayBuffer())
+        expect(bytes.byteLength).toBeGreaterThan(0)
+        const tool = await call(mcp, op.name, input)
+        expect(tool.isError, JSON.stringify(tool.content)).not.toBe(true)
+        expect(Buffer.from(mcpBytes(tool.content)).equals(bytes), 'MCP = REST').toBe(true)
+        const cli = await cliRun(argvOf(op, input), false)
+        expect(cli.exit).toBe(0)
+        expect(cli.stdout.equals(bytes), 'CLI = REST').toBe(true)
+
+        const badRest = await fetch(restUrl(op, badInput))
+        expect(((await badRest.json()) as { code: string }).code).toBe(testCase.bad.code)
+        expect(errorCodeOf(await call(mcp, op.name, badInput))).toBe(testCase.bad.code)
+        const badCli = await cliRun(argvOf(op, badInput), true)
+        expect((JSON.parse(badCli.stdout.toString()) as { error: { code: string } }).error.code).toBe(testCase.bad.code)
+        return
+      }
+      const bytes = testCase.bytes?.(fixture) ?? new Uint8Array()
+      const post = async (body: Uint8Array, fields: Record<string, unknown>): Promise<Response> => await fetch(restUrl(op, fields), { method: 'POST', headers: { 'content-type': op.upload.mediaTypes[0] ?? 'application/octet-stream' }, body: Buffer.from(body) })
+      const rest = await post(bytes, input)
+      const restOut = await rest.json() as Record<string, unknown>
+      expect(rest.status, JSON.stringify(restOut)).toBe(200)
+      const tool = await call(mcp, op.name, { ...input, base64: Buffer.from(bytes).toString('base64') })
+      expect(tool.structuredContent, 'MCP = REST').toEqual(restOut)
+      const cli = await cliRun(await uploadArgv(op, input, bytes), true)
+      expect(cli.exit).toBe(0)
+      expect(JSON.parse(cli.stdout.toString()), 'CLI = REST').toEqual(restOut)
+
+      const badBytes = testCase.bad.bytes ?? bytes
+      expect(((await (await post(badBytes, badInput)).json()) as { code: string }).code).toBe(testCase.bad.code)
+      expect(errorCodeOf(await call(mcp, op.name, { ...badInput, base64: Buffer.from(badBytes).toString('base64') }))).toBe(testCase.bad.code)
+      const badCli = await cliRun(await uploadArgv(op, badInput, badBytes), true)
+      expect((JSON.parse(badCli.stdout.toString()) as { error: { code: string } }).error.code).toBe(testCase.bad.code)
+    }, 30_000)
   }
 })

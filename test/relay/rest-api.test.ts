@@ -115,7 +115,7 @@ describe('REST API: blocks, pins and CARs', () => {
   it('puts a block verified against its CID and refuses a mismatch', async () => {
     const block = await rawBlock(text('a block'))
     const ok = await fetch(`${relay.url}/api/v1/blocks?cid=${block.cid.toString()}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: block.bytes })
-    expect(await json<{ cid: string }>(ok)).toEqual({ cid: block.cid.toString(), size: block.bytes.byteLength })
+    expect(await json<{ cid: string }>(ok)).toEqual({ cid: block.cid.toString(), size: block.bytes.byteLength, codec: 'raw' })
     const bad = await fetch(`${relay.url}/api/v1/blocks?cid=${block.cid.toString()}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: text('other bytes') })
     expect(bad.status).toBe(400) // the client's mistake, not a corrupt store
     expect((await json<{ code: string }>(bad)).code).toBe('ERR_CID_MISMATCH')

@@ -3,7 +3,7 @@ import { parseInput } from '../../operations/input.ts'
 import { search } from '../../operations/search/search.ts'
 import { demandScope } from '../auth-guard.ts'
 import { errorSchema } from '../errors.ts'
-import { abortSignalOf } from './content.ts'
+import { abortSignalOf } from '../abort.ts'
 import type { OperationComponents } from '../../operations/operation.ts'
 import type { FastifyInstance } from 'fastify'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { codecName } from '../../mcp/codecs.ts'
+import { codecName } from '../codecs.ts'
 import { cidField, cidOf } from '../fields.ts'
 import { defineOperation } from '../operation.ts'
 

@@ -25,7 +25,6 @@ export const storageFetch = defineOperation({
   requires: ['storage'],
   rest: { method: 'POST', path: '/api/v1/storage/:cid/fetch', tag: 'storage' },
   cli: { command: ['storage', 'fetch'], args: ['cid'], lines: (out: z.infer<typeof output>) => [`fetched ${out.cid} from ${out.servedBy}: ${out.blocks} blocks, ${out.bytes} B, every one verified`] },
-  aliases: ['storage_get'],
   async run (components, input, { signal, demand }) {
     demand(`storage:${input.from ?? '*'}:read`)
     const cid = cidOf(input.cid)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { formatBytes } from '../../../core/format/bytes.ts'
 import { storageOf } from '../components.ts'
 import { cidField, cidOf } from '../fields.ts'
 import { defineOperation } from '../operation.ts'
@@ -14,10 +15,6 @@ const output = z.object({
     error: errorInfo.optional().describe('why the placement failed')
   })).describe('the local copy first, then one entry per chosen backend')
 })
-
-function formatBytes (n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
-}
 
 /** `storage_put`: place copies of a DAG on backends. */
 export const storagePut = defineOperation({

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { codecName } from '../codecs.ts'
 import { cidField, cidOf } from '../fields.ts'
 import { defineDownload } from '../operation.ts'
+import { blockInfo } from './shape.ts'
 
 /** `block_get`: one raw block's bytes, verified. */
 export const blockGet = defineDownload({
@@ -10,11 +11,7 @@ export const blockGet = defineDownload({
   title: 'Read a block',
   description: 'Read one raw block by CID, verified against it (fetched from peers when missing here). To see a structured block as JSON use dag_get; to read a file use ipfs_cat.',
   input: z.object({ cid: cidField('CID of the block') }),
-  output: z.object({
-    cid: z.string().describe('the block\'s CID'),
-    size: z.number().describe('its size in bytes'),
-    codec: z.string().describe('its IPLD codec (raw, dag-pb, dag-cbor, dag-json, json, or a hex code)')
-  }),
+  output: blockInfo,
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/blocks/:cid', tag: 'blocks' },

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../../../core/errors/index.ts'
 import { CODEC_CODES, codecName } from '../codecs.ts'
 import { cidOf } from '../fields.ts'
 import { defineUpload } from '../operation.ts'
+import { blockInfo } from './shape.ts'
 
 const codecNames = Object.keys(CODEC_CODES) as [keyof typeof CODEC_CODES, ...Array<keyof typeof CODEC_CODES>]
 
@@ -18,11 +19,7 @@ export const blockPut = defineUpload({
     cid: z.string().min(1).max(512).optional().describe('the CID the bytes must hash to'),
     codec: z.enum(codecNames).optional().describe('codec of the new CID when `cid` is not given (default raw)')
   }),
-  output: z.object({
-    cid: z.string().describe('the block\'s CID'),
-    size: z.number().describe('its size in bytes'),
-    codec: z.string().describe('its IPLD codec')
-  }),
+  output: blockInfo,
   annotations: { readOnly: false, destructive: false, idempotent: true, openWorld: false },
   scope: 'content:write',
   rest: { method: 'POST', path: '/api/v1/blocks', tag: 'blocks' },

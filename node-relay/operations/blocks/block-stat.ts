@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { codecName } from '../codecs.ts'
 import { cidField, cidOf } from '../fields.ts'
 import { defineOperation } from '../operation.ts'
+import { blockInfo } from './shape.ts'
 
 /** `block_stat`: size and codec of one block. */
 export const blockStat = defineOperation({
@@ -9,11 +10,7 @@ export const blockStat = defineOperation({
   title: 'Describe a block',
   description: 'Size and codec of one block, verified against its CID (fetched from peers when missing here).',
   input: z.object({ cid: cidField('CID of the block') }),
-  output: z.object({
-    cid: z.string().describe('the block\'s CID'),
-    size: z.number().describe('bytes'),
-    codec: z.string().describe('raw, dag-pb, dag-cbor, dag-json, json, or the code in hex')
-  }),
+  output: blockInfo,
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/blocks/:cid/stat', tag: 'blocks' },

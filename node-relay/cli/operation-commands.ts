@@ -84,7 +84,7 @@ async function callOverRest (command: Command, op: AnyOperation, input: Record<s
     method: op.rest.method,
     ...(op.rest.method === 'POST' ? { body: { json: rest } } : { query })
   })
-  printResult(context, output, () => op.cli?.lines(output) ?? [])
+  printResult(context, output, () => op.cli?.lines?.(output) ?? [])
   if (op.cli?.failed?.(output) === true) process.exitCode = EXIT.internal
 }
 
@@ -138,7 +138,7 @@ async function uploadOverRest (command: Command, op: UploadOperation, input: Rec
   try {
     const result = await context.client.json(path, op.output, { method: 'POST', query, body })
     bar?.finish()
-    printResult(context, result, () => op.cli?.lines(result) ?? [])
+    printResult(context, result, () => op.cli?.lines?.(result) ?? [])
   } catch (err) {
     bar?.finish()
     throw err

@@ -100,8 +100,8 @@ export interface CliBinding<O = never> {
   short?: Readonly<Record<string, string>>
   /** Flag names that differ from the field's kebab-case name, e.g. `{ metadata: 'meta' }` for `--meta`. */
   flags?: Readonly<Record<string, string>>
-  /** Human lines for a result (`--json` prints the output itself). */
-  lines: (output: O) => string[]
+  /** Human lines for a result (`--json` prints the output itself); none: downloads, and custom commands. */
+  lines?: (output: O) => string[]
   /** A result that reports a failure inside a success (a backend down, a placement failed): the CLI exits 1. */
   failed?: (output: O) => boolean
   /**

@@ -8,8 +8,10 @@ export function cliUsage (op: AnyOperation): string | undefined {
   const cli = op.cli
   if (cli === undefined) return undefined
   const parts = ['ipfs-kit', ...cli.command]
+  if (cli.custom === true) return `${parts.join(' ')} … (its own flags: ipfs-kit ${cli.command.join(' ')} --help)`
   const fields = inputFields(op)
   for (const name of cli.args ?? []) parts.push(isOptionalField(fields[name] ?? z.never()) ? `[${name}]` : `<${name}>`)
+  if (op.kind === 'upload') parts.push('<file|->')
   for (const [name, schema] of Object.entries(fields)) {
     if ((cli.args ?? []).includes(name)) continue
     const flag = `--${flagNameOf(op, name)}`
@@ -17,6 +19,7 @@ export function cliUsage (op: AnyOperation): string | undefined {
     const text = kind === 'boolean' ? flag : `${flag} <${kind === 'record' ? 'key=value' : 'value'}>${kind === 'array' || kind === 'record' ? '…' : ''}`
     parts.push(isOptionalField(schema) ? `[${text}]` : text)
   }
+  if (op.kind === 'download') parts.push('[-o <file>]')
   return parts.join(' ')
 }
 

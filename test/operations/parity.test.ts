@@ -219,7 +219,7 @@ describe('surface parity', () => {
       }
       const rest = await call(async () => viaRest(relay.url, op, input))
       const tool = await call(async () => viaMcp(mcp, op, input))
-      const cli = op.cli === undefined ? undefined : await call(async () => viaCli(relay.url, op, input))
+      const cli = op.cli === undefined || op.cli.custom === true ? undefined : await call(async () => viaCli(relay.url, op, input))
       expect(rest, 'REST').toMatchObject({ ok: true })
       expect(tool, 'MCP').toMatchObject({ ok: true })
       const same = (value: unknown): unknown => testCase.compare === 'shape' ? Object.keys(value as object).sort() : stable(value)
@@ -239,7 +239,7 @@ describe('surface parity', () => {
         const tool = await viaMcp(mcp, op, input)
         expect(rest).toMatchObject({ ok: false, code: bad.code })
         expect(tool).toMatchObject({ ok: false, code: bad.code })
-        if (op.cli !== undefined) {
+        if (op.cli !== undefined && op.cli.custom !== true) { // a hand-written command has its own flags and output (its own tests)
           const cli = await viaCli(relay.url, op, input)
           expect(cli).toMatchObject({ ok: false, code: bad.code })
           expect(cli.exit).toBe(bad.code === 'ERR_NOT_FOUND' ? EXIT.notFound : EXIT.invalid)
@@ -354,4 +354,19 @@ describe('surface parity of downloads and uploads', () => {
       expect((JSON.parse(badCli.stdout.toString()) as { error: { code: string } }).error.code).toBe(testCase.bad.code)
     }, 30_000)
   }
+})
+
+describe('the CLI offers every operation it binds', () => {
+  it('has a command for each operation\'s CLI words, generated or hand-written', async () => {
+    const { Command } = await import('commander')
+    const { registerClientCommands } = await import('../../node-relay/cli/commands.ts')
+    const program = new Command('ipfs-kit')
+    registerClientCommands(program)
+    const missing = OPERATIONS.filter(op => op.cli !== undefined).filter(op => {
+      let command: InstanceType<typeof Command> | undefined = program
+      for (const word of op.cli?.command ?? []) command = command?.commands.find(c => c.name() === word)
+      return command === undefined
+    }).map(op => `${op.name}: ipfs-kit ${op.cli?.command.join(' ') ?? ''}`)
+    expect(missing).toEqual([])
+  })
 })

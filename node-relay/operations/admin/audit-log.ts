@@ -13,6 +13,7 @@ export const auditLog = defineOperation({
   scope: 'admin',
   requires: ['audit'],
   rest: { method: 'GET', path: '/api/v1/audit', tag: 'auth' },
+  cli: { command: ['audit', 'ls'], custom: true },
   async run (components, input) {
     return { entries: await auditOf(components).log.tail(input.limit ?? 100) as unknown as Array<Record<string, unknown>> }
   }

@@ -14,6 +14,7 @@ export const auditVerify = defineOperation({
   scope: 'admin',
   requires: ['audit'],
   rest: { method: 'GET', path: '/api/v1/audit/verify', tag: 'auth' },
+  cli: { command: ['audit', 'verify'], custom: true },
   async run (components) {
     const audit = auditOf(components)
     await audit.log.tail(1) // waits for writes in flight

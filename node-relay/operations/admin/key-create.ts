@@ -21,6 +21,7 @@ export const keyCreate = defineOperation({
   scope: 'admin',
   requires: ['keys'],
   rest: { method: 'POST', path: '/api/v1/keys', status: 201, tag: 'auth' },
+  cli: { command: ['keys', 'create'], custom: true },
   async run (components, input) {
     const { ttlSeconds, ...rest } = input
     return await keysOf(components).create({ ...rest, ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000 })

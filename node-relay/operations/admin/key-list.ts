@@ -14,6 +14,7 @@ export const keyList = defineOperation({
   scope: 'admin',
   requires: ['keys'],
   rest: { method: 'GET', path: '/api/v1/keys', tag: 'auth' },
+  cli: { command: ['keys', 'ls'], custom: true },
   async run (components) {
     return { keys: keysOf(components).list() }
   }

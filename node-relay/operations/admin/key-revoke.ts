@@ -14,6 +14,7 @@ export const keyRevoke = defineOperation({
   scope: 'admin',
   requires: ['keys'],
   rest: { method: 'DELETE', path: '/api/v1/keys/:id', tag: 'auth' },
+  cli: { command: ['keys', 'revoke'], custom: true },
   async run (components, input) {
     return await keysOf(components).revoke(input.id)
   }

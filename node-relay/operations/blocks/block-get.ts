@@ -15,7 +15,7 @@ export const blockGet = defineDownload({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/blocks/:cid', tag: 'blocks' },
-  cli: { command: ['block', 'get'], args: ['cid'], lines: () => [] },
+  cli: { command: ['block', 'get'], args: ['cid'] },
   aliases: ['block/get'],
   async open ({ service }, input, { signal }) {
     const cid = cidOf(input.cid)

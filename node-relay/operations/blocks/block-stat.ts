@@ -14,6 +14,7 @@ export const blockStat = defineOperation({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/blocks/:cid/stat', tag: 'blocks' },
+  cli: { command: ['block', 'stat'], args: ['cid'], lines: (block: z.infer<typeof blockInfo>) => [`${block.cid} ${block.size} bytes ${block.codec}`] },
   aliases: ['block/stat'],
   async run ({ service }, input, { signal }) {
     const stat = await service.blockStat(cidOf(input.cid), { signal })

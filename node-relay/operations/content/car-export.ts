@@ -14,7 +14,7 @@ export const carExport = defineDownload({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/car/:cid', tag: 'car' },
-  cli: { command: ['car', 'export'], args: ['cid'], lines: () => [] },
+  cli: { command: ['car', 'export'], args: ['cid'] },
   aliases: ['dag/export'],
   async open ({ service }, input, { signal }) {
     const cid = cidOf(input.cid)

@@ -28,6 +28,7 @@ export const ipfsLs = defineOperation({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/ls/:cid', subpath: true, tag: 'content' },
+  cli: { command: ['ls'], custom: true },
   aliases: ['ls'],
   async run ({ service }, input, { signal }) {
     const { cid, path } = parseIpfsPath(input.cid)

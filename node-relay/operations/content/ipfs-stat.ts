@@ -26,6 +26,7 @@ export const ipfsStat = defineOperation({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/stat/:cid', subpath: true, tag: 'content' },
+  cli: { command: ['stat'], custom: true },
   aliases: ['files/stat'],
   async run ({ service }, input, { signal }) {
     const { cid, path } = parseIpfsPath(input.cid)

@@ -9,7 +9,7 @@ export const dagPut = defineOperation({
   title: 'Store JSON as an IPLD node',
   description: 'Encode a JSON value as a dag-cbor (default) or dag-json block, store it and return its CID. Use {"/": "<cid>"} for links to other blocks and {"/": {"bytes": "<base64>"}} for bytes.',
   input: z.object({
-    value: z.unknown().describe('the JSON value to store (DAG-JSON conventions for links and bytes); on the command line, JSON text'),
+    value: z.unknown().refine(value => value !== undefined, 'a JSON value is required').describe('the JSON value to store (DAG-JSON conventions for links and bytes); on the command line, JSON text'),
     codec: z.enum(['dag-cbor', 'dag-json']).optional().describe('block encoding (default dag-cbor)'),
     pin: z.boolean().optional().describe('pin the new block and everything it links to (default false; every linked block must then be available)')
   }),

@@ -38,6 +38,7 @@ export const search = defineOperation({
   scope: 'search',
   requires: ['search'],
   rest: { method: 'POST', path: '/api/v1/search', tag: 'search' },
+  cli: { command: ['search'], custom: true },
   parse: parseSearchQuery,
   async run (components, input, { signal }) {
     return await searchOf(components).search(input, { signal })

@@ -24,7 +24,7 @@ export const storageGet = defineDownload({
   scope: 'storage:*:read',
   requires: ['storage'],
   rest: { method: 'GET', path: '/api/v1/storage/:cid', tag: 'storage' },
-  cli: { command: ['storage', 'get'], args: ['cid'], lines: () => [] },
+  cli: { command: ['storage', 'get'], args: ['cid'] },
   async open (components, input, { signal, demand }) {
     const cid = cidOf(input.cid)
     demand(`storage:${input.from ?? '*'}:read`)

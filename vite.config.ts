@@ -91,6 +91,9 @@ export default defineConfig(({ mode }) => ({
           exclude: [...configDefaults.exclude, 'test/browser/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // relays started by tests (in process or as `ipfs-kit start`) never reach for the public IPFS network: the
+          // tests run without the internet; test/public-network sets up its own stand-in and turns it back on
+          env: { IPFS_KIT_OFFLINE: 'true' },
           // CI runs on a shared 2-core machine where a browser mesh test (two Chromium tabs, WebRTC, bitswap) has
           // failed once in many runs on a want that was never answered; one retry there, none locally, so a
           // flaky test still shows up where people work (vitest reports every retried test)

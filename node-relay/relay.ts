@@ -1,5 +1,6 @@
 import { ContentStore } from '../core/content/content-store.ts'
 import { EventBus } from '../core/events/bus.ts'
+import { provideWhatIsPinned } from './public-network/provide.ts'
 import { IpfsService } from '../core/service/ipfs-service.ts'
 import { buildHttpServer } from './http/server.ts'
 import { createMetrics } from './metrics.ts'
@@ -91,6 +92,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     local: node.blockstore,
     network: node.helia.blockstore,
     peerCount: () => node.libp2p.getConnections().length,
+    routing: !config.network.offline,
     fetchTimeoutMs: config.network.fetchTimeoutMs,
     nudge: reannouncer(node.libp2p)
   })
@@ -126,6 +128,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     corruptBlocks: () => corruption.report().seen
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
+  if (!config.network.offline) undo.push(provideWhatIsPinned(node.helia, events, () => { /* the reprovider tries again */ }))
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 

@@ -3,6 +3,8 @@
 # `npm test` runs this; CI runs `npm ci && npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# relays started by the tests and the bench smoke stay off the public IPFS network (no internet here)
+export IPFS_KIT_OFFLINE=true
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then

@@ -37,7 +37,7 @@ export interface RelayProcess {
 export async function startRelayProcess (options: RelayProcessOptions): Promise<RelayProcess> {
   return startServerProcess([
     ...(options.nodeArgs ?? []), RELAY_MAIN, 'start', '--data-dir', options.dataDir, '--port', '0',
-    '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn',
+    '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn', '--offline',
     ...(options.configFile === undefined ? [] : ['--config', options.configFile])
   ])
 }

@@ -22,12 +22,18 @@ export interface NetworkBlockstoreInit {
   nudge?: () => void
   /** Default 4 s. */
   nudgeAfterMs?: number
+  /**
+   * The node can find providers it is not connected to (public-network routing: the DHT, delegated routers), so a
+   * missing block is searched for even when no peer is connected. Default false: fail at once without peers.
+   */
+  routing?: boolean
 }
 
 /**
  * Local first, then the network, with a deadline. Reads of blocks held locally never touch Helia's locks or
- * bitswap; a missing block is asked of peers for at most `fetchTimeoutMs` (`ERR_TIMEOUT`), or fails at once with
- * `ERR_NOT_FOUND` when no peer is connected. Writes go through the network store so peers waiting for a block
+ * bitswap; a missing block is asked of peers (and, with routing, of providers found for it) for at most
+ * `fetchTimeoutMs` (`ERR_TIMEOUT`), or fails at once with `ERR_NOT_FOUND` when no peer is connected and there is no
+ * routing to find one. Writes go through the network store so peers waiting for a block
  * hear about it.
  */
 export class NetworkBlockstore implements Blockstore {
@@ -54,7 +60,7 @@ export class NetworkBlockstore implements Blockstore {
       yield * this.init.local.get(cid, options)
       return
     }
-    if (this.init.peerCount() === 0) throw new NotFoundError(`block ${cid.toString()} is not stored here and no peer is connected to ask`)
+    if (this.init.routing !== true && this.init.peerCount() === 0) throw new NotFoundError(`block ${cid.toString()} is not stored here and no peer is connected to ask`)
     const deadline = AbortSignal.timeout(this.init.fetchTimeoutMs)
     const signal = options?.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
     const nudge = this.init.nudge

@@ -29,6 +29,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /api/v0/*': PUBLIC,
   'GET /ws': 'content:read',
   'GET /health': PUBLIC,
+  'GET /routing/v1/providers/:cid': PUBLIC,
+  'GET /routing/v1/peers/:peerId': PUBLIC,
   'GET /metrics': 'metrics',
   'GET /ipfs/:cid': PUBLIC,
   'GET /ipfs/:cid/*': PUBLIC,

@@ -35,6 +35,7 @@ program.command('start')
   .option('--listen <multiaddrs>', 'comma-separated libp2p listen addresses')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
   .option('--insecure', 'allow a non-loopback --host without API keys (anyone who reaches it may write)')
+  .option('--offline', 'do not join the public IPFS network (no bootstrap, DHT, delegated routing or providing)')
   .action(async (flags: StartFlags) => {
     // loaded only for `start`: the relay's dependencies (libp2p, Helia) cost seconds that client commands don't need
     const { runStart } = await import('./start.ts')

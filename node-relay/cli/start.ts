@@ -14,6 +14,7 @@ export interface StartFlags {
   listen?: string
   logLevel?: string
   insecure?: boolean
+  offline?: boolean
 }
 
 /** Map CLI flags onto config paths (only those given). */
@@ -25,6 +26,7 @@ export function flagsToConfig (flags: StartFlags): NonNullable<ConfigSources['fl
   if (flags.listen !== undefined) out['libp2p.listen'] = flags.listen.split(',').map(s => s.trim())
   if (flags.logLevel !== undefined) out.logLevel = flags.logLevel
   if (flags.insecure === true) out['auth.insecure'] = true
+  if (flags.offline === true) out['network.offline'] = true
   return out
 }
 

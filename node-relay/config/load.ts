@@ -24,6 +24,7 @@ export const ENV_KEYS: Record<string, string> = {
   IPFS_KIT_LISTEN: 'libp2p.listen',
   IPFS_KIT_ANNOUNCE: 'libp2p.announce',
   IPFS_KIT_BOOTSTRAP: 'libp2p.bootstrap',
+  IPFS_KIT_OFFLINE: 'network.offline',
   IPFS_KIT_MAX_BLOCK_SIZE: 'blocks.maxBlockSize',
   IPFS_KIT_FSYNC: 'blocks.fsync',
   IPFS_KIT_LOG_LEVEL: 'logLevel',

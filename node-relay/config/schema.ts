@@ -4,6 +4,18 @@ import { storageSchema } from '../storage/config.ts'
 const port = z.number().int().min(0).max(65_535)
 const bytes = z.number().int().positive()
 
+/** Kubo's default bootstrap peers: how a node joins the public IPFS network. */
+export const PUBLIC_BOOTSTRAP = [
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmQCU2EcMqAqQPR2i9bChDtGNJchTbq5TbXJJ16u19uLTa',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmbLHAnMoJPWSCR5Zhtx6BHJX9KiKNN6tpvbUcqanj75Nb',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmcZf59bWwK5XFi76CZX8cbJ4BhTzzA3gU1ZjYZcYW3dwt',
+  '/ip4/104.131.131.82/tcp/4001/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ'
+] as const
+
+/** The public Routing V1 HTTP API endpoint Helia and Kubo use by default. */
+export const PUBLIC_DELEGATED_ROUTERS = ['https://delegated-ipfs.dev'] as const
+
 /** Settings of the relay's circuit relay v2 server (what browsers fall back to when WebRTC fails). */
 export const relaySchema = z.object({
   enabled: z.boolean().default(true).describe('run a circuit relay v2 server'),
@@ -95,8 +107,13 @@ export const configSchema = z.object({
   }).strict().default({ maxBlockSize: 2 * 1024 * 1024, fsync: false, cacheBytes: 64 * 1024 * 1024 }),
   network: z.object({
     fetchTimeoutMs: z.number().int().positive().default(30_000).describe('how long a read waits for a missing block from peers'),
-    pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG')
-  }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000 }),
+    pinTimeoutMs: z.number().int().positive().default(10 * 60_000).describe('how long a pin may take to fetch its DAG'),
+    offline: z.boolean().default(false).describe('never reach the public IPFS network: no bootstrap, DHT, delegated routing or providing (`--offline`)'),
+    publicBootstrap: z.array(z.string().min(1)).default([...PUBLIC_BOOTSTRAP]).describe('public network peers to join through (Kubo\'s defaults)'),
+    delegatedRouters: z.array(z.url()).default([...PUBLIC_DELEGATED_ROUTERS]).describe('Routing V1 HTTP API endpoints asked for providers and peers'),
+    dht: z.enum(['client', 'off']).default('client').describe('the Amino DHT (/ipfs/kad/1.0.0) in client mode: find providers and provide what is pinned'),
+    reprovideIntervalMs: z.number().int().positive().default(22 * 60 * 60_000).describe('how often what the relay pins is announced again (as Kubo, 22 h)')
+  }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000, offline: false, publicBootstrap: [...PUBLIC_BOOTSTRAP], delegatedRouters: [...PUBLIC_DELEGATED_ROUTERS], dht: 'client', reprovideIntervalMs: 22 * 60 * 60_000 }),
   auth: authSchema.default(authSchema.parse({})).describe('API keys and access control (docs/SECURITY.md)'),
   limits: z.object({
     requestsPerMinutePerKey: z.number().int().min(0).default(0).describe('requests one API key may make per minute (0 = no limit)'),

@@ -18,6 +18,7 @@ import { operationComponentsOf, operationRoutes } from './operation-routes.ts'
 import { pinningRoutes } from './routes/pinning.ts'
 import { kuboRoutes } from '../kubo/routes.ts'
 import { multiaddr } from '@multiformats/multiaddr'
+import { routingRoutes } from './routes/routing.ts'
 import { searchRoutes } from './routes/search.ts'
 import { mcpRoutes } from '../mcp/http.ts'
 import type { HttpContext } from './context.ts'
@@ -90,6 +91,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   kuboRoutes(app, operationComponentsOf(ctx), ctx.config.http.maxUploadBytes, ctx.service.id().agentVersion)
   pinningRoutes(app, operationComponentsOf(ctx), ctx.node === undefined ? undefined : async (addr) => { await ctx.node?.libp2p.dial(multiaddr(addr)) })
   gatewayRoutes(app, ctx)
+  routingRoutes(app, ctx)
   healthRoutes(app, ctx)
   metricsRoutes(app, ctx)
   eventRoutes(app, ctx)

@@ -18,6 +18,7 @@ import { TieredBlockstore } from '../../core/blocks/index.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
+import { publicNetworkServices } from '../public-network/services.ts'
 import type { RepoLock } from './repo-lock.ts'
 import { SafeFsDatastore } from './safe-fs-datastore.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
@@ -53,7 +54,8 @@ export interface RelayNode {
 /**
  * Build and start the relay's node: filesystem blockstore and datastore under `dataDir` (the peer key lives in
  * the datastore's keychain, so the peer id survives restarts), libp2p with WebSocket + TCP, noise, yamux,
- * identify, ping, gossipsub and a circuit relay v2 server, and Helia with bitswap over all of it.
+ * identify, ping, gossipsub and a circuit relay v2 server, and Helia with bitswap over all of it; unless
+ * `network.offline`, the public IPFS network too (node-relay/public-network).
  */
 export async function createRelayNode (config: RelayConfig, options: { tls?: TlsMaterial } = {}): Promise<RelayNode> {
   const lock = await lockRepo(config.dataDir)
@@ -92,6 +94,9 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
     })
   }
 
+  const publicNetwork = publicNetworkServices(config)
+  Object.assign(services, publicNetwork.services)
+
   // the codecs pins and dag_get/dag_put need beyond dag-pb and raw
   const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json] })
   const withNet = withLibp2pLight(light, {
@@ -101,6 +106,7 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
+    peerDiscovery: publicNetwork.peerDiscovery as never,
     services: services as never
   })
   const helia = withBitswap(withNet) as unknown as RelayNode['helia']

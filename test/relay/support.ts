@@ -21,6 +21,8 @@ export async function startTestRelay (flags: Record<string, string | number | bo
       'http.port': 0,
       'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/ws', '/ip4/127.0.0.1/tcp/0'],
       logLevel: 'silent',
+      // the tests run without the internet: only test/public-network turns the public network on, with a stand-in
+      'network.offline': true,
       ...flags
     }
   })

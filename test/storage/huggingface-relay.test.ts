@@ -60,6 +60,7 @@ describe('a relay configured with Hugging Face and Storacha backends (fake Hub, 
         'http.port': 0,
         'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/ws', '/ip4/127.0.0.1/tcp/0'],
         logLevel: 'silent',
+        'network.offline': true,
         'storage.backends': [
           { kind: 'local', name: 'local' },
           { kind: 'huggingface', name: 'hf', repo: 'kit/relay', repoType: 'dataset', hubUrl: hub.url, tokenEnv: HF_TOKEN_ENV },

@@ -61,6 +61,7 @@ describe('storage surfaces on a real relay with an S3 backend (s3rver): REST and
         'http.port': 0,
         'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/ws', '/ip4/127.0.0.1/tcp/0'],
         logLevel: 'silent',
+        'network.offline': true,
         'storage.backends': [
           { kind: 'local', name: 'local' },
           { kind: 's3', name: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, prefix: 'relay', accessKeyIdEnv: KEY_ENV, secretAccessKeyEnv: SECRET_ENV }

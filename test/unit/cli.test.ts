@@ -64,7 +64,7 @@ async function treeDigest (dir: string): Promise<string[]> {
 }
 
 async function startTestRelay (dataDir: string): Promise<Relay> {
-  return startRelay(await loadConfig({ flags: { dataDir, 'http.port': 0, 'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/ws'], logLevel: 'silent' } }))
+  return startRelay(await loadConfig({ flags: { dataDir, 'http.port': 0, 'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/ws'], logLevel: 'silent', 'network.offline': true } }))
 }
 
 /** A port nothing listens on. */

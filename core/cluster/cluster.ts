@@ -133,6 +133,11 @@ export class Cluster {
   /** May this peer change the pinset? */
   get writer (): boolean { return mayWrite(this.policy) }
 
+  /** The replication a pin gets when it names none (`cluster.replicationMin` / `cluster.replicationMax`). */
+  get replication (): { min: number, max: number } {
+    return { min: this.settings.replicationMin, max: this.settings.replicationMax }
+  }
+
   /** Load the saved state, join the topic and the sync protocol, start tracking and the periodic work. */
   async start (options?: AbortOptions): Promise<void> {
     if (this.started) return

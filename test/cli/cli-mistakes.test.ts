@@ -70,6 +70,15 @@ describe('CLI mistakes', () => {
     expect(row).toMatch(/\s2\.9 KiB\s+zeros\.bin$/)
   })
 
+  it('cluster pin --min 2 on a one-peer cluster pins, and warns that it stays under-replicated', async () => {
+    const { cid } = await addBytes(relay.url, new TextEncoder().encode('wants two copies'))
+    const { code, stdout } = await cli(['--api', relay.url, 'cluster', 'pin', cid, '--min', '2'])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/warning: --min 2 but only 1 peer\(s\) can hold it now/)
+    const plain = await cli(['--api', relay.url, 'cluster', 'pin', cid])
+    expect(plain.stdout).not.toContain('warning')
+  })
+
   it('peers with nobody connected says so', async () => {
     const { code, stdout } = await cli(['--api', relay.url, 'peers'])
     expect(code).toBe(0)

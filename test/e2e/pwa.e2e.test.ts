@@ -13,7 +13,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest'
 import { MemoryBlockstore } from '../../core/blocks/index.ts'
 import { createContentStore } from '../../core/content/index.ts'
-import { startTestRelay } from '../relay/support.ts'
+import { addBytes, startTestRelay } from '../relay/support.ts'
 import { launchChromium } from './support/browser-peers.ts'
 import type { IpfsKitNodeElement } from '../../app/embed/ipfs-kit-node.ts'
 import type { TestRelay } from '../relay/support.ts'
@@ -23,7 +23,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
-const VIEWS = ['files', 'network', 'settings'] as const
+const VIEWS = ['files', 'search', 'network', 'cluster', 'settings'] as const
 const WIDTHS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }] as const
 
 let outDir: string
@@ -188,6 +188,19 @@ describe('PWA served by the relay', () => {
     await page.locator('.hits li', { hasText: 'lanterns.txt' }).waitFor({ timeout: 5_000 })
   }, 60_000)
 
+  it('finds a file added on the relay (as the CLI and curl add) from the app\'s search, marked as on the relay', async () => {
+    printLogsOnFailure()
+    const { cid } = await addBytes(relay.url, new TextEncoder().encode('the cartographer drew eleven harbours\n'), '?name=harbours.txt')
+    // the relay indexes what is added as it goes: wait until its own index has it, then ask through the app
+    await expect.poll(async () => JSON.stringify(await (await fetch(`${relay.url}/api/v1/search?q=cartographer`)).json()), { timeout: 20_000 }).toContain(cid)
+    await page.goto(`${relay.url}/#search`)
+    await page.fill('[data-testid="search-input"]', 'cartographer')
+    const hit = page.locator(`li[data-testid="search-hit"][data-cid="${cid}"]`)
+    await hit.waitFor({ timeout: 20_000 })
+    expect(await hit.locator('[data-testid="search-where"]').textContent()).toBe('on the relay')
+    expect(await hit.locator('.title a').getAttribute('href')).toBe(`${relay.url}/ipfs/${cid}`)
+  }, 60_000)
+
   it('refuses a file larger than the free quota with a clear message, before any block is written', async () => {
     printLogsOnFailure()
     await page.goto(`${relay.url}/#files`)
@@ -215,20 +228,33 @@ describe('PWA served by the relay', () => {
     }
   }, 60_000)
 
-  it('shows the relay connection on the Network view and screenshots every view at 390 and 1280 px', async () => {
+  it('shows the relay connection on the Network view, screenshots every view at 390 and 1280 px, none scrolls sideways', async () => {
     printLogsOnFailure()
+    // long CIDs and names in every list: a cluster pin with a long name, so the Cluster rows have something to overflow
+    const { cid } = await addBytes(relay.url, new TextEncoder().encode('a file with a long name, pinned in the cluster'))
+    const pinned = await fetch(`${relay.url}/api/v1/cluster/pins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cid, name: 'a-rather-long-file-name-that-would-not-fit-on-a-phone-screen.tar.gz' }) })
+    expect(pinned.status).toBe(200)
     await page.goto(`${relay.url}/#network`)
     await page.locator('.pill.ok').waitFor({ timeout: 20_000 })
+    // the mesh picture draws the relay, connected over WebSocket
+    await page.locator('[data-testid="mesh-peer"][data-kind="websocket"]').waitFor({ timeout: 10_000 })
+    const overflowing: string[] = []
     for (const size of WIDTHS) {
       await page.setViewportSize(size)
       for (const view of VIEWS) {
         await page.evaluate(v => { location.hash = v }, view)
         await page.locator(`nav a[data-view="${view}"].active`).waitFor()
-        await page.waitForTimeout(300)
+        // results with full CIDs, the rows most likely to push the page sideways
+        if (view === 'search') await page.fill('[data-testid="search-input"]', 'lanterns')
+        if (view === 'cluster') await page.locator('[data-testid="cluster-summary"]').waitFor({ timeout: 10_000 })
+        await page.waitForTimeout(500)
         await page.screenshot({ path: join(SCREENSHOTS, `${view}-${size.width}.png`), fullPage: true })
+        const extra = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+        if (extra > 0) overflowing.push(`${view} at ${size.width}px: ${extra}px wider than the screen`)
       }
     }
-  }, 30_000)
+    expect(overflowing).toEqual([])
+  }, 45_000)
 
   it('shows the offline banner when the relay is unreachable', async () => {
     printLogsOnFailure()

@@ -9,7 +9,9 @@ const output = z.object({
   peers: z.number().int().describe('known peers'),
   livePeers: z.number().int().describe('peers heard from within the peer timeout'),
   pins: z.number().int().describe('entries in the pinset'),
-  unhealthyPins: z.number().int().describe('pins whose health is not ok')
+  unhealthyPins: z.number().int().describe('pins whose health is not ok'),
+  replicationMin: z.number().int().describe('the fewest copies a pin gets when it names none'),
+  replicationMax: z.number().int().describe('the most copies a pin gets when it names none (-1: every peer)')
 })
 
 /** `cluster_info`: this peer's view of the cluster. */
@@ -37,7 +39,9 @@ export const clusterInfo = defineOperation({
       peers: peers.length,
       livePeers: peers.filter(p => p.live).length,
       pins: cluster.state.pinCount,
-      unhealthyPins: cluster.statusAll().filter(s => s.health !== 'ok').length
+      unhealthyPins: cluster.statusAll().filter(s => s.health !== 'ok').length,
+      replicationMin: cluster.replication.min,
+      replicationMax: cluster.replication.max
     }
   }
 })

@@ -28,7 +28,13 @@ export const clusterPin = defineOperation({
     command: ['cluster', 'pin'],
     args: ['cid'],
     flags: { replicationMin: 'min', replicationMax: 'max', allocations: 'allocate', tags: 'tag', metadata: 'meta' },
-    lines: (status: z.infer<typeof cidStatusShape>) => [`pinned in the cluster, allocated to ${status.pin?.allocations.length ?? 0} peer(s)`, ...statusLines(status)]
+    lines: (status: z.infer<typeof cidStatusShape>) => {
+      const allocated = status.pin?.allocations.length ?? 0
+      const wanted = status.pin?.replicationMin ?? 1
+      // `--min 2` on a one-peer cluster is accepted (peers may join), but say it will stay under-replicated until then
+      const warning = allocated < wanted ? [`warning: --min ${wanted} but only ${allocated} peer(s) can hold it now; it stays under-replicated until more peers join`] : []
+      return [`pinned in the cluster, allocated to ${allocated} peer(s)`, ...warning, ...statusLines(status)]
+    }
   },
   aliases: ['pin', 'pins/add'],
   async run (components, input, { signal }) {

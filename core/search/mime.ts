@@ -9,6 +9,7 @@ const BY_EXTENSION: Record<string, string> = {
   js: 'text/javascript', ts: 'text/x-typescript', css: 'text/css',
   pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
   svg: 'image/svg+xml', mp3: 'audio/mpeg', mp4: 'video/mp4', zip: 'application/zip', gz: 'application/gzip',
+  wav: 'audio/wav', ogg: 'audio/ogg', oga: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/mp4', webm: 'video/webm', ogv: 'video/ogg', mov: 'video/quicktime',
   wasm: 'application/wasm', car: 'application/vnd.ipld.car'
 }
 
@@ -20,7 +21,18 @@ const MAGIC: Array<[number[], string]> = [
   [[0x47, 0x49, 0x46, 0x38], 'image/gif'],
   [[0x50, 0x4b, 0x03, 0x04], 'application/zip'],
   [[0x1f, 0x8b], 'application/gzip'],
-  [[0x00, 0x61, 0x73, 0x6d], 'application/wasm']
+  [[0x00, 0x61, 0x73, 0x6d], 'application/wasm'],
+  [[0x49, 0x44, 0x33], 'audio/mpeg'], // ID3-tagged MP3
+  [[0x4f, 0x67, 0x67, 0x53], 'audio/ogg'],
+  [[0x66, 0x4c, 0x61, 0x43], 'audio/flac'],
+  [[0x1a, 0x45, 0xdf, 0xa3], 'video/webm']
+]
+
+/** Formats known by bytes further in: RIFF containers (by their form type at 8) and ISO media (`ftyp` at 4). */
+const MAGIC_AT: Array<[number, number[], string]> = [
+  [8, [0x57, 0x41, 0x56, 0x45], 'audio/wav'],
+  [8, [0x57, 0x45, 0x42, 0x50], 'image/webp'],
+  [4, [0x66, 0x74, 0x79, 0x70], 'video/mp4']
 ]
 
 /** The MIME type of a file name's extension, if known. */
@@ -62,6 +74,7 @@ export function detectMime (hint: { mime?: string, name?: string }, head: Uint8A
   const byName = hint.name === undefined ? undefined : mimeFromName(hint.name)
   if (byName !== undefined) return byName
   for (const [magic, mime] of MAGIC) if (magic.every((b, i) => head[i] === b)) return mime
+  for (const [offset, magic, mime] of MAGIC_AT) if (magic.every((b, i) => head[offset + i] === b)) return mime
   if (head.byteLength > 0 && looksLikeText(head)) {
     const start = new TextDecoder().decode(head.subarray(0, 256)).trimStart().toLowerCase()
     if (start.startsWith('<!doctype html') || start.startsWith('<html')) return 'text/html'

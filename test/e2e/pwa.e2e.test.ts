@@ -153,6 +153,53 @@ describe('PWA served by the relay', () => {
     expect(await page.locator('[data-testid="open-error"]').textContent()).toMatch(/^ERR_INVALID_CID: .*not a valid CID/)
   }, 90_000)
 
+  it('tab B opens by CID a file only tab A holds, and previews it (fetched from A over the mesh)', async () => {
+    printLogsOnFailure()
+    const bytes = new TextEncoder().encode(`written in tab A only ${Math.random()}\n`)
+    const cid = await expectedCid(bytes)
+    await page.goto(`${relay.url}/#files`)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'from-tab-a.txt', mimeType: 'text/plain', buffer: Buffer.from(bytes) })
+    await page.locator(`li[data-cid="${cid}"]`).waitFor({ timeout: 20_000 })
+    // the relay does not keep it (asking the relay about it would make the relay fetch it from A: not asked)
+    expect(((await (await fetch(`${relay.url}/api/v1/pins`)).json()) as { pins: Array<{ cid: string }> }).pins.map(p => p.cid)).not.toContain(cid)
+
+    const other = await browser.newContext() // its own IndexedDB: another peer
+    try {
+      const tabB = await other.newPage()
+      tabB.on('console', msg => { logs.push(`tab B console ${msg.type()}: ${msg.text()}`) })
+      await tabB.goto(`${relay.url}/#files`)
+      await tabB.locator('button', { hasText: 'Choose files' }).and(tabB.locator(':enabled')).waitFor({ timeout: 30_000 })
+      await tabB.fill('[data-testid="open-input"]', cid)
+      await tabB.locator('form button[type="submit"]').click()
+      await tabB.locator('[data-testid="open-preview"]').waitFor({ timeout: 45_000 })
+      expect(await tabB.locator('[data-testid="open-preview"]').textContent()).toBe(new TextDecoder().decode(bytes))
+    } finally {
+      await other.close()
+    }
+  }, 120_000)
+
+  it('plays audio it opens by CID from verified bytes, and pins it to the cluster', async () => {
+    printLogsOnFailure()
+    // a 0.1 s silent WAV
+    const samples = 800
+    const wav = Buffer.alloc(44 + samples * 2)
+    wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVEfmt ', 8); wav.writeUInt32LE(16, 16)
+    wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(8000, 24); wav.writeUInt32LE(16000, 28)
+    wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40)
+    const { cid } = await addBytes(relay.url, new Uint8Array(wav), '?name=silence.wav&pin=false')
+    await page.goto(`${relay.url}/#files`)
+    await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+    await page.fill('[data-testid="open-input"]', `${relay.url}/ipfs/${cid}`)
+    await page.locator('form button[type="submit"]').click()
+    await page.locator('audio[data-testid="open-preview"]').waitFor({ timeout: 30_000 })
+    expect(await page.locator('audio[data-testid="open-preview"]').evaluate(el => (el as HTMLAudioElement).src)).toMatch(/^blob:/)
+    await page.locator('[data-testid="open-cluster-pin"]').click()
+    await page.locator('[data-testid="open-cluster-note"]').waitFor({ timeout: 10_000 })
+    const status = await (await fetch(`${relay.url}/api/v1/cluster/pins/${cid}`)).json() as { cid: string }
+    expect(status.cid).toBe(cid)
+  }, 60_000)
+
   it('shows what the relay holds beside what the browser holds, opens it, and keeps a copy here', async () => {
     printLogsOnFailure()
     const res = await fetch(`${relay.url}/api/v1/add?name=from-the-cli.txt`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new TextEncoder().encode('added with curl, shown in the app\n') })

@@ -198,6 +198,10 @@ describe('PWA served by the relay', () => {
     await page.locator('[data-testid="open-cluster-note"]').waitFor({ timeout: 10_000 })
     const status = await (await fetch(`${relay.url}/api/v1/cluster/pins/${cid}`)).json() as { cid: string }
     expect(status.cid).toBe(cid)
+    // the Files view lists it among the relay's content, with where the cluster holds it
+    await page.reload()
+    await page.locator(`[data-testid="relay-pins"] li[data-cid="${cid}"] [data-testid="relay-cluster"]`).waitFor({ timeout: 30_000 })
+    expect(await page.locator(`[data-testid="relay-pins"] li[data-cid="${cid}"] [data-testid="relay-cluster"]`).textContent()).toMatch(/in the cluster: [01] of 1 peers hold it/)
   }, 60_000)
 
   it('shows what the relay holds beside what the browser holds, opens it, and keeps a copy here', async () => {

@@ -179,6 +179,31 @@ describe('PWA served by the relay', () => {
     }
   }, 120_000)
 
+  it('the gateway renders a directory\'s index.html, and lists a directory without one', async () => {
+    printLogsOnFailure()
+    const form = new FormData()
+    form.append('file', new Blob(['<!doctype html><title>site</title><h1 id="hello">a site on IPFS</h1>']), 'site/index.html')
+    form.append('file', new Blob(['body { color: green }']), 'site/style.css')
+    const site = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form })).json() as { cid: string }
+    const files = new FormData()
+    files.append('file', new Blob(['one']), 'box/one.txt')
+    files.append('file', new Blob(['two']), 'box/two.txt')
+    const box = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: files })).json() as { cid: string }
+    const viewer = await context.newPage()
+    try {
+      await viewer.goto(`${relay.url}/ipfs/${site.cid}/`)
+      expect(await viewer.locator('#hello').textContent()).toBe('a site on IPFS')
+      await viewer.screenshot({ path: join(SCREENSHOTS, 'gateway-site-390.png') })
+      await viewer.goto(`${relay.url}/ipfs/${box.cid}/`)
+      expect(await viewer.locator('a', { hasText: 'one.txt' }).count()).toBe(1)
+      expect(await viewer.locator('a', { hasText: 'two.txt' }).count()).toBe(1)
+      await viewer.setViewportSize({ width: 390, height: 844 })
+      await viewer.screenshot({ path: join(SCREENSHOTS, 'gateway-listing-390.png') })
+    } finally {
+      await viewer.close()
+    }
+  }, 60_000)
+
   it('plays audio it opens by CID from verified bytes, and pins it to the cluster', async () => {
     printLogsOnFailure()
     // a 0.1 s silent WAV

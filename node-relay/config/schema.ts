@@ -111,7 +111,7 @@ export const configSchema = z.object({
     offline: z.boolean().default(false).describe('never reach the public IPFS network: no bootstrap, DHT, delegated routing or providing (`--offline`)'),
     publicBootstrap: z.array(z.string().min(1)).default([...PUBLIC_BOOTSTRAP]).describe('public network peers to join through (Kubo\'s defaults)'),
     delegatedRouters: z.array(z.url()).default([...PUBLIC_DELEGATED_ROUTERS]).describe('Routing V1 HTTP API endpoints asked for providers and peers'),
-    dht: z.enum(['client', 'off']).default('client').describe('the Amino DHT (/ipfs/kad/1.0.0) in client mode: find providers and provide what is pinned'),
+    dht: z.enum(['client', 'lan', 'off']).default('client').describe('client: the public Amino DHT (/ipfs/kad/1.0.0) in client mode; lan: a DHT server among private addresses only (/ipfs/lan/kad/1.0.0, as Kubo\'s LAN DHT), for private networks; off: none'),
     reprovideIntervalMs: z.number().int().positive().default(22 * 60 * 60_000).describe('how often what the relay pins is announced again (as Kubo, 22 h)')
   }).strict().default({ fetchTimeoutMs: 30_000, pinTimeoutMs: 10 * 60_000, offline: false, publicBootstrap: [...PUBLIC_BOOTSTRAP], delegatedRouters: [...PUBLIC_DELEGATED_ROUTERS], dht: 'client', reprovideIntervalMs: 22 * 60 * 60_000 }),
   auth: authSchema.default(authSchema.parse({})).describe('API keys and access control (docs/SECURITY.md)'),

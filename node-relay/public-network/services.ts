@@ -7,7 +7,7 @@
  * provider search) uses them through libp2p's content and peer routing.
  */
 import { bootstrap } from '@libp2p/bootstrap'
-import { kadDHT, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { kadDHT, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { delegatedRoutingV1HttpApiClientContentRouting, delegatedRoutingV1HttpApiClientPeerRouting } from '@helia/delegated-routing-v1-http-api-client'
 import type { RelayConfig } from '../config/schema.ts'
 import type { PeerDiscovery } from '@libp2p/interface'
@@ -22,6 +22,14 @@ export function publicNetworkServices (config: RelayConfig): { services: Record<
       protocol: '/ipfs/kad/1.0.0',
       clientMode: true,
       peerInfoMapper: removePrivateAddressesMapper,
+      reprovide: { interval: network.reprovideIntervalMs }
+    })
+  } else if (network.dht === 'lan') {
+    // a DHT of its own among private addresses (a LAN, a VPN, a data centre): every relay serves it
+    services.lanDHT = kadDHT({
+      protocol: '/ipfs/lan/kad/1.0.0',
+      clientMode: false,
+      peerInfoMapper: removePublicAddressesMapper,
       reprovide: { interval: network.reprovideIntervalMs }
     })
   }

@@ -15,6 +15,8 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
+import { kadDHT, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromCID, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createHeliaLight } from 'helia'
@@ -25,6 +27,12 @@ import { addBytes, startTestRelay } from '../relay/support.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Server } from 'node:http'
 import type { AddressInfo, Server as TcpServer } from 'node:net'
+
+/** A peer id as text, whichever form a router hands it in (a peer id, or its CID form). */
+function peerIdText (id: { toString: () => string }): string {
+  const text = id.toString()
+  return text.startsWith('b') ? peerIdFromCID(CID.parse(text)).toString() : text
+}
 
 const online = (routers: string[], extra: Record<string, string | number | boolean | string[]> = {}): Record<string, string | number | boolean | string[]> => ({
   'network.offline': false,
@@ -96,6 +104,53 @@ describe('the public IPFS network, against a local stand-in', () => {
       await helia.stop()
     }
   })
+})
+
+describe('the DHT, in LAN mode: a provider record on a DHT server leads one relay to another', () => {
+  let dhtServer: Awaited<ReturnType<typeof startDhtServer>>
+  let provider: TestRelay
+  let reader: TestRelay
+  const bytes = new TextEncoder().encode(`provided through the DHT ${Math.random()}`)
+
+  /** A plain Helia/libp2p node serving the LAN DHT, the only peer both relays are told about. */
+  async function startDhtServer (): Promise<ReturnType<typeof withLibp2pLight<ReturnType<typeof createHeliaLight>>>> {
+    const helia = withLibp2pLight(createHeliaLight(), {
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionGater: { denyDialMultiaddr: () => false },
+      services: { identify: identify(), ping: ping(), dht: kadDHT({ protocol: '/ipfs/lan/kad/1.0.0', clientMode: false, peerInfoMapper: removePublicAddressesMapper }) }
+    })
+    await helia.start()
+    return helia
+  }
+
+  beforeAll(async () => {
+    dhtServer = await startDhtServer()
+    const bootstrap = dhtServer.libp2p.getMultiaddrs().map(String)
+    const lan = { 'network.dht': 'lan', 'libp2p.bootstrap': bootstrap, 'network.fetchTimeoutMs': 20_000 }
+    provider = await startTestRelay(online([], lan))
+    reader = await startTestRelay(online([], lan))
+  })
+  afterAll(async () => {
+    await reader?.destroy()
+    await provider?.destroy()
+    await dhtServer?.stop()
+  })
+
+  it('relay B finds relay A\'s content through a provider record A put on the DHT, dials A and fetches it', async () => {
+    const { cid } = await addBytes(provider.url, bytes) // pinned, so provided
+    // the record lands on the DHT server (the peer closest to the key in a network of three)
+    await expect.poll(async () => {
+      const found = await Array.fromAsync(dhtServer.routing.findProviders(CID.parse(cid), { signal: AbortSignal.timeout(2_000) })).catch(() => [])
+      return found.map(p => peerIdText(p.id))
+    }, { timeout: 20_000, interval: 500 }).toContain(provider.node.libp2p.peerId.toString())
+    expect(reader.node.libp2p.getConnections().map(c => c.remotePeer.toString())).not.toContain(provider.node.libp2p.peerId.toString())
+    const res = await fetch(`${reader.url}/api/v1/cat/${cid}`)
+    expect(res.status).toBe(200)
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes)
+  }, 60_000)
 })
 
 describe('--offline: the relay reaches for nothing outside', () => {

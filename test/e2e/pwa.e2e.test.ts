@@ -174,6 +174,7 @@ describe('PWA served by the relay', () => {
       await tabB.locator('form button[type="submit"]').click()
       await tabB.locator('[data-testid="open-preview"]').waitFor({ timeout: 45_000 })
       expect(await tabB.locator('[data-testid="open-preview"]').textContent()).toBe(new TextDecoder().decode(bytes))
+      expect(await tabB.locator('[data-testid="open-source"]').textContent()).toMatch(/^fetched from the mesh/)
     } finally {
       await other.close()
     }

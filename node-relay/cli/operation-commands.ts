@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { InvalidInputError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
+import { restPathOf } from '../operations/rest-path.ts'
 import { descriptionOf, fieldKind, flagNameOf, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
 import { uploadStream } from './client.ts'
 import { contextOf, printResult } from './context.ts'
@@ -62,15 +63,9 @@ function inputOf (op: AnyOperation, positional: string[], flags: Record<string, 
   return input
 }
 
-/** The REST path of an operation with its parameters filled in, and the input fields left for the query or body. */
+/** An operation's REST path and, for the query string, the input fields the path does not carry. */
 function restCallOf (op: AnyOperation, input: Record<string, unknown>): { path: string, rest: Record<string, unknown>, query: Query } {
-  const params = new Set<string>()
-  const path = op.rest.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
-    params.add(name)
-    // a subpath operation takes `<cid>/path/inside`: the slashes stay path separators
-    return String(input[name]).split('/').map(encodeURIComponent).join('/')
-  })
-  const rest = Object.fromEntries(Object.entries(input).filter(([name, value]) => !params.has(name) && value !== undefined))
+  const { path, rest } = restPathOf(op, input)
   const query: Query = {}
   for (const [name, value] of Object.entries(rest)) query[name] = Array.isArray(value) ? value.join(',') : value as Query[string]
   return { path, rest, query }

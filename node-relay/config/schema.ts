@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { storageSchema } from '../storage/config.ts'
+import { isRole, isScope } from '../../core/auth/scopes.ts'
 
 const port = z.number().int().min(0).max(65_535)
 const bytes = z.number().int().positive()
@@ -135,7 +136,10 @@ export const configSchema = z.object({
       issuer: z.url().describe('the OAuth 2.1 authorization server whose JWT access tokens /mcp accepts (its `iss`)'),
       resource: z.url().optional().describe('this endpoint\'s canonical URL, the audience tokens must name (default: the URL the request came to)'),
       jwksUri: z.url().optional().describe('the JWKS URL, when the authorization server publishes no metadata'),
-      scopeMap: z.record(z.string(), z.array(z.string())).optional().describe('token scopes standing for ipfs-kit scopes or roles'),
+      scopeMap: z.record(z.string(), z.array(z.string()).superRefine((names, ctx) => {
+        for (const name of names) if (!isScope(name) && !isRole(name)) ctx.addIssue({ code: 'custom', message: `"${name}" is neither an ipfs-kit scope nor a role` })
+      })).optional()
+        .describe('token scopes standing for ipfs-kit scopes or roles'),
       scopesSupported: z.array(z.string()).optional().describe('scopes advertised to clients in the protected resource metadata')
     }).strict().optional().describe('accept OAuth access tokens on /mcp (MCP authorization); API keys still work')
   }).strict().default({ allowedOrigins: [], maxInlineBytes: 1024 * 1024 }),

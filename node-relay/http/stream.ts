@@ -1,17 +1,13 @@
 import { Readable } from 'node:stream'
+import { primed } from '../operations/primed.ts'
 
 /**
- * Pull the first chunk of a byte stream before the response starts, so errors that happen at once (not found,
- * corrupt first block) become proper status codes instead of a truncated 200. Later errors end the connection
- * early, which clients detect as a short body.
+ * {@link primed} as a Node stream for Fastify: errors that happen at once (not found, corrupt first block) become
+ * proper status codes instead of a truncated 200; later errors end the connection early, which clients detect as a
+ * short body.
  */
 export async function primedStream (source: AsyncGenerator<Uint8Array>): Promise<Readable> {
-  const first = await source.next()
-  const rest = async function * (): AsyncGenerator<Uint8Array> {
-    if (first.done !== true) yield first.value
-    yield * source
-  }
-  return Readable.from(rest(), { objectMode: false, highWaterMark: 1024 * 1024 })
+  return Readable.from(await primed(source), { objectMode: false, highWaterMark: 1024 * 1024 })
 }
 
 /** Collect a small request body (bounded) into one array. */

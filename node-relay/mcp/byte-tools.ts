@@ -15,6 +15,7 @@ import { InvalidInputError } from '../../core/errors/index.ts'
 import { formatBytes } from '../../core/format/bytes.ts'
 import { collectUploadFiles } from '../cli/local-files.ts'
 import { parseInput } from '../operations/input.ts'
+import { restPathOf } from '../operations/rest-path.ts'
 import { asText, collectLimited, decodeBase64, encodeBase64, utf8PrefixLength } from './bytes.ts'
 import { mediaTypeOf } from './media-type.ts'
 import { toolResult } from './tool-result.ts'
@@ -34,8 +35,9 @@ export interface McpByteSurface {
 
 /** The REST URL of a download, for content too big to inline. */
 function restUrlOf (op: DownloadOperation, input: Record<string, unknown>, surface: McpByteSurface): string {
-  const path = op.rest.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => String(input[name]))
-  return `${surface.httpUrl ?? ''}${path}`
+  const { path, rest } = restPathOf(op, input)
+  const query = new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)])).toString()
+  return `${surface.httpUrl ?? ''}${path}${query === '' ? '' : `?${query}`}`
 }
 
 /** A download's input and output schemas as MCP offers them. */

@@ -79,6 +79,15 @@ describe('CLI mistakes', () => {
     expect(plain.stdout).not.toContain('warning')
   })
 
+  it('dag put takes JSON text and names the argument when it is not JSON (exit 2)', async () => {
+    const bad = await cli(['--api', relay.url, 'dag', 'put', '{not json'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('value: not valid JSON')
+    const good = await cli(['--api', relay.url, '--json', 'dag', 'put', '{"a":1}'])
+    expect(good.code).toBe(0)
+    expect(JSON.parse(good.stdout)).toMatchObject({ codec: 'dag-cbor', pinned: false })
+  })
+
   it('peers with nobody connected says so', async () => {
     const { code, stdout } = await cli(['--api', relay.url, 'peers'])
     expect(code).toBe(0)

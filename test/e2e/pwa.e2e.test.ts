@@ -222,8 +222,8 @@ describe('PWA served by the relay', () => {
     expect(await page.locator('audio[data-testid="open-preview"]').evaluate(el => (el as HTMLAudioElement).src)).toMatch(/^blob:/)
     await page.locator('[data-testid="open-cluster-pin"]').click()
     await page.locator('[data-testid="open-cluster-note"]').waitFor({ timeout: 10_000 })
-    const status = await (await fetch(`${relay.url}/api/v1/cluster/pins/${cid}`)).json() as { cid: string }
-    expect(status.cid).toBe(cid)
+    const status = await (await fetch(`${relay.url}/api/v1/cluster/pins/${cid}`)).json() as { cid: string, name: string }
+    expect(status).toMatchObject({ cid, name: '' }) // a bare CID is not a name (it was recorded as one)
     // the Files view lists it among the relay's content, with where the cluster holds it
     await page.reload()
     await page.locator(`[data-testid="relay-pins"] li[data-cid="${cid}"] [data-testid="relay-cluster"]`).waitFor({ timeout: 30_000 })

@@ -34,5 +34,7 @@ describe('the storage config section', () => {
     await bad({ 'storage.placement.default': ['s3'] })
     await bad({ 'storage.backends': [{ kind: 's3', bucket: 'b', secretAccessKey: 'inline-secret' }] })
     await bad({ 'storage.backends': [{ kind: 's3', bucket: 'b', partSizeBytes: 1024 }] })
+    await bad({ 'storage.maxBytes': { s3: 1024 } }) // a size limit for a backend that is not configured
+    await bad({ 'storage.backends': [{ kind: 's3', name: 's3', bucket: 'b' }], 'storage.maxBytes': { s3: 0 } })
   })
 })

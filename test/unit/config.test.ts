@@ -42,6 +42,14 @@ describe('relay config', () => {
     expect(err.message).toContain('environment')
   })
 
+  it('refuses an MCP OAuth scope map naming scopes that do not exist', async () => {
+    const err = await rejection(loadConfig({ flags: { 'mcp.oauth.issuer': 'https://auth.example.org', 'mcp.oauth.scopeMap': { 'mcp:write': ['writer', 'contents:write'] } as never } }))
+    expect(err.code).toBe('ERR_INVALID_INPUT')
+    expect(err.message).toContain('"contents:write" is neither an ipfs-kit scope nor a role')
+    const good = await loadConfig({ flags: { 'mcp.oauth.issuer': 'https://auth.example.org', 'mcp.oauth.scopeMap': { 'mcp:write': ['writer', 'storage:s3:write'] } as never } })
+    expect(good.mcp.oauth?.scopeMap).toEqual({ 'mcp:write': ['writer', 'storage:s3:write'] })
+  })
+
   it('rejects unknown keys, so typos do not pass silently', async () => {
     const file = join(dir, 'typo.json')
     await writeFile(file, JSON.stringify({ htpp: { port: 1 } }))

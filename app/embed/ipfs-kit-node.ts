@@ -2,8 +2,8 @@
  * @packageDocumentation
  *
  * `<ipfs-kit-node>`: a whole browser IPFS node as one custom element, for any page on any origin. It starts a node on
- * the relay named by its `relay` attribute, shows a small drop zone (drop or pick files to add them) and exposes a JS
- * API. Built by `vite build` into `dist/embed.js`, one self-contained ES module the relay serves with CORS.
+ * the relay named by its `relay` attribute, shows a small drop zone (drop or pick files to add them) and a viewer that
+ * opens any CID (from this browser, other browsers, the relay and what the relay can reach), and exposes a JS API. Built by `vite build` into `dist/embed.js`, one self-contained ES module the relay serves with CORS.
  *
  * @example
  * ```html
@@ -15,11 +15,14 @@
  *   el.addEventListener('progress', e => console.log(e.detail.bytes, '/', e.detail.total))
  *   const cid = await el.add(new File(['hello'], 'hello.txt'))
  *   const bytes = await el.cat(cid)
+ *   const { type, entries } = await el.open('ipfs://bafy…/docs') // and shows it in the element
  * </script>
  * ```
  */
 import { CID } from 'multiformats/cid'
 import { openNode } from '../ui/open-node.ts'
+import { OPEN_PANEL_CSS, OPEN_PANEL_HTML, OpenPanel } from './open-panel.ts'
+import type { OpenResult } from './open-panel.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
 
 /** `detail` of the `ready` event. */
@@ -40,13 +43,15 @@ const TEMPLATE = `
   .bar { height: 6px; background: #e7ecff; border-radius: 3px; overflow: hidden; margin-top: 8px; visibility: hidden; }
   .bar.on { visibility: visible; }
   .bar div { height: 100%; width: 0; background: #3b5bdb; }
+  ${OPEN_PANEL_CSS}
 </style>
 <div class="zone" part="zone">
   <div><slot>Drop files here or</slot> <button type="button" disabled>choose</button></div>
   <input type="file" multiple hidden>
   <div class="bar"><div></div></div>
   <div class="status" part="status">starting…</div>
-</div>`
+</div>
+${OPEN_PANEL_HTML}`
 
 /** The `<ipfs-kit-node>` element. */
 export class IpfsKitNodeElement extends HTMLElement {
@@ -60,6 +65,7 @@ export class IpfsKitNodeElement extends HTMLElement {
   private timer: ReturnType<typeof setInterval> | undefined
   private lastPeers = ''
   private readonly root: ShadowRoot
+  private readonly panel: OpenPanel
 
   constructor () {
     super()
@@ -70,6 +76,7 @@ export class IpfsKitNodeElement extends HTMLElement {
     this.ready.catch(() => {})
     this.root = this.attachShadow({ mode: 'open' })
     this.root.innerHTML = TEMPLATE
+    this.panel = new OpenPanel(this.root, () => this.node)
   }
 
   private find (selector: string): HTMLElement {
@@ -81,8 +88,8 @@ export class IpfsKitNodeElement extends HTMLElement {
   connectedCallback (): void {
     if (this.node !== undefined || this.timer !== undefined) return
     const zone = this.find('.zone')
-    const input = this.find('input') as HTMLInputElement
-    this.find('button').addEventListener('click', () => { input.click() })
+    const input = this.find('.zone input') as HTMLInputElement
+    this.find('.zone button').addEventListener('click', () => { input.click() })
     input.addEventListener('change', () => {
       void this.addAll(Array.from(input.files ?? []))
       input.value = ''
@@ -110,8 +117,9 @@ export class IpfsKitNodeElement extends HTMLElement {
     try {
       const node = await openNode({ relayUrl, name: this.getAttribute('name') ?? 'ipfs-kit-embed' })
       this.node = node
-      const button = this.find('button')
+      const button = this.find('.zone button')
       if (button instanceof HTMLButtonElement) button.disabled = false
+      this.panel.enable()
       this.setStatus(`peer ${node.peerId.slice(-8)}`)
       this.resolveReady(node)
       this.dispatchEvent(new CustomEvent<ReadyDetail>('ready', { detail: { peerId: node.peerId } }))
@@ -182,6 +190,15 @@ export class IpfsKitNodeElement extends HTMLElement {
       offset += chunk.byteLength
     }
     return out
+  }
+
+  /**
+   * Open a CID, `/ipfs/` path, `ipfs://` URL, gateway URL or share link in the element's viewer (fetched from this
+   * browser, its peers or the relay's gateway, every block verified): a directory is listed, a file previewed.
+   */
+  async open (target: string): Promise<OpenResult> {
+    await this.ready
+    return this.panel.open(target)
   }
 
   /** Pin a CID here (fetching its blocks from peers when missing). */

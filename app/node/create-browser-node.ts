@@ -14,6 +14,7 @@ import { ContentStore } from '../../core/content/content-store.ts'
 import { TimeoutError } from '../../core/errors/index.ts'
 import { EventBus } from '../../core/events/bus.ts'
 import { IpfsService } from '../../core/service/ipfs-service.ts'
+import { GatewayBlocks } from '../../core/blocks/gateway-blocks.ts'
 import { NetworkBlockstore } from '../../core/blocks/network.ts'
 import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
 import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
@@ -36,6 +37,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
+import type { CID } from 'multiformats/cid'
 import { assertFitsQuota } from './quota-guard.ts'
 import { reannouncer } from '../../core/blocks/reannounce.ts'
 import { startBrowserSearch } from '../worker/search-client.ts'
@@ -84,6 +86,12 @@ export type BrowserNodeInit = RelayLocation & {
   /** How long a block missing here may take to arrive from peers (default 30 s). */
   fetchTimeoutMs?: number
   /**
+   * A trustless gateway (the relay's HTTP origin) asked for blocks no peer sends within `gatewayAfterMs` (default
+   * 3 s): the relay fetches them from its own peers or the public network; every block is verified here.
+   */
+  gatewayUrl?: string
+  gatewayAfterMs?: number
+  /**
    * Refuse adds that cannot fit in this origin's storage before a block is written (default: `navigator.storage`;
    * `false` turns the check off). Every add through `service` is checked, whoever calls it.
    */
@@ -122,6 +130,8 @@ export interface BrowserNode {
    * every view and caller shares one index; resolves to undefined without one.
    */
   search: () => Promise<BrowserSearch | undefined>
+  /** Blocks this node has fetched since it started: from peers (bitswap), and through the relay's gateway. */
+  fetched: () => { fromPeers: number, fromGateway: number }
   /** Stop discovery, dialing, libp2p and Helia, and close the stores this node opened. */
   stop: () => Promise<void>
 }
@@ -191,7 +201,8 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     network: helia.blockstore,
     peerCount: () => libp2p.getConnections().length,
     fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000,
-    nudge: reannouncer(libp2p)
+    nudge: reannouncer(libp2p),
+    ...(init.gatewayUrl === undefined ? {} : { fallback: { get: gatewayGetter(init.gatewayUrl, init.fetchTimeoutMs), afterMs: init.gatewayAfterMs } })
   })
   const quota = init.quota
   const service = new IpfsService({
@@ -245,6 +256,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
       return reachableAddresses().map(String)
     },
     search: async () => search,
+    fetched: () => ({ fromPeers: blockstore.fetched.fromPeers, fromGateway: blockstore.fetched.fromFallback }),
     stop: async () => {
       stopping ??= (async () => {
         const running = await search
@@ -259,6 +271,12 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
       await stopping
     }
   }
+}
+
+/** Verified blocks from the relay's trustless gateway. */
+function gatewayGetter (url: string, timeoutMs?: number): (cid: CID, options?: AbortOptions) => Promise<Uint8Array> {
+  const gateway = new GatewayBlocks({ url, timeoutMs })
+  return async (cid, options) => gateway.get(cid, options)
 }
 
 /** Poll `condition` every 100 ms until it holds; `ERR_TIMEOUT` after `timeoutMs` (default 15 s). */

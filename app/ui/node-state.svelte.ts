@@ -179,12 +179,17 @@ export class NodeState {
     await this.refreshFiles()
   }
 
-  /** Read a file into a Blob (for open and download). */
-  async blob (cid: string, type = 'application/octet-stream'): Promise<Blob> {
+  /** Read a file into a Blob (for open and download); `onProgress` hears the bytes read so far. */
+  async blob (cid: string, type = 'application/octet-stream', onProgress?: (bytes: number) => void): Promise<Blob> {
     const node = this.node
     if (node === undefined) throw new Error('the node is not running')
     const parts: Uint8Array<ArrayBuffer>[] = []
-    for await (const chunk of node.service.cat(cid)) parts.push(new Uint8Array(chunk))
+    let bytes = 0
+    for await (const chunk of node.service.cat(cid)) {
+      parts.push(new Uint8Array(chunk))
+      bytes += chunk.byteLength
+      onProgress?.(bytes)
+    }
     return new Blob(parts, { type })
   }
 

@@ -37,6 +37,8 @@ export async function openNode (init: OpenNodeInit): Promise<BrowserNode> {
     name: init.name,
     storageWorker: init.storageWorker?.(),
     searchWorker: init.searchWorker,
-    relayLink: { maxRetryDelayMs: 10_000 }
+    relayLink: { maxRetryDelayMs: 10_000 },
+    // content no tab of the mesh holds comes through the relay's trustless gateway (its peers, the public network)
+    gatewayUrl: init.relayUrl
   })
 }

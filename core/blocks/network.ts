@@ -1,4 +1,5 @@
 import { NotFoundError, TimeoutError } from '../errors/index.ts'
+import { collectBlock } from './bytes.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -27,7 +28,17 @@ export interface NetworkBlockstoreInit {
    * missing block is searched for even when no peer is connected. Default false: fail at once without peers.
    */
   routing?: boolean
+  /**
+   * A second source for blocks no peer sends in time: the browser node's relay gateway (`GatewayBlocks`), which can
+   * reach the relay's peers and the public network. It is asked `afterMs` after the peers (default 3 s), or at once
+   * when no peer is connected or it served the last miss (content one source has tends to come whole from it).
+   * What it returns must already be verified; it is stored and announced like a block from a peer.
+   */
+  fallback?: { get: (cid: CID, options?: AbortOptions) => Promise<Uint8Array>, afterMs?: number }
 }
+
+/** After the fallback served a block, further misses ask it at once for this long. */
+const PREFER_FALLBACK_MS = 10_000
 
 /**
  * Local first, then the network, with a deadline. Reads of blocks held locally never touch Helia's locks or
@@ -38,6 +49,9 @@ export interface NetworkBlockstoreInit {
  */
 export class NetworkBlockstore implements Blockstore {
   private readonly init: NetworkBlockstoreInit
+  private preferFallbackUntil = 0
+  /** Blocks fetched so far: from peers (bitswap), and from the fallback. */
+  readonly fetched = { fromPeers: 0, fromFallback: 0 }
 
   constructor (init: NetworkBlockstoreInit) {
     this.init = init
@@ -60,6 +74,10 @@ export class NetworkBlockstore implements Blockstore {
       yield * this.init.local.get(cid, options)
       return
     }
+    if (this.init.fallback !== undefined) {
+      yield await this.fromPeersOrFallback(cid, this.init.fallback, options)
+      return
+    }
     if (this.init.routing !== true && this.init.peerCount() === 0) throw new NotFoundError(`block ${cid.toString()} is not stored here and no peer is connected to ask`)
     const deadline = AbortSignal.timeout(this.init.fetchTimeoutMs)
     const signal = options?.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
@@ -67,12 +85,47 @@ export class NetworkBlockstore implements Blockstore {
     const timer = nudge === undefined ? undefined : setInterval(() => { nudge() }, this.init.nudgeAfterMs ?? 4000)
     try {
       yield * this.init.network.get(cid, { ...options, signal })
+      this.fetched.fromPeers++
     } catch (err) {
       if (deadline.aborted && options?.signal?.aborted !== true) {
         throw new TimeoutError(`block ${cid.toString()} did not arrive from peers within ${this.init.fetchTimeoutMs} ms`, { cause: err })
       }
       throw err
     } finally {
+      if (timer !== undefined) clearInterval(timer)
+    }
+  }
+
+  /** Ask the peers, and the fallback after a while (or at once): the first verified answer wins, the other is cancelled. */
+  private async fromPeersOrFallback (cid: CID, fallback: NonNullable<NetworkBlockstoreInit['fallback']>, options?: AbortOptions): Promise<Uint8Array> {
+    const deadline = AbortSignal.timeout(this.init.fetchTimeoutMs)
+    const settled = new AbortController()
+    const signal = AbortSignal.any([deadline, settled.signal, ...(options?.signal === undefined ? [] : [options.signal])])
+    const peers = this.init.routing === true || this.init.peerCount() > 0
+    const delayMs = !peers || Date.now() < this.preferFallbackUntil ? 0 : fallback.afterMs ?? 3000
+    const attempts: Array<Promise<{ bytes: Uint8Array, via: 'peers' | 'fallback' }>> = []
+    if (peers) attempts.push(collectBlock(this.init.network.get(cid, { ...options, signal })).then(bytes => ({ bytes, via: 'peers' as const })))
+    attempts.push(sleep(delayMs, signal).then(async () => ({ bytes: await fallback.get(cid, { ...options, signal }), via: 'fallback' as const })))
+    const nudge = this.init.nudge
+    const timer = nudge === undefined || !peers ? undefined : setInterval(() => { nudge() }, this.init.nudgeAfterMs ?? 4000)
+    try {
+      const winner = await Promise.any(attempts)
+      if (winner.via === 'peers') this.fetched.fromPeers++
+      if (winner.via === 'fallback') {
+        this.fetched.fromFallback++
+        this.preferFallbackUntil = Date.now() + PREFER_FALLBACK_MS
+        await this.init.network.put(cid, winner.bytes, options)
+      }
+      return winner.bytes
+    } catch (err) {
+      options?.signal?.throwIfAborted()
+      if (deadline.aborted) throw new TimeoutError(`block ${cid.toString()} did not arrive from peers or the gateway within ${this.init.fetchTimeoutMs} ms`, { cause: err })
+      const errors = err instanceof AggregateError ? err.errors : [err]
+      // the most telling failure: a corrupt or refused answer before a plain "not found"
+      const typed = errors.filter((e): e is Error & { code: string } => e instanceof Error && 'code' in e && typeof e.code === 'string')
+      throw typed.find(e => e.code !== 'ERR_NOT_FOUND') ?? typed[0] ?? errors[0]
+    } finally {
+      settled.abort()
       if (timer !== undefined) clearInterval(timer)
     }
   }
@@ -96,4 +149,21 @@ export class NetworkBlockstore implements Blockstore {
   deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> | Generator<CID> {
     return this.init.local.deleteMany(source, options)
   }
+}
+
+/** Resolve after `ms`, or reject when `signal` aborts first. */
+async function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  if (ms <= 0) return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }

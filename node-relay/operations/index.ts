@@ -19,6 +19,7 @@ import { backendList } from './storage/backend-list.ts'
 import { backendStatus } from './storage/backend-status.ts'
 import { storageFetch } from './storage/storage-fetch.ts'
 import { storagePut } from './storage/storage-put.ts'
+import { storageList } from './storage/storage-list.ts'
 import { storageRefs } from './storage/storage-refs.ts'
 import { search } from './search/search.ts'
 import { searchStats } from './search/search-stats.ts'
@@ -57,7 +58,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
-  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs,
+  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

@@ -205,6 +205,57 @@ describe('PWA served by the relay', () => {
     }
   }, 60_000)
 
+  it('a share link opens rendered Markdown, with the content\'s HTML and script links made harmless', async () => {
+    printLogsOnFailure()
+    const readme = '# Notes from the relay\n\nSee [the spec](https://specs.ipfs.tech/) and [this](javascript:alert(1)).\n\n<script>window.pwned = true</script>\n\n- one\n- two\n'
+    const form = new FormData()
+    form.append('file', new Blob([readme]), 'docs/README.md')
+    const { cid } = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form })).json() as { cid: string }
+    await page.goto(`${relay.url}/#open=${cid}/README.md`)
+    const preview = page.locator('article[data-testid="open-preview"]')
+    await preview.waitFor({ timeout: 30_000 })
+    expect(await preview.locator('h1').textContent()).toBe('Notes from the relay')
+    expect(await preview.locator('li').allTextContents()).toEqual(['one', 'two'])
+    expect(await preview.locator('a[href="https://specs.ipfs.tech/"]').getAttribute('rel')).toBe('noopener noreferrer')
+    expect(await preview.locator('script').count()).toBe(0)
+    expect(await preview.locator('a[href^="javascript:"]').count()).toBe(0)
+    expect(await preview.textContent()).toContain('<script>') // shown as text
+    expect(await page.evaluate(() => 'pwned' in window)).toBe(false)
+    expect(new URL(page.url()).hash).toBe('#files') // the link is consumed
+    await page.screenshot({ path: join(SCREENSHOTS, 'open-markdown-1280.png') })
+  }, 60_000)
+
+  it('opens content that only another relay holds, through its relay\'s gateway (the public network stand-in)', async () => {
+    printLogsOnFailure()
+    // relay "far" stands for a peer on the public network: this tab's relay finds it by delegated routing only
+    const far = await startTestRelay()
+    process.env.IPFS_KIT_APP_DIR = outDir
+    let near: TestRelay | undefined
+    try {
+      near = await startTestRelay({ 'network.offline': false, 'network.publicBootstrap': [], 'network.dht': 'off', 'network.delegatedRouters': [far.url], 'network.fetchTimeoutMs': 20_000 })
+    } finally {
+      delete process.env.IPFS_KIT_APP_DIR
+    }
+    const other = await browser.newContext()
+    try {
+      const text = `kept far away ${Math.random()}\n`.repeat(20)
+      const { cid } = await addBytes(far.url, new TextEncoder().encode(text), '?name=far.txt')
+      const tab = await other.newPage()
+      tab.on('console', msg => { logs.push(`near tab console ${msg.type()}: ${msg.text()}`) })
+      await tab.goto(`${near.url}/#files`)
+      await tab.locator('button', { hasText: 'Choose files' }).and(tab.locator(':enabled')).waitFor({ timeout: 30_000 })
+      await tab.fill('[data-testid="open-input"]', `ipfs://${cid}`)
+      await tab.locator('form button[type="submit"]').click()
+      await tab.locator('[data-testid="open-preview"]').waitFor({ timeout: 60_000 })
+      expect(await tab.locator('[data-testid="open-preview"]').textContent()).toBe(text)
+      expect(await tab.locator('[data-testid="open-source"]').textContent()).toMatch(/through the relay's gateway/)
+    } finally {
+      await other.close()
+      await near?.destroy()
+      await far.destroy()
+    }
+  }, 120_000)
+
   it('plays audio it opens by CID from verified bytes, and pins it to the cluster', async () => {
     printLogsOnFailure()
     // a 0.1 s silent WAV
@@ -374,8 +425,27 @@ describe('<ipfs-kit-node> web component', () => {
     expect(result.text).toBe('embedded hello')
     expect(result.cid).toBe(await expectedCid(new TextEncoder().encode('embedded hello')))
     expect(result.progress).toBeGreaterThan(0)
+    // its viewer opens a directory by ipfs:// URL, lists it, and previews a file chosen in the list
+    const form = new FormData()
+    form.append('file', new Blob(['shown inside the element']), 'embed-dir/hello.txt')
+    form.append('file', new Blob(['second file']), 'embed-dir/zz.txt')
+    const dir = await (await fetch(`${relay.url}/api/v1/add`, { method: 'POST', body: form })).json() as { cid: string }
+    const opened = await embedPage.evaluate(async (cid) => {
+      const el = (window as unknown as { ipfsKitNode: IpfsKitNodeElement }).ipfsKitNode
+      const found = await el.open(`ipfs://${cid}`)
+      return { type: found.type, names: found.entries?.map(e => e.name) }
+    }, dir.cid)
+    expect(opened).toEqual({ type: 'directory', names: ['hello.txt', 'zz.txt'] })
+    await embedPage.locator('ipfs-kit-node .entries button', { hasText: 'hello.txt' }).click()
+    await embedPage.locator('ipfs-kit-node .preview pre').waitFor({ timeout: 20_000 })
+    expect(await embedPage.locator('ipfs-kit-node .preview pre').textContent()).toBe('shown inside the element')
+    // and from its own form, with a bad CID explained
+    await embedPage.locator('ipfs-kit-node form.open input').fill('not-a-cid')
+    await embedPage.locator('ipfs-kit-node form.open button').click()
+    await embedPage.locator('ipfs-kit-node .meta.error').waitFor({ timeout: 10_000 })
+    expect(await embedPage.locator('ipfs-kit-node .meta').textContent()).toMatch(/^ERR_INVALID_CID/)
     await embedPage.locator('#log').filter({ hasText: 'ready:' }).waitFor()
     await embedPage.screenshot({ path: join(SCREENSHOTS, 'embed-390.png'), fullPage: true })
     await embedPage.close()
-  }, 45_000)
+  }, 60_000)
 })

@@ -89,6 +89,7 @@ const CASES: Record<string, Case> = {
   storage_put: { input: f => ({ cid: f.cid, to: ['local'] }), bad: { input: f => ({ cid: f.cid, to: ['nowhere'] }), code: 'ERR_INVALID_INPUT' } },
   storage_fetch: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_refs: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
   search: { input: () => ({ query: 'parity', limit: 5 }), bad: { input: { query: 'x', mode: 'sideways' }, code: 'ERR_INVALID_QUERY' } },
   search_stats: { input: () => ({}) },
   key_list: { input: () => ({}) },

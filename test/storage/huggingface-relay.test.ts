@@ -100,6 +100,11 @@ describe('a relay configured with Hugging Face and Storacha backends (fake Hub, 
     expect((await json<{ code: string }>(bad)).code).toBe('ERR_BLOCK_CORRUPT')
     const refs = await json<{ references: StorageReference[] }>(await fetch(`${relay.url}/api/v1/storage/${cid}/references`))
     expect(Object.fromEntries(refs.references.map(r => [r.backend, r.state]))).toEqual({ local: 'ok', hf: 'corrupt', storacha: 'ok' })
+    // the same, listed with everything else the index knows (what the Files view shows per item)
+    const listed = await json<{ items: Array<{ cid: string, copies: Array<{ backend: string, state: string }> }> }>(await fetch(`${relay.url}/api/v1/storage?backend=hf`))
+    const item = listed.items.find(i => i.cid === CID.parse(cid).toV1().toString())
+    expect(item?.copies.map(c => `${c.backend}:${c.state}`)).toEqual(['hf:corrupt', 'local:ok', 'storacha:ok'])
+    expect((await json<{ items: unknown[] }>(await fetch(`${relay.url}/api/v1/storage?backend=nowhere`))).items).toEqual([])
     expect((await fetch(`${relay.url}/api/v1/storage/${cid}`)).status).toBe(200)
   })
 

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   ERR_SNAPSHOT_MISMATCH: 409,
   ERR_NOT_SUPPORTED: 501,
   ERR_BACKEND_UNAVAILABLE: 503,
+  ERR_RETAINED: 409,
+  ERR_CONFLICT: 409,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

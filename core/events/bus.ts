@@ -20,6 +20,8 @@ export type NodeEvent =
   | { type: 'cluster:peer', peerId: string, live: boolean, at: string }
   | { type: 'cluster:repair', cid: string, reason: 'peer-silent' | 'holding-check' | 'expired' | 'under-replicated', removed: string[], added: string[], at: string }
   | { type: 'cluster:rejected', peerId: string, reason: string, via: string, at: string }
+  | { type: 'migration:job', id: string, cid: string, action: string, state: string, step?: string, error?: { code: string, message: string }, at: string }
+  | { type: 'migration:progress', id: string, cid: string, step: 'stage' | 'verify', blocks: number, bytes: number, total: number, at: string }
 
 /** The name of an event kind. */
 export type NodeEventType = NodeEvent['type']

@@ -60,6 +60,8 @@ export interface CostProfile {
   egressUsdPerGb: number
   /** Typical time to first byte, milliseconds (a static estimate; `status()` measures the real one). */
   latencyMs: number
+  /** Price of 1,000 write requests, US dollars, where the service charges per request (S3: PUT, COPY, POST, LIST). */
+  requestUsdPer1000?: number
 }
 
 /** A backend's health, as `status()` last measured it. */

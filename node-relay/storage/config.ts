@@ -14,7 +14,8 @@ export const backendNameSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/).d
 export const costOverrideSchema = z.object({
   storageUsdPerGbMonth: z.number().min(0).optional(),
   egressUsdPerGb: z.number().min(0).optional(),
-  latencyMs: z.number().min(0).optional()
+  latencyMs: z.number().min(0).optional(),
+  requestUsdPer1000: z.number().min(0).optional()
 }).strict().optional().describe('override the default cost profile')
 
 /** `kind: 'local'`: the relay's own filesystem blockstore. Always present (added as `local` when not listed). */

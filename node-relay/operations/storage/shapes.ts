@@ -19,7 +19,8 @@ export const backendReport = z.object({
   cost: z.object({
     storageUsdPerGbMonth: z.number().describe('storage price, USD per GB-month'),
     egressUsdPerGb: z.number().describe('egress price, USD per GB read'),
-    latencyMs: z.number().describe('typical time to first byte, ms')
+    latencyMs: z.number().describe('typical time to first byte, ms'),
+    requestUsdPer1000: z.number().optional().describe('price of 1,000 write requests, USD, where the service charges per request')
   }).describe('cost and latency profile used for placement and read order'),
   status: z.object({
     healthy: z.boolean().describe('the backend answered a probe just now'),

@@ -40,7 +40,7 @@ export interface S3BackendInit {
 }
 
 /** AWS S3 Standard list prices (us-east-1, 2026); S3-compatible services are usually cheaper. An estimate. */
-const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0.023, egressUsdPerGb: 0.09, latencyMs: 60 }
+const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0.023, egressUsdPerGb: 0.09, latencyMs: 60, requestUsdPer1000: 0.005 }
 const CAPABILITIES: BackendCapabilities = { read: true, write: true, delete: true, list: true, streaming: true }
 
 /** Build the SDK client for an S3 or S3-compatible service. */

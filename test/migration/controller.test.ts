@@ -128,7 +128,7 @@ describe('migration controller: local → S3 (s3rver), every copy verified', () 
     }
     expect(first.totals).toMatchObject({ items: 2, bytes: 400_000 })
     expect(first.totals.savingUsdPerMonth).toBeLessThan(0) // local disk is free: moving to S3 costs money
-    expect(await migrations.list()).toEqual([])
+    expect(migrations.list()).toEqual([])
     expect(await storage.index.get(a)).toEqual([])
     expect(pinned.size).toBe(2)
   })

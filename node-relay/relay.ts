@@ -17,6 +17,8 @@ import type { FastifyInstance } from 'fastify'
 import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
+import { rehydrator } from './migration/rehydrate.ts'
+import { startRelayMigration } from './migration/start-migration.ts'
 import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
@@ -27,6 +29,9 @@ import { CorruptBlocks } from './blocks/corruption.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
 import type { RelayStorage } from './storage/index.ts'
+import type { RelayMigration } from './migration/start-migration.ts'
+import type { StorageManager } from '../core/storage/index.ts'
+import type { CID } from 'multiformats/cid'
 
 /** A running relay. */
 export interface Relay {
@@ -41,6 +46,8 @@ export interface Relay {
   search?: RelaySearch
   /** Storage backends and the storage manager (`storage` config section). */
   storage: RelayStorage
+  /** The migration controller (`migration` config section), unless disabled. */
+  migration?: RelayMigration
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998` (`https://` with `http.tls`). */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -88,13 +95,17 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   undo.push(async () => { await keys.close() })
   assertSafeBind(config, keys.hasActiveKeys())
   const events = new EventBus()
+  // set once the storage manager runs: content migrated off this disk is read back from where it went
+  let storageManager: StorageManager | undefined
+  let noteRead: ((target: CID | string) => void) | undefined
   const blockstore = new NetworkBlockstore({
     local: node.blockstore,
     network: node.helia.blockstore,
     peerCount: () => node.libp2p.getConnections().length,
     routing: !config.network.offline,
     fetchTimeoutMs: config.network.fetchTimeoutMs,
-    nudge: reannouncer(node.libp2p)
+    nudge: reannouncer(node.libp2p),
+    fallback: { get: rehydrator(() => storageManager, node.blockstore), afterMs: 0 }
   })
   const corruption = new CorruptBlocks(join(config.dataDir, 'blocks'), join(config.dataDir, 'quarantine'), node.blockstore)
   const spoolDir = join(config.dataDir, 'spool')
@@ -108,7 +119,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
       await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
     }
   })
-  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
+  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0', onRead: target => { noteRead?.(target) } })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
@@ -118,6 +129,12 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
+  storageManager = storage.manager
+  const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster }) : undefined
+  if (migration !== undefined) {
+    undo.push(async () => { await migration.stop() })
+    noteRead = target => { migration.catalog.noteRead(target) }
+  }
   const metrics = createMetrics({
     cluster,
     peers: () => node.libp2p.getConnections().length,
@@ -138,7 +155,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (audit !== undefined) undo.push(async () => { await audit.log.close() })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, migration, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
@@ -155,6 +172,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     cluster,
     search,
     storage,
+    migration,
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {
@@ -172,6 +190,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         await cluster?.stop()
         stopClusterSearch?.()
         await search?.stop()
+        await migration?.stop()
         await storage.stop()
         await keys.close()
         await audit?.log.close()

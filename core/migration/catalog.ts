@@ -2,12 +2,15 @@ import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import type { Datastore } from 'interface-datastore'
 
-/** What the catalog knows of one CID's life here. */
+/** What the catalog knows of one CID's life here (kept after the local pin goes: moved content keeps its name). */
 export interface ContentDates {
   /** When it was first seen pinned here (ISO 8601). */
   addedAt?: string
   /** When it was last read (ISO 8601). */
   lastReadAt?: string
+  /** Its pin name and tags when it was pinned. */
+  name?: string
+  tags?: string[]
 }
 
 /** The root CID of a read target (`<cid>`, `<cid>/path`, `/ipfs/<cid>/path`), v1, or undefined. */
@@ -38,7 +41,7 @@ export class ContentCatalog {
   private readonly prefix: string
   private readonly flushMs: number
   private readonly pendingReads = new Map<string, string>()
-  private readonly pendingAdds = new Map<string, string>()
+  private readonly pendingAdds = new Map<string, { at: string, name?: string, tags?: string[] }>()
   private timer: ReturnType<typeof setInterval> | undefined
   private flushing: Promise<void> = Promise.resolve()
 
@@ -67,10 +70,12 @@ export class ContentCatalog {
     if (cid !== undefined) this.pendingReads.set(cid, at.toISOString())
   }
 
-  /** Content was pinned here (its added date is kept if it already has one). */
-  noteAdded (target: CID | string, at = new Date()): void {
+  /** Content was pinned here, with its name and tags (its added date is kept if it already has one). */
+  noteAdded (target: CID | string, facts: { name?: string, tags?: string[] } = {}, at = new Date()): void {
     const cid = rootOf(target)
-    if (cid !== undefined && !this.pendingAdds.has(cid)) this.pendingAdds.set(cid, at.toISOString())
+    if (cid === undefined) return
+    const pending = this.pendingAdds.get(cid)
+    this.pendingAdds.set(cid, { at: pending?.at ?? at.toISOString(), ...facts })
   }
 
   /** The dates of `cid` (pending ones included). */
@@ -79,8 +84,16 @@ export class ContentCatalog {
     if (cid === undefined) return {}
     const stored = await this.read(cid)
     const lastReadAt = this.pendingReads.get(cid) ?? stored.lastReadAt
-    const addedAt = stored.addedAt ?? this.pendingAdds.get(cid)
-    return { ...(addedAt === undefined ? {} : { addedAt }), ...(lastReadAt === undefined ? {} : { lastReadAt }) }
+    const pending = this.pendingAdds.get(cid)
+    const addedAt = stored.addedAt ?? pending?.at
+    const name = pending?.name ?? stored.name
+    const tags = pending?.tags ?? stored.tags
+    return {
+      ...(addedAt === undefined ? {} : { addedAt }),
+      ...(lastReadAt === undefined ? {} : { lastReadAt }),
+      ...(name === undefined ? {} : { name }),
+      ...(tags === undefined ? {} : { tags })
+    }
   }
 
   /** Write every pending date in one batch. */
@@ -95,7 +108,12 @@ export class ContentCatalog {
       for (const cid of new Set([...reads.keys(), ...adds.keys()])) {
         const stored = await this.read(cid)
         const next: ContentDates = { ...stored }
-        next.addedAt ??= adds.get(cid)
+        const added = adds.get(cid)
+        if (added !== undefined) {
+          next.addedAt ??= added.at
+          if (added.name !== undefined) next.name = added.name
+          if (added.tags !== undefined) next.tags = added.tags
+        }
         const read = reads.get(cid)
         if (read !== undefined && (next.lastReadAt === undefined || read > next.lastReadAt)) next.lastReadAt = read
         batch.put(this.key(cid), new TextEncoder().encode(JSON.stringify(next)))

@@ -32,6 +32,8 @@ export interface IpfsServiceComponents {
    * node refuses here an add that cannot fit in its storage quota, so every caller gets the check.
    */
   beforeAdd?: (knownBytes: number | undefined, options: AbortOptions) => Promise<void>
+  /** Told of every content read (`cat`, CAR export) with its target, for "last read" dates; must be cheap. */
+  onRead?: (target: CID | string) => void
 }
 
 /** Options for adds through the service. */
@@ -118,6 +120,7 @@ export class IpfsService {
   }
 
   cat (target: CID | string, options?: CatOptions): AsyncGenerator<Uint8Array> {
+    this.components.onRead?.(target)
     return this.content.cat(target, options)
   }
 
@@ -253,6 +256,7 @@ export class IpfsService {
   }
 
   exportCar (root: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    this.components.onRead?.(root)
     return this.content.exportCar(root, options)
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { storageSchema } from '../storage/config.ts'
+import { migrationSchema } from '../migration/config.ts'
 import { isRole, isScope } from '../../core/auth/scopes.ts'
 
 const port = z.number().int().min(0).max(65_535)
@@ -146,6 +147,7 @@ export const configSchema = z.object({
   cluster: clusterSchema.default(clusterSchema.parse({})),
   search: searchSchema.default(searchSchema.parse({})),
   storage: storageSchema.default(storageSchema.parse({})).describe('storage backends and placement (docs/STORAGE.md)'),
+  migration: migrationSchema.default(migrationSchema.parse({})).describe('migration policies, retention and the job queue (docs/MIGRATION.md)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

@@ -10,6 +10,7 @@ import type { StorageManager } from '../../core/storage/index.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { WsTickets } from '../auth/ws-tickets.ts'
 import type { Invitations } from '../auth/invitations.ts'
+import type { RelayMigration } from '../migration/start-migration.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
@@ -30,6 +31,8 @@ export interface HttpContext {
   auth?: { keys: KeyStore, tickets: WsTickets }
   /** Cluster invitations for browser tabs (absent over a bare content store). */
   invitations?: Invitations
+  /** The migration controller, its policies and planner (absent when disabled). */
+  migration?: RelayMigration
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
   /** Stored blocks found corrupt (quarantined), for `/health`. */

@@ -173,6 +173,7 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     audit: ctx.audit,
     pinTimeoutMs: ctx.config.network.pinTimeoutMs,
     invitations: ctx.invitations,
+    migration: ctx.migration,
     clusterSecret: ctx.config.cluster.secret
   }
 }

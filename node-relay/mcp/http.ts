@@ -86,6 +86,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       keys: ctx.auth?.keys,
       auditLog: ctx.audit,
       invitations: ctx.invitations,
+      migration: ctx.migration,
       clusterSecret: ctx.config.cluster.secret,
       pinTimeoutMs: ctx.config.network.pinTimeoutMs,
       localFiles: false,

@@ -29,6 +29,7 @@ import type { StorageManager } from '../../core/storage/index.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
+import type { RelayMigration } from '../migration/start-migration.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -67,6 +68,8 @@ export interface McpServerInit {
   auditLog?: { log: AuditLog, dir: string }
   /** Cluster invitations; when given (with the cluster), the invitation tools are registered. */
   invitations?: Invitations
+  /** The migration controller; when given, the migration and policy tools are registered. */
+  migration?: RelayMigration
   /** The cluster's shared secret, for `cluster_join`. */
   clusterSecret?: string
 }
@@ -95,7 +98,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   )
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerOperationTools(server, {
-    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
+    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
   }, {
     caller: { scopes: init.scopes, name: init.principalName },
     onUnexpected: init.onUnexpectedError,

@@ -62,6 +62,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
     search: relay.search,
     storage: relay.storage.manager,
     cluster: relay.cluster,
+    migration: relay.migration,
     localFiles: true,
     httpUrl: relay.url,
     maxInlineBytes: readMcpConfig(relay.config).maxInlineBytes,

@@ -44,6 +44,13 @@ import { blockPut } from './blocks/block-put.ts'
 import { dagGet } from './dag/dag-get.ts'
 import { dagPut } from './dag/dag-put.ts'
 import { storageGet } from './storage/storage-get.ts'
+import { policyList } from './migration/policy-list.ts'
+import { policyAdd } from './migration/policy-add.ts'
+import { policyRm } from './migration/policy-rm.ts'
+import { migrationPlan } from './migration/migration-plan.ts'
+import { migrationStart } from './migration/migration-start.ts'
+import { migrationStatus } from './migration/migration-status.ts'
+import { migrationCancel, migrationPause, migrationResume } from './migration/migration-control.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
@@ -59,6 +66,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
+  policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

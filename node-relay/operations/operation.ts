@@ -7,6 +7,7 @@
  * definition: the same schemas, the same scope, the same errors, the same abort signal. Adding a capability is one
  * file here plus its example in the parity test.
  */
+import type { RelayMigration } from '../migration/start-migration.ts'
 import type { z } from 'zod'
 import type { Scope } from '../../core/auth/scopes.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
@@ -38,13 +39,15 @@ export interface OperationComponents {
   invitations?: Invitations
   /** The cluster's shared secret, handed to a tab that redeems an invitation (absent: a solo or trusted-peers cluster). */
   clusterSecret?: string
+  /** The migration controller, its policies and planner (absent when `migration.enabled` is false). */
+  migration?: RelayMigration
 }
 
 /** The scope an operation needs: one of core/auth/scopes.ts, or `public` (anyone, with or without a key). */
 export type OperationScope = Scope | 'public'
 
 /** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
-export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations'
+export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations' | 'migration'
 
 /** What a run receives besides its input. */
 export interface RunOptions {

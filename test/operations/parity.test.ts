@@ -23,7 +23,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
 /** What a test needs to build inputs: a CID added for it, and a key id once one was made (and revoked). */
-interface Fixture { cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string, dagCid?: string, car?: Uint8Array }
+interface Fixture { jobId?: string, cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string, dagCid?: string, car?: Uint8Array }
 
 interface Case {
   /** A valid input. */
@@ -90,6 +90,27 @@ const CASES: Record<string, Case> = {
   storage_fetch: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_refs: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  policy_add: { input: () => ({ policy: { name: 'parity', action: 'evict', match: { tags: ['parity'] } }, replace: true }), bad: { input: { policy: { name: 'x', action: 'move' } }, code: 'ERR_INVALID_INPUT' } },
+  policy_list: { input: () => ({}) },
+  migration_plan: { input: () => ({}), bad: { input: { policies: ['no-such-policy'] }, code: 'ERR_NOT_FOUND' } },
+  migration_start: { input: () => ({ dryRun: true }), bad: { input: { policies: ['no-such-policy'] }, code: 'ERR_NOT_FOUND' } },
+  migration_status: { input: () => ({}), bad: { input: { id: 'no-such-job' }, code: 'ERR_NOT_FOUND' } },
+  migration_pause: { input: () => ({}), bad: { input: { id: 'no-such-job' }, code: 'ERR_NOT_FOUND' } },
+  migration_cancel: {
+    input: f => ({ id: f.jobId }),
+    before: async f => {
+      // a queued job to cancel: an expire plan for a CID pinned for it, with the queue paused so it waits
+      await post('/api/v1/migrations/pause', {})
+      await post('/api/v1/policies', { policy: { name: 'parity-expire', action: 'expire', expireAfterDays: 0, enabled: false, match: { names: ['parity-expire-target'] } }, replace: true })
+      await post('/api/v1/pins', { cid: f.cid, name: 'parity-expire-target' })
+      const res = await fetch(`${relay.url}/api/v1/migrations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policies: ['parity-expire'], cids: [f.cid] }) })
+      f.jobId = (await res.json() as { jobs: Array<{ id: string }> }).jobs[0]?.id
+    },
+    bad: { input: { id: 'no-such-job' }, code: 'ERR_NOT_FOUND' },
+    compare: 'shape'
+  },
+  migration_resume: { input: () => ({}), bad: { input: { id: 'no-such-job' }, code: 'ERR_NOT_FOUND' } },
+  policy_rm: { input: () => ({ name: 'parity-rm' }), before: async () => { await post('/api/v1/policies', { policy: { name: 'parity-rm', action: 'evict' }, replace: true }) }, bad: { input: { name: 'no-such-policy' }, code: 'ERR_NOT_FOUND' } },
   search: { input: () => ({ query: 'parity', limit: 5 }), bad: { input: { query: 'x', mode: 'sideways' }, code: 'ERR_INVALID_QUERY' } },
   search_stats: { input: () => ({}) },
   key_list: { input: () => ({}) },
@@ -135,7 +156,7 @@ async function viaMcp (client: Client, op: AnyOperation, input: Record<string, u
 function argvOf (op: AnyOperation, input: Record<string, unknown>): string[] {
   const cli = op.cli
   if (cli === undefined) throw new Error(`${op.name} has no CLI command`)
-  const argv = [...cli.command, ...(cli.args ?? []).map(name => typeof input[name] === 'string' ? input[name] : JSON.stringify(input[name]))]
+  const argv = [...cli.command, ...(cli.args ?? []).filter(name => input[name] !== undefined).map(name => typeof input[name] === 'string' ? input[name] : JSON.stringify(input[name]))]
   const fields = inputFields(op)
   for (const [name, value] of Object.entries(input)) {
     if ((cli.args ?? []).includes(name) || value === undefined) continue

@@ -96,8 +96,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   assertSafeBind(config, keys.hasActiveKeys())
   const events = new EventBus()
   // set once the storage manager runs: content migrated off this disk is read back from where it went
-  let storageManager: StorageManager | undefined
-  let noteRead: ((target: CID | string) => void) | undefined
+  const late: { storage?: StorageManager, noteRead?: (target: CID | string) => void } = {}
   const blockstore = new NetworkBlockstore({
     local: node.blockstore,
     network: node.helia.blockstore,
@@ -105,7 +104,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     routing: !config.network.offline,
     fetchTimeoutMs: config.network.fetchTimeoutMs,
     nudge: reannouncer(node.libp2p),
-    fallback: { get: rehydrator(() => storageManager, node.blockstore), afterMs: 0 }
+    fallback: { get: rehydrator(() => late.storage, node.blockstore), afterMs: 0 }
   })
   const corruption = new CorruptBlocks(join(config.dataDir, 'blocks'), join(config.dataDir, 'quarantine'), node.blockstore)
   const spoolDir = join(config.dataDir, 'spool')
@@ -119,7 +118,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
       await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
     }
   })
-  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0', onRead: target => { noteRead?.(target) } })
+  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0', onRead: target => { late.noteRead?.(target) } })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
@@ -129,11 +128,11 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
-  storageManager = storage.manager
+  late.storage = storage.manager
   const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster }) : undefined
   if (migration !== undefined) {
     undo.push(async () => { await migration.stop() })
-    noteRead = target => { migration.catalog.noteRead(target) }
+    late.noteRead = target => { migration.catalog.noteRead(target) }
   }
   const metrics = createMetrics({
     cluster,

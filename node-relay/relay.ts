@@ -19,6 +19,7 @@ import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import { startRelayMigration } from './migration/start-migration.ts'
+import { migrationMetrics } from './migration/metrics.ts'
 import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
@@ -144,6 +145,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     corruptBlocks: () => corruption.report().seen
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
+  if (migration !== undefined) migrationMetrics(metrics.registry, migration.controller)
   if (!config.network.offline) undo.push(provideWhatIsPinned(node.helia, events, () => { /* the reprovider tries again */ }))
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })

@@ -16,10 +16,11 @@ export interface ChildRelay {
   peakRss: () => Promise<number>
 }
 
-/** Start `ipfs-kit start` on free ports over `dataDir` and wait until it prints its URL. */
-export async function spawnRelay (dataDir: string): Promise<ChildRelay> {
-  const proc = spawn(process.execPath, [main, 'start', '--data-dir', dataDir, '--port', '0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe']
+/** Start `ipfs-kit start` on free ports over `dataDir` (plus `args`, with `env` added) and wait until it prints its URL. */
+export async function spawnRelay (dataDir: string, options: { args?: string[], env?: Record<string, string> } = {}): Promise<ChildRelay> {
+  const proc = spawn(process.execPath, [main, 'start', '--data-dir', dataDir, '--port', '0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--log-level', 'warn', ...(options.args ?? [])], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env }
   })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => {
     proc.on('exit', (code, signal) => { resolve({ code, signal }) })

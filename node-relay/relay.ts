@@ -18,6 +18,7 @@ import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
+import createMortice from 'mortice'
 import { startRelayMigration } from './migration/start-migration.ts'
 import { migrationMetrics } from './migration/metrics.ts'
 import { KeyStore } from './auth/key-store.ts'
@@ -119,7 +120,18 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
       await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
     }
   })
-  const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0', onRead: target => { late.noteRead?.(target) } })
+  // Kubo's GC lock: writes that end in a pin hold it shared, a garbage collection holds it alone
+  const gcLock = createMortice({ name: 'ipfs-kit-gc', singleProcess: true })
+  const service = new IpfsService({
+    content,
+    pins: node.helia.pins,
+    datastore: node.datastore,
+    events,
+    libp2p: node.libp2p,
+    agentVersion: 'ipfs-kit-relay/0.1.0',
+    onRead: target => { late.noteRead?.(target) },
+    writeGuard: async () => gcLock.readLock()
+  })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
@@ -130,7 +142,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
-  const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster }) : undefined
+  const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock }) : undefined
   if (migration !== undefined) {
     undo.push(async () => { await migration.stop() })
     late.noteRead = target => { migration.catalog.noteRead(target) }

@@ -9,7 +9,7 @@ import type { PlanItem } from './planner.ts'
 import type { ContentItem, RetentionRule } from './policy.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { EventBus } from '../events/bus.ts'
-import type { DagSource } from '../storage/backend.ts'
+import type { DagSource, PutResult } from '../storage/backend.ts'
 import type { StorageManager } from '../storage/manager.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
@@ -32,6 +32,8 @@ export interface MigrationComponents {
   /** True when this node must keep a local copy (a cluster allocation names it). */
   mustKeepLocal?: (cid: string) => boolean
   events?: Pick<EventBus, 'emit'>
+  /** Held (shared) while a job copies and verifies, so a garbage collection never drops blocks it is reading. */
+  writeGuard?: () => Promise<() => void>
 }
 
 /** Tuning of the controller. */
@@ -347,8 +349,14 @@ export class MigrationController {
     const { storage } = this.components
     const backend = storage.backend(target)
     await this.step(job, 'copy', signal)
-    const source = await this.sourceBlocks(job, root, signal)
-    const placed = await backend.put(root, source, { signal })
+    const release = await this.components.writeGuard?.()
+    let placed: PutResult
+    try {
+      const source = await this.sourceBlocks(job, root, signal)
+      placed = await backend.put(root, source, { signal })
+    } finally {
+      release?.()
+    }
     await this.step(job, 'verify', signal)
     let blocks = 0
     let bytes = 0

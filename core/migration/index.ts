@@ -17,3 +17,5 @@ export { ACTIONS, matchSchema, matches, policySchema, retentionBlocking, retenti
 export type { ContentItem, Policy, PolicyAction, PolicyInput, PolicyMatch, RetentionRule } from './policy.ts'
 export { PolicyStore } from './policy-store.ts'
 export type { StoredPolicy } from './policy-store.ts'
+export { collectGarbage } from './gc.ts'
+export type { GcComponents, GcReport } from './gc.ts'

@@ -34,6 +34,12 @@ export interface IpfsServiceComponents {
   beforeAdd?: (knownBytes: number | undefined, options: AbortOptions) => Promise<void>
   /** Told of every content read (`cat`, CAR export) with its target, for "last read" dates; must be cheap. */
   onRead?: (target: CID | string) => void
+  /**
+   * Held (shared) for the whole of a write that ends in a pin (an add, a CAR import, a block put) and while a pin
+   * record is written, so a garbage collection, which takes it exclusively, never runs in the middle of one: it sees
+   * either no blocks of an add, or its pin (Kubo's GC lock). Returns the release.
+   */
+  writeGuard?: () => Promise<() => void>
 }
 
 /** Options for adds through the service. */
@@ -86,13 +92,29 @@ export class IpfsService {
   /** Add one file; pinned (and announced as `content:added`) unless `pin: false`. */
   async add (source: AddSource, options: ServiceAddOptions = {}): Promise<AddResult> {
     await this.components.beforeAdd?.(knownLength(source), options)
-    const result = await this.content.add(source, options)
-    await this.afterAdd(result, options)
-    return result
+    return this.guarded(async () => {
+      const result = await this.content.add(source, options)
+      await this.afterAdd(result, options)
+      return result
+    })
+  }
+
+  /** Run `fn` holding the write guard (shared with other writes, exclusive of a garbage collection). */
+  private async guarded<T> (fn: () => Promise<T>): Promise<T> {
+    const release = await this.components.writeGuard?.()
+    try {
+      return await fn()
+    } finally {
+      release?.()
+    }
   }
 
   /** Add a tree; the root (last result), or without a wrapping directory each top-level entry, is pinned unless `pin: false`. */
   async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
+    return this.guarded(async () => this.addAllNow(entries, options))
+  }
+
+  private async addAllNow (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions): Promise<AddResult[]> {
     let count = 0
     const counted = async function * (): AsyncGenerator<AddEntry> {
       for await (const entry of entries) {
@@ -115,7 +137,7 @@ export class IpfsService {
   }
 
   private async afterAdd (result: AddResult, options: ServiceAddOptions): Promise<void> {
-    if (options.pin !== false) await this.pinAdd(result.cid, { name: options.name, signal: options.signal })
+    if (options.pin !== false) await this.pin(result.cid, { name: options.name, signal: options.signal }, false)
     this.components.events.emit({ type: 'content:added', cid: result.cid.toString(), size: result.size, name: options.name })
   }
 
@@ -139,6 +161,11 @@ export class IpfsService {
    * missing locally are fetched before that turn, so a slow fetch never holds other pins up.
    */
   async pinAdd (cid: CID, options: PinAddOptions = {}): Promise<PinInfo> {
+    return this.pin(cid, options, true)
+  }
+
+  /** Pin; `guard`: take the write guard around the pin record (callers already holding it pass false). */
+  private async pin (cid: CID, options: PinAddOptions, guard: boolean): Promise<PinInfo> {
     const metadata: Record<string, string | number | boolean> = { ...options.metadata }
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
     return await this.cidLocks.run(cid.toV1().toString(), async () => {
@@ -146,14 +173,16 @@ export class IpfsService {
       const local = await this.content.hasBlock(cid, options)
       await this.content.getBlock(cid, options)
       if (!local && options.recursive !== false) await this.fetchDag(cid, options)
-      await this.pinWrites.run('pins', async () => {
+      const write = guard ? async (fn: () => Promise<void>) => { await this.guarded(fn) } : async (fn: () => Promise<void>) => { await fn() }
+      // a collection between the fetch and this write may drop fetched blocks: the pin's walk fetches them again
+      await write(async () => this.pinWrites.run('pins', async () => {
         // isPinned is also true for blocks inside another pin; only a pin record of this CID's own can be updated
         if (await this.hasPinRecord(cid, options)) {
           await this.components.pins.setMetadata(cid, metadata, options)
         } else {
           await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
         }
-      })
+      }))
       this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
       return toPinInfo(cid, await this.components.pins.get(cid, options))
     })
@@ -221,6 +250,10 @@ export class IpfsService {
    * (default raw) and sha2-256.
    */
   async blockPut (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number } = {}): Promise<BlockStat> {
+    return this.guarded(async () => this.blockPutNow(bytes, options))
+  }
+
+  private async blockPutNow (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number }): Promise<BlockStat> {
     let cid = options.cid
     if (cid === undefined) {
       const hasher = hasherFor(0x12)
@@ -262,13 +295,15 @@ export class IpfsService {
 
   /** Import a CAR (every block verified first); its roots are pinned unless `pin: false`. */
   async importCar (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AbortOptions & { pin?: boolean, name?: string } = {}): Promise<CarImportResult> {
-    const result = await this.content.importCar(source, options)
-    if (options.pin !== false) {
-      for (const root of result.roots) {
-        if (await this.content.hasBlock(root, options)) await this.pinAdd(root, { name: options.name, signal: options.signal })
+    return this.guarded(async () => {
+      const result = await this.content.importCar(source, options)
+      if (options.pin !== false) {
+        for (const root of result.roots) {
+          if (await this.content.hasBlock(root, options)) await this.pin(root, { name: options.name, signal: options.signal }, false)
+        }
       }
-    }
-    return result
+      return result
+    })
   }
 
   /** This node's identity. */

@@ -1,10 +1,10 @@
 import { CID } from 'multiformats/cid'
 import { InvalidInputError, NotFoundError } from '../../core/errors/index.ts'
-import { ContentCatalog, MigrationController, PolicyStore, plan } from '../../core/migration/index.ts'
+import { ContentCatalog, MigrationController, PolicyStore, collectGarbage, plan } from '../../core/migration/index.ts'
 import { mimeFromName } from '../../core/search/mime.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 import type { EventBus } from '../../core/events/bus.ts'
-import type { ContentItem, Job, Plan, RetentionRule } from '../../core/migration/index.ts'
+import type { ContentItem, GcReport, Job, Plan, RetentionRule } from '../../core/migration/index.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { StorageManager } from '../../core/storage/index.ts'
@@ -29,6 +29,8 @@ export interface RelayMigration {
   run: (scope?: PlanScope) => Promise<{ plan: Plan, jobs: Job[] }>
   /** What the matchers see of one CID. */
   item: (cid: string, options?: AbortOptions) => Promise<ContentItem | undefined>
+  /** Collect the blockstore's garbage: every block no pin keeps. */
+  collect: (options?: AbortOptions) => Promise<GcReport>
   stop: () => Promise<void>
 }
 
@@ -40,6 +42,8 @@ export interface RelayMigrationParts {
   storage: StorageManager
   events: EventBus
   cluster?: Cluster
+  /** The relay's GC lock (writes hold it shared; a collection holds it alone). */
+  gcLock: { readLock: () => Promise<() => void>, writeLock: () => Promise<() => void> }
 }
 
 const LOCAL = 'local'
@@ -55,7 +59,7 @@ function tagsOf (metadata: Record<string, string | number | boolean>): string[] 
  * and queues by the policies.
  */
 export async function startRelayMigration (parts: RelayMigrationParts): Promise<RelayMigration> {
-  const { config, node, service, storage, events, cluster } = parts
+  const { config, node, service, storage, events, cluster, gcLock } = parts
   const settings = config.migration
   const known = new Set(storage.list().map(b => b.name))
   for (const policy of settings.policies) {
@@ -133,6 +137,7 @@ export async function startRelayMigration (parts: RelayMigrationParts): Promise<
     item,
     retention: () => settings.retention,
     unpinLocal: async (cid, options) => { await service.pinRm(cid, options) },
+    writeGuard: async () => gcLock.readLock(),
     ...(cluster === undefined
       ? {}
       : {
@@ -181,6 +186,12 @@ export async function startRelayMigration (parts: RelayMigrationParts): Promise<
     plan: planNow,
     run,
     item,
+    collect: async (options = {}) => collectGarbage({
+      list: o => node.fsBlockstore.list(o),
+      isPinned: async (cid, o) => node.helia.pins.isPinned(cid, o),
+      delete: async (cid, o) => { await node.blockstore.delete(cid, o) },
+      lock: { writeLock: async () => gcLock.writeLock() }
+    }, options),
     stop: async () => {
       clearInterval(timer)
       offEvents()

@@ -51,6 +51,7 @@ import { migrationPlan } from './migration/migration-plan.ts'
 import { migrationStart } from './migration/migration-start.ts'
 import { migrationStatus } from './migration/migration-status.ts'
 import { migrationCancel, migrationPause, migrationResume } from './migration/migration-control.ts'
+import { gc } from './migration/gc.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
@@ -66,7 +67,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
-  policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel,
+  policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

@@ -117,7 +117,9 @@ const CASES: Record<string, Case> = {
   key_create: { input: () => ({ name: 'parity', role: 'admin' }), bad: { input: { name: '' }, code: 'ERR_INVALID_INPUT' }, after: revokeWithItself, compare: 'shape' },
   key_revoke: { input: f => ({ id: f.keyId }), bad: { input: { id: 'no-such-key' }, code: 'ERR_NOT_FOUND' } },
   audit_log: { input: () => ({ limit: 5 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
-  audit_verify: { input: () => ({}), compare: 'shape' }
+  audit_verify: { input: () => ({}), compare: 'shape' },
+  // last: it removes every unpinned block the cases above left
+  gc: { input: () => ({}), compare: 'shape' }
 }
 
 /** Fields that change from one call to the next (clocks, probes): left out of comparisons. */

@@ -21,6 +21,7 @@ import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
 import { AuditLog } from './audit/audit-log.ts'
+import { AuditWatch } from './audit/audit-watch.ts'
 import { loadTls } from './tls/load-tls.ts'
 import { clearSpools, fileSpool } from './blocks/file-spool.ts'
 import { CorruptBlocks } from './blocks/corruption.ts'
@@ -118,30 +119,38 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
+  const audit = config.audit.enabled
+    ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
+    : undefined
+  if (audit !== undefined) undo.push(async () => { await audit.log.close() })
+  const auditWatch = audit === undefined
+    ? undefined
+    : new AuditWatch({ ...audit, expectedPeerId: node.libp2p.peerId.toString(), intervalMs: config.audit.verifyIntervalMs })
+  if (auditWatch !== undefined) undo.push(async () => { await auditWatch.stop() })
   const metrics = createMetrics({
     cluster,
-    peers: () => node.libp2p.getConnections().length,
+    connections: () => node.libp2p.getConnections(),
+    peers: () => node.libp2p.getPeers().length,
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
     pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
     blocksCached: () => node.blockstore.cachedBytes,
     dataDir: config.dataDir,
-    corruptBlocks: () => corruption.report().seen
+    corruptBlocks: () => corruption.report().seen,
+    storage: storage.manager,
+    search,
+    audit: auditWatch
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
   if (!config.network.offline) undo.push(provideWhatIsPinned(node.helia, events, () => { /* the reprovider tries again */ }))
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
-  const audit = config.audit.enabled
-    ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
-    : undefined
-  if (audit !== undefined) undo.push(async () => { await audit.log.close() })
-
   let draining = false
   const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await http.listen({ host: config.http.host, port: config.http.port })
+  auditWatch?.start()
   const address = http.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.http.port
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host
@@ -174,6 +183,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         await search?.stop()
         await storage.stop()
         await keys.close()
+        await auditWatch?.stop()
         await audit?.log.close()
         await node.stop()
       })()

@@ -126,8 +126,10 @@ export const configSchema = z.object({
   }).strict().default({ requestsPerMinutePerKey: 0, requestsPerMinutePerIp: 1200, maxConcurrentUploads: 32, maxWsClients: 256, wsSendBufferBytes: 4 * 1024 * 1024 }),
   audit: z.object({
     enabled: z.boolean().default(true).describe('append every write, admin and denied action to <dataDir>/audit (hash-chained, signed checkpoints)'),
-    maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size')
-  }).strict().default({ enabled: true, maxFileBytes: 64 * 1024 * 1024 }),
+    maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size'),
+    verifyIntervalMs: z.number().int().min(0).default(60 * 60_000)
+      .describe('verify the whole log\'s chain and signatures this often while running (metric ipfs_kit_audit_verify_problems; 0 = never)')
+  }).strict().default({ enabled: true, maxFileBytes: 64 * 1024 * 1024, verifyIntervalMs: 60 * 60_000 }),
   mcp: z.object({
     token: z.string().min(16).optional().describe('bearer token required on /mcp'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),

@@ -27,6 +27,8 @@ import { clearSpools, fileSpool } from './blocks/file-spool.ts'
 import { CorruptBlocks } from './blocks/corruption.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
+import { createRelayLogger } from './log/create-logger.ts'
+import { listenQuietly } from './http/listen.ts'
 import type { RelayStorage } from './storage/index.ts'
 
 /** A running relay. */
@@ -81,6 +83,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
 }
 
 async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | void>): Promise<Relay> {
+  const logger = createRelayLogger({ level: config.logLevel, format: config.logFormat })
   const tls = await loadTls(config)
   const node = await createRelayNode(config, { tls })
   undo.push(async () => { await node.stop() })
@@ -105,14 +108,14 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     spool: fileSpool(spoolDir),
     maxBlockSize: config.blocks.maxBlockSize,
     onCorruptBlock: async (cid) => {
-      console.error(`corrupt block detected: ${cid.toString()} (quarantined; a re-add, CAR import or block put of the right bytes repairs it)`)
-      await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
+      logger.error({ cid: cid.toString(), code: 'ERR_BLOCK_CORRUPT' }, 'corrupt block quarantined (a re-add, CAR import or block put of the right bytes repairs it)')
+      await corruption.quarantine(cid).catch((err: unknown) => { logger.error({ cid: cid.toString(), code: 'ERR_STORAGE', err }, 'cannot quarantine a corrupt block') })
     }
   })
   const service = new IpfsService({ content, pins: node.helia.pins, datastore: node.datastore, events, libp2p: node.libp2p, agentVersion: 'ipfs-kit-relay/0.1.0' })
-  const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
+  const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
-  const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
+  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) } }) : undefined
   if (search !== undefined) undo.push(async () => { await search.stop() })
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
@@ -125,7 +128,16 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   if (audit !== undefined) undo.push(async () => { await audit.log.close() })
   const auditWatch = audit === undefined
     ? undefined
-    : new AuditWatch({ ...audit, expectedPeerId: node.libp2p.peerId.toString(), intervalMs: config.audit.verifyIntervalMs })
+    : new AuditWatch({
+      ...audit,
+      expectedPeerId: node.libp2p.peerId.toString(),
+      intervalMs: config.audit.verifyIntervalMs,
+      onResult: result => {
+        if (result.problems === 0) return
+        const first = result.report?.problems[0]
+        logger.error({ problems: result.problems, first: first === undefined ? String(result.error) : `${first.file}:${first.line} ${first.kind}: ${first.message}` }, 'audit log verification failed')
+      }
+    })
   if (auditWatch !== undefined) undo.push(async () => { await auditWatch.stop() })
   const metrics = createMetrics({
     cluster,
@@ -146,10 +158,10 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
-  await http.listen({ host: config.http.host, port: config.http.port })
+  await listenQuietly(http, { host: config.http.host, port: config.http.port })
   auditWatch?.start()
   const address = http.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.http.port

@@ -35,8 +35,8 @@ export interface MetricsProbes {
   cluster?: Cluster
   /** Open libp2p connections (by transport and direction). */
   connections?: () => ConnectionInfo[]
-  /** Distinct connected peers. */
-  peers?: () => number
+  /** The identify agent version of each connected peer (undefined before identify ran). */
+  peerAgents?: () => Promise<Array<string | undefined>>
   reservations?: () => number
   pubsubTopics?: () => number
   blocksCached?: () => number
@@ -66,7 +66,7 @@ function processMetrics (registry: Registry): void {
 
 /** Gauges for the node's own state: libp2p, blocks, disk. */
 function nodeMetrics (registry: Registry, probes: MetricsProbes): void {
-  connectionMetrics(registry, { connections: probes.connections ?? (() => []), peers: probes.peers ?? (() => 0) })
+  connectionMetrics(registry, { connections: probes.connections ?? (() => []), peerAgents: probes.peerAgents ?? (async () => []) })
   new Gauge({ name: 'ipfs_kit_relay_reservations', help: 'Active circuit relay reservations', registers: [registry], collect () { this.set(probes.reservations?.() ?? 0) } })
   new Gauge({ name: 'ipfs_kit_pubsub_topics', help: 'Gossipsub topics subscribed', registers: [registry], collect () { this.set(probes.pubsubTopics?.() ?? 0) } })
   new Gauge({ name: 'ipfs_kit_blockstore_cache_bytes', help: 'Bytes of blocks held in the memory LRU', registers: [registry], collect () { this.set(probes.blocksCached?.() ?? 0) } })
@@ -85,7 +85,7 @@ function nodeMetrics (registry: Registry, probes: MetricsProbes): void {
  *
  * @example
  * ```ts
- * const metrics = createMetrics({ peers: () => libp2p.getPeers().length })
+ * const metrics = createMetrics({ connections: () => libp2p.getConnections(), dataDir })
  * ```
  */
 export function createMetrics (probes: MetricsProbes = {}): RelayMetrics {

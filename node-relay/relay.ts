@@ -142,7 +142,10 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const metrics = createMetrics({
     cluster,
     connections: () => node.libp2p.getConnections(),
-    peers: () => node.libp2p.getPeers().length,
+    peerAgents: async () => Promise.all(node.libp2p.getPeers().map(async peerId => {
+      const agent = (await node.libp2p.peerStore.get(peerId).catch(() => undefined))?.metadata.get('AgentVersion')
+      return agent === undefined ? undefined : new TextDecoder().decode(agent)
+    })),
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
     pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
     blocksCached: () => node.blockstore.cachedBytes,

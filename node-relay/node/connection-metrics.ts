@@ -31,12 +31,30 @@ export function transportOf (addr: Multiaddr): ConnectionTransport {
   return 'other'
 }
 
+/** The kinds of peer `ipfs_kit_libp2p_peers` counts, from the agent version identify learnt. */
+export const PEER_KINDS = ['browser', 'node', 'kubo', 'other', 'unidentified'] as const
+
+/** One of {@link PEER_KINDS}. */
+export type PeerKind = typeof PEER_KINDS[number]
+
 /**
- * `ipfs_kit_libp2p_connections{transport, direction}`: open connections, read when scraped. Every transport and
- * direction is exported, at 0 when unused, so `sum(ipfs_kit_libp2p_connections) == 0` holds when nobody is
- * connected (a series that vanished would not). `ipfs_kit_libp2p_peers` counts distinct peers.
+ * The kind of peer an identify agent version names: js-libp2p in a browser (`… browser/<navigator.userAgent>`), in
+ * Node (`… node/22…`, the relays), Kubo (`kubo/…`, `go-ipfs/…`), anything else; `unidentified` before identify ran.
  */
-export function connectionMetrics (registry: Registry, probes: { connections: () => ConnectionInfo[], peers: () => number }): void {
+export function peerKindOf (agentVersion: string | undefined): PeerKind {
+  if (agentVersion === undefined || agentVersion === '') return 'unidentified'
+  if (agentVersion.includes(' browser/')) return 'browser'
+  if (/^(kubo|go-ipfs)\//.test(agentVersion)) return 'kubo'
+  if (agentVersion.includes(' node/')) return 'node'
+  return 'other'
+}
+
+/**
+ * `ipfs_kit_libp2p_connections{transport, direction}` (open connections) and `ipfs_kit_libp2p_peers{kind}` (distinct
+ * connected peers by {@link peerKindOf}), read when scraped. Every label value is exported, at 0 when unused, so
+ * `sum(ipfs_kit_libp2p_connections) == 0` holds when nobody is connected (a vanished series would not).
+ */
+export function connectionMetrics (registry: Registry, probes: { connections: () => ConnectionInfo[], peerAgents: () => Promise<Array<string | undefined>> }): void {
   new Gauge({
     name: 'ipfs_kit_libp2p_connections',
     help: 'Open libp2p connections by transport and direction',
@@ -57,5 +75,18 @@ export function connectionMetrics (registry: Registry, probes: { connections: ()
       }
     }
   })
-  new Gauge({ name: 'ipfs_kit_libp2p_peers', help: 'Distinct peers with an open libp2p connection', registers: [registry], collect () { this.set(probes.peers()) } })
+  new Gauge({
+    name: 'ipfs_kit_libp2p_peers',
+    help: 'Distinct peers with an open libp2p connection, by kind (browser, node, kubo, other, unidentified)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect () {
+      const counts = new Map<string, number>(PEER_KINDS.map(kind => [kind, 0]))
+      for (const agent of await probes.peerAgents()) {
+        const kind = peerKindOf(agent)
+        counts.set(kind, (counts.get(kind) ?? 0) + 1)
+      }
+      for (const [kind, n] of counts) this.set({ kind }, n)
+    }
+  })
 }

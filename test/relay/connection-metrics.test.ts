@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
-import { connectionMetrics, transportOf } from '../../node-relay/node/connection-metrics.ts'
+import { connectionMetrics, peerKindOf, transportOf } from '../../node-relay/node/connection-metrics.ts'
 
 describe('libp2p connection metrics', () => {
   it('names the transport of a connection from its remote address', () => {
@@ -22,13 +22,23 @@ describe('libp2p connection metrics', () => {
       { remoteAddr: multiaddr('/ip4/1.2.3.4/tcp/443/ws'), direction: 'inbound' as const },
       { remoteAddr: multiaddr('/ip4/5.6.7.8/tcp/4001'), direction: 'outbound' as const }
     ]
-    connectionMetrics(registry, { connections: () => connections, peers: () => 2 })
+    connectionMetrics(registry, { connections: () => connections, peerAgents: async () => ['libp2p/3.3.11 browser/Mozilla/5.0 Chrome/156', 'libp2p/3.3.11 node/22.23.3', undefined] })
     const values = (await registry.getSingleMetric('ipfs_kit_libp2p_connections')?.get())?.values ?? []
     const count = (transport: string, direction: string): number | undefined => values.find(v => v.labels.transport === transport && v.labels.direction === direction)?.value
     expect(count('ws', 'inbound')).toBe(2)
     expect(count('tcp', 'outbound')).toBe(1)
     expect(count('webrtc', 'inbound')).toBe(0)
     expect(values).toHaveLength(16)
-    expect((await registry.getSingleMetric('ipfs_kit_libp2p_peers')?.get())?.values[0]?.value).toBe(2)
+    const peers = (await registry.getSingleMetric('ipfs_kit_libp2p_peers')?.get())?.values ?? []
+    expect(Object.fromEntries(peers.map(v => [v.labels.kind, v.value]))).toEqual({ browser: 1, node: 1, kubo: 0, other: 0, unidentified: 1 })
+  })
+
+  it('tells browsers, Node relays and Kubo apart by their identify agent version', () => {
+    expect(peerKindOf('libp2p/3.3.11 browser/Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0')).toBe('browser')
+    expect(peerKindOf('libp2p/3.3.11 node/22.23.3')).toBe('node')
+    expect(peerKindOf('kubo/0.39.0/')).toBe('kubo')
+    expect(peerKindOf('go-ipfs/0.12.0/')).toBe('kubo')
+    expect(peerKindOf('rust-libp2p/0.54')).toBe('other')
+    expect(peerKindOf(undefined)).toBe('unidentified')
   })
 })

@@ -29,7 +29,7 @@ describe('storage backend metrics (a real S3 stand-in)', () => {
       get (target, key) {
         if (key === 'status') return async (options?: { signal?: AbortSignal }) => { probes++; return target.status(options) }
         const value: unknown = Reflect.get(target, key)
-        return typeof value === 'function' ? value.bind(target) : value
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
       }
     })
     manager = new StorageManager({

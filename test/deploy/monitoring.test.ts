@@ -87,6 +87,12 @@ describe('Prometheus alert rules and the Grafana dashboard', () => {
     expect(problems).toEqual([])
   })
 
+  it('documents every ipfs_kit metric the relay exports (docs/MONITORING.md)', async () => {
+    const doc = await readFile(fileURLToPath(new URL('../../docs/MONITORING.md', import.meta.url)), 'utf8')
+    const families = new Set([...exposed].filter(name => name.startsWith('ipfs_kit_')).map(name => name.replace(/_(bucket|count|sum)$/, '')))
+    expect([...families].filter(name => !doc.includes(`\`${name}\``))).toEqual([])
+  })
+
   it('charts the figures an operator watches', async () => {
     const dashboard = JSON.parse(await readFile(DASHBOARD, 'utf8')) as Dashboard
     const used = new Set(dashboard.panels.flatMap(p => p.targets.flatMap(t => metricNamesIn(t.expr))))

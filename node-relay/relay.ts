@@ -25,11 +25,14 @@ import { KeyStore } from './auth/key-store.ts'
 import { assertSafeBind } from './auth/safe-bind.ts'
 import { WsTickets } from './auth/ws-tickets.ts'
 import { AuditLog } from './audit/audit-log.ts'
+import { AuditWatch } from './audit/audit-watch.ts'
 import { loadTls } from './tls/load-tls.ts'
 import { clearSpools, fileSpool } from './blocks/file-spool.ts'
 import { CorruptBlocks } from './blocks/corruption.ts'
 import { loadOrCreateSelfKey } from '@libp2p/config'
 import { join } from 'node:path'
+import { createRelayLogger } from './log/create-logger.ts'
+import { listenQuietly } from './http/listen.ts'
 import type { RelayStorage } from './storage/index.ts'
 import type { RelayMigration } from './migration/start-migration.ts'
 import type { StorageManager } from '../core/storage/index.ts'
@@ -89,6 +92,7 @@ export async function startRelay (config: RelayConfig): Promise<Relay> {
 }
 
 async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | void>): Promise<Relay> {
+  const logger = createRelayLogger({ level: config.logLevel, format: config.logFormat })
   const tls = await loadTls(config)
   const node = await createRelayNode(config, { tls })
   undo.push(async () => { await node.stop() })
@@ -116,8 +120,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     spool: fileSpool(spoolDir),
     maxBlockSize: config.blocks.maxBlockSize,
     onCorruptBlock: async (cid) => {
-      console.error(`corrupt block detected: ${cid.toString()} (quarantined; a re-add, CAR import or block put of the right bytes repairs it)`)
-      await corruption.quarantine(cid).catch((err: unknown) => { console.error(`cannot quarantine ${cid.toString()}: ${String(err)}`) })
+      logger.error({ cid: cid.toString(), code: 'ERR_BLOCK_CORRUPT' }, 'corrupt block quarantined (a re-add, CAR import or block put of the right bytes repairs it)')
+      await corruption.quarantine(cid).catch((err: unknown) => { logger.error({ cid: cid.toString(), code: 'ERR_STORAGE', err }, 'cannot quarantine a corrupt block') })
     }
   })
   // Kubo's GC lock: writes that end in a pin hold it shared, a garbage collection holds it alone
@@ -132,9 +136,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     onRead: target => { late.noteRead?.(target) },
     writeGuard: async () => gcLock.readLock()
   })
-  const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events }) : undefined
+  const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
-  const search = config.search.enabled ? await startRelaySearch({ config, service, events }) : undefined
+  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) } }) : undefined
   if (search !== undefined) undo.push(async () => { await search.stop() })
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
@@ -142,19 +146,43 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
-  const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock }) : undefined
+  const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock, log: message => { logger.warn(message) } }) : undefined
   if (migration !== undefined) {
     undo.push(async () => { await migration.stop() })
     late.noteRead = target => { migration.catalog.noteRead(target) }
   }
+  const audit = config.audit.enabled
+    ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
+    : undefined
+  if (audit !== undefined) undo.push(async () => { await audit.log.close() })
+  const auditWatch = audit === undefined
+    ? undefined
+    : new AuditWatch({
+      ...audit,
+      expectedPeerId: node.libp2p.peerId.toString(),
+      intervalMs: config.audit.verifyIntervalMs,
+      onResult: result => {
+        if (result.problems === 0) return
+        const first = result.report?.problems[0]
+        logger.error({ problems: result.problems, first: first === undefined ? String(result.error) : `${first.file}:${first.line} ${first.kind}: ${first.message}` }, 'audit log verification failed')
+      }
+    })
+  if (auditWatch !== undefined) undo.push(async () => { await auditWatch.stop() })
   const metrics = createMetrics({
     cluster,
-    peers: () => node.libp2p.getConnections().length,
+    connections: () => node.libp2p.getConnections(),
+    peerAgents: async () => Promise.all(node.libp2p.getPeers().map(async peerId => {
+      const agent = (await node.libp2p.peerStore.get(peerId).catch(() => undefined))?.metadata.get('AgentVersion')
+      return agent === undefined ? undefined : new TextDecoder().decode(agent)
+    })),
     reservations: () => node.libp2p.services.relay?.reservations.size ?? 0,
     pubsubTopics: () => node.libp2p.services.pubsub.getTopics().length,
     blocksCached: () => node.blockstore.cachedBytes,
     dataDir: config.dataDir,
-    corruptBlocks: () => corruption.report().seen
+    corruptBlocks: () => corruption.report().seen,
+    storage: storage.manager,
+    search,
+    audit: auditWatch
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
   if (migration !== undefined) migrationMetrics(metrics.registry, migration.controller)
@@ -162,16 +190,12 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
-  const audit = config.audit.enabled
-    ? { log: await AuditLog.open({ dir: join(config.dataDir, 'audit'), privateKey: await loadOrCreateSelfKey(node.datastore), maxFileBytes: config.audit.maxFileBytes }), dir: join(config.dataDir, 'audit') }
-    : undefined
-  if (audit !== undefined) undo.push(async () => { await audit.log.close() })
-
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, node, cluster, search, storage: storage.manager, migration, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
-  await http.listen({ host: config.http.host, port: config.http.port })
+  await listenQuietly(http, { host: config.http.host, port: config.http.port })
+  auditWatch?.start()
   const address = http.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.http.port
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host
@@ -206,6 +230,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         await migration?.stop()
         await storage.stop()
         await keys.close()
+        await auditWatch?.stop()
         await audit?.log.close()
         await node.stop()
       })()

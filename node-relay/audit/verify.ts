@@ -27,20 +27,34 @@ export interface AuditReport {
   problems: AuditProblem[]
 }
 
+/** Options of {@link verifyAuditLog}. */
+export interface VerifyAuditOptions {
+  /** Checkpoints must be signed by this peer (else `bad-signature`). */
+  expectedPeerId?: string
+  /**
+   * The relay is writing the log: a last line without its newline is an append in progress, not `unreadable`
+   * (a stopped relay's torn last line is cut off when the log is opened, and was never acknowledged).
+   */
+  live?: boolean
+}
+
 /**
  * Walk every line of the log in `dir` in order and check it: each line's hash is the SHA-256 of its content (else
  * `edited`), its `prev` is the hash of the line before (else `removed`, or `reordered` when its sequence number is
  * out of order) and each checkpoint's signature verifies against its public key, which belongs to its peer id.
  * With `expectedPeerId`, checkpoints signed by another key are `bad-signature`.
  */
-export async function verifyAuditLog (dir: string, options: { expectedPeerId?: string } = {}): Promise<AuditReport> {
+export async function verifyAuditLog (dir: string, options: VerifyAuditOptions = {}): Promise<AuditReport> {
   const report: AuditReport = { ok: true, entries: 0, checkpoints: 0, signers: [], problems: [] }
   let prevHash = GENESIS
   let prevSeq = 0
-  for (const path of await auditFiles(dir)) {
+  const files = await auditFiles(dir)
+  for (const [fileIndex, path] of files.entries()) {
     const file = basename(path)
     const lines = (await readFile(path, 'utf8')).split('\n')
-    if (lines.at(-1) === '') lines.pop()
+    // a whole log ends with a newline; in a live one, the newest file's unfinished last line is an append in progress
+    const unfinished = options.live === true && fileIndex === files.length - 1
+    if (lines.at(-1) === '' || unfinished) lines.pop()
     for (const [index, text] of lines.entries()) {
       const at = { file, line: index + 1 }
       let line: AuditLine

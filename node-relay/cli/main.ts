@@ -34,6 +34,7 @@ program.command('start')
   .option('-p, --port <port>', 'HTTP port (default 8998)')
   .option('--listen <multiaddrs>', 'comma-separated libp2p listen addresses')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+  .option('--log-format <format>', 'pretty|json|auto (default auto: pretty on a terminal, JSON otherwise)')
   .option('--insecure', 'allow a non-loopback --host without API keys (anyone who reaches it may write)')
   .option('--offline', 'do not join the public IPFS network (no bootstrap, DHT, delegated routing or providing)')
   .action(async (flags: StartFlags) => {

@@ -13,6 +13,7 @@ export interface StartFlags {
   port?: string
   listen?: string
   logLevel?: string
+  logFormat?: string
   insecure?: boolean
   offline?: boolean
 }
@@ -25,6 +26,7 @@ export function flagsToConfig (flags: StartFlags): NonNullable<ConfigSources['fl
   if (flags.port !== undefined) out['http.port'] = Number(flags.port)
   if (flags.listen !== undefined) out['libp2p.listen'] = flags.listen.split(',').map(s => s.trim())
   if (flags.logLevel !== undefined) out.logLevel = flags.logLevel
+  if (flags.logFormat !== undefined) out.logFormat = flags.logFormat
   if (flags.insecure === true) out['auth.insecure'] = true
   if (flags.offline === true) out['network.offline'] = true
   return out

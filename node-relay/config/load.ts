@@ -28,6 +28,7 @@ export const ENV_KEYS: Record<string, string> = {
   IPFS_KIT_MAX_BLOCK_SIZE: 'blocks.maxBlockSize',
   IPFS_KIT_FSYNC: 'blocks.fsync',
   IPFS_KIT_LOG_LEVEL: 'logLevel',
+  IPFS_KIT_LOG_FORMAT: 'logFormat',
   IPFS_KIT_MCP_TOKEN: 'mcp.token',
   IPFS_KIT_CLUSTER_NAME: 'cluster.name',
   IPFS_KIT_CLUSTER_SECRET: 'cluster.secret',

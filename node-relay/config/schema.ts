@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { storageSchema } from '../storage/config.ts'
 import { migrationSchema } from '../migration/config.ts'
 import { isRole, isScope } from '../../core/auth/scopes.ts'
+import { LOG_FORMATS } from '../log/log-format.ts'
 
 const port = z.number().int().min(0).max(65_535)
 const bytes = z.number().int().positive()
@@ -90,11 +91,12 @@ export const configSchema = z.object({
       .describe('a request body arriving slower than this, averaged over uploadRateWindowMs, is cut (0 = never)'),
     uploadRateWindowMs: z.number().int().positive().default(30_000).describe('the window the upload rate is measured over'),
     maxConnections: z.number().int().positive().default(1024).describe('HTTP connections at once; more are refused'),
+    slowRequestMs: z.number().int().min(0).default(10_000).describe('a request taking longer is logged at warn (0 = never; every request is logged at debug)'),
     tls: z.object({
       cert: z.string().min(1).describe('PEM certificate chain file'),
       key: z.string().min(1).describe('PEM private key file')
     }).strict().optional().describe('serve HTTPS (and WSS on /tls/ws libp2p listen addresses) with this certificate')
-  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [], headersTimeoutMs: 30_000, idleTimeoutMs: 120_000, minUploadBytesPerSecond: 1024, uploadRateWindowMs: 30_000, maxConnections: 1024 }),
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [], headersTimeoutMs: 30_000, idleTimeoutMs: 120_000, minUploadBytesPerSecond: 1024, uploadRateWindowMs: 30_000, maxConnections: 1024, slowRequestMs: 10_000 }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
       .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),
@@ -127,8 +129,10 @@ export const configSchema = z.object({
   }).strict().default({ requestsPerMinutePerKey: 0, requestsPerMinutePerIp: 1200, maxConcurrentUploads: 32, maxWsClients: 256, wsSendBufferBytes: 4 * 1024 * 1024 }),
   audit: z.object({
     enabled: z.boolean().default(true).describe('append every write, admin and denied action to <dataDir>/audit (hash-chained, signed checkpoints)'),
-    maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size')
-  }).strict().default({ enabled: true, maxFileBytes: 64 * 1024 * 1024 }),
+    maxFileBytes: bytes.default(64 * 1024 * 1024).describe('start a new audit file past this size'),
+    verifyIntervalMs: z.number().int().min(0).default(60 * 60_000)
+      .describe('verify the whole log\'s chain and signatures this often while running (metric ipfs_kit_audit_verify_problems; 0 = never)')
+  }).strict().default({ enabled: true, maxFileBytes: 64 * 1024 * 1024, verifyIntervalMs: 60 * 60_000 }),
   mcp: z.object({
     token: z.string().min(16).optional().describe('bearer token required on /mcp'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('browser origins allowed on /mcp besides localhost'),
@@ -149,6 +153,8 @@ export const configSchema = z.object({
   storage: storageSchema.default(storageSchema.parse({})).describe('storage backends and placement (docs/STORAGE.md)'),
   migration: migrationSchema.default(migrationSchema.parse({})).describe('migration policies, retention and the job queue (docs/MIGRATION.md)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+    .describe('the least severe log lines written (requests are logged at debug; errors and slow requests at info and above)'),
+  logFormat: z.enum(LOG_FORMATS).default('auto').describe('pretty lines, JSON lines, or auto: pretty on a terminal, JSON otherwise')
 }).strict()
 
 /** The validated configuration. */

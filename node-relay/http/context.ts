@@ -12,6 +12,7 @@ import type { WsTickets } from '../auth/ws-tickets.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
+import type { Logger } from 'pino'
 
 /** Everything the HTTP routes use: passed to each route module, never reached through globals. */
 export interface HttpContext {
@@ -19,6 +20,8 @@ export interface HttpContext {
   events: EventBus
   config: RelayConfig
   metrics: RelayMetrics
+  /** The relay's logger (default: one made from `config.logLevel` and `config.logFormat`). */
+  logger?: Logger
   /** Absent in tests that run the API over a bare content store. */
   node?: RelayNode
   /** The relay's cluster peer, when the cluster is enabled. */

@@ -1,5 +1,6 @@
 import { IpfsKitError, statusForCode } from '../../core/errors/index.ts'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { logErrorAnswer } from './error-log.ts'
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -36,15 +37,23 @@ export function toErrorResponse (err: unknown): { status: number, body: ErrorBod
   return { status: statusForCode('ERR_INTERNAL'), body: { code: 'ERR_INTERNAL', message: 'internal error' } }
 }
 
-/** Fastify error handler: typed JSON errors, and 5xx logged with their stack. */
+/** The stable code an error is answered with (`ERR_INTERNAL` when it has none). */
+export function codeOf (err: unknown): string {
+  return toErrorResponse(err).body.code
+}
+
+/**
+ * Fastify error handler: typed JSON errors with the request id in `x-request-id` (the log line's `reqId`), logged
+ * by `logErrorAnswer` (unexpected 5xx at error with the stack; timeouts and other expected ones at warn, 4xx at info).
+ */
 export function handleError (err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(err)
-  if (status >= 500) request.log.error({ err }, 'request failed')
+  logErrorAnswer(request.log, err, status, body.code, 'request failed', { method: request.method, route: request.routeOptions.url ?? 'unmatched' })
   // RFC 9110 § 15.5.17: a 416 says how large the representation is
   if (status === 416 && err instanceof Error && 'size' in err && typeof err.size === 'number' && !reply.sent) void reply.header('content-range', `bytes */${err.size}`)
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.destroy(err instanceof Error ? err : undefined)
     return
   }
-  void reply.status(status).type('application/json').send(body)
+  void reply.status(status).type('application/json').header('x-request-id', request.id).send(body)
 }

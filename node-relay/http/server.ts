@@ -4,6 +4,9 @@ import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
 import Fastify from 'fastify'
 import { handleError } from './errors.ts'
+import { docsUiOptions } from './docs-ui.ts'
+import { RelayLogController } from './request-log.ts'
+import { createRelayLogger } from '../log/create-logger.ts'
 import { siteGuard } from './site-guard.ts'
 import { registerAuthGuard } from './auth-guard.ts'
 import { wsTicketRoutes } from './routes/keys.ts'
@@ -39,7 +42,8 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   const app = Fastify({
     ...(tls === undefined ? { http: timing } : { https: { cert: tls.cert, key: tls.key, ...timing } }),
     connectionTimeout: ctx.config.http.idleTimeoutMs,
-    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    ...(ctx.config.logLevel === 'silent' ? { logger: false } : { loggerInstance: ctx.logger ?? createRelayLogger({ level: ctx.config.logLevel, format: ctx.config.logFormat }) }),
+    logController: new RelayLogController(ctx.config.http.slowRequestMs),
     bodyLimit: ctx.config.http.bodyLimitBytes,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -85,7 +89,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
       tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'dag' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'migration' }, { name: 'auth' }]
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, await docsUiOptions())
 
   operationRoutes(app, operationComponentsOf(ctx))
   kuboRoutes(app, operationComponentsOf(ctx), ctx.config.http.maxUploadBytes, ctx.service.id().agentVersion)

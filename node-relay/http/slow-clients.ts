@@ -26,7 +26,7 @@ export function guardSlowClients (app: FastifyInstance, http: RelayConfig['http'
       const now = socket.bytesRead
       if (now - last < minPerWindow) {
         clearInterval(timer)
-        request.log.warn({ bytes: now - last, windowMs: http.uploadRateWindowMs }, 'request body too slow: connection closed')
+        request.log.warn({ code: 'ERR_TIMEOUT', bytes: now - last, windowMs: http.uploadRateWindowMs }, 'request body too slow: connection closed')
         socket.destroy()
         return
       }

@@ -20,6 +20,8 @@ import { primedStream } from '../http/stream.ts'
 import { kuboFailure } from './errors.ts'
 import type { OperationComponents, RunOptions } from '../operations/operation.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { logErrorAnswer } from '../http/error-log.ts'
+import { codeOf } from '../http/errors.ts'
 
 /** Largest block `block/put` and `dag/put` take (Kubo's limit for a block: 1 MiB, soft 2 MiB here as elsewhere). */
 const MAX_BLOCK_BYTES = 2 * 1024 * 1024
@@ -56,7 +58,7 @@ export function kuboRoutes (app: FastifyInstance, components: OperationComponent
   app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => {
       const { status, body } = kuboFailure(err)
-      if (status >= 500 && status !== 501) request.log.error({ err }, 'kubo rpc call failed')
+      logErrorAnswer(request.log, err, status, codeOf(err), 'kubo rpc call failed')
       if (reply.sent || reply.raw.headersSent) {
         reply.raw.destroy(err instanceof Error ? err : undefined)
         return

@@ -9,6 +9,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { buildMcpServer as BuildMcpServer, notifyPinChanges as NotifyPinChanges } from './server.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { codeOf } from '../http/errors.ts'
 
 /** Options of {@link mcpRoutes}; the `mcp` section of the relay config supplies the rest. */
 export interface McpRoutesOptions {
@@ -104,7 +105,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
               result: outcome.ok ? 'ok' : outcome.code === 'ERR_FORBIDDEN' ? 'denied' : 'error'
             })
           },
-      onUnexpectedError: (err, tool) => { app.log.error({ err, tool }, 'MCP tool failed') }
+      onUnexpectedError: (err, tool) => { app.log.error({ err, tool, code: codeOf(err) }, 'MCP tool failed') }
     })
     const stopWatching = notifyPinChanges(server, ctx.events)
     const transport = new StreamableHTTPServerTransport({
@@ -156,7 +157,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
     try {
       await active.transport.handleRequest(request.raw, reply.raw, request.body)
     } catch (err) {
-      app.log.error({ err }, 'MCP request failed')
+      request.log.error({ err, code: codeOf(err) }, 'MCP request failed')
       if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }))
       else reply.raw.destroy()
     }

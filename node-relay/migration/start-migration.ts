@@ -42,6 +42,8 @@ export interface RelayMigrationParts {
   storage: StorageManager
   events: EventBus
   cluster?: Cluster
+  /** Where problems are reported (default: stderr). */
+  log?: (message: string) => void
   /** The relay's GC lock (writes hold it shared; a collection holds it alone). */
   gcLock: { readLock: () => Promise<() => void>, writeLock: () => Promise<() => void> }
 }
@@ -173,7 +175,7 @@ export async function startRelayMigration (parts: RelayMigrationParts): Promise<
   if (settings.intervalMs > 0) {
     timer = setInterval(() => {
       if (controller.isPaused || policies.policies().length === 0) return
-      void run().catch((err: unknown) => { console.warn(`migration: planning by the policies failed: ${err instanceof Error ? err.message : String(err)}`) })
+      void run().catch((err: unknown) => { (parts.log ?? console.warn)(`migration: planning by the policies failed: ${err instanceof Error ? err.message : String(err)}`) })
     }, settings.intervalMs)
     timer.unref()
   }

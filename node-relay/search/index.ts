@@ -28,7 +28,7 @@ export type { ReplicatedPin, ReplicatedPinset } from './cluster-feed.ts'
 export type { TransformersEmbedderInit } from './transformers-embedder.ts'
 
 /** Start the relay's search as its config says (`search` section); data under `<dataDir>/search`. */
-export async function startRelaySearch (init: { config: RelayConfig, service: IpfsService, events: EventBus }): Promise<RelaySearch> {
+export async function startRelaySearch (init: { config: RelayConfig, service: IpfsService, events: EventBus, log?: (message: string) => void }): Promise<RelaySearch> {
   const { config } = init
   return RelaySearch.start({
     service: init.service,
@@ -37,6 +37,6 @@ export async function startRelaySearch (init: { config: RelayConfig, service: Ip
     dir: join(config.dataDir, 'search'),
     extractBytes: config.search.extractBytes,
     snapshotDelayMs: config.search.snapshotDelayMs,
-    log: (message) => { if (config.logLevel !== 'silent') console.error(message) }
+    log: init.log ?? ((message) => { if (config.logLevel !== 'silent') console.error(message) })
   })
 }

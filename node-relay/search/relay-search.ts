@@ -84,6 +84,9 @@ export class RelaySearch {
 
   private get path (): string { return join(this.init.dir, SNAPSHOT_FILE) }
 
+  /** The snapshot file (absent until the first save). */
+  get snapshotPath (): string { return this.path }
+
   private get running (): ContentIndexer {
     if (this.indexer === undefined) throw new Error('RelaySearch used before start()')
     return this.indexer

@@ -39,6 +39,16 @@ describe('/docs and /health', () => {
     expect(ui.status).toBe(200)
   })
 
+  it('titles the docs page with the product\'s name and shows its logo, not Swagger\'s and Fastify\'s', async () => {
+    const page = await (await fetch(`${relay.url}/docs`)).text()
+    expect(page).toContain('<title>ipfs-kit relay API</title>')
+    expect(page).not.toContain('Swagger UI</title>')
+    expect(page).toMatch(/<link rel="icon" type="image\/svg\+xml" href="[^"]*static\/theme\/icon.svg"/)
+    const init = await (await fetch(`${relay.url}/docs/static/swagger-initializer.js`)).text()
+    expect(init).toContain('data:image/svg+xml;base64,')
+    expect((await fetch(`${relay.url}/docs/static/theme/icon.svg`)).headers.get('content-type')).toMatch(/svg/)
+  })
+
   it('reports readiness detail', async () => {
     const health = await (await fetch(`${relay.url}/health`)).json() as { ready: boolean, checks: Record<string, { ok: boolean }> }
     expect(health.ready).toBe(true)

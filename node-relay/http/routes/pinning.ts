@@ -13,6 +13,7 @@ import type { CidStatus } from '../../../core/cluster/index.ts'
 import type { OperationComponents, RunOptions } from '../../operations/operation.ts'
 import type { PinFilters, SpecPin, SpecPinStatus } from '../../pinning/requests.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { logErrorAnswer } from '../error-log.ts'
 
 /** Where the Pinning Services API is mounted: a client's endpoint is `http://<relay>/pinning`. */
 export const PINNING_PREFIX = '/pinning'
@@ -113,7 +114,7 @@ export function pinningRoutes (app: FastifyInstance, components: OperationCompon
   app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => {
       const { status, body } = toErrorResponse(err)
-      if (status >= 500) request.log.error({ err }, 'pinning request failed')
+      logErrorAnswer(request.log, err, status, body.code, 'pinning request failed')
       void reply.status(status).send(pinningFailure(status, body.code, body.message))
     })
     scope.get<{ Querystring: Record<string, string> }>('/pins', { schema: { hide: true } }, async (request, reply) => {

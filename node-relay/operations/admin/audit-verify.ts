@@ -18,6 +18,6 @@ export const auditVerify = defineOperation({
   async run (components) {
     const audit = auditOf(components)
     await audit.log.tail(1) // waits for writes in flight
-    return await verifyAuditLog(audit.dir, { expectedPeerId: components.service.id().peerId }) as unknown as Record<string, unknown>
+    return await verifyAuditLog(audit.dir, { expectedPeerId: components.service.id().peerId, live: true }) as unknown as Record<string, unknown>
   }
 })

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify'
 import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
+import { mirrorReferences } from './storage/mirror-refs.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
 import { startRelayMigration } from './migration/start-migration.ts'
@@ -146,6 +147,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
+  // every relay of the cluster knows where copies on shared backends live
+  const stopMirror = cluster === undefined ? undefined : await mirrorReferences(storage.manager.index, cluster, node.libp2p.peerId.toString())
+  if (stopMirror !== undefined) undo.push(stopMirror)
   const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock, log: message => { logger.warn(message) } }) : undefined
   if (migration !== undefined) {
     undo.push(async () => { await migration.stop() })
@@ -224,6 +228,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
           clearInterval(sweep)
           clearTimeout(cut)
         }
+        stopMirror?.()
         await cluster?.stop()
         stopClusterSearch?.()
         await search?.stop()

@@ -34,6 +34,7 @@ export { sealEnvelope, openEnvelope, checkEnvelope } from './envelope.ts'
 export type { Envelope, WriterPolicy, RejectReason } from './envelope.ts'
 export { PIN_STATES } from './types.ts'
 export type * from './types.ts'
+export type { SharedReference, StateChange } from './replicated-state.ts'
 
 /**
  * The cluster as a libp2p-style factory: `createCluster(init)(components)`.

@@ -1,12 +1,33 @@
 import * as Y from 'yjs'
 import type { ClusterPin, PeerMark, PeerMetrics, PeerPinStatus } from './types.ts'
 
+/**
+ * A storage reference mirrored into the cluster's state (the reference index entry of core/storage, kept as plain
+ * JSON here so the cluster does not depend on storage): which backend holds a copy of which CID, its locator, size,
+ * state and verification time, and the peer that last wrote it.
+ */
+export interface SharedReference {
+  cid: string
+  backend: string
+  locator: string
+  size: number
+  state: 'ok' | 'corrupt' | 'missing'
+  storedAt: string
+  verifiedAt?: string
+  markedAt?: string
+  reason?: string
+  /** Peer id of the relay that recorded it. */
+  by: string
+}
+
 /** Origin tag of updates that came from other peers (they are applied, not re-broadcast). */
 export const REMOTE_ORIGIN = Symbol('remote')
 
 /** What changed in one transaction, so listeners re-check only what they must. */
 export interface StateChange {
   pins: boolean
+  /** Keys (`<cid>/<backend>`) of storage references that changed. */
+  refs: Set<string>
   peers: Set<string>
   status: boolean
   marks: boolean
@@ -14,7 +35,8 @@ export interface StateChange {
 }
 
 /**
- * The cluster's replicated state in one Yjs document: `pins` (CID → {@link ClusterPin}), `peers` (peer id →
+ * The cluster's replicated state in one Yjs document: `pins` (CID → {@link ClusterPin}), `refs` (`<cid>/<backend>` →
+ * {@link SharedReference}, the storage reference index shared by the relays), `peers` (peer id →
  * {@link PeerMetrics}, each written only by that peer), `status` (`peerId/cid` → {@link PeerPinStatus}, written
  * only by that peer) and `marks` (peer id → {@link PeerMark}, holding-check failures). Each map entry is a plain
  * value replaced whole (last writer wins per key), which is all the pinset needs.
@@ -25,6 +47,7 @@ export class ReplicatedState {
   private readonly peerMap: Y.Map<PeerMetrics>
   private readonly statusMap: Y.Map<PeerPinStatus>
   private readonly markMap: Y.Map<PeerMark>
+  private readonly refMap: Y.Map<SharedReference>
 
   constructor () {
     this.doc = new Y.Doc()
@@ -32,18 +55,22 @@ export class ReplicatedState {
     this.peerMap = this.doc.getMap('peers')
     this.statusMap = this.doc.getMap('status')
     this.markMap = this.doc.getMap('marks')
+    this.refMap = this.doc.getMap('refs')
   }
 
   /** Listen to changes; returns the function that stops listening. */
   onChange (listener: (change: StateChange) => void): () => void {
     const handler = (transaction: Y.Transaction): void => {
       if (transaction.changed.size === 0) return
-      const change: StateChange = { pins: false, peers: new Set(), status: false, marks: false, remote: transaction.origin === REMOTE_ORIGIN }
+      const change: StateChange = { pins: false, refs: new Set(), peers: new Set(), status: false, marks: false, remote: transaction.origin === REMOTE_ORIGIN }
       for (const [type, keys] of transaction.changed) {
         const target: unknown = type
         if (target === this.pinMap) change.pins = true
         else if (target === this.statusMap) change.status = true
         else if (target === this.markMap) change.marks = true
+        else if (target === this.refMap) {
+          for (const key of keys) if (key !== null) change.refs.add(key)
+        }
         else if (target === this.peerMap) for (const key of keys) if (key !== null) change.peers.add(key)
       }
       listener(change)
@@ -101,6 +128,12 @@ export class ReplicatedState {
     }
     return out
   }
+
+  /** A copy of content on a shared storage backend, as the relay that recorded it saw it (`<cid>/<backend>`). */
+  ref (key: string): SharedReference | undefined { return this.refMap.get(key) }
+  refs (): Array<[string, SharedReference]> { return [...this.refMap.entries()] }
+  setRef (key: string, ref: SharedReference): void { this.refMap.set(key, ref) }
+  deleteRef (key: string): void { this.refMap.delete(key) }
 
   mark (peerId: string): PeerMark | undefined { return this.markMap.get(peerId) }
   setMark (peerId: string, mark: PeerMark): void { this.markMap.set(peerId, mark) }

@@ -73,12 +73,12 @@ export class ReferenceIndex {
     this.prefix = init.prefix ?? '/ipfs-kit/storage/refs'
   }
 
-  /** Record (or replace) a copy. */
-  async set (reference: StorageReference, options: AbortOptions = {}): Promise<void> {
+  /** Record (or replace) a copy. `silent`: listeners are not told (a change that came from the mirror itself). */
+  async set (reference: StorageReference, options: AbortOptions & { silent?: boolean } = {}): Promise<void> {
     options.signal?.throwIfAborted()
     const key = keyOf(this.prefix, CID.parse(reference.cid), reference.backend)
     await this.datastore.put(key, new TextEncoder().encode(JSON.stringify(reference)), options)
-    this.notify({ type: 'set', reference })
+    if (options.silent !== true) this.notify({ type: 'set', reference })
   }
 
   /** The copy of `cid` on `backend`, if recorded. */
@@ -125,11 +125,11 @@ export class ReferenceIndex {
     return next
   }
 
-  /** Forget a copy. */
-  async delete (cid: CID, backend: string, options: AbortOptions = {}): Promise<void> {
+  /** Forget a copy. `silent`: listeners are not told. */
+  async delete (cid: CID, backend: string, options: AbortOptions & { silent?: boolean } = {}): Promise<void> {
     options.signal?.throwIfAborted()
     await this.datastore.delete(keyOf(this.prefix, cid, backend), options)
-    this.notify({ type: 'delete', cid: cid.toString(), backend })
+    if (options.silent !== true) this.notify({ type: 'delete', cid: cid.toString(), backend })
   }
 
   /** Listen to every change; returns the function that stops listening. */

@@ -136,7 +136,8 @@ async function timeModes (index: SearchIndex, queries: string[], vectorTexts: st
   return out
 }
 
-async function oursRun (docs: BenchDoc[], embedder: Embedder, queries: string[], vectorTexts: string[], exact: string[][]): Promise<EngineResult> {
+/** Build our index, time its queries and recall, and save it (the built index is dropped when this returns). */
+async function oursBuildRun (docs: BenchDoc[], embedder: Embedder, queries: string[], vectorTexts: string[], exact: string[][]): Promise<{ result: EngineResult, bytes: Uint8Array }> {
   const before = memoryMiB()
   const start = performance.now()
   const index = new SearchIndex({ embedder })
@@ -152,6 +153,22 @@ async function oursRun (docs: BenchDoc[], embedder: Embedder, queries: string[],
   const saveStart = performance.now()
   const bytes = index.save()
   const snapshotSaveSeconds = (performance.now() - saveStart) / 1000
+  const result: EngineResult = {
+    engine: 'ipfs-kit SearchIndex (own BM25 postings + IVF vectors)', buildSeconds, ...memory, text, vector, hybrid,
+    recall: found / Math.max(1, exact.length * 10), snapshotSaveSeconds, snapshotMiB: bytes.byteLength / 1_048_576
+  }
+  return { result, bytes }
+}
+
+async function oursRun (docs: BenchDoc[], embedder: Embedder, queries: string[], vectorTexts: string[], exact: string[][]): Promise<EngineResult> {
+  const { result, bytes } = await oursBuildRun(docs, embedder, queries, vectorTexts, exact)
+  // a load happens at start-up, with no other index in memory: the built one is collected first
+  gc()
+  // the forced GC also drops compiled code of functions it sees as idle: re-warm it on a small index, so that the
+  // first queries below pay for what the loaded data costs, not for the JIT (a fresh process pays that either way)
+  const small = new SearchIndex({ embedder })
+  await small.upsertMany(docs.slice(0, 500))
+  await timeModes(small, queries.slice(0, 20), vectorTexts.slice(0, 20))
   const loadStart = performance.now()
   const loaded = SearchIndex.load(bytes, { embedder })
   const snapshotLoadSeconds = (performance.now() - loadStart) / 1000
@@ -160,8 +177,8 @@ async function oursRun (docs: BenchDoc[], embedder: Embedder, queries: string[],
   const first = await timeModes(loaded, queries, vectorTexts)
   const again = await timeModes(loaded, queries, vectorTexts)
   return {
-    engine: 'ipfs-kit SearchIndex (own BM25 postings + IVF vectors)', buildSeconds, ...memory, text, vector, hybrid,
-    loadedText: first.text, loadedVector: first.vector, loadedHybrid: first.hybrid, warmText: again.text, warmVector: again.vector, warmHybrid: again.hybrid, recall: found / Math.max(1, exact.length * 10), snapshotSaveSeconds, snapshotLoadSeconds, snapshotMiB: bytes.byteLength / 1_048_576
+    ...result, snapshotLoadSeconds,
+    loadedText: first.text, loadedVector: first.vector, loadedHybrid: first.hybrid, warmText: again.text, warmVector: again.vector, warmHybrid: again.hybrid
   }
 }
 

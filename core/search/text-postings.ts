@@ -11,6 +11,7 @@ type RadixTree = InstanceType<typeof radix.RadixTree>
 export class FieldPostings {
   /** Weight of this field's BM25 score. */
   readonly boost: number
+  /** Word tree: prefix and typo-tolerant lookups of the words that have postings (each node holds its term number). */
   words: RadixTree = new radix.RadixTree()
   /** Term number of each word ever seen (a word whose last document left keeps its number, with no postings). */
   readonly termOf = new Map<string, number>()

@@ -1,4 +1,3 @@
-import type { StoredDocument } from './orama-db.ts'
 import type { SearchFilters } from './types.ts'
 
 type Where = Record<string, unknown>
@@ -36,24 +35,4 @@ export function toOramaWhere (filters: SearchFilters): Where | undefined {
   if (filters.addedBefore !== undefined) and.push({ addedAt: { lte: filters.addedBefore } })
   if (and.length === 0) return undefined
   return and.length === 1 ? and[0] : { and }
-}
-
-/** Whether any filter is set. */
-export function hasFilters (filters: SearchFilters): boolean {
-  return toOramaWhere(filters) !== undefined
-}
-
-/** The same filters as a predicate, for searches that do not go through Orama (vector search). */
-export function matchesFilters (doc: StoredDocument, filters: SearchFilters): boolean {
-  if (filters.tags !== undefined && !filters.tags.every(tag => doc.tags.includes(tag))) return false
-  if (filters.anyTags !== undefined && filters.anyTags.length > 0 && !filters.anyTags.some(tag => doc.tags.includes(tag))) return false
-  if (filters.mime !== undefined && filters.mime.length > 0) {
-    const { exact, groups } = mimeParts(filters.mime)
-    if (!exact.includes(doc.mime) && !groups.includes(doc.mimeGroup)) return false
-  }
-  if (filters.minSize !== undefined && doc.size < filters.minSize) return false
-  if (filters.maxSize !== undefined && doc.size > filters.maxSize) return false
-  if (filters.addedAfter !== undefined && doc.addedAt < filters.addedAfter) return false
-  if (filters.addedBefore !== undefined && doc.addedAt > filters.addedBefore) return false
-  return true
 }

@@ -2,9 +2,10 @@
  * @packageDocumentation
  *
  * Search over content and its metadata, runtime-neutral (the relay and the browser's storage worker run the same
- * code): Orama BM25 full text with typo tolerance and prefixes, metadata filters and facets, vector search on an IVF
- * index, hybrid ranking, and snapshots that load without re-indexing. Embeddings come from an {@link Embedder}: the
- * deterministic {@link createHashingEmbedder} (lexical similarity, no model) or a real model on the relay.
+ * code): BM25 full text with typo tolerance and prefixes (our own postings in typed arrays, Orama's scoring),
+ * metadata filters and facets (Orama), vector search on an IVF index, hybrid ranking of both sides' top candidates,
+ * and snapshots that load without re-indexing. Embeddings come from an {@link Embedder}: the deterministic
+ * {@link createHashingEmbedder} (lexical similarity, no model) or a real model on the relay.
  *
  * @example
  * ```ts

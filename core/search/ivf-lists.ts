@@ -1,6 +1,7 @@
 /**
  * The inverted lists of the IVF vector index, stored for scanning speed: each list keeps its unit vectors
  * contiguously in one `Float32Array` (read in order, no per-vector indirection) with the slot each row belongs to.
+ * Once the index is trained these rows are the only copy of the vectors (exact scans and snapshots read them too).
  * Rows are removed by moving the list's last row into the hole. (int8 codes with a float re-rank were tried: a
  * quarter of the bytes, but JavaScript's int8 loads and overflow-checked integer sums made the scan 1.6× slower.)
  */
@@ -60,6 +61,20 @@ export class IvfLists {
 
   /** Vectors in list `list`. */
   size (list: number): number { return this.counts[list] ?? 0 }
+
+  /** The unit vector of `slot` (a view of its row: valid until the next change), or undefined when it is in no list. */
+  vectorOf (slot: number): Float32Array | undefined {
+    const list = this.listOf(slot)
+    if (list < 0) return undefined
+    const row = this.rowOfSlot[slot] ?? 0
+    return this.rows[list]?.subarray(row * this.dimensions, (row + 1) * this.dimensions)
+  }
+
+  /** The rows of `list` (`size(list)` unit vectors, one after the other) and the slot of each row: views. */
+  rowsOf (list: number): { vectors: Float32Array, slots: Int32Array } {
+    const n = this.counts[list] ?? 0
+    return { vectors: (this.rows[list] ?? new Float32Array(0)).subarray(0, n * this.dimensions), slots: (this.members[list] ?? new Int32Array(0)).subarray(0, n) }
+  }
 
   /** The list `slot` is in, or -1. */
   listOf (slot: number): number { return slot < this.listOfSlot.length ? this.listOfSlot[slot] ?? -1 : -1 }

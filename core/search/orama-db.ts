@@ -1,11 +1,11 @@
 import { create } from '@orama/orama'
 import type { MetadataValue, TextStatus } from './types.ts'
 
-/** What Orama indexes: full text on name/text/keywords, filters and facets on the rest. */
+/**
+ * What Orama indexes: the fields that filters and facets use. The text fields (name, text, keywords) are stored in
+ * Orama's documents but indexed by our own {@link TextIndex} (compact postings; see docs/decisions/0012).
+ */
 export const ORAMA_SCHEMA = {
-  name: 'string',
-  text: 'string',
-  keywords: 'string',
   mime: 'enum',
   mimeGroup: 'enum',
   tags: 'enum[]',
@@ -38,3 +38,35 @@ export function createOramaDb (): ReturnType<typeof create<typeof ORAMA_SCHEMA>>
 
 /** The Orama database type used by the index. */
 export type OramaDb = ReturnType<typeof createOramaDb>
+
+interface OramaInternals {
+  internalDocumentIDStore: { idToInternalId: Map<string, number>, internalIdToId: string[] }
+  tokenizer: { language: string, tokenize: (text: string, language?: string, prop?: string, withCache?: boolean) => string[] }
+  index: { searchByWhereClause: (index: unknown, tokenizer: unknown, where: unknown, language?: string) => Set<number> | number[] }
+  data: { index: unknown }
+}
+
+const internals = (db: OramaDb): OramaInternals => db as unknown as OramaInternals
+
+/** Orama's internal number of a document id (the number our text index and filters use), if it has one. */
+export function docNumberOf (db: OramaDb, id: string): number | undefined {
+  return internals(db).internalDocumentIDStore.idToInternalId.get(id)
+}
+
+/** The document id of an internal number. */
+export function idOfDocNumber (db: OramaDb, doc: number): string | undefined {
+  return internals(db).internalDocumentIDStore.internalIdToId[doc - 1]
+}
+
+/** Orama's tokenizer as a function: lower case, split, normalised, duplicates dropped. */
+export function tokenizerOf (db: OramaDb): (text: string) => string[] {
+  const tokenizer = internals(db).tokenizer
+  return text => tokenizer.tokenize(text, tokenizer.language, undefined, false)
+}
+
+/** The internal numbers of the documents passing an Orama `where` clause (filters evaluated once per query). */
+export function documentsWhere (db: OramaDb, where: Record<string, unknown>): Set<number> {
+  const orama = internals(db)
+  const found = orama.index.searchByWhereClause(orama.data.index, orama.tokenizer, where, orama.tokenizer.language)
+  return found instanceof Set ? found : new Set(found)
+}

@@ -10,7 +10,9 @@ import type { OramaDb } from './orama-db.ts'
  * with their postings in one `Uint32Array`; term frequencies as per-document `(term, tf)` runs in typed arrays;
  * field lengths as a `Float64Array`; documents as one JSON text per document. Loading builds only the tree nodes and
  * hands Orama lazy postings sets, frequency records and documents that decode on first use. Small parts (enum and
- * number indexes, token counts, id table) stay JSON.
+ * number indexes, token counts, id table) stay JSON. Since snapshot v4 Orama's schema indexes no text field (our
+ * `TextIndex` does, saved by `text-index-snapshot.ts`): what is saved here is the documents, the filter indexes and
+ * the id table; the radix and score parts only serve a string field if one returns to Orama's schema.
  */
 
 type Sections = Array<[string, Uint8Array]>

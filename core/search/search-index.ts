@@ -4,12 +4,14 @@ import { SnapshotMismatchError } from './errors.ts'
 import { countFacets } from './facets.ts'
 import { mimeGroupOf } from './filters.ts'
 import { toHit, toSearchDocument } from './hits.ts'
-import { createOramaDb } from './orama-db.ts'
+import { createOramaDb, docNumberOf, tokenizerOf } from './orama-db.ts'
 import { loadOramaSections, saveOramaSections } from './orama-snapshot.ts'
 import { parseSearchQuery } from './query.ts'
-import { searchText } from './search-text.ts'
+import { filteredDocuments, searchText, topText } from './search-text.ts'
 import { searchVector } from './search-vector.ts'
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts'
+import { TextIndex } from './text-index.ts'
+import { loadTextIndex, saveTextIndex } from './text-index-snapshot.ts'
 import { VectorIndex } from './vector-index.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Embedder } from './embedder.ts'
@@ -29,6 +31,14 @@ export interface SearchIndexInit {
 /** Candidates each side brings to hybrid ranking and to vector facets. */
 const CANDIDATES = 100
 
+/** Searchable text fields and their BM25 boosts. */
+export const TEXT_FIELDS = { name: 3, keywords: 2, text: 1 }
+
+/** The text fields of a stored document, as the text index takes them. */
+function textValues (doc: StoredDocument): Record<string, string> {
+  return { name: doc.name, keywords: doc.keywords, text: doc.text }
+}
+
 function keywordsOf (input: DocumentInput): string {
   const values = Object.entries(input.metadata ?? {}).map(([key, value]) => `${key} ${String(value)}`)
   return [...(input.tags ?? []), ...values].join(' ')
@@ -40,8 +50,11 @@ function keywordsOf (input: DocumentInput): string {
  */
 export class SearchIndex {
   readonly embedder: Embedder
+  /** Documents, and the indexes of the fields filters use. */
   private db: OramaDb
   private vectors: VectorIndex
+  /** The BM25 index of the text fields. */
+  private text: TextIndex
   private readonly now: () => number
   private readonly vectorInit: { trainAt?: number, retrainUntil?: number }
 
@@ -50,6 +63,7 @@ export class SearchIndex {
     this.now = init.now ?? Date.now
     this.vectorInit = init.vectors ?? {}
     this.db = createOramaDb()
+    this.text = new TextIndex({ fields: TEXT_FIELDS, tokenize: tokenizerOf(this.db) })
     this.vectors = new VectorIndex({ dimensions: init.embedder.dimensions, ...this.vectorInit })
   }
 
@@ -79,9 +93,13 @@ export class SearchIndex {
     const docs = inputs.map(input => this.toStored(input))
     const vectors = await this.embedder.embed(docs.map(doc => embeddingText(doc)), options)
     options?.signal?.throwIfAborted()
-    for (const doc of docs) if (this.has(doc.id)) await remove(this.db, doc.id)
+    for (const doc of docs) if (this.has(doc.id)) await this.removeStored(doc.id)
     if (docs.length === 1 && docs[0] !== undefined) await insert(this.db, docs[0] as never)
     else await insertMultiple(this.db, docs as never[], 1000)
+    for (const doc of docs) {
+      const n = docNumberOf(this.db, doc.id)
+      if (n !== undefined) this.text.add(n, textValues(doc))
+    }
     docs.forEach((doc, i) => { const vector = vectors[i]; if (vector !== undefined) this.vectors.set(doc.id, vector) })
   }
 
@@ -89,6 +107,13 @@ export class SearchIndex {
   async remove (cid: string): Promise<boolean> {
     this.vectors.delete(cid)
     if (!this.has(cid)) return false
+    return await this.removeStored(cid)
+  }
+
+  private async removeStored (cid: string): Promise<boolean> {
+    const doc = getByID(this.db, cid) as StoredDocument | undefined
+    const n = docNumberOf(this.db, cid)
+    if (doc !== undefined && n !== undefined) this.text.remove(n, textValues(doc))
     return await remove(this.db, cid)
   }
 
@@ -100,15 +125,17 @@ export class SearchIndex {
     const page = { limit: query.limit, offset: query.offset }
     let result: Omit<SearchResult, 'elapsedMs'>
     if (query.mode === 'text') {
-      const matches = await searchText(this.db, query, page)
+      const matches = await searchText({ db: this.db, text: this.text }, query, page)
       result = { mode: 'text', count: matches.count, hits: matches.hits.map(h => toHit(h.doc, h.score, query.query)), facets: matches.facets }
     } else {
       const [vector] = await this.embedder.embed([query.query], options)
       const queryVector = vector ?? new Float32Array(this.embedder.dimensions)
       const k = Math.max(CANDIDATES, query.offset + query.limit)
+      // the filters are evaluated once, as document numbers both sides check
+      const accept = filteredDocuments(this.db, query)
       const ranked = query.mode === 'vector'
-        ? searchVector(this.db, this.vectors, queryVector, query, k)
-        : await this.fuse(query, queryVector, k)
+        ? searchVector(this.db, this.vectors, queryVector, k, accept)
+        : this.fuse(query, queryVector, k, accept)
       result = {
         mode: query.mode,
         count: ranked.length,
@@ -121,17 +148,18 @@ export class SearchIndex {
 
   /**
    * Hybrid ranking: the top text and vector candidates, each score scaled to 0..1 (BM25 by the best text score,
-   * cosine as it is), summed with `vectorWeight`; a document found by one side only gets 0 from the other.
+   * cosine as it is), summed with `vectorWeight`; a document found by one side only gets 0 from the other. Each
+   * side computes only its top k (the text side stops scoring documents that cannot reach it), not the whole corpus.
    */
-  private async fuse (query: SearchQuery, queryVector: Float32Array, k: number): Promise<Array<{ doc: StoredDocument, score: number }>> {
+  private fuse (query: SearchQuery, queryVector: Float32Array, k: number, accept: Set<number> | undefined): Array<{ doc: StoredDocument, score: number }> {
     // the text side runs without the typo fallback: the vector side already matches misspellings through shared
     // trigrams, and a fuzzy run of a long query costs seconds at 100k documents
-    const text = await searchText(this.db, { ...query, tolerance: 0 }, { limit: k, offset: 0 }, false)
-    const vector = searchVector(this.db, this.vectors, queryVector, query, k)
-    const best = text.hits[0]?.score ?? 0
+    const text = topText({ db: this.db, text: this.text }, query.query, k, accept)
+    const vector = searchVector(this.db, this.vectors, queryVector, k, accept)
+    const best = text[0]?.score ?? 0
     const fused = new Map<string, { doc: StoredDocument, score: number }>()
     const w = query.vectorWeight
-    for (const hit of text.hits) fused.set(hit.doc.id, { doc: hit.doc, score: (1 - w) * (best > 0 ? hit.score / best : 0) })
+    for (const hit of text) fused.set(hit.doc.id, { doc: hit.doc, score: (1 - w) * (best > 0 ? hit.score / best : 0) })
     for (const hit of vector) {
       const entry = fused.get(hit.doc.id) ?? { doc: hit.doc, score: 0 }
       entry.score += w * Math.max(0, hit.score)
@@ -142,7 +170,7 @@ export class SearchIndex {
 
   /** The whole index as bytes (Orama's state, vectors, IVF lists): load it with {@link SearchIndex.load}. */
   save (): Uint8Array {
-    return encodeSnapshot({ embedderId: this.embedder.id, text: new Map(saveOramaSections(this.db)), vectors: this.vectors.state() })
+    return encodeSnapshot({ embedderId: this.embedder.id, text: new Map([...saveOramaSections(this.db), ...saveTextIndex(this.text)]), vectors: this.vectors.state() })
   }
 
   /**
@@ -154,6 +182,7 @@ export class SearchIndex {
     if (content.embedderId !== init.embedder.id) throw new SnapshotMismatchError(`snapshot made with embedder ${content.embedderId}, not ${init.embedder.id}`)
     const index = new SearchIndex(init)
     loadOramaSections(index.db, content.text)
+    index.text = loadTextIndex(content.text, { fields: TEXT_FIELDS, tokenize: tokenizerOf(index.db) })
     index.vectors = VectorIndex.fromState(content.vectors, index.vectorInit)
     return index
   }

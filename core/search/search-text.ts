@@ -1,7 +1,9 @@
-import { search } from '@orama/orama'
-import { fromOramaFacets, oramaFacets } from './facets.ts'
+import { getByID, search } from '@orama/orama'
+import { countFacets, fromOramaFacets, oramaFacets } from './facets.ts'
 import { toOramaWhere } from './filters.ts'
+import { documentsWhere, idOfDocNumber } from './orama-db.ts'
 import type { OramaDb, StoredDocument } from './orama-db.ts'
+import type { TextIndex } from './text-index.ts'
 import type { FacetCounts, FacetName, SearchQuery } from './types.ts'
 
 /** Text hits with their BM25 scores, the total count and facets. */
@@ -11,46 +13,93 @@ export interface TextMatches {
   facets: Partial<Record<FacetName, FacetCounts>>
 }
 
-const PROPERTIES = ['name', 'text', 'keywords'] as const
-const BOOST = { name: 3, keywords: 2, text: 1 }
+/** What a text search reads: the document store (filters, documents) and the text index. */
+export interface TextSearchTarget {
+  db: OramaDb
+  text: TextIndex
+}
+
 /** Share of its score a hit found only through typo tolerance keeps. */
 const FUZZY_FACTOR = 0.5
+
+/** The internal numbers of the documents passing the query's filters; undefined when there are no filters. */
+export function filteredDocuments (db: OramaDb, query: SearchQuery): Set<number> | undefined {
+  const where = toOramaWhere(query.filters)
+  return where === undefined ? undefined : documentsWhere(db, where)
+}
+
+/** Stored documents of internal numbers (skipping any that are gone). */
+export function documentsOf (db: OramaDb, numbers: Iterable<number>): StoredDocument[] {
+  const docs: StoredDocument[] = []
+  for (const n of numbers) {
+    const id = idOfDocNumber(db, n)
+    const doc = id === undefined ? undefined : getByID(db, id) as StoredDocument | undefined
+    if (doc !== undefined) docs.push(doc)
+  }
+  return docs
+}
+
+/** The best `k` text hits with scores (no count, no facets): the text side of hybrid search. */
+export function topText (target: TextSearchTarget, query: string, k: number, accept: Set<number> | undefined): Array<{ doc: StoredDocument, score: number }> {
+  const { top } = target.text.search(query, { k, ...(accept === undefined ? {} : { accept }) })
+  return withDocuments(target.db, top)
+}
+
+function withDocuments (db: OramaDb, top: Array<{ doc: number, score: number }>): Array<{ doc: StoredDocument, score: number }> {
+  const out: Array<{ doc: StoredDocument, score: number }> = []
+  for (const hit of top) {
+    const [doc] = documentsOf(db, [hit.doc])
+    if (doc !== undefined) out.push({ doc, score: hit.score })
+  }
+  return out
+}
+
+/** Every document passing the filters, in indexing order (an empty query lists documents). */
+async function listDocuments (db: OramaDb, query: SearchQuery, page: { limit: number, offset: number }, facets: FacetName[]): Promise<TextMatches> {
+  const where = toOramaWhere(query.filters)
+  const result = await search(db, {
+    limit: page.limit,
+    offset: page.offset,
+    ...(where === undefined ? {} : { where: where as never }),
+    ...(facets.length === 0 ? {} : { facets: oramaFacets(facets) as never })
+  })
+  return {
+    count: result.count,
+    hits: result.hits.map(hit => ({ doc: hit.document as unknown as StoredDocument, score: hit.score })),
+    facets: fromOramaFacets(facets, result.facets)
+  }
+}
 
 /**
  * BM25 full-text search with prefix matching. Typo tolerance is a fallback: a query is first run with exact words
  * (and prefixes), and again with `tolerance` only when that fills less than the page. Exact matches so rank first,
  * and the costly fuzzy walk of the word tree runs only for queries that need it.
  */
-export async function searchText (db: OramaDb, query: SearchQuery, page: { limit: number, offset: number }, withFacets = true): Promise<TextMatches> {
-  const where = toOramaWhere(query.filters)
+export async function searchText (target: TextSearchTarget, query: SearchQuery, page: { limit: number, offset: number }, withFacets = true): Promise<TextMatches> {
   const facetNames = withFacets ? query.facets : []
-  const run = async (tolerance: number, { limit, offset }: { limit: number, offset: number }, facets = true): Promise<TextMatches> => {
-    const names = facets ? facetNames : []
-    const result = await search(db, {
-      term: query.query,
-      properties: [...PROPERTIES],
-      boost: BOOST,
-      tolerance,
-      limit,
-      offset,
-      ...(where === undefined ? {} : { where: where as never }),
-      ...(names.length === 0 ? {} : { facets: oramaFacets(names) as never })
-    })
+  if (target.text.tokens(query.query).length === 0) {
+    if (query.query.trim() === '') return await listDocuments(target.db, query, page, facetNames)
+    return { count: 0, hits: [], facets: countFacets(facetNames, []) }
+  }
+  const accept = filteredDocuments(target.db, query)
+  const run = (tolerance: number, k: number, facets: FacetName[]): TextMatches => {
+    const result = target.text.search(query.query, { k, tolerance, all: true, ...(accept === undefined ? {} : { accept }) })
+    const matched = result.matched ?? []
     return {
-      count: result.count,
-      hits: result.hits.map(hit => ({ doc: hit.document as unknown as StoredDocument, score: hit.score })),
-      facets: fromOramaFacets(names, result.facets)
+      count: matched.length,
+      hits: withDocuments(target.db, result.top),
+      facets: facets.length === 0 ? {} : countFacets(facets, documentsOf(target.db, matched))
     }
   }
-  const exact = await run(0, page)
-  if (query.tolerance === 0 || query.query.trim() === '' || exact.count >= page.offset + page.limit) return exact
+  const wanted = page.offset + page.limit
+  const exact = run(0, wanted, facetNames)
+  if (query.tolerance === 0 || exact.count >= wanted) return { ...exact, hits: exact.hits.slice(page.offset) }
   // exact matches first, then what only the typo-tolerant run found
-  const wanted = { limit: page.offset + page.limit, offset: 0 }
-  const [head, fuzzy] = await Promise.all([run(0, wanted, false), run(query.tolerance, wanted)])
-  const seen = new Set(head.hits.map(hit => hit.doc.id))
+  const fuzzy = run(query.tolerance, wanted, facetNames)
+  const seen = new Set(exact.hits.map(hit => hit.doc.id))
   // a fuzzy-only hit scores below every exact one (its BM25 alone can be higher: a short document, a rare word)
-  const floor = head.hits.at(-1)?.score ?? Infinity
+  const floor = exact.hits.at(-1)?.score ?? Infinity
   const fuzzyOnly = fuzzy.hits.filter(hit => !seen.has(hit.doc.id)).map(hit => ({ doc: hit.doc, score: Math.min(hit.score, floor) * FUZZY_FACTOR }))
-  const merged = [...head.hits, ...fuzzyOnly]
+  const merged = [...exact.hits, ...fuzzyOnly]
   return { count: fuzzy.count, hits: merged.slice(page.offset, page.offset + page.limit), facets: fuzzy.facets }
 }

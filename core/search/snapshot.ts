@@ -3,7 +3,7 @@ import type { VectorIndexState } from './vector-index.ts'
 
 const MAGIC = [0x49, 0x4b, 0x53, 0x58] // "IKSX"
 /** Format version of search snapshots; bump on any change of layout or of what Orama saves. */
-export const SNAPSHOT_VERSION = 3
+export const SNAPSHOT_VERSION = 4
 
 /** What a snapshot holds: the text index's sections (see orama-snapshot.ts), the vectors, and which embedder made them. */
 export interface SnapshotContent {

@@ -112,12 +112,13 @@ export class VectorIndex {
   private readonly trainAt: number
   private readonly retrainUntil: number
   private readonly maxLists: number
+  /** Unit vectors by slot, until the lists are trained (then empty). */
   private data: Float32Array
   private ids: Array<string | undefined> = []
   private readonly slots = new Map<string, number>()
   private readonly free: number[] = []
   private centroids: Float32Array | undefined
-  /** Inverted lists (contiguous int8 rows per list), once trained. */
+  /** Inverted lists (contiguous float rows per list), once trained: then the only copy of the vectors. */
   private lists: IvfLists | undefined
   private trainedAt = 0
 
@@ -144,12 +145,15 @@ export class VectorIndex {
     this.delete(id)
     const slot = this.free.pop() ?? this.ids.length
     if (slot === this.ids.length) this.ids.push(undefined)
-    this.ensureCapacity(slot + 1)
     const unit = normalize(Float32Array.from(vector))
-    this.data.set(unit, slot * this.dimensions)
     this.ids[slot] = id
     this.slots.set(id, slot)
-    if (this.centroids !== undefined) this.assign(slot)
+    if (this.lists !== undefined) {
+      this.lists.add(this.nearestList(unit), slot, unit)
+    } else {
+      this.ensureCapacity(slot + 1)
+      this.data.set(unit, slot * this.dimensions)
+    }
     const n = this.slots.size
     if ((this.centroids === undefined && n >= this.trainAt) || (this.trainedAt > 0 && n >= this.trainedAt * 2 && this.trainedAt < this.retrainUntil)) this.train()
   }
@@ -179,8 +183,19 @@ export class VectorIndex {
       top.push(slot, score)
     }
     const lists = this.lists
-    if (lists === undefined || options.exact === true || options.accept !== undefined) {
+    if (lists === undefined) {
       for (let slot = 0; slot < this.ids.length; slot++) consider(slot)
+    } else if (options.exact === true || options.accept !== undefined) {
+      // every list, each row checked against the filter (the lists are the only copy of the vectors)
+      const accept = options.accept
+      const floor = (): number => Math.max(minScore - 1e-9, top.floor)
+      const take = (slot: number, score: number): void => {
+        if (score < minScore) return
+        const id = this.ids[slot]
+        if (id === undefined || (accept !== undefined && !accept(id))) return
+        top.push(slot, score)
+      }
+      for (let list = 0; list < lists.length; list++) lists.scan(list, unit, floor, take)
     } else {
       // scan the nearest lists, each one contiguous block of floats
       const nprobe = options.nprobe ?? Math.max(4, Math.ceil(lists.length * DEFAULT_PROBE))
@@ -191,34 +206,46 @@ export class VectorIndex {
     return top.sorted().map(([slot, score]) => ({ id: this.ids[slot] ?? '', score }))
   }
 
-  /** A compact copy of the state, for snapshots. */
+  /** A compact copy of the state, for snapshots (vectors grouped by list, so that a load copies each list in one block). */
   state (): VectorIndexState {
     const ids: string[] = []
-    const vectors = new Float32Array(this.slots.size * this.dimensions)
-    const lists = this.lists === undefined ? undefined : new Int32Array(this.slots.size)
-    const entries = [...this.slots]
-    // grouped by list, so that a load copies each list in one block
-    if (this.lists !== undefined) { const ivf = this.lists; entries.sort((a, b) => ivf.listOf(a[1]) - ivf.listOf(b[1])) }
-    for (const [id, slot] of entries) {
-      vectors.set(this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), ids.length * this.dimensions)
-      if (lists !== undefined) lists[ids.length] = this.lists?.listOf(slot) ?? 0
-      ids.push(id)
+    const d = this.dimensions
+    const vectors = new Float32Array(this.slots.size * d)
+    const lists = this.lists
+    if (lists === undefined) {
+      for (const [id, slot] of this.slots) {
+        vectors.set(this.data.subarray(slot * d, (slot + 1) * d), ids.length * d)
+        ids.push(id)
+      }
+      return { dimensions: d, ids, vectors, centroids: this.centroids, trainedAt: this.trainedAt }
     }
-    return { dimensions: this.dimensions, ids, vectors, centroids: this.centroids, lists, trainedAt: this.trainedAt }
+    const listOfRow = new Int32Array(this.slots.size)
+    for (let list = 0; list < lists.length; list++) {
+      const rows = lists.rowsOf(list)
+      vectors.set(rows.vectors, ids.length * d)
+      for (const slot of rows.slots) {
+        listOfRow[ids.length] = list
+        ids.push(this.ids[slot] ?? '')
+      }
+    }
+    return { dimensions: d, ids, vectors, centroids: this.centroids, lists: listOfRow, trainedAt: this.trainedAt }
   }
 
   /** Rebuild an index from {@link VectorIndex.state} without retraining or reassigning anything. */
   static fromState (state: VectorIndexState, init: Omit<VectorIndexInit, 'dimensions'> = {}): VectorIndex {
     const index = new VectorIndex({ ...init, dimensions: state.dimensions })
     const n = state.ids.length
-    index.data = new Float32Array(Math.max(1024, n) * state.dimensions)
-    index.data.set(state.vectors)
     index.ids = [...state.ids]
     state.ids.forEach((id, slot) => index.slots.set(id, slot))
     index.trainedAt = state.trainedAt
     if (state.centroids !== undefined && state.lists !== undefined) {
       index.centroids = state.centroids
-      index.lists = IvfLists.fromGrouped(state.dimensions, state.centroids.length / state.dimensions, index.data, state.lists)
+      // the lists copy the vectors: they are the only copy from now on
+      index.lists = IvfLists.fromGrouped(state.dimensions, state.centroids.length / state.dimensions, state.vectors, state.lists)
+      index.data = new Float32Array(0)
+    } else {
+      index.data = new Float32Array(Math.max(1024, n) * state.dimensions)
+      index.data.set(state.vectors)
     }
     return index
   }
@@ -244,20 +271,37 @@ export class VectorIndex {
     return top.slots
   }
 
-  private assign (slot: number): void {
-    const unit = this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions)
-    const list = this.nearestLists(unit, 1)[0] ?? 0
-    this.lists?.add(list, slot, unit)
+  private nearestList (unit: Float32Array): number {
+    return this.nearestLists(unit, 1)[0] ?? 0
+  }
+
+  /** Every live vector by slot, gathered from the lists (for retraining; the lists hold the only copy). */
+  private gather (lists: IvfLists): Float32Array {
+    const d = this.dimensions
+    const data = new Float32Array(this.ids.length * d)
+    for (const slot of this.slots.values()) {
+      const vector = lists.vectorOf(slot)
+      if (vector !== undefined) data.set(vector, slot * d)
+    }
+    return data
   }
 
   private train (): void {
     const live = [...this.slots.values()]
+    const d = this.dimensions
+    const data = this.lists === undefined ? this.data : this.gather(this.lists)
     const nlist = Math.min(this.maxLists, Math.max(16, Math.round(Math.sqrt(live.length))))
     const stride = Math.max(1, Math.floor(live.length / 4096))
     const sample = live.filter((_, i) => i % stride === 0).slice(0, 4096)
-    this.centroids = kmeans(this.data, this.dimensions, sample, nlist, 6)
-    this.lists = new IvfLists(this.dimensions, nlist, this.ids.length)
-    for (const slot of live) this.assign(slot)
+    this.centroids = kmeans(data, d, sample, nlist, 6)
+    const lists = new IvfLists(d, nlist, this.ids.length)
+    for (const slot of live) {
+      const unit = data.subarray(slot * d, (slot + 1) * d)
+      lists.add(this.nearestList(unit), slot, unit)
+    }
+    this.lists = lists
+    // from now on the lists are the only copy of the vectors
+    this.data = new Float32Array(0)
     this.trainedAt = live.length
   }
 

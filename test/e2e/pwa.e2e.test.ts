@@ -15,6 +15,7 @@ import { MemoryBlockstore } from '../../core/blocks/index.ts'
 import { createContentStore } from '../../core/content/index.ts'
 import { addBytes, startTestRelay } from '../relay/support.ts'
 import { launchChromium } from './support/browser-peers.ts'
+import { startS3Server } from '../storage/s3-support.ts'
 import type { IpfsKitNodeElement } from '../../app/embed/ipfs-kit-node.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Server } from 'node:http'
@@ -23,7 +24,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
-const VIEWS = ['files', 'search', 'network', 'cluster', 'settings'] as const
+const VIEWS = ['files', 'search', 'network', 'cluster', 'storage', 'settings'] as const
 const WIDTHS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }] as const
 
 let outDir: string
@@ -255,6 +256,45 @@ describe('PWA served by the relay', () => {
       await far.destroy()
     }
   }, 120_000)
+
+  it('the Storage view shows backends, a plan with its costs, a job run to done, and where each item lives', async () => {
+    printLogsOnFailure()
+    const s3 = await startS3Server('pwa-storage')
+    process.env.PWA_S3_KEY = 'S3RVER'
+    process.env.PWA_S3_SECRET = 'S3RVER'
+    process.env.IPFS_KIT_APP_DIR = outDir
+    let withS3: TestRelay | undefined
+    try {
+      withS3 = await startTestRelay({ 'storage.backends': [{ kind: 'local', name: 'local' }, { kind: 's3', name: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, accessKeyIdEnv: 'PWA_S3_KEY', secretAccessKeyEnv: 'PWA_S3_SECRET' }] as never, 'migration.intervalMs': 0 })
+    } finally {
+      delete process.env.IPFS_KIT_APP_DIR
+    }
+    const tab = await context.newPage()
+    try {
+      const { cid } = await addBytes(withS3.url, new Uint8Array(300_000).fill(7), '?name=model.bin')
+      const res = await fetch(`${withS3.url}/api/v1/policies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: { name: 'cold', action: 'move', to: ['s3'], match: { names: ['*.bin'] } } }) })
+      expect(res.status).toBe(200)
+      await tab.setViewportSize(WIDTHS[1])
+      await tab.goto(`${withS3.url}/#storage`)
+      await tab.locator('[data-testid="storage-backends"] li[data-backend="s3"]', { hasText: 'healthy' }).waitFor({ timeout: 30_000 })
+      await tab.locator('[data-testid="storage-plan"]').click()
+      const planned = tab.locator('[data-testid="storage-plan-result"]')
+      await planned.waitFor({ timeout: 10_000 })
+      expect(await planned.textContent()).toMatch(/1 item\(s\).*one-time \$.*\/month added/s)
+      expect(await planned.textContent()).toContain('local → s3')
+      await tab.screenshot({ path: join(SCREENSHOTS, 'storage-plan-1280.png'), fullPage: true })
+      await tab.locator('[data-testid="storage-run"]').click()
+      await tab.locator('[data-testid="storage-jobs"] li[data-state="done"]').waitFor({ timeout: 30_000 })
+      await tab.locator(`[data-testid="storage-items"] li[data-cid="${cid}"]`, { hasText: 's3' }).waitFor({ timeout: 10_000 })
+      await tab.setViewportSize(WIDTHS[0])
+      await tab.screenshot({ path: join(SCREENSHOTS, 'storage-jobs-390.png'), fullPage: true })
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    } finally {
+      await tab.close()
+      await withS3?.destroy()
+      await s3.stop()
+    }
+  }, 90_000)
 
   it('plays audio it opens by CID from verified bytes, and pins it to the cluster', async () => {
     printLogsOnFailure()

@@ -59,7 +59,6 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
   await blocks.open()
   const store = createContentStore({ blockstore: blocks })
   const roots: CID[] = []
-  let carBytes = 0
   for (const [i, size] of mixedSizes(totalMiB * MIB).entries()) roots.push((await store.add(pseudoRandom(size, i + 1))).cid)
   const s3 = await startS3Server('bench-migration')
   try {
@@ -78,7 +77,7 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
     }
     await rawCopy(roots.slice(0, 2), 'warmup') // s3rver, the SDK and the JIT warmed before either is timed
     let started = performance.now()
-    carBytes = await rawCopy(roots, 'raw')
+    const carBytes = await rawCopy(roots, 'raw')
     const rawSeconds = (performance.now() - started) / 1000
     // ours: jobs through the controller, two at a time, each copy read back through S3 and verified, then recorded
     const target = createS3Backend({ name: 's3', bucket: s3.bucket, prefix: 'ours', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })

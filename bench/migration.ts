@@ -21,23 +21,12 @@ import { ReferenceIndex, StorageManager, createLocalBackend, dagToCar } from '..
 import { FsBlockstore } from '../node-relay/blocks/fs-blockstore.ts'
 import { createS3Backend } from '../node-relay/storage/s3/index.ts'
 import { S3RVER_CREDENTIALS, startS3Server } from '../test/storage/s3-support.ts'
+import { pseudoRandomBytes } from '../test/support/fixtures.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { checkGoal, createReport, MIB, publishReport, toRow } from './lib/report.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection, Goal, ResultRow } from './lib/report.ts'
 import type { ContentItem } from '../core/migration/index.ts'
-
-function pseudoRandom (length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13; x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5; x >>>= 0
-    out[i] = x & 0xff
-  }
-  return out
-}
 
 /** Sizes summing to about `total` bytes: many small files, some medium, a few large (as real content is). */
 function mixedSizes (total: number): number[] {
@@ -59,7 +48,7 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
   await blocks.open()
   const store = createContentStore({ blockstore: blocks })
   const roots: CID[] = []
-  for (const [i, size] of mixedSizes(totalMiB * MIB).entries()) roots.push((await store.add(pseudoRandom(size, i + 1))).cid)
+  for (const [i, size] of mixedSizes(totalMiB * MIB).entries()) roots.push((await store.add(pseudoRandomBytes(size, i + 1))).cid)
   const s3 = await startS3Server('bench-migration')
   try {
     // raw: the same DAGs as CARs through the plain SDK, two at a time as the controller runs them, nothing read back

@@ -178,8 +178,8 @@ export class FsBlockstore implements Blockstore {
     for await (const cid of source) yield async () => ({ cid, bytes: singleChunkAsync(await this.read(cid, options)) })
   }
 
-  /** Every stored block's CID and size, without reading the blocks (what a garbage collection walks). */
-  async * list (options?: AbortOptions): AsyncGenerator<{ cid: CID, size: number }> {
+  /** Every stored block's CID and file path, shard by shard (a block deleted meanwhile may still be named). */
+  private async * files (options?: AbortOptions): AsyncGenerator<{ cid: CID, path: string }> {
     options?.signal?.throwIfAborted()
     this.checkOpen()
     const root = join(this.path, BLOCKS_DIR)
@@ -187,27 +187,25 @@ export class FsBlockstore implements Blockstore {
       for (const name of await readdir(join(root, shard)).catch(() => [])) {
         options?.signal?.throwIfAborted()
         const cid = cidFromFileName(name)
-        if (cid === undefined) continue
-        const info = await stat(join(root, shard, name)).catch(() => undefined)
-        if (info !== undefined) yield { cid, size: info.size } // deleted while listing: skipped
+        if (cid !== undefined) yield { cid, path: join(root, shard, name) }
       }
     }
   }
 
+  /** Every stored block's CID and size, without reading the blocks (what a garbage collection walks). */
+  async * list (options?: AbortOptions): AsyncGenerator<{ cid: CID, size: number }> {
+    for await (const { cid, path } of this.files(options)) {
+      const info = await stat(path).catch(() => undefined)
+      if (info !== undefined) yield { cid, size: info.size } // deleted while listing: skipped
+    }
+  }
+
   async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {
-    options?.signal?.throwIfAborted()
-    this.checkOpen()
-    const root = join(this.path, BLOCKS_DIR)
-    for (const shard of await readdir(root)) {
-      for (const name of await readdir(join(root, shard)).catch(() => [])) {
-        options?.signal?.throwIfAborted()
-        const cid = cidFromFileName(name)
-        if (cid === undefined) continue
-        try {
-          yield { cid, bytes: singleChunkAsync(await this.read(cid, options)) }
-        } catch (err) {
-          if (!(err instanceof NotFoundError)) throw err // deleted while listing: skip
-        }
+    for await (const { cid } of this.files(options)) {
+      try {
+        yield { cid, bytes: singleChunkAsync(await this.read(cid, options)) }
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err // deleted while listing: skip
       }
     }
   }

@@ -20,6 +20,8 @@ import { startRelayStorage } from './storage/index.ts'
 import { mirrorReferences } from './storage/mirror-refs.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
+import { QuotaExceededError } from '../core/errors/index.ts'
+import { formatBytes } from '../core/format/bytes.ts'
 import { startRelayMigration } from './migration/start-migration.ts'
 import { migrationMetrics } from './migration/metrics.ts'
 import { KeyStore } from './auth/key-store.ts'
@@ -135,7 +137,15 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     libp2p: node.libp2p,
     agentVersion: 'ipfs-kit-relay/0.1.0',
     onRead: target => { late.noteRead?.(target) },
-    writeGuard: async () => gcLock.readLock()
+    writeGuard: async () => gcLock.readLock(),
+    beforeAdd: async (knownBytes) => {
+      const quota = config.blocks.quotaBytes
+      if (quota === undefined) return
+      const used = await node.fsBlockstore.usedBytes()
+      if (used >= quota || used + (knownBytes ?? 0) > quota) {
+        throw new QuotaExceededError(`this relay keeps at most ${formatBytes(quota)} of blocks (blocks.quotaBytes) and holds ${formatBytes(used)}: unpin content and run ipfs-kit gc, or raise the quota`)
+      }
+    }
   })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })

@@ -28,8 +28,9 @@ export interface IpfsServiceComponents {
   libp2p?: Pick<Libp2p, 'peerId' | 'getMultiaddrs' | 'getConnections' | 'getProtocols'>
   agentVersion?: string
   /**
-   * Checked before an add writes anything, with the file's size when the source knows it (a Blob, bytes): a browser
-   * node refuses here an add that cannot fit in its storage quota, so every caller gets the check.
+   * Checked before an add, CAR import or block put writes anything, with the size when the source knows it (a Blob,
+   * bytes): a browser node refuses here an add that cannot fit in its storage quota, a relay one past
+   * `blocks.quotaBytes`, so every caller gets the check.
    */
   beforeAdd?: (knownBytes: number | undefined, options: AbortOptions) => Promise<void>
   /** Told of every content read (`cat`, CAR export) with its target, for "last read" dates; must be cheap. */
@@ -111,6 +112,7 @@ export class IpfsService {
 
   /** Add a tree; the root (last result), or without a wrapping directory each top-level entry, is pinned unless `pin: false`. */
   async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
+    await this.components.beforeAdd?.(undefined, options)
     return this.guarded(async () => this.addAllNow(entries, options))
   }
 
@@ -250,6 +252,7 @@ export class IpfsService {
    * (default raw) and sha2-256.
    */
   async blockPut (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number } = {}): Promise<BlockStat> {
+    await this.components.beforeAdd?.(bytes.byteLength, options)
     return this.guarded(async () => this.blockPutNow(bytes, options))
   }
 
@@ -295,6 +298,7 @@ export class IpfsService {
 
   /** Import a CAR (every block verified first); its roots are pinned unless `pin: false`. */
   async importCar (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AbortOptions & { pin?: boolean, name?: string } = {}): Promise<CarImportResult> {
+    await this.components.beforeAdd?.(undefined, options)
     return this.guarded(async () => {
       const result = await this.content.importCar(source, options)
       if (options.pin !== false) {

@@ -71,6 +71,9 @@ export class FsBlockstore implements Blockstore {
   private readonly madeShards = new Set<string>()
   private opened = false
   private tmpCounter = 0
+  /** Bytes of stored blocks: counted once by a walk, then kept up to date by puts and deletes (see usedBytes). */
+  private used = 0
+  private counting: Promise<void> | undefined
   private readonly instanceId = `${process.pid}-${randomBytes(6).toString('hex')}`
 
   constructor (init: FsBlockstoreInit) {
@@ -135,6 +138,8 @@ export class FsBlockstore implements Blockstore {
       if (!this.madeShards.has(shard)) await this.ensureShard(shard)
       await writeWhole(tmp, bytes, this.fsync)
       await renameFile(tmp, blockPath(this.path, key))
+      // a block written again is counted twice until the next recount: a quota errs on the strict side
+      this.used += bytes.byteLength
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => {})
       if (isErrno(err, 'ENOSPC') || isErrno(err, 'EDQUOT')) throw new NoSpaceError(`no space left to write block ${cid.toString()} in ${this.path}`, { cause: err })
@@ -178,6 +183,23 @@ export class FsBlockstore implements Blockstore {
     for await (const cid of source) yield async () => ({ cid, bytes: singleChunkAsync(await this.read(cid, options)) })
   }
 
+  /**
+   * Bytes of the stored blocks. The first call walks the store (file sizes, no reads); puts and deletes keep the
+   * count after that, and `recount()` (after a garbage collection) walks again to drop double counts.
+   */
+  async usedBytes (): Promise<number> {
+    this.counting ??= this.recount()
+    await this.counting
+    return this.used
+  }
+
+  /** Walk the store and set the count of stored bytes from the files. */
+  async recount (): Promise<void> {
+    let total = 0
+    for await (const { size } of this.list()) total += size
+    this.used = total
+  }
+
   /** Every stored block's CID and file path, shard by shard (a block deleted meanwhile may still be named). */
   private async * files (options?: AbortOptions): AsyncGenerator<{ cid: CID, path: string }> {
     options?.signal?.throwIfAborted()
@@ -214,7 +236,10 @@ export class FsBlockstore implements Blockstore {
     options?.signal?.throwIfAborted()
     this.checkOpen()
     try {
-      await unlink(blockPath(this.path, blockKey(cid)))
+      const path = blockPath(this.path, blockKey(cid))
+      const size = (await stat(path).catch(() => undefined))?.size ?? 0
+      await unlink(path)
+      this.used = Math.max(0, this.used - size)
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw new StorageError(`cannot delete block ${cid.toString()}: ${String(err)}`, { cause: err })
     }

@@ -107,7 +107,8 @@ export const configSchema = z.object({
   blocks: z.object({
     maxBlockSize: bytes.max(16 * 1024 * 1024).default(2 * 1024 * 1024).describe('largest block accepted'),
     fsync: z.boolean().default(false).describe('fsync every block (survives power loss; much slower)'),
-    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('memory LRU of recently read blocks')
+    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('memory LRU of recently read blocks'),
+    quotaBytes: bytes.optional().describe('most bytes of blocks this relay keeps: adds, CAR imports and block puts past it get 507 ERR_QUOTA_EXCEEDED (a streamed add of unknown size is refused once the store is full)')
   }).strict().default({ maxBlockSize: 2 * 1024 * 1024, fsync: false, cacheBytes: 64 * 1024 * 1024 }),
   network: z.object({
     fetchTimeoutMs: z.number().int().positive().default(30_000).describe('how long a read waits for a missing block from peers'),

@@ -188,12 +188,16 @@ export async function startRelayMigration (parts: RelayMigrationParts): Promise<
     plan: planNow,
     run,
     item,
-    collect: async (options = {}) => collectGarbage({
-      list: o => node.fsBlockstore.list(o),
-      isPinned: async (cid, o) => node.helia.pins.isPinned(cid, o),
-      delete: async (cid, o) => { await node.blockstore.delete(cid, o) },
-      lock: { writeLock: async () => gcLock.writeLock() }
-    }, options),
+    collect: async (options = {}) => {
+      const report = await collectGarbage({
+        list: o => node.fsBlockstore.list(o),
+        isPinned: async (cid, o) => node.helia.pins.isPinned(cid, o),
+        delete: async (cid, o) => { await node.blockstore.delete(cid, o) },
+        lock: { writeLock: async () => gcLock.writeLock() }
+      }, options)
+      await node.fsBlockstore.recount() // the quota's count, without double counts
+      return report
+    },
     stop: async () => {
       clearInterval(timer)
       offEvents()

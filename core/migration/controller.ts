@@ -194,15 +194,17 @@ export class MigrationController {
       this.paused = true
       await this.components.datastore.put(PAUSED_KEY, new Uint8Array([1]))
       for (const [runningId, { controller }] of this.running) {
-        controller.abort(new Error('the migration queue was paused'))
         const job = this.store.get(runningId)
-        if (job !== undefined) await this.setState(job, 'queued')
+        // a job that just finished (done, failed) is still in the running set until its cleanup: left as it is
+        if (job?.state !== 'running') continue
+        controller.abort(new Error('the migration queue was paused'))
+        await this.setState(job, 'queued')
       }
       return
     }
     const job = this.get(id)
     if (job.state !== 'queued' && job.state !== 'running') throw new ConflictError(`job ${id} is ${job.state}: only queued or running jobs can be paused`)
-    this.running.get(id)?.controller.abort(new Error('the job was paused'))
+    if (job.state === 'running') this.running.get(id)?.controller.abort(new Error('the job was paused'))
     await this.setState(job, 'paused')
   }
 
@@ -227,7 +229,7 @@ export class MigrationController {
   async cancel (id: string): Promise<Job> {
     const job = this.get(id)
     if (job.state === 'done' || job.state === 'cancelled') throw new ConflictError(`job ${id} is already ${job.state}`)
-    this.running.get(id)?.controller.abort(new Error('the job was cancelled'))
+    if (job.state === 'running') this.running.get(id)?.controller.abort(new Error('the job was cancelled'))
     await this.setState(job, 'cancelled')
     return job
   }

@@ -15,7 +15,9 @@ import { createContentStore } from '../../core/content/index.ts'
 import { EventBus } from '../../core/events/bus.ts'
 import { MigrationController, plan, policySchema, retentionSchema } from '../../core/migration/index.ts'
 import { ReferenceIndex, StorageManager, createLocalBackend } from '../../core/storage/index.ts'
+import { createHuggingFaceBackend } from '../../node-relay/storage/huggingface/backend.ts'
 import { createS3Backend, objectKey } from '../../node-relay/storage/s3/index.ts'
+import { startFakeHub } from '../storage/support/hf-hub-server.ts'
 import { pseudoRandomBytes } from '../support/fixtures.ts'
 import { corruptObject, S3RVER_CREDENTIALS, startS3Server } from '../storage/s3-support.ts'
 import type { ContentItem, Job, PolicyInput, RetentionRule } from '../../core/migration/index.ts'
@@ -58,8 +60,8 @@ describe('migration controller: local → S3 (s3rver), every copy verified', () 
     ]
   })
 
-  const controller = (target: StorageBackend = s3, init = {}): MigrationController => {
-    storage = new StorageManager({ local: createLocalBackend({ name: 'local', blockstore }), localBlocks: blockstore, backends: [target], index: new ReferenceIndex({ datastore }), events: bus })
+  const controller = (target: StorageBackend | StorageBackend[] = s3, init = {}): MigrationController => {
+    storage = new StorageManager({ local: createLocalBackend({ name: 'local', blockstore }), localBlocks: blockstore, backends: Array.isArray(target) ? target : [target], index: new ReferenceIndex({ datastore }), events: bus })
     const made = new MigrationController({
       storage,
       localBlocks: blockstore,
@@ -245,6 +247,35 @@ describe('migration controller: local → S3 (s3rver), every copy verified', () 
     await second.idle()
     expect(pinned.has(third.toV1().toString())).toBe(true)
     await expect(second.resume('no-such-job')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
+  })
+
+  it('moves between two remote backends (S3 → the Hub stand-in): staged from S3 verified, verified on the Hub, S3 copy deleted', async () => {
+    const hub = await startFakeHub({ tokens: { hf_migrate: 'write' } })
+    hub.createRepo('dataset', `kit/migrate-${run}`)
+    const hf = createHuggingFaceBackend({ name: 'hf', repo: `kit/migrate-${run}`, repoType: 'dataset', hubUrl: hub.url, token: 'hf_migrate' })
+    try {
+      const migrations = controller([s3, hf])
+      await migrations.start()
+      const cid = await addContent(250_000, 10)
+      const [copied] = await finished(migrations, await migrations.enqueue((await planFor([{ name: 'to-s3', action: 'copy', to: ['s3'] }], [cid])).items))
+      expect(copied?.state).toBe('done')
+      // the relay lets its own copy go: the content now lives on S3 only
+      pinned.delete(cid.toV1().toString())
+      for await (const { cid: block } of blockstore.getAll()) await blockstore.delete(block)
+
+      const movePlan = await planFor([{ name: 's3-to-hub', action: 'move', from: 's3', to: ['hf'] }], [cid])
+      expect(movePlan.items.map(i => [i.source, i.targets])).toEqual([['s3', ['hf']]])
+      expect(movePlan.items[0]?.cost.egressUsd).toBeGreaterThan(0) // read out of S3 once
+      const [moved] = await finished(migrations, await migrations.enqueue(movePlan.items))
+      expect(moved).toMatchObject({ state: 'done', done: ['hf'] })
+      expect((await storage.index.get(cid)).map(r => [r.backend, r.state])).toEqual([['hf', 'ok']])
+      expect(await s3.has(cid)).toBe(false)
+      let bytes = 0
+      for await (const block of storage.get(cid, { from: 'hf' })) bytes += block.bytes.byteLength
+      expect(bytes).toBeGreaterThan(250_000)
+    } finally {
+      await hub.stop()
+    }
   })
 
   it('refuses bad policies naming the field', () => {

@@ -5,6 +5,7 @@ import { lsCommand } from './commands/ls.ts'
 import { registerOperationCommands } from './operation-commands.ts'
 import { searchCommand } from './commands/search.ts'
 import { statCommand } from './commands/stat.ts'
+import { migrateCommand } from './commands/migrate.ts'
 import { keysCommand } from './commands/keys.ts'
 import { auditCommand } from './commands/audit.ts'
 import { repoCommand } from './commands/repo.ts'
@@ -33,16 +34,19 @@ const GROUPS: Record<string, string> = {
   storage: 'place content on storage backends and read it back verified',
   car: 'move DAGs in and out as CAR files',
   block: 'raw blocks, verified against their CIDs',
-  dag: 'IPLD nodes as JSON'
+  dag: 'IPLD nodes as JSON',
+  migrate: 'move content between backends by policy: plan, run, status, pause, resume, cancel (docs/MIGRATION.md)',
+  policy: 'migration policies: what is copied, moved, evicted or expired'
 }
 
 /**
  * Register the commands that talk to a running relay: the hand-written ones that read or write local trees (`add`
- * with Kubo's flags, `get`) or present several operations together (`ls`, `stat`, `search`, `keys`, `audit`, `repo`),
+ * with Kubo's flags, `get`) or present several operations together (`ls`, `stat`, `search`, `keys`, `audit`, `repo`,
+ * `migrate run` following its jobs),
  * then every operation of the table that has a CLI binding (node-relay/operations).
  */
 export function registerClientCommands (program: Command): void {
-  const commands = [addCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), keysCommand(), auditCommand(), repoCommand()]
+  const commands = [addCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), keysCommand(), auditCommand(), repoCommand(), migrateCommand(GROUPS.migrate ?? 'migrate')]
   for (const command of commands) program.addCommand(command)
   const created = registerOperationCommands(program, GROUPS)
   for (const command of [...commands, ...created]) exitOnUsageError(command)

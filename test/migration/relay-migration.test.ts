@@ -4,9 +4,11 @@
  * serves the content (read back from S3). Then a relay process is killed with SIGKILL in the middle of a migration
  * of many items: after a restart the jobs finish, and every item has a verified S3 copy and reads back byte for byte.
  */
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../node-relay/config/load.ts'
 import { startRelay } from '../../node-relay/relay.ts'
@@ -40,6 +42,18 @@ async function waitForJobs (url: string, done: (jobs: JobJson[]) => boolean, tim
     if (Date.now() > deadline) throw new Error(`jobs did not finish: ${JSON.stringify(jobs.map(j => [j.state, j.error?.code]))}`)
     await new Promise(resolve => setTimeout(resolve, 100))
   }
+}
+
+const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
+
+async function runCli (url: string, args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, '--api', url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  return { code, stdout, stderr }
 }
 
 const s3Backend = (s3: S3Server, prefix: string): Record<string, string | boolean> => ({ kind: 's3', name: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, prefix, accessKeyIdEnv: KEY_ENV, secretAccessKeyEnv: SECRET_ENV })
@@ -90,8 +104,11 @@ describe('migration on a relay with an S3 backend (s3rver)', () => {
       expect(dry.jobs).toEqual([])
       expect((await json<{ references: unknown[] }>(await fetch(`${relay.url}/api/v1/storage/${bin.cid}/references`))).references).toEqual([])
 
-      const started = await post<{ jobs: JobJson[] }>(`${relay.url}/api/v1/migrations`, {})
-      expect(started.jobs.map(j => j.cid)).toEqual([bin.cid])
+      // as a person runs it: the CLI queues the jobs and follows them until they finish
+      const cli = await runCli(relay.url, ['--json', 'migrate', 'run'])
+      expect(cli.code, cli.stderr).toBe(0)
+      const ran = JSON.parse(cli.stdout) as { jobs: JobJson[] }
+      expect(ran.jobs.map(j => [j.cid, j.state])).toEqual([[bin.cid, 'done']])
       const [job] = await waitForJobs(relay.url, jobs => jobs.every(j => j.state === 'done' || j.state === 'failed'))
       expect(job).toMatchObject({ state: 'done' })
       const refs = await json<{ references: Array<{ backend: string, state: string, verifiedAt?: string }> }>(await fetch(`${relay.url}/api/v1/storage/${bin.cid}/references`))

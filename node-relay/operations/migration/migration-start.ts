@@ -18,7 +18,8 @@ export const migrationStart = defineOperation({
   scope: 'storage:*:write',
   requires: ['migration'],
   rest: { method: 'POST', path: '/api/v1/migrations', tag: 'migration' },
-  cli: { command: ['migrate', 'run'], lines: (out: z.infer<typeof output>) => [...planLines(out.plan), ...out.jobs.map(jobLine)] },
+  // hand-written (node-relay/cli/commands/migrate.ts): it follows the jobs with a progress bar until they finish
+  cli: { command: ['migrate', 'run'], lines: (out: z.infer<typeof output>) => [...planLines(out.plan), ...out.jobs.map(jobLine)], custom: true },
   async run (components, input, { signal }) {
     const migration = migrationOf(components)
     if (input.dryRun === true) return { plan: planJson(await migration.plan({ ...input, signal })), jobs: [] }

@@ -158,7 +158,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
   // every relay of the cluster knows where copies on shared backends live
-  const stopMirror = cluster === undefined ? undefined : await mirrorReferences(storage.manager.index, cluster, node.libp2p.peerId.toString())
+  const stopMirror = cluster === undefined ? undefined : await mirrorReferences(storage.manager.index, cluster, node.libp2p.peerId.toString(), storage.manager.localName)
   if (stopMirror !== undefined) undo.push(stopMirror)
   const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock, log: message => { logger.warn(message) } }) : undefined
   if (migration !== undefined) {

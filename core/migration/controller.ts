@@ -44,7 +44,7 @@ export interface MigrationInit {
   maxAttempts?: number
   /** First retry delay; doubles per attempt, at most 5 minutes (default 2 s). */
   retryBaseMs?: number
-  /** The node's own backend (default `local`). */
+  /** The node's own backend (default: the storage manager's). */
   local?: string
 }
 
@@ -98,7 +98,7 @@ export class MigrationController {
     this.concurrency = init.concurrencyPerBackend ?? 2
     this.maxAttempts = init.maxAttempts ?? 5
     this.retryBaseMs = init.retryBaseMs ?? 2_000
-    this.local = init.local ?? 'local'
+    this.local = init.local ?? components.storage.localName
   }
 
   /** Load persisted jobs (those a crash left `running` are queued again) and start running them. */

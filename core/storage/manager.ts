@@ -113,6 +113,11 @@ export class StorageManager {
     return backend
   }
 
+  /** The name of the node's own backend (`local` unless the config renames it). */
+  get localName (): string {
+    return this.components.local.name
+  }
+
   /** The reference index, for the API and for the cluster to mirror. */
   get index (): ReferenceIndex {
     return this.components.index

@@ -20,7 +20,7 @@ export function rehydrator (storage: () => StorageManager | undefined, local: Pi
   const inFlight = new Map<string, Promise<void>>()
   return async (cid, options = {}) => {
     const manager = storage()
-    const elsewhere = manager === undefined ? [] : (await manager.references(cid, options)).filter(r => r.state === 'ok' && r.backend !== 'local')
+    const elsewhere = manager === undefined ? [] : (await manager.references(cid, options)).filter(r => r.state === 'ok' && r.backend !== manager.localName)
     if (manager === undefined || elsewhere.length === 0) throw new NotFoundError(`block ${cid.toString()} is not the root of content stored on a backend`)
     const key = cid.toV1().toString()
     let running = inFlight.get(key)

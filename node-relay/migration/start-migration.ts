@@ -48,8 +48,6 @@ export interface RelayMigrationParts {
   gcLock: { readLock: () => Promise<() => void>, writeLock: () => Promise<() => void> }
 }
 
-const LOCAL = 'local'
-
 function tagsOf (metadata: Record<string, string | number | boolean>): string[] {
   const raw = metadata.tags
   return typeof raw === 'string' ? raw.split(',').map(t => t.trim()).filter(t => t !== '') : []
@@ -62,6 +60,7 @@ function tagsOf (metadata: Record<string, string | number | boolean>): string[] 
  */
 export async function startRelayMigration (parts: RelayMigrationParts): Promise<RelayMigration> {
   const { config, node, service, storage, events, cluster, gcLock } = parts
+  const LOCAL = storage.localName
   const settings = config.migration
   const known = new Set(storage.list().map(b => b.name))
   for (const policy of settings.policies) {

@@ -2,8 +2,6 @@ import { CID } from 'multiformats/cid'
 import type { Cluster, SharedReference } from '../../core/cluster/index.ts'
 import type { ReferenceIndex, StorageReference } from '../../core/storage/index.ts'
 
-/** Every relay calls its own disk `local`: copies there are nobody else's business. */
-const NOT_SHARED = new Set(['local'])
 
 const keyOf = (cid: string, backend: string): string => `${CID.parse(cid).toV1().toString()}/${backend}`
 
@@ -15,11 +13,13 @@ function sameRef (a: SharedReference | undefined, b: StorageReference): boolean 
  * Mirror the relay's reference index into the cluster's replicated state and back, so every relay knows where every
  * copy on a shared backend lives (an S3 bucket, Storacha, the Hub) and can serve or repair from it: a copy recorded
  * or removed here is written to the state; one recorded or removed by another relay is applied here without being
- * sent back. Conflicting writes converge as the state does (last writer per `<cid>/<backend>`). Copies on `local`
- * stay per relay. Returns the function that stops mirroring.
+ * sent back. Conflicting writes converge as the state does (last writer per `<cid>/<backend>`). Copies on the
+ * relay's own backend (`local`) stay per relay. Returns the function that stops mirroring.
  */
-export async function mirrorReferences (index: ReferenceIndex, cluster: Cluster, self: string): Promise<() => void> {
+export async function mirrorReferences (index: ReferenceIndex, cluster: Cluster, self: string, local: string): Promise<() => void> {
   const { state } = cluster
+  // copies on each relay's own disk are nobody else's business (other relays name theirs the same)
+  const NOT_SHARED = new Set([local])
   // what the other relays recorded before this one started (or while it was down)
   for (const [, ref] of state.refs()) {
     if (NOT_SHARED.has(ref.backend)) continue

@@ -1,6 +1,6 @@
 /**
  * Storage backends benchmark (issue 6): put/get MiB/s of each backend against the raw client doing the same
- * transfer, in one run. S3 against s3rver in process: ours (`S3Backend.put`: walk the DAG, verify every block, stream
+ * transfer, in one run. S3 against s3rver in a child process: ours (`S3Backend.put`: walk the DAG, verify every block, stream
  * a CAR through lib-storage; `get`: stream the CAR back and verify every block) against the plain AWS SDK uploading
  * / downloading the same CAR bytes (`Upload` with the same part size, `GetObject`). Local against the filesystem
  * blockstore: ours (`LocalBackend` put/get with verification) against raw `putMany`/`get` of the same blocks.
@@ -18,7 +18,8 @@ import { createContentStore } from '../core/content/index.ts'
 import { createLocalBackend, dagToCar, readVerifiedDag } from '../core/storage/index.ts'
 import { FsBlockstore } from '../node-relay/blocks/fs-blockstore.ts'
 import { createS3Backend } from '../node-relay/storage/s3/index.ts'
-import { S3RVER_CREDENTIALS, startS3Server } from '../test/storage/s3-support.ts'
+import { S3RVER_CREDENTIALS } from '../test/storage/s3-support.ts'
+import { startS3ServerProcess } from './lib/s3rver-process.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { checkGoal, createReport, MIB, publishReport, toRow } from './lib/report.ts'
 import { runRounds } from './lib/runner.ts'
@@ -60,7 +61,7 @@ export async function runStorageBench (args: BenchArgs): Promise<BenchSection> {
   const { cid: root } = await createContentStore({ blockstore: source }).add(pseudoRandom(sizeMiB * MIB, 9))
   const car = await collectBytes(dagToCar(source, root))
   const blocks = await Array.fromAsync(readVerifiedDag(source, root))
-  const s3 = await startS3Server('bench')
+  const s3 = await startS3ServerProcess('bench') // S3 never runs inside its client: see lib/s3rver-process.ts
   const dir = await mkdtemp(join(tmpdir(), 'ipfs-kit-bench-storage-'))
   const backend = createS3Backend({ name: 's3', bucket: s3.bucket, prefix: 'ours', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, partSizeBytes: PART })
   let round = 0
@@ -120,7 +121,7 @@ export async function runStorageBench (args: BenchArgs): Promise<BenchSection> {
     return {
       rows,
       goals,
-      notes: [`storage: ${blocks.length} blocks, CAR ${(car.byteLength / MIB).toFixed(1)} MiB; s3rver in process (its own disk writes dominate); ours verifies every block, raw does not`]
+      notes: [`storage: ${blocks.length} blocks, CAR ${(car.byteLength / MIB).toFixed(1)} MiB; s3rver in its own process; ours verifies every block, raw does not`]
     }
   } finally {
     await backend.stop()

@@ -1,6 +1,11 @@
 import { CID } from 'multiformats/cid'
 import { InvalidCidError } from '../errors/index.ts'
 
+/** CIDs parsed recently, by their text: a hot CID (a gateway or cat hit) is decoded once, not on every request. */
+const PARSED = new Map<string, CID>()
+/** Texts kept in {@link PARSED}; the oldest goes first (CIDs are immutable, so sharing one object is safe). */
+const PARSED_MAX = 4096
+
 /**
  * Parse a CID string (any multibase CIDv1, or a base58 CIDv0) into a `CID`, with a typed error
  * (`ERR_INVALID_CID`) instead of whatever the decoder throws.
@@ -14,8 +19,13 @@ export function parseCid (input: string): CID {
   const text = input.trim()
   if (text.length === 0) throw new InvalidCidError('CID is empty')
   if (text.length > 512) throw new InvalidCidError('CID is longer than 512 characters')
+  const known = PARSED.get(text)
+  if (known !== undefined) return known
   try {
-    return CID.parse(text)
+    const cid = CID.parse(text)
+    if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value as string)
+    PARSED.set(text, cid)
+    return cid
   } catch (err) {
     throw new InvalidCidError(`"${text.slice(0, 100)}" is not a valid CID: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
   }

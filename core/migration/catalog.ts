@@ -1,6 +1,7 @@
 import { Key } from 'interface-datastore'
-import { CID } from 'multiformats/cid'
+import { parseCid } from '../content/cid.ts'
 import type { Datastore } from 'interface-datastore'
+import type { CID } from 'multiformats/cid'
 
 /** What the catalog knows of one CID's life here (kept after the local pin goes: moved content keeps its name). */
 export interface ContentDates {
@@ -16,7 +17,7 @@ export interface ContentDates {
 /** The root CID of a read target (`<cid>`, `<cid>/path`, `/ipfs/<cid>/path`), v1, or undefined. */
 function rootOf (target: CID | string): string | undefined {
   try {
-    const root = typeof target === 'string' ? CID.parse(target.replace(/^\/ipfs\//, '').split('/')[0] ?? '') : target
+    const root = typeof target === 'string' ? parseCid(target.replace(/^\/ipfs\//, '').split('/')[0] ?? '') : target // parsed once per hot CID
     return root.toV1().toString()
   } catch {
     return undefined

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import { z } from 'zod'
+import { concatChunks } from '../../core/blocks/bytes.ts'
 import { InvalidInputError, IpfsKitError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
 import { coerceTextInput, inputFields, parseInput } from '../operations/input.ts'
@@ -125,8 +126,16 @@ async function sendDownload (op: DownloadOperation, components: OperationCompone
     void reply.header('content-disposition', `attachment; filename="${download.filename.replace(/["\\\r\n]/g, '_')}"`)
   }
   if (download.length === 0) return reply.send('')
+  if (download.length !== undefined && download.length <= SMALL_BODY_BYTES) {
+    // small: one buffer and one write, no stream machinery; an error while reading is still a status, not a short 200
+    const bytes = concatChunks(await Array.fromAsync(download.body))
+    return reply.header('content-length', bytes.byteLength).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  }
   return reply.send(Readable.from(download.body, { objectMode: false, highWaterMark: 1024 * 1024 }))
 }
+
+/** Downloads up to this size are read whole and sent as one buffer (most gateway and API reads are this small). */
+const SMALL_BODY_BYTES = 64 * 1024
 
 /** Busboy's parse errors ("Unexpected end of form"...) are the client's fault: 400, not 500. */
 async function * malformedAsInvalid<T> (source: AsyncIterable<T>): AsyncGenerator<T> {

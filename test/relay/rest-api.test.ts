@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { CarWriter } from '@ipld/car'
+import * as dagPb from '@ipld/dag-pb'
+import { MemoryBlockstore, collectBlock } from '../../core/blocks/index.ts'
+import { createContentStore } from '../../core/content/index.ts'
+import { blockKey, blockPath } from '../../node-relay/blocks/fs-layout.ts'
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import { collect, pseudoRandomBytes, rawBlock } from '../support/fixtures.ts'
@@ -101,6 +107,27 @@ describe('REST API: content', () => {
     expect((await json<{ code: string }>(dir)).code).toBe('ERR_NOT_A_FILE')
     const past = await fetch(`${relay.url}/api/v1/cat/${cid}/x.txt?offset=5`)
     expect(past.status).toBe(416)
+  })
+
+  it('a small file with a corrupt block in its middle is an error status, not a 200 cut short', async () => {
+    // the DAG made here, its blocks put one by one, one leaf written to disk damaged: nothing on the relay has read
+    // (and cached) that leaf before the cat does
+    const local = new MemoryBlockstore()
+    const { cid } = await createContentStore({ blockstore: local }).add(pseudoRandomBytes(8 * 1024, 21), { chunker: { type: 'fixed', size: 1024 }, rawLeaves: true, cidVersion: 1 })
+    const leaves = dagPb.decode(await collectBlock(local.get(cid))).Links.map(link => link.Hash)
+    const damaged = leaves[3]
+    expect(damaged).toBeDefined()
+    for await (const { cid: blockCid, bytes } of local.getAll()) {
+      if (damaged !== undefined && blockCid.equals(damaged)) continue
+      const put = await fetch(`${relay.url}/api/v1/blocks?cid=${blockCid.toString()}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(await collectBlock(bytes)) })
+      expect(put.status).toBe(200)
+    }
+    const path = blockPath(join(relay.dataDir, 'blocks'), blockKey(damaged ?? cid))
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, 'not what was added')
+    const res = await fetch(`${relay.url}/api/v1/cat/${cid.toString()}`)
+    expect(res.status).toBe(502)
+    expect((await res.json() as { code: string }).code).toBe('ERR_BLOCK_CORRUPT')
   })
 
   it('refuses an unsatisfiable Range with 416', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { MemoryBlockstore, TieredBlockstore, VerifiedBlockstore, collectBlock } from '../../core/blocks/index.ts'
+import { MemoryBlockstore, TieredBlockstore, VerifiedBlockstore, collectBlock, registerHasher } from '../../core/blocks/index.ts'
 import { createContentStore } from '../../core/content/index.ts'
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
 import { blockKey, blockPath } from '../../node-relay/blocks/fs-layout.ts'
@@ -108,6 +108,34 @@ describe('verified reads detect corruption in every store', () => {
     const cid = CID.createV1(0x55, identity.digest(text('inline')))
     const verified = new VerifiedBlockstore(new MemoryBlockstore())
     expect(new TextDecoder().decode(await collectBlock(verified.get(cid)))).toBe('inline')
+  })
+})
+
+describe('verified reads and the memory cache', () => {
+  it('hashes a block once while the LRU keeps it, and again (catching corruption) once the LRU has dropped it', async () => {
+    const { sha256 } = await import('multiformats/hashes/sha2')
+    let digests = 0
+    registerHasher({ name: sha256.name, code: sha256.code, encode: async (bytes: Uint8Array) => sha256.encode(bytes), digest: async (bytes: Uint8Array) => { digests++; return sha256.digest(bytes) } })
+    try {
+      const backing = new MemoryBlockstore()
+      const tiered = new TieredBlockstore(backing, { cacheBytes: 1024 })
+      const store = new VerifiedBlockstore(tiered, { verifyWrites: false })
+      const a = await rawBlock(text('a'.repeat(600)))
+      const b = await rawBlock(text('b'.repeat(600)))
+      await store.put(a.cid, a.bytes)
+      await store.put(b.cid, b.bytes)
+      await collectBlock(store.get(a.cid))
+      expect(digests).toBe(1)
+      for (let i = 0; i < 5; i++) expect(await collectBlock(store.get(a.cid))).toEqual(a.bytes)
+      expect(digests).toBe(1) // cache hits: the same verified array, not hashed again
+      await collectBlock(store.get(b.cid)) // 1200 bytes > 1024: a leaves the LRU
+      await backing.put(a.cid, text('tampered'))
+      expect((await rejection(collectBlock(store.get(a.cid)))).code).toBe('ERR_BLOCK_CORRUPT')
+      expect(digests).toBe(3)
+    } finally {
+      const { sha256 } = await import('multiformats/hashes/sha2')
+      registerHasher(sha256)
+    }
   })
 })
 

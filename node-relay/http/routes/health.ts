@@ -1,10 +1,25 @@
+import { CID } from 'multiformats/cid'
 import type { HttpContext } from '../context.ts'
 import type { FastifyInstance } from 'fastify'
 
 interface Check { ok: boolean, detail: string }
 
+/** An identity CID of no bytes: asking the blockstore for it proves the store answers, without touching a disk. */
+const PROBE = CID.parse('bafkqaaa')
+/** How long the listener addresses are reused: libp2p recomputes them on every call, the dearest part of a check. */
+const LISTENERS_TTL_MS = 1000
+
 /** `/health`: liveness (the process answers) plus readiness detail for the blockstore, libp2p and listeners. */
 export function healthRoutes (app: FastifyInstance, ctx: HttpContext): void {
+  const listeners = { at: -Infinity, addrs: [] as string[] }
+  const listenAddrs = (libp2p: NonNullable<HttpContext['node']>['libp2p']): string[] => {
+    const now = performance.now()
+    if (now - listeners.at > LISTENERS_TTL_MS) {
+      listeners.addrs = libp2p.getMultiaddrs().map(String)
+      listeners.at = now
+    }
+    return listeners.addrs
+  }
   app.get('/health', {
     schema: {
       summary: 'Liveness and readiness',
@@ -18,7 +33,7 @@ export function healthRoutes (app: FastifyInstance, ctx: HttpContext): void {
   }, async (_request, reply) => {
     const checks: Record<string, Check> = {}
     try {
-      await ctx.service.content.hasBlock((await import('multiformats/cid')).CID.parse('bafkqaaa'))
+      await ctx.service.content.hasBlock(PROBE)
       checks.blockstore = { ok: true, detail: 'readable' }
     } catch (err) {
       checks.blockstore = { ok: false, detail: err instanceof Error ? err.message : String(err) }
@@ -26,7 +41,7 @@ export function healthRoutes (app: FastifyInstance, ctx: HttpContext): void {
     const libp2p = ctx.node?.libp2p
     if (libp2p !== undefined) {
       checks.libp2p = { ok: libp2p.status === 'started', detail: libp2p.status }
-      const addrs = libp2p.getMultiaddrs().map(String)
+      const addrs = libp2p.status === 'started' ? listenAddrs(libp2p) : []
       checks.listeners = { ok: addrs.length > 0, detail: addrs.join(' ') }
     }
     checks.draining = { ok: !ctx.draining(), detail: ctx.draining() ? 'shutting down' : 'serving' }

@@ -88,6 +88,20 @@ describe('content: add and cat', () => {
     expect(byteDiff(await collect(content.cat(cid, { offset: 10, length: 10 * 1024 * 1024 })), bytes.subarray(10))).toBe('equal')
   })
 
+  it('serves byte ranges of a single raw block and of an identity CID', async () => {
+    const content = createContentStore({ blockstore: new MemoryBlockstore() })
+    const bytes = pseudoRandomBytes(4000, 12)
+    const { cid } = await content.add(bytes, { rawLeaves: true, cidVersion: 1 })
+    expect(cid.code).toBe(0x55) // one block, a raw leaf: the file is the block
+    for (const [offset, length] of [[0, 4000], [0, 1], [1234, 100], [3999, 1], [4000, 0]] as Array<[number, number]>) {
+      expect(byteDiff(await collect(content.cat(cid, { offset, length })), bytes.subarray(offset, offset + length))).toBe('equal')
+    }
+    const { identity } = await import('multiformats/hashes/identity')
+    const { CID } = await import('multiformats/cid')
+    const inline = CID.createV1(0x55, identity.digest(text('inline bytes')))
+    expect(new TextDecoder().decode(await collect(content.cat(inline, { offset: 7 })))).toBe('bytes')
+  })
+
   it('refuses ranges that cannot be satisfied with ERR_INVALID_RANGE', async () => {
     const content = createContentStore({ blockstore: new MemoryBlockstore() })
     const { cid } = await content.add(text('0123456789'))

@@ -74,7 +74,7 @@ export class Registry implements LineageSource {
   }
 
   /** Parse a persisted or replicated value; undefined when it does not validate (skipped, not fatal). */
-  static decode (bytes: Uint8Array | unknown): StoredValue | undefined {
+  static decode (bytes: unknown): StoredValue | undefined {
     try {
       const raw: unknown = bytes instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(bytes)) : bytes
       if (typeof raw !== 'object' || raw === null) return undefined

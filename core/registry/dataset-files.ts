@@ -1,6 +1,6 @@
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet'
 import { InvalidDatasetError } from './errors.ts'
-import type { AsyncBuffer, FileMetaData } from 'hyparquet'
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet'
 
 /** The dataset file formats the registry reads. */
 export type DatasetFormat = 'parquet' | 'csv' | 'jsonl'
@@ -50,6 +50,13 @@ function asyncBuffer (file: RangedFile): AsyncBuffer {
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
     }
   }
+}
+
+/** A Parquet column's type as people read it: the logical type (STRING, DATE…), else the physical one (INT32…). */
+function typeName (element: SchemaElement): string {
+  if (element.logical_type !== undefined) return element.logical_type.type
+  if (element.converted_type === 'UTF8') return 'STRING'
+  return element.converted_type ?? element.type ?? 'GROUP'
 }
 
 async function parquetMetadataOf (file: RangedFile): Promise<FileMetaData> {
@@ -103,7 +110,7 @@ function jsonRow (line: string, path: string, lineNumber: number): Record<string
 export async function readDatasetFile (file: RangedFile, format: DatasetFormat): Promise<DatasetFileFacts> {
   if (format === 'parquet') {
     const metadata = await parquetMetadataOf(file)
-    const columns = parquetSchema(metadata).children.map(child => ({ name: child.element.name, type: child.element.logical_type?.type ?? child.element.converted_type ?? child.element.type ?? 'GROUP' }))
+    const columns = parquetSchema(metadata).children.map(child => ({ name: child.element.name, type: typeName(child.element) }))
     return { rows: Number(metadata.num_rows), columns }
   }
   const seen = new Map<string, string>()

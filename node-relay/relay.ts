@@ -19,6 +19,7 @@ import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
 import { mirrorReferences } from './storage/mirror-refs.ts'
 import { mirrorRegistry } from './registry/mirror-registry.ts'
+import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
@@ -153,7 +154,14 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
-  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) } }) : undefined
+  // the model and dataset registry, the same on every relay of the cluster; search may embed with a registered model
+  const registry = await Registry.open({ datastore: node.datastore })
+  const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
+  if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
+  const registryModel = config.search.enabled && config.search.registryModel !== undefined
+    ? await loadRegistryEmbedder({ registry, content: service, ref: config.search.registryModel, cacheDir: join(config.dataDir, 'models') })
+    : undefined
+  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) }, ...(registryModel === undefined ? {} : { embedder: registryModel.embedder }) }) : undefined
   if (search !== undefined) undo.push(async () => { await search.stop() })
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
@@ -164,10 +172,6 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   // every relay of the cluster knows where copies on shared backends live
   const stopMirror = cluster === undefined ? undefined : await mirrorReferences(storage.manager.index, cluster, node.libp2p.peerId.toString(), storage.manager.localName)
   if (stopMirror !== undefined) undo.push(stopMirror)
-  // the model and dataset registry, the same on every relay of the cluster
-  const registry = await Registry.open({ datastore: node.datastore })
-  const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
-  if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
   const migration = config.migration.enabled ? await startRelayMigration({ config, node, service, storage: storage.manager, events, cluster, gcLock, log: message => { logger.warn(message) } }) : undefined
   if (migration !== undefined) {
     undo.push(async () => { await migration.stop() })

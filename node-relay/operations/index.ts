@@ -62,6 +62,7 @@ import { datasetList } from './registry/dataset-list.ts'
 import { datasetGet } from './registry/dataset-get.ts'
 import { datasetPreview } from './registry/dataset-preview.ts'
 import { datasetRm } from './registry/dataset-rm.ts'
+import { datasetRun } from './registry/dataset-run.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
@@ -78,7 +79,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
-  modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRm,
+  modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

@@ -120,6 +120,7 @@ const CASES: Record<string, Case> = {
   dataset_list: { input: () => ({}), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
   dataset_get: { input: () => ({ ref: 'parity-data@1' }), bad: { input: { ref: 'nobody' }, code: 'ERR_NOT_FOUND' } },
   dataset_preview: { input: () => ({ ref: 'parity-data@1', rows: 2 }), bad: { input: { ref: 'parity-data@1', rows: 0 }, code: 'ERR_INVALID_INPUT' } },
+  dataset_run: { input: () => ({ ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'dedupe' }, { op: 'split', ratios: { train: 0.5, test: 0.5 } }] } }), bad: { input: { ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'shuffle' }] } }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
   dataset_rm: { input: () => ({ ref: 'parity-rm' }), before: async f => { await post('/api/v1/datasets/parity-rm/versions', { cid: f.data }) }, bad: { input: { ref: 'nobody@1' }, code: 'ERR_NOT_FOUND' } },
   search: { input: () => ({ query: 'parity', limit: 5 }), bad: { input: { query: 'x', mode: 'sideways' }, code: 'ERR_INVALID_QUERY' } },
   search_stats: { input: () => ({}) },

@@ -194,7 +194,11 @@ export class Registry implements LineageSource {
   async removeVersion (kind: RegistryKind, ref: string, options: { force?: boolean } = {}): Promise<{ removed: VersionRecord, dependents: string[], aliases: string[] }> {
     return this.serial(async () => {
       const removed = this.resolve(kind, ref)
-      const dependents = this.derivedFrom(removed.cid).map(r => versionId(r.kind, r.name, r.version))
+      // a dependent names this version, or declared its CID when no other version has that root
+      const onlyHolder = this.versionsWithCid(removed.cid).length === 1
+      const dependents = this.derivedFrom(removed.cid)
+        .filter(r => r.inputs.some(i => i.cid === removed.cid && (i.name === undefined ? onlyHolder : i.kind === kind && i.name === removed.name && i.version === removed.version)))
+        .map(r => versionId(r.kind, r.name, r.version))
       if (dependents.length > 0 && options.force !== true) throw new HasDependentsError(`${versionId(kind, removed.name, removed.version)} is an input of ${dependents.join(', ')}: remove with force to keep them pointing at a version the registry no longer lists`)
       const entry = this.entry(kind, removed.name)
       const aliases = [...entry.aliases.values()].filter(a => a.version === removed.version)

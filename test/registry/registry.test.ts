@@ -108,3 +108,15 @@ describe('registry', () => {
     expect(await codeOf(() => parseCardFrontMatter('---\nlicense: mit\n'))).toBe('ERR_INVALID_CARD')
   })
 })
+
+describe('registry removal and shared roots', () => {
+  it('does not count a version made from another version with the same root as a dependent', async () => {
+    const registry = await Registry.open({ datastore: new MemoryDatastore() })
+    const shared = await cidOf('shared')
+    await registry.register({ kind: 'dataset', name: 'kept', cid: shared, ...base })
+    await registry.register({ kind: 'dataset', name: 'copy', cid: shared, ...base })
+    await registry.register({ kind: 'model', name: 'm', cid: await cidOf('m'), ...base, inputs: [{ ref: 'kept@1' }] })
+    expect(await registry.removeVersion('dataset', 'copy@1')).toMatchObject({ dependents: [] })
+    expect(await codeOf(async () => registry.removeVersion('dataset', 'kept@1'))).toBe('ERR_HAS_DEPENDENTS')
+  })
+})

@@ -109,7 +109,9 @@ export function writeParquet (columns: readonly ParquetColumn[]): Uint8Array {
       header.i32(4, 3)
     })
     header.bytes.push(0)
-    const page = new Uint8Array([...header.bytes, ...data])
+    const page = new Uint8Array(header.bytes.length + data.byteLength)
+    page.set(header.bytes)
+    page.set(data, header.bytes.length)
     placed.push({ column, offset, size: page.byteLength })
     chunks.push(page)
     offset += page.byteLength

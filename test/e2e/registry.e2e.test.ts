@@ -1,6 +1,7 @@
 /**
  * The Models & Datasets view in Chromium, served by a real relay from the built app: it lists what the registry
- * holds, shows a model's versions with its alias history, draws the lineage graph, and previews a dataset's rows.
+ * holds, shows a model's versions with its alias history, moves an alias, draws the lineage graph, and previews a
+ * dataset's rows.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -67,6 +68,12 @@ describe('Models & Datasets view', () => {
       expect(await page.locator('[data-testid="registry-alias-history"]').textContent()).toContain('v1 → v2')
       await page.locator('[data-testid="registry-lineage"] [data-node="dataset/corpus@1"]').waitFor()
       expect(await page.locator('[data-testid="registry-lineage"] [data-node]').count()).toBe(2)
+
+      // promote version 1 back to production from the view: the relay records the move
+      await page.locator('[data-testid="registry-versions"] li[data-version="1"] [data-testid="registry-move-alias"]').click()
+      await page.locator('[data-testid="registry-alias-history"]', { hasText: 'v1 → v2 → v1' }).waitFor()
+      const resolved = await (await fetch(`${relay.url}/api/v1/models/tiny@production`)).json() as { resolved: { version: number } }
+      expect(resolved.resolved.version).toBe(1)
 
       await page.locator('li[data-entry="dataset/corpus"] button').click()
       const cells = page.locator('[data-testid="registry-preview"] tbody tr')

@@ -22,6 +22,7 @@ import { runClusterBench } from './cluster.ts'
 import { runAuthBench } from './auth.ts'
 import { runStorageBench } from './storage.ts'
 import { runMigrationBench } from './migration.ts'
+import { runRegistryBench } from './registry.ts'
 import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
@@ -119,6 +120,7 @@ if (mesh !== undefined) sections.push(mesh)
 sections.push(await runSearchBench(args))
 sections.push(await runStorageBench(args))
 sections.push(await runMigrationBench(args))
+sections.push(await runRegistryBench(args))
 sections.push(await runHfStorachaStorageBench(args))
 sections.push(await runClusterBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

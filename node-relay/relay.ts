@@ -18,6 +18,9 @@ import { startRelayCluster } from './cluster/start-cluster.ts'
 import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
 import { mirrorReferences } from './storage/mirror-refs.ts'
+import { mirrorRegistry } from './registry/mirror-registry.ts'
+import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
+import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
 import { QuotaExceededError } from '../core/errors/index.ts'
@@ -56,6 +59,8 @@ export interface Relay {
   storage: RelayStorage
   /** The migration controller (`migration` config section), unless disabled. */
   migration?: RelayMigration
+  /** The model and dataset registry, mirrored through the cluster's state when the cluster runs. */
+  registry: Registry
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998` (`https://` with `http.tls`). */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -149,7 +154,14 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   })
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
-  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) } }) : undefined
+  // the model and dataset registry, the same on every relay of the cluster; search may embed with a registered model
+  const registry = await Registry.open({ datastore: node.datastore })
+  const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
+  if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
+  const registryModel = config.search.enabled && config.search.registryModel !== undefined
+    ? await loadRegistryEmbedder({ registry, content: service, ref: config.search.registryModel, cacheDir: join(config.dataDir, 'models') })
+    : undefined
+  const search = config.search.enabled ? await startRelaySearch({ config, service, events, log: message => { logger.warn(message) }, ...(registryModel === undefined ? {} : { embedder: registryModel.embedder }) }) : undefined
   if (search !== undefined) undo.push(async () => { await search.stop() })
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
@@ -205,7 +217,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, registry, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await listenQuietly(http, { host: config.http.host, port: config.http.port })
@@ -224,6 +236,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     search,
     storage,
     migration,
+    registry,
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {
@@ -239,6 +252,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
           clearTimeout(cut)
         }
         stopMirror?.()
+        stopRegistryMirror?.()
         await cluster?.stop()
         stopClusterSearch?.()
         await search?.stop()

@@ -6,7 +6,7 @@
  */
 
 /** The scopes of actions that are not about one storage backend. */
-export const BASE_SCOPES = ['content:read', 'content:write', 'pins:write', 'cluster:write', 'search', 'metrics', 'admin'] as const
+export const BASE_SCOPES = ['content:read', 'content:write', 'pins:write', 'cluster:write', 'registry:write', 'search', 'metrics', 'admin'] as const
 
 /** A scope: one of {@link BASE_SCOPES}, `storage:<backend>:read|write` (`*` = every backend), or `*` (everything). */
 export type Scope = typeof BASE_SCOPES[number] | `storage:${string}:${'read' | 'write'}` | '*'
@@ -14,7 +14,7 @@ export type Scope = typeof BASE_SCOPES[number] | `storage:${string}:${'read' | '
 /** Built-in roles. `admin` holds every scope, including key management. */
 export const ROLES = {
   admin: ['*'],
-  writer: ['content:read', 'content:write', 'pins:write', 'search', 'metrics', 'storage:*:read', 'storage:*:write'],
+  writer: ['content:read', 'content:write', 'pins:write', 'registry:write', 'search', 'metrics', 'storage:*:read', 'storage:*:write'],
   pinner: ['content:read', 'pins:write', 'cluster:write', 'search', 'metrics', 'storage:*:read'],
   reader: ['content:read', 'search', 'metrics', 'storage:*:read']
 } as const satisfies Record<string, readonly Scope[]>

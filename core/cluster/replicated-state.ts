@@ -31,6 +31,8 @@ export interface StateChange {
   peers: Set<string>
   status: boolean
   marks: boolean
+  /** Keys of model and dataset registry records that changed (core/registry). */
+  registry: Set<string>
   remote: boolean
 }
 
@@ -48,6 +50,7 @@ export class ReplicatedState {
   private readonly statusMap: Y.Map<PeerPinStatus>
   private readonly markMap: Y.Map<PeerMark>
   private readonly refMap: Y.Map<SharedReference>
+  private readonly registryMap: Y.Map<unknown>
 
   constructor () {
     this.doc = new Y.Doc()
@@ -56,13 +59,14 @@ export class ReplicatedState {
     this.statusMap = this.doc.getMap('status')
     this.markMap = this.doc.getMap('marks')
     this.refMap = this.doc.getMap('refs')
+    this.registryMap = this.doc.getMap('registry')
   }
 
   /** Listen to changes; returns the function that stops listening. */
   onChange (listener: (change: StateChange) => void): () => void {
     const handler = (transaction: Y.Transaction): void => {
       if (transaction.changed.size === 0) return
-      const change: StateChange = { pins: false, refs: new Set(), peers: new Set(), status: false, marks: false, remote: transaction.origin === REMOTE_ORIGIN }
+      const change: StateChange = { pins: false, refs: new Set(), peers: new Set(), status: false, marks: false, registry: new Set(), remote: transaction.origin === REMOTE_ORIGIN }
       for (const [type, keys] of transaction.changed) {
         const target: unknown = type
         if (target === this.pinMap) change.pins = true
@@ -70,6 +74,9 @@ export class ReplicatedState {
         else if (target === this.markMap) change.marks = true
         else if (target === this.refMap) {
           for (const key of keys) if (key !== null) change.refs.add(key)
+        }
+        else if (target === this.registryMap) {
+          for (const key of keys) if (key !== null) change.registry.add(key)
         }
         else if (target === this.peerMap) for (const key of keys) if (key !== null) change.peers.add(key)
       }
@@ -134,6 +141,15 @@ export class ReplicatedState {
   refs (): Array<[string, SharedReference]> { return [...this.refMap.entries()] }
   setRef (key: string, ref: SharedReference): void { this.refMap.set(key, ref) }
   deleteRef (key: string): void { this.refMap.delete(key) }
+
+  /**
+   * A model or dataset registry record (`<kind>/<name>/v/<n>` or `<kind>/<name>/a/<alias>`), kept as plain JSON so the
+   * cluster does not depend on the registry; the registry validates what it reads.
+   */
+  registryEntry (key: string): unknown { return this.registryMap.get(key) }
+  registryEntries (): Array<[string, unknown]> { return [...this.registryMap.entries()] }
+  setRegistryEntry (key: string, value: unknown): void { this.registryMap.set(key, value) }
+  deleteRegistryEntry (key: string): void { this.registryMap.delete(key) }
 
   mark (peerId: string): PeerMark | undefined { return this.markMap.get(peerId) }
   setMark (peerId: string, mark: PeerMark): void { this.markMap.set(peerId, mark) }

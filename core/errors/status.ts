@@ -34,6 +34,13 @@ export const ERROR_STATUS = {
   ERR_BACKEND_UNAVAILABLE: 503,
   ERR_RETAINED: 409,
   ERR_CONFLICT: 409,
+  // the model and dataset registry (core/registry)
+  ERR_VERSION_NOT_FOUND: 404,
+  ERR_INVALID_REFERENCE: 400,
+  ERR_LINEAGE_CYCLE: 409,
+  ERR_HAS_DEPENDENTS: 409,
+  ERR_INVALID_CARD: 400,
+  ERR_INVALID_DATASET: 422,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

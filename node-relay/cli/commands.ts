@@ -36,7 +36,9 @@ const GROUPS: Record<string, string> = {
   block: 'raw blocks, verified against their CIDs',
   dag: 'IPLD nodes as JSON',
   migrate: 'move content between backends by policy: plan, run, status, pause, resume, cancel (docs/MIGRATION.md)',
-  policy: 'migration policies: what is copied, moved, evicted or expired'
+  policy: 'migration policies: what is copied, moved, evicted or expired',
+  model: 'the model registry: register versions, move aliases such as production, trace lineage (docs/REGISTRY.md)',
+  dataset: 'the dataset registry: versions with splits, schema and row counts, previews'
 }
 
 /**

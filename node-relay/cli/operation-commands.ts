@@ -54,7 +54,13 @@ function optionsOf (op: AnyOperation): Option[] {
 function inputOf (op: AnyOperation, positional: string[], flags: Record<string, unknown>): Record<string, unknown> {
   const cli = op.cli
   const input: Record<string, unknown> = {}
-  for (const [i, name] of (cli?.args ?? []).entries()) input[name] = positional[i]
+  const fields = inputFields(op)
+  for (const [i, name] of (cli?.args ?? []).entries()) {
+    const value = positional[i]
+    // a number taken as a positional argument (`model alias tiny production 2`) arrives as text
+    const numeric = value !== undefined && fields[name] !== undefined && fieldKind(fields[name]) === 'number' && value.trim() !== '' && Number.isFinite(Number(value))
+    input[name] = numeric ? Number(value) : value
+  }
   for (const field of Object.keys(op.input.shape)) {
     if ((cli?.args ?? []).includes(field)) continue
     const flag = flagNameOf(op, field).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())

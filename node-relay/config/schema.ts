@@ -58,6 +58,7 @@ export const searchSchema = z.object({
   extractBytes: bytes.default(256 * 1024).describe('bytes read from the start of each file for its text'),
   modelDir: z.string().min(1).optional().describe('directory of local ONNX sentence-embedding models (nothing is downloaded)'),
   model: z.string().min(1).optional().describe('model folder inside modelDir, e.g. all-MiniLM-L6-v2'),
+  registryModel: z.string().min(1).optional().describe('a registered model to embed with, e.g. embedder@production (docs/REGISTRY.md): its directory is written to <dataDir>/models/<cid> and loaded as a local ONNX model'),
   snapshotDelayMs: z.number().int().min(0).default(2_000).describe('quiet time after a change before the index snapshot is written')
 }).strict()
 

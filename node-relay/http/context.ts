@@ -11,6 +11,7 @@ import type { KeyStore } from '../auth/key-store.ts'
 import type { WsTickets } from '../auth/ws-tickets.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
+import type { Registry } from '../../core/registry/index.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Logger } from 'pino'
 
@@ -36,6 +37,8 @@ export interface HttpContext {
   invitations?: Invitations
   /** The migration controller, its policies and planner (absent when disabled). */
   migration?: RelayMigration
+  /** The model and dataset registry. */
+  registry?: Registry
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
   /** Stored blocks found corrupt (quarantined), for `/health`. */

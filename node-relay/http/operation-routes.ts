@@ -183,6 +183,7 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     pinTimeoutMs: ctx.config.network.pinTimeoutMs,
     invitations: ctx.invitations,
     migration: ctx.migration,
+    registry: ctx.registry,
     clusterSecret: ctx.config.cluster.secret
   }
 }

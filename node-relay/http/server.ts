@@ -88,7 +88,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
     openapi: {
       openapi: '3.0.3',
       info: { title: 'ipfs-kit relay API', version: '1', description: 'Content-addressed storage: REST under /api/v1, a trustless gateway under /ipfs, events on /ws. Errors are `{ code, message }` with stable codes.' },
-      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'dag' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'migration' }, { name: 'auth' }]
+      tags: [{ name: 'content' }, { name: 'pins' }, { name: 'blocks' }, { name: 'car' }, { name: 'dag' }, { name: 'gateway' }, { name: 'node' }, { name: 'events' }, { name: 'cluster' }, { name: 'storage' }, { name: 'migration' }, { name: 'registry' }, { name: 'auth' }]
     }
   })
   await app.register(swaggerUi, await docsUiOptions())

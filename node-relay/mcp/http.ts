@@ -88,6 +88,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       auditLog: ctx.audit,
       invitations: ctx.invitations,
       migration: ctx.migration,
+      registry: ctx.registry,
       clusterSecret: ctx.config.cluster.secret,
       pinTimeoutMs: ctx.config.network.pinTimeoutMs,
       localFiles: false,

@@ -30,6 +30,7 @@ import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
+import type { Registry } from '../../core/registry/index.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -70,6 +71,8 @@ export interface McpServerInit {
   invitations?: Invitations
   /** The migration controller; when given, the migration and policy tools are registered. */
   migration?: RelayMigration
+  /** The model and dataset registry; when given, the registry tools are registered. */
+  registry?: Registry
   /** The cluster's shared secret, for `cluster_join`. */
   clusterSecret?: string
 }
@@ -98,7 +101,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   )
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerOperationTools(server, {
-    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
+    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, registry: init.registry, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
   }, {
     caller: { scopes: init.scopes, name: init.principalName },
     onUnexpected: init.onUnexpectedError,

@@ -63,6 +63,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
     storage: relay.storage.manager,
     cluster: relay.cluster,
     migration: relay.migration,
+    registry: relay.registry,
     localFiles: true,
     httpUrl: relay.url,
     maxInlineBytes: readMcpConfig(relay.config).maxInlineBytes,

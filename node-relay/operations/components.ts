@@ -7,6 +7,7 @@ import type { RelaySearch } from '../search/relay-search.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
+import type { Registry } from '../../core/registry/index.ts'
 
 /** The cluster peer, or `ERR_CLUSTER_DISABLED` (503) when this relay runs without one. */
 export function clusterOf (components: OperationComponents): Cluster {
@@ -42,4 +43,10 @@ export function auditOf (components: OperationComponents): { log: AuditLog, dir:
 export function invitationsOf (components: OperationComponents): Invitations {
   if (components.invitations === undefined) throw new NotSupportedError('this node issues no cluster invitations')
   return components.invitations
+}
+
+/** The model and dataset registry, or `ERR_NOT_SUPPORTED` (501) over a bare content store. */
+export function registryOf (components: OperationComponents): Registry {
+  if (components.registry === undefined) throw new NotSupportedError('this node keeps no model and dataset registry')
+  return components.registry
 }

@@ -52,6 +52,17 @@ import { migrationStart } from './migration/migration-start.ts'
 import { migrationStatus } from './migration/migration-status.ts'
 import { migrationCancel, migrationPause, migrationResume } from './migration/migration-control.ts'
 import { gc } from './migration/gc.ts'
+import { modelRegister } from './registry/model-register.ts'
+import { modelSearch } from './registry/model-search.ts'
+import { modelGet } from './registry/model-get.ts'
+import { modelSetAlias } from './registry/model-set-alias.ts'
+import { lineage } from './registry/lineage.ts'
+import { datasetAdd } from './registry/dataset-add.ts'
+import { datasetList } from './registry/dataset-list.ts'
+import { datasetGet } from './registry/dataset-get.ts'
+import { datasetPreview } from './registry/dataset-preview.ts'
+import { datasetRm } from './registry/dataset-rm.ts'
+import { datasetRun } from './registry/dataset-run.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
@@ -68,6 +79,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
+  modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

@@ -18,6 +18,7 @@ import { RelaySearch } from './relay-search.ts'
 import type { EventBus } from '../../core/events/bus.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { RelayConfig } from '../config/schema.ts'
+import type { Embedder } from '../../core/search/embedder.ts'
 
 export { RelaySearch } from './relay-search.ts'
 export type { RelaySearchInit, RelaySearchStats } from './relay-search.ts'
@@ -28,12 +29,12 @@ export type { ReplicatedPin, ReplicatedPinset } from './cluster-feed.ts'
 export type { TransformersEmbedderInit } from './transformers-embedder.ts'
 
 /** Start the relay's search as its config says (`search` section); data under `<dataDir>/search`. */
-export async function startRelaySearch (init: { config: RelayConfig, service: IpfsService, events: EventBus, log?: (message: string) => void }): Promise<RelaySearch> {
+export async function startRelaySearch (init: { config: RelayConfig, service: IpfsService, events: EventBus, log?: (message: string) => void, embedder?: Embedder }): Promise<RelaySearch> {
   const { config } = init
   return RelaySearch.start({
     service: init.service,
     events: init.events,
-    embedder: await createRelayEmbedder(config.search),
+    embedder: init.embedder ?? await createRelayEmbedder(config.search),
     dir: join(config.dataDir, 'search'),
     extractBytes: config.search.extractBytes,
     snapshotDelayMs: config.search.snapshotDelayMs,

@@ -60,7 +60,8 @@ export async function createTransformersEmbedder (init: TransformersEmbedderInit
 async function embedBatch (extractor: FeatureExtractor, texts: string[]): Promise<Float32Array[]> {
   if (texts.length === 0) return []
   // an empty string has no tokens besides the special ones; the model still answers, but keep input non-empty
-  const output = await extractor(texts.map(text => text === '' ? ' ' : text), { pooling: 'mean', normalize: true })
+  // normalised here, not by transformers.js: it divides a zero vector (a text of unknown tokens) by 0, giving NaN scores
+  const output = await extractor(texts.map(text => text === '' ? ' ' : text), { pooling: 'mean', normalize: false })
   const dims = output.dims.at(-1) ?? 0
   const vectors: Float32Array[] = []
   for (let row = 0; row < texts.length; row++) vectors.push(normalize(Float32Array.from(Array.prototype.slice.call(output.data, row * dims, (row + 1) * dims) as number[])))

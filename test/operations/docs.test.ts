@@ -22,7 +22,7 @@ describe('the operation table', () => {
       routes.add(route)
       expect(op.description.length, `${op.name} description`).toBeGreaterThan(20)
       expect(op.title.length, `${op.name} title`).toBeGreaterThan(3)
-      expect(op.scope, `${op.name} scope`).toMatch(/^(public|content:read|content:write|pins:write|cluster:write|search|metrics|admin|storage:[^:]+:(read|write))$/)
+      expect(op.scope, `${op.name} scope`).toMatch(/^(public|content:read|content:write|pins:write|cluster:write|registry:write|search|metrics|admin|storage:[^:]+:(read|write))$/)
       for (const [field, schema] of Object.entries(inputFields(op))) expect(descriptionOf(schema), `${op.name}.${field} has no description`).not.toBe('')
       for (const alias of op.aliases ?? []) expect(names.has(alias) || OPERATIONS.some(o => o !== op && o.name === alias), `alias ${alias} shadows an operation`).toBe(false)
     }

@@ -23,7 +23,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
 /** What a test needs to build inputs: a CID added for it, and a key id once one was made (and revoked). */
-interface Fixture { jobId?: string, cid: string, dir: string, keyId?: string, inviteId?: string, invitation?: string, dagCid?: string, car?: Uint8Array }
+interface Fixture { jobId?: string, cid: string, dir: string, data?: string, keyId?: string, inviteId?: string, invitation?: string, dagCid?: string, car?: Uint8Array }
 
 interface Case {
   /** A valid input. */
@@ -111,6 +111,17 @@ const CASES: Record<string, Case> = {
   },
   migration_resume: { input: () => ({}), bad: { input: { id: 'no-such-job' }, code: 'ERR_NOT_FOUND' } },
   policy_rm: { input: () => ({ name: 'parity-rm' }), before: async () => { await post('/api/v1/policies', { policy: { name: 'parity-rm', action: 'evict' }, replace: true }) }, bad: { input: { name: 'no-such-policy' }, code: 'ERR_NOT_FOUND' } },
+  model_register: { input: f => ({ name: 'parity', cid: f.dir, tags: ['parity'], metrics: { accuracy: 0.5 } }), bad: { input: { name: 'parity', cid: 'not-a-cid' }, code: 'ERR_INVALID_CID' }, compare: 'shape' },
+  model_search: { input: () => ({ query: 'parity' }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  model_get: { input: () => ({ ref: 'parity@1' }), bad: { input: { ref: 'parity@' }, code: 'ERR_INVALID_REFERENCE' } },
+  model_set_alias: { input: () => ({ name: 'parity', alias: 'production', version: 1 }), bad: { input: { name: 'parity', alias: 'production', version: 99 }, code: 'ERR_VERSION_NOT_FOUND' }, compare: 'shape' },
+  lineage: { input: () => ({ ref: 'parity@production' }), bad: { input: { ref: 'parity@1', direction: 'sideways' }, code: 'ERR_INVALID_INPUT' } },
+  dataset_add: { input: f => ({ name: 'parity-data', cid: f.data }), bad: { input: { name: 'parity-data', cid: 'not-a-cid' }, code: 'ERR_INVALID_CID' }, compare: 'shape' },
+  dataset_list: { input: () => ({}), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  dataset_get: { input: () => ({ ref: 'parity-data@1' }), bad: { input: { ref: 'nobody' }, code: 'ERR_NOT_FOUND' } },
+  dataset_preview: { input: () => ({ ref: 'parity-data@1', rows: 2 }), bad: { input: { ref: 'parity-data@1', rows: 0 }, code: 'ERR_INVALID_INPUT' } },
+  dataset_run: { input: () => ({ ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'dedupe' }, { op: 'split', ratios: { train: 0.5, test: 0.5 } }] } }), bad: { input: { ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'shuffle' }] } }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
+  dataset_rm: { input: () => ({ ref: 'parity-rm' }), before: async f => { await post('/api/v1/datasets/parity-rm/versions', { cid: f.data }) }, bad: { input: { ref: 'nobody@1' }, code: 'ERR_NOT_FOUND' } },
   search: { input: () => ({ query: 'parity', limit: 5 }), bad: { input: { query: 'x', mode: 'sideways' }, code: 'ERR_INVALID_QUERY' } },
   search_stats: { input: () => ({}) },
   key_list: { input: () => ({}) },
@@ -195,7 +206,10 @@ beforeAll(async () => {
   form.append('file', new Blob(['alpha']), 'a.txt')
   form.append('file', new Blob(['beta']), 'b.txt')
   const dir = await (await fetch(`${relay.url}/api/v1/add?wrap=true`, { method: 'POST', body: form })).json() as { cid: string }
-  fixture = { cid: (await addBytes(relay.url, new Uint8Array(randomBytes(5000)), '?pin=false')).cid, dir: dir.cid }
+  const dataForm = new FormData()
+  dataForm.append('file', new Blob(['{"id": 1}\n{"id": 2}\n{"id": 3}\n']), 'train.jsonl')
+  const data = await (await fetch(`${relay.url}/api/v1/add?wrap=true`, { method: 'POST', body: dataForm })).json() as { cid: string }
+  fixture = { cid: (await addBytes(relay.url, new Uint8Array(randomBytes(5000)), '?pin=false')).cid, dir: dir.cid, data: data.cid }
 }, 60_000)
 
 afterAll(async () => {

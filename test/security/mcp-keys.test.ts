@@ -49,7 +49,7 @@ describe('MCP over HTTP with API keys', () => {
   })
 
   it('declares a scope for every tool (a tool without one cannot be registered)', () => {
-    const server = buildMcpServer({ service: relay.service, search: relay.search, storage: relay.storage.manager, cluster: relay.cluster, migration: relay.migration, scopes: ['*'] })
+    const server = buildMcpServer({ service: relay.service, search: relay.search, storage: relay.storage.manager, cluster: relay.cluster, migration: relay.migration, registry: relay.registry, scopes: ['*'] })
     const registered = Object.keys((server as unknown as { _registeredTools: Record<string, unknown> })._registeredTools)
     // built without a key store, an audit log and invitations: only the operations that need them are missing
     const needsAdmin = OPERATIONS.filter(op => (op.requires ?? []).some(r => r === 'keys' || r === 'audit' || r === 'invitations')).map(op => op.name)

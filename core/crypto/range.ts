@@ -1,15 +1,12 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { DecryptError, InvalidRangeError } from '../errors/index.ts'
 import { concat, headerEnd, parseHeader } from './header.ts'
+import { chunkNonce, nobleCipher, SEALED_CHUNK, STREAM_CHUNK, TAG } from './payload.ts'
 import { unwrapFileKey } from './share.ts'
 import type { DecryptOptions } from './decrypt.ts'
+import type { PayloadCipher } from './payload.ts'
 
-/** age's STREAM: 64 KiB plaintext chunks, each sealed with a 16-byte Poly1305 tag. */
-export const STREAM_CHUNK = 64 * 1024
-const TAG = 16
-const SEALED_CHUNK = STREAM_CHUNK + TAG
 const NONCE = 16
 /** Longest header we look for before giving up (a 1 KiB step per 9 recipients). */
 const MAX_HEADER = 64 * 1024
@@ -53,17 +50,13 @@ export async function openPayload (read: ReadCiphertext, size: number, keys: Dec
 }
 
 /** Decrypt STREAM chunk `index` (its nonce is the 11-byte big-endian counter and the final flag). */
-async function openChunk (read: ReadCiphertext, payload: OpenedPayload, index: number): Promise<Uint8Array> {
+async function openChunk (read: ReadCiphertext, payload: OpenedPayload, index: number, cipher?: PayloadCipher): Promise<Uint8Array> {
   const start = index * SEALED_CHUNK
   const length = Math.min(SEALED_CHUNK, payload.payloadSize - start)
   const sealed = await read(payload.payloadStart + start, length)
   if (sealed.length !== length) throw new DecryptError('the age file is cut short')
-  const nonce = new Uint8Array(12)
-  let counter = index
-  for (let i = 10; i >= 0 && counter > 0; i--) { nonce[i] = counter % 256; counter = Math.floor(counter / 256) }
-  nonce[11] = index === payload.chunks - 1 ? 1 : 0
   try {
-    return chacha20poly1305(payload.streamKey, nonce).decrypt(sealed)
+    return (cipher ?? nobleCipher).open(payload.streamKey, chunkNonce(index, index === payload.chunks - 1), sealed)
   } catch (err) {
     throw new DecryptError(`chunk ${index} of the age payload fails authentication (tampered?)`, { cause: err })
   }
@@ -94,7 +87,7 @@ export async function * decryptRange (read: ReadCiphertext, options: RangeOption
   if (end === options.offset) return
   for (let index = Math.floor(options.offset / STREAM_CHUNK); index * STREAM_CHUNK < end; index++) {
     options.signal?.throwIfAborted()
-    const plain = await openChunk(read, payload, index)
+    const plain = await openChunk(read, payload, index, options.cipher)
     const base = index * STREAM_CHUNK
     yield plain.subarray(Math.max(0, options.offset - base), Math.min(plain.length, end - base))
   }

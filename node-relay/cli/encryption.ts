@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { recipientBytes } from '../../core/crypto/index.ts'
 import { InvalidInputError } from '../../core/errors/index.ts'
+import { nativeCipher } from '../crypto/native-cipher.ts'
 import { loadKeyPair, requireKeyPair } from './keyring.ts'
 import type { DecryptOptions, EncryptOptions } from '../../core/crypto/index.ts'
 
@@ -42,16 +43,16 @@ export async function encryptOptionsOf (flags: EncryptFlags): Promise<EncryptOpt
   const to = flags.to ?? []
   if (flags.passphrase === true) {
     if (to.length > 0) throw new InvalidInputError('--passphrase and --to cannot be combined (age\'s passphrase recipient must be alone)')
-    return { passphrase: await readPassphrase() }
+    return { passphrase: await readPassphrase(), cipher: nativeCipher }
   }
   for (const recipient of to) recipientBytes(recipient)
   const own = to.length === 0 ? await requireKeyPair() : await loadKeyPair()
   const recipients = own === undefined ? to : [own.recipient, ...to.filter(r => r !== own.recipient)]
-  return { recipients }
+  return { recipients, cipher: nativeCipher }
 }
 
 /** The keys `cat --decrypt` and `get --decrypt` try: your identity, and the passphrase when `--passphrase`. */
 export async function decryptOptionsOf (flags: { passphrase?: boolean }): Promise<DecryptOptions> {
-  if (flags.passphrase === true) return { passphrases: [await readPassphrase()] }
-  return { identities: [(await requireKeyPair()).identity] }
+  if (flags.passphrase === true) return { passphrases: [await readPassphrase()], cipher: nativeCipher }
+  return { identities: [(await requireKeyPair()).identity], cipher: nativeCipher }
 }

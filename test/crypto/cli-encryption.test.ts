@@ -33,7 +33,19 @@ async function filesUnder (dir: string): Promise<string[]> {
   return entries.filter(entry => entry.isFile()).map(entry => join(entry.parentPath, entry.name))
 }
 
-const SECRET = 'zanzibar-quokka-ledger '
+/** The search document of `cid`, once the relay's indexer (fed by events) has indexed it under `name`. */
+async function waitForHit (url: string, name: string, cid: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const res = await fetch(`${url}/api/v1/search?q=${encodeURIComponent(name)}`)
+    const body = await res.json() as { hits: Array<{ cid: string, document: Record<string, unknown> }> }
+    const hit = body.hits.find(h => h.cid === cid)
+    if (hit !== undefined) return hit.document
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  throw new Error(`${cid} was never indexed under ${name}`)
+}
+
+const SECRET = 'zanzibar quokka ledger '
 /** A text file whose words would be indexed, 3 MiB: several UnixFS leaves and many STREAM chunks. */
 const PLAIN = Buffer.from(SECRET.repeat(Math.ceil(3 * 1024 * 1024 / SECRET.length)))
 
@@ -61,7 +73,7 @@ describe('ipfs-kit add --encrypt, cat/get --decrypt, key, share', () => {
     const bobPub = (await cli(relay.url, bob(), ['key', 'show'])).stdout.toString().trim()
     expect(bobPub).toMatch(/^age1/)
 
-    const added = await cli(relay.url, alice(), ['add', '-Q', '--encrypt', join(work, 'ledger.txt')])
+    const added = await cli(relay.url, alice(), ['add', '-Q', '--encrypt', '--name', 'quarterly-ledger', join(work, 'ledger.txt')])
     expect(added.code, added.stderr).toBe(0)
     const cid = added.stdout.toString().trim()
 
@@ -96,7 +108,9 @@ describe('ipfs-kit add --encrypt, cat/get --decrypt, key, share', () => {
     expect(carolCat.stdout.toString()).toContain('ERR_DECRYPT')
 
     // search: the encrypted file is known by CID but none of its words are indexed
-    const search = await fetch(`${relay.url}/api/v1/search?query=${encodeURIComponent('zanzibar quokka')}`)
+    const byName = await waitForHit(relay.url, 'quarterly-ledger', cid)
+    expect(byName).toMatchObject({ textStatus: 'skipped', mime: 'application/x-age-encryption' })
+    const search = await fetch(`${relay.url}/api/v1/search?q=${encodeURIComponent('zanzibar quokka')}`)
     const hits = await search.text()
     expect(search.ok, hits).toBe(true)
     expect(hits).not.toContain(cid)

@@ -170,6 +170,19 @@ export const CidMismatchError = defineError('ERR_CID_MISMATCH', 'CidMismatchErro
 /** An instance of {@link CidMismatchError}. */
 export type CidMismatchError = InstanceType<typeof CidMismatchError>
 
+/**
+ * Encrypted content could not be decrypted: no key given matches a recipient, or the ciphertext was tampered with or
+ * truncated (the AEAD tag or the header MAC fails). Never returned as garbage plaintext.
+ */
+export const DecryptError = defineError('ERR_DECRYPT', 'DecryptError')
+/** An instance of {@link DecryptError}. */
+export type DecryptError = InstanceType<typeof DecryptError>
+
+/** Bytes are not in a format this node reads: e.g. an encrypted file that is not age v1 (`age-encryption.org/v1`). */
+export const UnsupportedFormatError = defineError('ERR_UNSUPPORTED_FORMAT', 'UnsupportedFormatError')
+/** An instance of {@link UnsupportedFormatError}. */
+export type UnsupportedFormatError = InstanceType<typeof UnsupportedFormatError>
+
 /** True when `err` is one of ours (has a known stable code). */
 export function isIpfsKitError (err: unknown): err is IpfsKitError {
   return err instanceof IpfsKitError

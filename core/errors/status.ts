@@ -41,6 +41,9 @@ export const ERROR_STATUS = {
   ERR_HAS_DEPENDENTS: 409,
   ERR_INVALID_CARD: 400,
   ERR_INVALID_DATASET: 422,
+  // encrypted content (core/crypto): a wrong key, a tampered or truncated ciphertext; not an age v1 file
+  ERR_DECRYPT: 400,
+  ERR_UNSUPPORTED_FORMAT: 415,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

@@ -1,4 +1,5 @@
 import { parseCid } from '../content/cid.ts'
+import { isAgeFile } from '../crypto/header.ts'
 import { extractText } from './extract.ts'
 import { detectMime } from './mime.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -20,6 +21,8 @@ export interface DescribeOptions extends AbortOptions {
 const TAGS_KEY = 'tags'
 const MIME_KEYS = ['mime', 'contentType', 'content-type']
 const MAX_DIRECTORY_NAMES = 1000
+/** MIME type recorded for end-to-end encrypted files (age has no registered one; this is the one its tools use). */
+export const ENCRYPTED_MIME = 'application/x-age-encryption'
 
 /** Tags from pin metadata: `tags: "a, b"` (metadata values are scalars, so tags are a comma-separated string). */
 export function tagsOf (metadata: Record<string, MetadataValue>): string[] {
@@ -101,6 +104,10 @@ export function documentFromFacts (facts: ContentFacts): DocumentInput {
   }
   if (facts.head === undefined) {
     return { ...base, mime: detectMime({ mime: mimeHint, name: facts.name }, new Uint8Array(0)), text: '', textStatus: 'failed', textNote: `content could not be read (${facts.readError ?? 'error'}); indexed by metadata` }
+  }
+  if (isAgeFile(facts.head)) {
+    // end-to-end encrypted (core/crypto): the bytes are ciphertext, and the header's stanzas must not become words
+    return { ...base, mime: ENCRYPTED_MIME, text: '', textStatus: 'skipped', textNote: 'encrypted (age v1): contents are not indexed' }
   }
   const mime = detectMime({ mime: mimeHint, name: facts.name }, facts.head)
   const extraction = extractText(mime, facts.head, facts.size > facts.head.byteLength)

@@ -1,5 +1,8 @@
 import { EXIT } from './exit.ts'
 import { addCommand } from './commands/add.ts'
+import { catCommand } from './commands/cat.ts'
+import { keyCommand } from './commands/key.ts'
+import { shareCommand } from './commands/share.ts'
 import { getCommand } from './commands/get.ts'
 import { lsCommand } from './commands/ls.ts'
 import { registerOperationCommands } from './operation-commands.ts'
@@ -43,12 +46,12 @@ const GROUPS: Record<string, string> = {
 
 /**
  * Register the commands that talk to a running relay: the hand-written ones that read or write local trees (`add`
- * with Kubo's flags, `get`) or present several operations together (`ls`, `stat`, `search`, `keys`, `audit`, `repo`,
+ * with Kubo's flags, `get`), encrypt or decrypt on this machine (`add --encrypt`, `cat --decrypt`, `key`, `share`) or present several operations together (`ls`, `stat`, `search`, `keys`, `audit`, `repo`,
  * `migrate run` following its jobs),
  * then every operation of the table that has a CLI binding (node-relay/operations).
  */
 export function registerClientCommands (program: Command): void {
-  const commands = [addCommand(), getCommand(), lsCommand(), statCommand(), searchCommand(), keysCommand(), auditCommand(), repoCommand(), migrateCommand(GROUPS.migrate ?? 'migrate')]
+  const commands = [addCommand(), catCommand(), getCommand(), keyCommand(), shareCommand(), lsCommand(), statCommand(), searchCommand(), keysCommand(), auditCommand(), repoCommand(), migrateCommand(GROUPS.migrate ?? 'migrate')]
   for (const command of commands) program.addCommand(command)
   const created = registerOperationCommands(program, GROUPS)
   for (const command of [...commands, ...created]) exitOnUsageError(command)

@@ -2,13 +2,16 @@ import { basename, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
+import { encrypt } from '../../../core/crypto/index.ts'
 import { uploadStream } from '../client.ts'
 import { contextOf, printResult, warn } from '../context.ts'
+import { collectRecipients, encryptOptionsOf } from '../encryption.ts'
 import { collectUploadFiles } from '../local-files.ts'
 import { createBoundary, multipartBody, readFileChunks } from '../multipart.ts'
 import { nonNegativeInt } from '../options.ts'
 import { ProgressBar, progressWanted } from '../progress.ts'
 import type { ApiRequest, Query } from '../client.ts'
+import type { EncryptOptions } from '../../../core/crypto/index.ts'
 import type { CliContext } from '../context.ts'
 import type { UploadSource } from '../local-files.ts'
 
@@ -24,6 +27,9 @@ interface AddFlags {
   rawLeaves?: boolean
   quiet: boolean
   quieter: boolean
+  encrypt: boolean
+  to?: string[]
+  passphrase: boolean
 }
 
 /** The relay's answer to `POST /api/v1/add`. */
@@ -57,10 +63,15 @@ function addedLines (answer: AddAnswer, upload: Upload): Array<{ cid: string, pa
   return answer.entries.map(entry => ({ cid: entry.cid, path: entry.path }))
 }
 
-async function send (context: CliContext, upload: Upload, query: Query, bar: ProgressBar | undefined): Promise<AddAnswer> {
+async function send (context: CliContext, upload: Upload, query: Query, bar: ProgressBar | undefined, encryption?: EncryptOptions): Promise<AddAnswer> {
   const onBytes = (bytes: number): void => { bar?.add(bytes) }
   const single = upload.source.kind === 'file' && !upload.wrap ? upload.source.files[0] : undefined
   let body: ApiRequest['body']
+  if (single !== undefined && encryption !== undefined) {
+    // encrypted here, before a byte leaves: the relay stores and serves ciphertext, and learns no file name
+    body = { stream: uploadStream(encrypt(readFileChunks(single.localPath, { onBytes }), encryption)), contentType: 'application/octet-stream' }
+    return await context.client.json('/api/v1/add', addResultSchema, { method: 'POST', query, body })
+  }
   if (single !== undefined) {
     body = { stream: uploadStream(readFileChunks(single.localPath, { onBytes })), contentType: 'application/octet-stream' }
   } else {
@@ -72,6 +83,18 @@ async function send (context: CliContext, upload: Upload, query: Query, bar: Pro
     query: { ...query, name: query.name ?? (single !== undefined ? upload.label : undefined), wrap: single === undefined ? upload.wrap : undefined },
     body
   })
+}
+
+/** `--encrypt`: what to encrypt to; files only, one at a time (a directory's names and shape would stay visible). */
+async function encryptionFor (flags: AddFlags, uploads: Upload[]): Promise<EncryptOptions | undefined> {
+  if (!flags.encrypt) {
+    if (flags.to !== undefined || flags.passphrase) throw new InvalidInputError('--to and --passphrase need --encrypt')
+    return undefined
+  }
+  if (uploads.some(upload => upload.wrap || upload.source.kind !== 'file')) {
+    throw new InvalidInputError('--encrypt takes files, not directories or -w: archive a directory (tar) and add the archive')
+  }
+  return await encryptOptionsOf(flags)
 }
 
 /** Gather what to send: each path on its own, or all of them in one wrapping directory (`-w`). */
@@ -114,9 +137,13 @@ export function addCommand (): Command {
     .option('--no-raw-leaves', 'dag-pb leaf blocks, as Kubo makes with CIDv0')
     .option('--chunker <chunker>', 'chunking, e.g. size-262144 (default size-1048576, size-262144 with --cid-version 0)')
     .option('--chunk-size <bytes>', 'fixed chunk size in bytes (same as --chunker size-<bytes>)', nonNegativeInt)
+    .option('--encrypt', 'encrypt each file end to end (age) before it is sent: to your key (`ipfs-kit key gen`) and every --to', false)
+    .option('--to <pubkey>', 'with --encrypt: also encrypt to this public key (age1…); repeatable', collectRecipients)
+    .option('--passphrase', 'with --encrypt: encrypt with a passphrase ($IPFS_KIT_PASSPHRASE, or asked) instead of keys', false)
     .action(async (paths: string[], flags: AddFlags, command: Command) => {
       const context = contextOf(command)
       const uploads = await plan(paths, flags)
+      const encryption = await encryptionFor(flags, uploads)
       const quiet = flags.quiet || flags.quieter
       if (!context.json && !quiet) for (const upload of uploads) for (const skipped of upload.source.skipped) warn(`skipping ${skipped} (not a regular file or directory)`)
       const total = uploads.reduce((sum, upload) => sum + upload.source.totalBytes, 0)
@@ -135,7 +162,7 @@ export function addCommand (): Command {
       const lines: Array<{ cid: string, path: string }> = []
       try {
         for (const upload of uploads) {
-          const answer = await send(context, upload, query, bar)
+          const answer = await send(context, upload, query, bar, encryption)
           answers.push(answer)
           lines.push(...addedLines(answer, upload))
         }

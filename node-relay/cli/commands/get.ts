@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { InvalidInputError, NotAFileError } from '../../../core/errors/index.ts'
 import { contextOf, printResult, warn } from '../context.ts'
+import { decryptedChunks, remoteCiphertext, saveDecrypted } from '../decrypting.ts'
 import { saveBody } from '../download.ts'
+import { decryptOptionsOf } from '../encryption.ts'
 import { formatBytes, ProgressBar, progressWanted } from '../progress.ts'
 import { parseTarget, targetName, targetUrl } from '../target.ts'
 import { lsResultSchema } from './ls.ts'
@@ -51,10 +53,18 @@ export function getCommand (): Command {
     .description('save a file or a whole directory tree to disk')
     .argument('<cid[/path]>', 'CID of a file or directory, optionally followed by a path')
     .option('-o, --output <path>', 'where to write (default: the last name of the target, in the current directory)')
-    .action(async (input: string, flags: { output?: string }, command: Command) => {
+    .option('--decrypt', 'decrypt an end-to-end encrypted file with your key (`ipfs-kit key`); it appears only once all of it authenticated', false)
+    .option('--passphrase', 'with --decrypt: use a passphrase ($IPFS_KIT_PASSPHRASE, or asked) instead of your key', false)
+    .action(async (input: string, flags: { output?: string, decrypt: boolean, passphrase: boolean }, command: Command) => {
       const context = contextOf(command)
       const target = parseTarget(input)
       const out = flags.output ?? targetName(target)
+      if (flags.decrypt) {
+        const file = await remoteCiphertext(context.client, input)
+        const bytes = await saveDecrypted(await decryptedChunks(file, await decryptOptionsOf(flags)), out)
+        printResult(context, { cid: file.cid, type: 'file', path: out, files: 1, directories: 0, bytes, skipped: [] }, () => [`saved ${file.cid} decrypted to ${out} (${formatBytes(bytes)})`])
+        return
+      }
       const stat = await context.client.json(targetUrl('/api/v1/stat', target), statResultSchema)
       const totals: GetTotals = { files: 0, directories: 0, bytes: 0, skipped: [] }
       let bar: ProgressBar | undefined

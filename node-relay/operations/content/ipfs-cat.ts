@@ -24,7 +24,7 @@ export const ipfsCat = defineDownload({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: true },
   scope: 'content:read',
   rest: { method: 'GET', path: '/api/v1/cat/:cid', subpath: true, tag: 'content' },
-  cli: { command: ['cat'], args: ['cid'] },
+  cli: { command: ['cat'], args: ['cid'], custom: true }, // node-relay/cli/commands/cat.ts (adds --decrypt)
   aliases: ['cat'],
   ranged: true,
   async open ({ service }, input, { signal }) {

@@ -1,0 +1,94 @@
+/**
+ * End-to-end encryption cost (issue 21): `encrypt + add` against a plain `add`, and `cat + decrypt` against a plain
+ * `cat`, through a relay in its own process over HTTP, as the CLI does (`add --encrypt`, `cat --decrypt`), measured
+ * alternately in one run. Every round adds different bytes (a fresh seed), so a plain add never hits stored blocks
+ * that an encrypted one (always new ciphertext) would not. Goal: each ≥ 0.7× plain in Node.
+ * Run alone with `node bench/encryption.ts [--quick] [--json]`, or via `bench/run.ts`.
+ */
+import { createReadStream } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { decrypt, encrypt, generateKeyPair } from '../core/crypto/index.ts'
+import { uploadStream } from '../node-relay/cli/client.ts'
+import { nativeCipher } from '../node-relay/crypto/native-cipher.ts'
+import { parseBenchArgs } from './lib/args.ts'
+import { ensureDataFile, freshTempDir } from './lib/data.ts'
+import { startRelayProcess } from './lib/relay-process.ts'
+import { checkGoal, createReport, MIB, publishReport, toRow } from './lib/report.ts'
+import { runRounds } from './lib/runner.ts'
+import type { BenchArgs } from './lib/args.ts'
+import type { BenchSection, ResultRow } from './lib/report.ts'
+
+const GOAL = 0.7
+const ROWS = { add: 'plain add', encryptAdd: 'encrypt + add', cat: 'plain cat', catDecrypt: 'cat + decrypt' } as const
+
+async function add (url: string, body: AsyncIterable<Uint8Array>): Promise<string> {
+  const res = await fetch(`${url}/api/v1/add`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: uploadStream(body),
+    duplex: 'half'
+  } as RequestInit)
+  if (!res.ok) throw new Error(`add: ${res.status} ${await res.text()}`)
+  return (await res.json() as { cid: string }).cid
+}
+
+async function * cat (url: string, cid: string): AsyncGenerator<Uint8Array> {
+  const res = await fetch(`${url}/api/v1/cat/${cid}`)
+  if (!res.ok || res.body === null) throw new Error(`cat: ${res.status}`)
+  yield * res.body
+}
+
+async function drain (source: AsyncIterable<Uint8Array>, expected: number): Promise<void> {
+  let bytes = 0
+  for await (const chunk of source) bytes += chunk.byteLength
+  if (bytes !== expected) throw new Error(`read ${bytes} bytes, expected ${expected}`)
+}
+
+/** Measure the four rows, alternating within each round. */
+export async function runEncryptionBench (args: Pick<BenchArgs, 'quick' | 'runs'>): Promise<BenchSection> {
+  const sizeMiB = args.quick ? 8 : 128
+  const bytes = sizeMiB * MIB
+  const runs = args.runs ?? (args.quick ? 1 : 3)
+  const dir = await freshTempDir('encryption')
+  const relay = await startRelayProcess({ dataDir: join(dir.path, 'data') })
+  const me = await generateKeyPair()
+  process.stderr.write(`[encryption ${sizeMiB} MiB] encrypt + add, cat + decrypt against plain, ${runs} runs\n`)
+  try {
+    const measurements = await runRounds([async (ctx) => {
+      const plainFile = await ensureDataFile(bytes, `encryption-plain-${ctx.round}`)
+      const secretFile = await ensureDataFile(bytes, `encryption-secret-${ctx.round}`)
+      const plainCid = await ctx.time(ROWS.add, bytes, async () => await add(relay.url, createReadStream(plainFile)))
+      const secretCid = await ctx.time(ROWS.encryptAdd, bytes, async () => await add(relay.url, encrypt(createReadStream(secretFile), { recipients: [me.recipient], cipher: nativeCipher })))
+      await ctx.time(ROWS.cat, bytes, async () => { await drain(cat(relay.url, plainCid), bytes) })
+      await ctx.time(ROWS.catDecrypt, bytes, async () => { await drain(decrypt(cat(relay.url, secretCid), { identities: [me.identity], cipher: nativeCipher }), bytes) })
+    }], { warmup: 1, runs })
+    const group = `encryption ${sizeMiB} MiB`
+    const find = (name: string, baselines: ResultRow[] = []): ResultRow => {
+      const measurement = measurements.find(m => m.name === name)
+      if (measurement === undefined) throw new Error(`no samples for ${name}`)
+      return toRow(group, measurement, baselines)
+    }
+    const addRow = find(ROWS.add)
+    const catRow = find(ROWS.cat)
+    const encryptAddRow = find(ROWS.encryptAdd, [addRow])
+    const catDecryptRow = find(ROWS.catDecrypt, [catRow])
+    return {
+      rows: [addRow, encryptAddRow, catRow, catDecryptRow],
+      goals: [
+        checkGoal(`encrypt + add ≥ ${GOAL}× plain add (Node, over the relay's HTTP API)`, encryptAddRow, addRow, GOAL),
+        checkGoal(`cat + decrypt ≥ ${GOAL}× plain cat (Node, over the relay's HTTP API)`, catDecryptRow, catRow, GOAL)
+      ],
+      notes: [`encryption: age v1 (X25519 recipient, the header by age-encryption, the ChaCha20-Poly1305 STREAM payload by Node's native cipher), ${sizeMiB} MiB per row, bytes in MiB of plaintext; a fresh file per round`]
+    }
+  } finally {
+    await relay.stop()
+    await dir.remove()
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = parseBenchArgs()
+  const startedAt = new Date()
+  await publishReport(createReport('encryption', startedAt, args.quick, [await runEncryptionBench(args)]), { json: args.json })
+}

@@ -34,6 +34,8 @@ export const ERROR_STATUS = {
   ERR_BACKEND_UNAVAILABLE: 503,
   ERR_RETAINED: 409,
   ERR_CONFLICT: 409,
+  // a Filecoin storage provider reported a piece CID other than the one computed locally from the same bytes
+  ERR_PIECE_MISMATCH: 502,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

@@ -1,0 +1,3 @@
+export { FilecoinBackend, createFilecoinBackend, type FilecoinBackendInit } from './backend.ts'
+export { CopyStore, type CopyRecord, type CopyState, type RootRecord } from './copies.ts'
+export { PieceMismatchError } from './errors.ts'

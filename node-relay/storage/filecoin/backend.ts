@@ -16,12 +16,14 @@ import { BlockCorruptError, IpfsKitError, NotFoundError } from '../../../core/er
 import { carToVerifiedBlocks, dagToCar, probeStatus } from '../../../core/storage/index.ts'
 import { BackendUnavailableError } from '../../../core/storage/errors.ts'
 import { CopyStore } from './copies.ts'
+import { quoteFilecoin } from './costs.ts'
 import { PieceMismatchError } from './errors.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
 import type {
   BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock
 } from '../../../core/storage/index.ts'
 import type { CopyRecord, RootRecord } from './copies.ts'
+import type { FilecoinQuote } from './costs.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
 
 /** How to build a {@link FilecoinBackend}. */
@@ -36,7 +38,7 @@ export interface FilecoinBackendInit {
   providerIds?: bigint[]
   /** The JSON file that keeps per-copy records; in memory when absent. */
   recordsPath?: string
-  /** Cost profile overrides (see {@link costProfileFromUploadCosts} for the SDK's figures). */
+  /** Cost profile overrides (`refreshCost()` takes the storage price from the SDK). */
   cost?: Partial<CostProfile>
   /** The fetch used for retrievals (default: global fetch). */
   fetch?: typeof fetch
@@ -44,8 +46,8 @@ export interface FilecoinBackendInit {
 
 /**
  * Default cost: Filecoin Onchain Cloud's list price on warm storage is about 2.5 USDFC per TiB per month per copy
- * (≈ $0.0023/GB-month), and retrieval through the provider is not billed per byte. `costProfileFromUploadCosts`
- * replaces the storage figure with the SDK's own calculation for a configured network.
+ * (≈ $0.0023/GB-month), and retrieval through the provider is not billed per byte.
+ * `refreshCost()` replaces the storage figure with the SDK's own calculation on the configured network.
  */
 const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0.0023 * 2, egressUsdPerGb: 0, latencyMs: 800 }
 
@@ -191,6 +193,16 @@ export class FilecoinBackend implements StorageBackend {
     options.signal?.throwIfAborted()
     const record = await this.requireRecord(root)
     return { cid: root, size: record.size, locator: this.locator(record) }
+  }
+
+  /**
+   * Replace the storage price of the cost profile with the SDK's calculation for 1 TiB in `copies` copies (the
+   * marginal price: a data set's minimum monthly charge does not distort it). Reads the chain, spends nothing.
+   */
+  async refreshCost (): Promise<FilecoinQuote> {
+    const quote = await quoteFilecoin(this.init.synapse, { bytes: 1024 ** 4, copies: this.init.copies ?? 2 })
+    this.cost.storageUsdPerGbMonth = quote.storageUsdPerGbMonth
+    return quote
   }
 
   async status (options: AbortOptions = {}): Promise<BackendStatus> {

@@ -2,3 +2,4 @@ export { FilecoinBackend, createFilecoinBackend, type FilecoinBackendInit } from
 export { CopyStore, type CopyRecord, type CopyState, type RootRecord } from './copies.ts'
 export { PieceMismatchError } from './errors.ts'
 export { filecoinBackendSchema, filecoinInitFromConfig, type FilecoinBackendConfig } from './config.ts'
+export { quoteFilecoin, type FilecoinQuote } from './costs.ts'

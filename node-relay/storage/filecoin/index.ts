@@ -3,3 +3,5 @@ export { CopyStore, type CopyRecord, type CopyState, type RootRecord } from './c
 export { PieceMismatchError } from './errors.ts'
 export { filecoinBackendSchema, filecoinInitFromConfig, type FilecoinBackendConfig } from './config.ts'
 export { quoteFilecoin, type FilecoinQuote } from './costs.ts'
+export { LotusClient, DEFAULT_TTLS, type LotusClientInit } from './lotus.ts'
+export { chainStatus, providerChainInfo, countSet, FINALITY_EPOCHS, type FilecoinChainStatus, type ProviderChainInfo } from './analytics.ts'

@@ -5,3 +5,4 @@ export { filecoinBackendSchema, filecoinInitFromConfig, type FilecoinBackendConf
 export { quoteFilecoin, type FilecoinQuote } from './costs.ts'
 export { LotusClient, DEFAULT_TTLS, type LotusClientInit } from './lotus.ts'
 export { chainStatus, providerChainInfo, countSet, FINALITY_EPOCHS, type FilecoinChainStatus, type ProviderChainInfo } from './analytics.ts'
+export { scoreProviders, type ProviderCandidate, type ProviderHistory, type ProviderScore, type ScoreTerm, type ScoringPolicy } from './scoring.ts'

@@ -46,8 +46,27 @@ export function startSynapseProviders (): SynapseProviders {
   let tx = 0
   const txHash = (): `0x${string}` => `0x${(++tx).toString(16).padStart(64, '0')}`
 
+  const preset = Mocks.presets.basic
+  const view = preset.warmStorageView
   const server = setupServer(
-    Mocks.JSONRPC({ ...Mocks.presets.basic, debug: false }),
+    Mocks.JSONRPC({
+      ...preset,
+      debug: false,
+      // the preset knows data set 1 only; data sets this stand-in creates (ids 1000+) read as copies of it
+      warmStorageView: {
+        ...view,
+        getDataSet: (args) => {
+          const getDataSet = view?.getDataSet
+          if (getDataSet === undefined) throw new Error('the preset has no getDataSet')
+          const [id] = args
+          // the mock's ABI-derived types do not resolve for the linter (typescript itself checks this line)
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+          if (id < 1000n) return getDataSet(args)
+          const [record] = getDataSet([1n])
+          return [{ ...record, dataSetId: id }]
+        }
+      }
+    }),
     Mocks.PING(),
     http.post(`${BASE}/pdp/piece/uploads`, () => {
       const uuid = `${(++uploadCounter).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`

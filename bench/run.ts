@@ -2,8 +2,9 @@
  * `npm run bench`: the Node content benchmark, the relay HTTP benchmark (`http.ts`), the browser IndexedDB
  * benchmark when `bench/browser/idb-add.ts` is present, then two tabs over WebRTC (`browser/mesh-transfer.ts`),
  * then storage and migration (`storage.ts`, `migration.ts`: backends and verified migration against the plain SDK,
- * planner and GC times), then the cluster (`cluster.ts`: pin → pinned latency, new-peer sync), then end-to-end encryption
- * (`encryption.ts`: encrypt + add and cat + decrypt against plain), written as one report (markdown on stdout, JSON in `bench/results/`).
+ * planner and GC times), then the registry (`registry.ts`), Filecoin provider scoring (`filecoin.ts`), then the cluster
+ * (`cluster.ts`: pin → pinned latency, new-peer sync), then end-to-end encryption (`encryption.ts`: encrypt + add and
+ * cat + decrypt against plain), written as one report (markdown on stdout, JSON in `bench/results/`).
  *
  * Flags (see `lib/args.ts`): `--quick` (or `BENCH_QUICK=1`), `--json`, `--sizes 64,1024`, `--runs N`,
  * `--warmup N`, `--no-http`, `--no-browser`. The browser part runs at the smallest size given (default 64 MiB);
@@ -26,6 +27,7 @@ import { runStorageBench } from './storage.ts'
 import { runMigrationBench } from './migration.ts'
 import { runRegistryBench } from './registry.ts'
 import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
+import { runFilecoinBench } from './filecoin.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -124,6 +126,7 @@ sections.push(await runStorageBench(args))
 sections.push(await runMigrationBench(args))
 sections.push(await runRegistryBench(args))
 sections.push(await runHfStorachaStorageBench(args))
+sections.push(await runFilecoinBench(args))
 sections.push(await runClusterBench(args))
 sections.push(await runEncryptionBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

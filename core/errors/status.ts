@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   // encrypted content (core/crypto): a wrong key, a tampered or truncated ciphertext; not an age v1 file
   ERR_DECRYPT: 400,
   ERR_UNSUPPORTED_FORMAT: 415,
+  // a Filecoin storage provider reported a piece CID other than the one computed locally from the same bytes
+  ERR_PIECE_MISMATCH: 502,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

@@ -30,7 +30,7 @@ import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 /** The kinds of backend ipfs-kit knows; the relay config's `storage.backends[].kind` uses the same names. */
-export type BackendKind = 'local' | 'ipfs' | 's3' | 'gateway' | 'huggingface' | 'storacha' | (string & {})
+export type BackendKind = 'local' | 'ipfs' | 's3' | 'gateway' | 'huggingface' | 'storacha' | 'filecoin' | (string & {})
 
 /**
  * How a backend keeps content: `car` stores each DAG as one object (a CARv1 with the root as its only root);

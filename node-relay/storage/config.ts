@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { huggingfaceBackendSchema } from './huggingface/config.ts'
+import { filecoinBackendSchema } from './filecoin/config.ts'
 import { storachaBackendSchema } from './storacha/config.ts'
 
 /** Backend names are keys of the reference index and path segments of the REST API. */
@@ -68,7 +69,8 @@ export const backendEntrySchema = z.discriminatedUnion('kind', [
   s3BackendSchema,
   gatewayBackendSchema,
   huggingfaceBackendSchema,
-  storachaBackendSchema
+  storachaBackendSchema,
+  filecoinBackendSchema
 ])
 
 /** A validated `storage.backends` entry. */

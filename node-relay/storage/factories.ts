@@ -89,6 +89,10 @@ export const backendFactories: { [K in BackendEntry['kind']]: BackendFactory<Ext
   storacha: async (entry, { env }) => {
     const { createStorachaBackend, storachaInitFromConfig } = await import('./storacha/index.ts')
     return createStorachaBackend(await storachaInitFromConfig(entry, env))
+  },
+  filecoin: async (entry, { env, config }) => {
+    const { createFilecoinBackend, filecoinInitFromConfig } = await import('./filecoin/index.ts')
+    return createFilecoinBackend(await filecoinInitFromConfig(entry, env, config.dataDir))
   }
 }
 

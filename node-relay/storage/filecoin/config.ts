@@ -1,0 +1,67 @@
+/**
+ * The relay config entry of a Filecoin backend (`storage.backends[]` with `kind: 'filecoin'`) and how it becomes a
+ * {@link FilecoinBackendInit}. The wallet's private key never sits in the config file: it comes from an environment
+ * variable (`privateKeyEnv`, default `FILECOIN_PRIVATE_KEY`) or a file, and is never logged. Building the backend
+ * signs nothing and spends nothing: uploads pay from the deposit and service approval a person set up beforehand
+ * (see docs/FILECOIN.md).
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { calibration, mainnet } from '@filoz/synapse-core/chains'
+import { Synapse } from '@filoz/synapse-sdk'
+import { createWalletClient, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { z } from 'zod'
+import { InvalidInputError } from '../../../core/errors/index.ts'
+import { definedCost } from '../huggingface/config.ts'
+import type { FilecoinBackendInit } from './backend.ts'
+
+/** Schema of one `kind: 'filecoin'` entry. */
+export const filecoinBackendSchema = z.object({
+  kind: z.literal('filecoin'),
+  name: z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/).default('filecoin').describe('instance name, unique on this relay'),
+  network: z.enum(['mainnet', 'calibration']).default('calibration').describe('Filecoin network (calibration is the test network)'),
+  rpcUrl: z.url().optional().describe('Filecoin JSON-RPC endpoint (default: the chain definition\'s public Glif endpoint)'),
+  privateKeyEnv: z.string().min(1).default('FILECOIN_PRIVATE_KEY').describe('environment variable holding the wallet private key (0x hex)'),
+  privateKeyFile: z.string().min(1).optional().describe('file holding the wallet private key (wins over privateKeyEnv)'),
+  copies: z.number().int().min(1).max(8).default(2).describe('copies, each with a distinct storage provider'),
+  providerIds: z.array(z.number().int().positive()).optional().describe('storage provider ids to use, in order (default: the SDK chooses)'),
+  recordsFile: z.string().min(1).optional().describe('JSON file of per-copy records (default <dataDir>/filecoin/<name>.json)'),
+  cost: z.object({
+    storageUsdPerGbMonth: z.number().min(0).optional(),
+    egressUsdPerGb: z.number().min(0).optional(),
+    latencyMs: z.number().min(0).optional()
+  }).strict().optional().describe('override the default cost profile')
+}).strict()
+
+/** A validated `kind: 'filecoin'` entry. */
+export type FilecoinBackendConfig = z.infer<typeof filecoinBackendSchema>
+
+async function privateKey (config: FilecoinBackendConfig, env: Record<string, string | undefined>): Promise<`0x${string}`> {
+  const value = (config.privateKeyFile !== undefined ? await readFile(config.privateKeyFile, 'utf8') : env[config.privateKeyEnv])?.trim()
+  if (value === undefined || !/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new InvalidInputError(`backend ${config.name}: set ${config.privateKeyEnv} (or privateKeyFile) to a 0x-prefixed 32-byte hex private key`)
+  }
+  return value as `0x${string}`
+}
+
+/**
+ * Turn a config entry into backend init: a Synapse instance on the configured network, signing with the wallet key.
+ *
+ * @example
+ * ```ts
+ * const backend = createFilecoinBackend(await filecoinInitFromConfig(entry, process.env, config.dataDir))
+ * ```
+ */
+export async function filecoinInitFromConfig (config: FilecoinBackendConfig, env: Record<string, string | undefined>, dataDir: string): Promise<FilecoinBackendInit> {
+  const chain = config.network === 'mainnet' ? mainnet : calibration
+  const client = createWalletClient({ chain, transport: http(config.rpcUrl), account: privateKeyToAccount(await privateKey(config, env)) })
+  return {
+    name: config.name,
+    synapse: new Synapse({ client, source: 'ipfs-kit' }),
+    copies: config.copies,
+    recordsPath: config.recordsFile ?? join(dataDir, 'filecoin', `${config.name}.json`),
+    ...(config.providerIds !== undefined && { providerIds: config.providerIds.map(BigInt) }),
+    ...(config.cost !== undefined && { cost: definedCost(config.cost) })
+  }
+}

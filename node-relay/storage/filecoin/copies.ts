@@ -1,0 +1,122 @@
+/**
+ * The per-copy records of the `filecoin` backend: for each stored root, which providers hold its CAR as which piece,
+ * in which data set, and what we last knew of the copy. Kept in one JSON file written atomically (a temp file then a
+ * rename), or in memory when no path is configured.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+/**
+ * Where a copy is in its life. `uploading` (bytes being sent) → `stored` (the provider has the piece) → `added` (the
+ * piece is in an on-chain data set) → `proving` (proofs are being accepted) → `faulted` / `terminated` / `expired`.
+ * `corrupt` is ours: the provider served bytes that failed verification against the root CID.
+ */
+export type CopyState = 'uploading' | 'stored' | 'added' | 'proving' | 'faulted' | 'terminated' | 'expired' | 'corrupt'
+
+/** One copy of one root's CAR with one provider. */
+export interface CopyRecord {
+  /** The provider's id in the Filecoin Onchain Cloud service provider registry (decimal string). */
+  providerId: string
+  /** The PDP data set holding the piece (decimal string). */
+  dataSetId: string
+  /** The piece's id inside the data set (decimal string). */
+  pieceId: string
+  /** Where the provider serves the piece. */
+  retrievalUrl: string
+  state: CopyState
+  /** When the state last changed (ISO 8601). */
+  updatedAt: string
+  /** Why the copy left the good states, when it did. */
+  reason?: string
+}
+
+/** What the backend keeps for one root. */
+export interface RootRecord {
+  /** The root CID (string). */
+  root: string
+  /** The PieceCID (v2) of the root's CAR, computed locally and confirmed by every provider. */
+  pieceCid: string
+  /** Size of the CAR in bytes. */
+  size: number
+  copies: CopyRecord[]
+  /** When the root was stored (ISO 8601). */
+  storedAt: string
+}
+
+/** The records of every root a `filecoin` backend holds. */
+export class CopyStore {
+  private readonly path: string | undefined
+  private readonly roots = new Map<string, RootRecord>()
+  private loaded: Promise<void> | undefined
+  private writing: Promise<void> = Promise.resolve()
+
+  /** @param path - the JSON file; in memory when absent */
+  constructor (path?: string) {
+    this.path = path
+  }
+
+  private async load (): Promise<void> {
+    this.loaded ??= (async () => {
+      if (this.path === undefined) return
+      let text: string
+      try {
+        text = await readFile(this.path, 'utf8')
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw err
+      }
+      for (const record of JSON.parse(text) as RootRecord[]) this.roots.set(record.root, record)
+    })()
+    await this.loaded
+  }
+
+  private async save (): Promise<void> {
+    const path = this.path
+    if (path === undefined) return
+    const bytes = JSON.stringify([...this.roots.values()], null, 1)
+    this.writing = this.writing.then(async () => {
+      await mkdir(dirname(path), { recursive: true })
+      const temp = `${path}.${process.pid}.tmp`
+      await writeFile(temp, bytes)
+      await rename(temp, path)
+    })
+    await this.writing
+  }
+
+  /** The record of a root, if stored. */
+  async get (root: string): Promise<RootRecord | undefined> {
+    await this.load()
+    return this.roots.get(root)
+  }
+
+  /** Every stored root's record. */
+  async all (): Promise<RootRecord[]> {
+    await this.load()
+    return [...this.roots.values()]
+  }
+
+  /** Store (or replace) a root's record. */
+  async set (record: RootRecord): Promise<void> {
+    await this.load()
+    this.roots.set(record.root, record)
+    await this.save()
+  }
+
+  /** Change one copy's state. */
+  async mark (root: string, providerId: string, state: CopyState, reason?: string): Promise<void> {
+    await this.load()
+    const record = this.roots.get(root)
+    const copy = record?.copies.find((c) => c.providerId === providerId)
+    if (copy === undefined) return
+    copy.state = state
+    copy.updatedAt = new Date().toISOString()
+    if (reason !== undefined) copy.reason = reason
+    await this.save()
+  }
+
+  /** Forget a root. */
+  async delete (root: string): Promise<void> {
+    await this.load()
+    if (this.roots.delete(root)) await this.save()
+  }
+}

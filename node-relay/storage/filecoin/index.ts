@@ -1,0 +1,8 @@
+export { FilecoinBackend, createFilecoinBackend, type FilecoinBackendInit } from './backend.ts'
+export { CopyStore, type CopyRecord, type CopyState, type RootRecord } from './copies.ts'
+export { PieceMismatchError } from './errors.ts'
+export { filecoinBackendSchema, filecoinInitFromConfig, type FilecoinBackendConfig } from './config.ts'
+export { quoteFilecoin, type FilecoinQuote } from './costs.ts'
+export { LotusClient, DEFAULT_TTLS, type LotusClientInit } from './lotus.ts'
+export { chainStatus, providerChainInfo, countSet, FINALITY_EPOCHS, type FilecoinChainStatus, type ProviderChainInfo } from './analytics.ts'
+export { scoreProviders, type ProviderCandidate, type ProviderHistory, type ProviderScore, type ScoreTerm, type ScoringPolicy } from './scoring.ts'

@@ -1,0 +1,36 @@
+import * as Mocks from '@filoz/synapse-core/mocks'
+import { describe, expect, it } from 'vitest'
+import { storageSchema } from '../../../node-relay/storage/config.ts'
+import { createFilecoinBackend, filecoinInitFromConfig } from '../../../node-relay/storage/filecoin/index.ts'
+import { rejection } from '../../support/fixtures.ts'
+import type { FilecoinBackendConfig } from '../../../node-relay/storage/filecoin/index.ts'
+
+function entry (extra: Record<string, unknown> = {}): FilecoinBackendConfig {
+  const parsed = storageSchema.parse({ backends: [{ kind: 'filecoin', ...extra }] }).backends[0]
+  if (parsed?.kind !== 'filecoin') throw new Error('not a filecoin entry')
+  return parsed
+}
+
+describe('filecoin backend config', () => {
+  it('defaults to calibration, two copies, records under the data dir', async () => {
+    const config = entry()
+    expect(config).toMatchObject({ network: 'calibration', copies: 2, privateKeyEnv: 'FILECOIN_PRIVATE_KEY' })
+    const init = await filecoinInitFromConfig(config, { FILECOIN_PRIVATE_KEY: Mocks.PRIVATE_KEYS.key1 }, '/data')
+    expect(init.recordsPath).toBe('/data/filecoin/filecoin.json')
+    expect(init.synapse.chain.id).toBe(314159)
+    const backend = createFilecoinBackend(init)
+    expect(backend.kind).toBe('filecoin')
+  })
+
+  it('refuses a missing or malformed private key with ERR_INVALID_INPUT and never echoes it', async () => {
+    expect((await rejection(filecoinInitFromConfig(entry(), {}, '/data'))).code).toBe('ERR_INVALID_INPUT')
+    const err = await rejection(filecoinInitFromConfig(entry(), { FILECOIN_PRIVATE_KEY: 'not-a-key-secret' }, '/data'))
+    expect(err.code).toBe('ERR_INVALID_INPUT')
+    expect(err.message).not.toContain('not-a-key-secret')
+  })
+
+  it('rejects unknown keys and out-of-range copies', () => {
+    expect(() => entry({ copies: 0 })).toThrow()
+    expect(() => entry({ apiKey: 'x' })).toThrow()
+  })
+})

@@ -1,0 +1,129 @@
+/**
+ * The Synapse SDK's own mocks (`@filoz/synapse-core/mocks`: the chain's JSON-RPC, the provider registry with two PDP
+ * providers, warm storage, payments) on msw, plus PDP provider HTTP handlers that keep what was uploaded so the
+ * `filecoin` backend can read it back from the retrieval URL. The upload, create-and-add and pull handlers follow
+ * the SDK repo's own tests (packages/synapse-sdk/src/test/storage-upload.test.ts); what differs is that bytes are
+ * kept, served at `/piece/<pieceCid>`, and can be corrupted.
+ *
+ * Both mock providers (ids 1 and 2) share the service URL `https://pdp.example.com` in the SDK's mocks: copies go to
+ * two provider ids and two data sets, but one HTTP stand-in serves them.
+ */
+import * as Mocks from '@filoz/synapse-core/mocks'
+import { HttpResponse, http } from 'msw'
+import { setupServer } from 'msw/node'
+
+const BASE = 'https://pdp.example.com'
+
+/** A running set of mock providers. */
+export interface SynapseProviders {
+  server: ReturnType<typeof setupServer>
+  /** Pieces held, by piece CID. */
+  pieces: Map<string, Uint8Array>
+  /**
+   * Serve different bytes for this piece (a provider returning wrong bytes): for the next `times` reads, or for
+   * good. Both mock providers share one URL, so "the first copy lies, the second is good" is `times: 1`.
+   */
+  corrupt: (pieceCid: string, times?: number) => void
+  /**
+   * Refuse the next finalize with HTTP 400, as Curio does when the piece CID the client sends does not match the
+   * commP it computed over the uploaded bytes (the SDK ignores the piece CID in a 200 answer, so a refusal is how a
+   * provider disagrees).
+   */
+  refuseNextFinalize: () => void
+  /** How many times each piece was fetched. */
+  reads: Map<string, number>
+  stop: () => void
+}
+
+/** Start msw with the SDK's chain mocks and keeping PDP provider handlers. */
+export function startSynapseProviders (): SynapseProviders {
+  const uploads = new Map<string, Uint8Array>()
+  const pieces = new Map<string, Uint8Array>()
+  const corrupted = new Map<string, number>()
+  const reads = new Map<string, number>()
+  const refusal = { next: false }
+  let uploadCounter = 0
+  let tx = 0
+  const txHash = (): `0x${string}` => `0x${(++tx).toString(16).padStart(64, '0')}`
+
+  const preset = Mocks.presets.basic
+  const view = preset.warmStorageView
+  const server = setupServer(
+    Mocks.JSONRPC({
+      ...preset,
+      debug: false,
+      // the preset knows data set 1 only; data sets this stand-in creates (ids 1000+) read as copies of it
+      warmStorageView: {
+        ...view,
+        getDataSet: (args) => {
+          const getDataSet = view?.getDataSet
+          if (getDataSet === undefined) throw new Error('the preset has no getDataSet')
+          const [id] = args
+          // the mock's ABI-derived types do not resolve for the linter (typescript itself checks this line)
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+          if (id < 1000n) return getDataSet(args)
+          const [record] = getDataSet([1n])
+          return [{ ...record, dataSetId: id }]
+        }
+      }
+    }),
+    Mocks.PING(),
+    http.post(`${BASE}/pdp/piece/uploads`, () => {
+      const uuid = `${(++uploadCounter).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`
+      return HttpResponse.text('Created', { status: 201, headers: { Location: `/pdp/piece/uploads/${uuid}` } })
+    }),
+    http.put<{ uuid: string }>(`${BASE}/pdp/piece/uploads/:uuid`, async ({ request, params }) => {
+      uploads.set(params.uuid, new Uint8Array(await request.arrayBuffer()))
+      return HttpResponse.text('No Content', { status: 204 })
+    }),
+    http.post<{ uuid: string }, { pieceCid: string }>(`${BASE}/pdp/piece/uploads/:uuid`, async ({ request, params }) => {
+      const body = await request.json()
+      if (refusal.next) {
+        refusal.next = false
+        return HttpResponse.text(`piece CID mismatch: client sent ${body.pieceCid}`, { status: 400 })
+      }
+      const bytes = uploads.get(params.uuid)
+      if (bytes !== undefined) pieces.set(body.pieceCid, bytes)
+      return HttpResponse.json({ pieceCid: body.pieceCid }, { status: 200 })
+    }),
+    Mocks.pdp.findAnyPieceHandler(true),
+    http.post(`${BASE}/pdp/data-sets/create-and-add`, () => {
+      return new HttpResponse(null, { status: 201, headers: { Location: `/pdp/data-sets/created/${txHash()}` } })
+    }),
+    http.get<{ txHash: string }>(`${BASE}/pdp/data-sets/created/:txHash`, ({ params }) => HttpResponse.json({
+      createMessageHash: params.txHash, dataSetCreated: true, service: 'mock', txStatus: 'confirmed', ok: true,
+      dataSetId: 1000 + Number.parseInt(params.txHash.slice(-6), 16)
+    })),
+    http.post<{ id: string }>(`${BASE}/pdp/data-sets/:id/pieces`, ({ params }) => {
+      return new HttpResponse(null, { status: 201, headers: { Location: `/pdp/data-sets/${params.id}/pieces/added/${txHash()}` } })
+    }),
+    http.get<{ id: string, txHash: string }>(`${BASE}/pdp/data-sets/:id/pieces/added/:txHash`, ({ params }) => HttpResponse.json({
+      addMessageOk: true, confirmedPieceIds: [Number.parseInt(params.txHash.slice(-6), 16)], dataSetId: Number(params.id),
+      pieceCount: 1, piecesAdded: true, txHash: params.txHash, txStatus: 'confirmed'
+    })),
+    http.post<never, { pieces: Array<{ pieceCid: string }> }>(`${BASE}/pdp/piece/pull`, async ({ request }) => {
+      const body = await request.json()
+      return HttpResponse.json(Mocks.pdp.createPullResponse('complete', body.pieces.map((p) => ({ pieceCid: p.pieceCid }))))
+    }),
+    http.get<{ cid: string }>(`${BASE}/piece/:cid`, ({ params }) => {
+      reads.set(params.cid, (reads.get(params.cid) ?? 0) + 1)
+      const bytes = pieces.get(params.cid)
+      if (bytes === undefined) return new HttpResponse(null, { status: 404 })
+      const left = corrupted.get(params.cid) ?? 0
+      if (left <= 0) return HttpResponse.arrayBuffer(bytes.slice().buffer)
+      corrupted.set(params.cid, left - 1)
+      const bad = bytes.slice()
+      bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff
+      return HttpResponse.arrayBuffer(bad.buffer)
+    })
+  )
+  server.listen({ onUnhandledRequest: 'bypass' })
+  return {
+    server,
+    pieces,
+    reads,
+    corrupt: (pieceCid, times = Number.POSITIVE_INFINITY) => { corrupted.set(pieceCid, times) },
+    refuseNextFinalize: () => { refusal.next = true },
+    stop: () => { server.close() }
+  }
+}

@@ -60,7 +60,7 @@ export async function loadKeyPair (env: NodeJS.ProcessEnv = process.env): Promis
 /** The stored keypair; `ERR_NOT_FOUND` with what to run when there is none. */
 export async function requireKeyPair (env: NodeJS.ProcessEnv = process.env): Promise<KeyPair> {
   const pair = await loadKeyPair(env)
-  if (pair === undefined) throw new NotFoundError(`no encryption key in ${configDir(env)}: run \`ipfs-kit key gen\` or \`ipfs-kit key import <file>\``)
+  if (pair === undefined) throw new NotFoundError(`no encryption key in ${configDir(env)}: run \`ipfs-kit identity gen\` or \`ipfs-kit identity import <file>\``)
   return pair
 }
 

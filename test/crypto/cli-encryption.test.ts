@@ -67,10 +67,10 @@ describe('ipfs-kit add --encrypt, cat/get --decrypt, key, share', () => {
   })
 
   it('encrypts on add, decrypts on cat and get; the relay, its gateway and its search hold only ciphertext; share re-uploads no payload', async () => {
-    for (const user of [alice(), bob(), carol()]) expect((await cli(relay.url, user, ['key', 'gen'])).code).toBe(0)
+    for (const user of [alice(), bob(), carol()]) expect((await cli(relay.url, user, ['identity', 'gen'])).code).toBe(0)
     const aliceKey = (await readFile(join(alice(), 'identity.age-key'), 'utf8'))
     expect((await stat(join(alice(), 'identity.age-key'))).mode & 0o777).toBe(0o600)
-    const bobPub = (await cli(relay.url, bob(), ['key', 'show'])).stdout.toString().trim()
+    const bobPub = (await cli(relay.url, bob(), ['identity', 'show'])).stdout.toString().trim()
     expect(bobPub).toMatch(/^age1/)
 
     const added = await cli(relay.url, alice(), ['add', '-Q', '--encrypt', '--name', 'quarterly-ledger', join(work, 'ledger.txt')])

@@ -137,7 +137,7 @@ export function addCommand (): Command {
     .option('--no-raw-leaves', 'dag-pb leaf blocks, as Kubo makes with CIDv0')
     .option('--chunker <chunker>', 'chunking, e.g. size-262144 (default size-1048576, size-262144 with --cid-version 0)')
     .option('--chunk-size <bytes>', 'fixed chunk size in bytes (same as --chunker size-<bytes>)', nonNegativeInt)
-    .option('--encrypt', 'encrypt each file end to end (age) before it is sent: to your key (`ipfs-kit key gen`) and every --to', false)
+    .option('--encrypt', 'encrypt each file end to end (age) before it is sent: to your identity (`ipfs-kit identity gen`) and every --to', false)
     .option('--to <pubkey>', 'with --encrypt: also encrypt to this public key (age1…); repeatable', collectRecipients)
     .option('--passphrase', 'with --encrypt: encrypt with a passphrase ($IPFS_KIT_PASSPHRASE, or asked) instead of keys', false)
     .action(async (paths: string[], flags: AddFlags, command: Command) => {

@@ -12,12 +12,12 @@ async function readText (file: string): Promise<string> {
 }
 
 /**
- * `ipfs-kit key gen|show|export|import`: the user's end-to-end encryption keypair (age X25519), kept in the CLI's
+ * `ipfs-kit identity gen|show|export|import`: the user's end-to-end encryption keypair (age X25519), kept in the CLI's
  * config directory and never sent to the relay. `show` prints the public key (`age1…`) to give to people who share
  * with you; `export` prints the secret identity for a backup (an age identity file: `age -d -i` reads it).
  */
 export function keyCommand (): Command {
-  const key = new Command('key').description('your encryption keypair (age X25519), kept on this machine: gen, show, export, import')
+  const key = new Command('identity').description('your encryption identity (an age X25519 keypair; not the API keys of `ipfs-kit keys`), kept on this machine: gen, show, export, import')
   key.command('gen')
     .description('make a new keypair and print its public key')
     .option('--force', 'replace an existing keypair (files encrypted to it become unreadable unless you exported it)', false)
@@ -48,7 +48,7 @@ export function keyCommand (): Command {
     })
   key.command('import')
     .description('use the identity in <file> (an age identity file, or - for stdin) as your keypair')
-    .argument('<file>', 'an identity file written by `key export` or age-keygen')
+    .argument('<file>', 'an identity file written by `identity export` or age-keygen')
     .option('--force', 'replace an existing, different keypair', false)
     .action(async (file: string, flags: { force: boolean }, command: Command) => {
       const pair = await parseIdentityText(await readText(file))

@@ -19,6 +19,8 @@ import type { Cluster } from '../core/cluster/index.ts'
 import { startRelayStorage } from './storage/index.ts'
 import { mirrorReferences } from './storage/mirror-refs.ts'
 import { mirrorRegistry } from './registry/mirror-registry.ts'
+import { FilecoinChainWatch } from './storage/filecoin/chain-watch.ts'
+import { filecoinMetrics } from './storage/filecoin/metrics.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
@@ -61,6 +63,8 @@ export interface Relay {
   migration?: RelayMigration
   /** The model and dataset registry, mirrored through the cluster's state when the cluster runs. */
   registry: Registry
+  /** The Filecoin chain watch, when `filecoin.rpcUrl` is configured. */
+  filecoin?: FilecoinChainWatch
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998` (`https://` with `http.tls`). */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -212,12 +216,15 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   })
   events.subscribe(event => { metrics.events.inc({ type: event.type }) })
   if (migration !== undefined) migrationMetrics(metrics.registry, migration.controller)
+  // Filecoin chain analytics, when a Lotus/Forest endpoint is configured
+  const filecoin = FilecoinChainWatch.fromConfig(config.filecoin, process.env)
+  if (filecoin !== undefined) filecoinMetrics(metrics.registry, filecoin)
   if (!config.network.offline) undo.push(provideWhatIsPinned(node.helia, events, () => { /* the reprovider tries again */ }))
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, registry, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, registry, filecoin, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await listenQuietly(http, { host: config.http.host, port: config.http.port })
@@ -237,6 +244,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     storage,
     migration,
     registry,
+    filecoin,
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {

@@ -154,6 +154,12 @@ export const configSchema = z.object({
   search: searchSchema.default(searchSchema.parse({})),
   storage: storageSchema.default(storageSchema.parse({})).describe('storage backends and placement (docs/STORAGE.md)'),
   migration: migrationSchema.default(migrationSchema.parse({})).describe('migration policies, retention and the job queue (docs/MIGRATION.md)'),
+  filecoin: z.object({
+    rpcUrl: z.url().optional().describe('Lotus or Forest JSON-RPC endpoint for chain analytics, e.g. https://api.calibration.node.glif.io/rpc/v1 (off when unset)'),
+    tokenEnv: z.string().min(1).default('FILECOIN_RPC_TOKEN').describe('environment variable holding a bearer token for a private node'),
+    wallet: z.string().regex(/^[ft][0-4][a-z0-9]+$/).optional().describe('a wallet address whose FIL balance filecoin status shows'),
+    providers: z.array(z.string().regex(/^[ft]0\d+$/, 'a miner id such as f01234')).default([]).describe('storage providers (miner ids) to watch: power and faulty sectors')
+  }).strict().default({ tokenEnv: 'FILECOIN_RPC_TOKEN', providers: [] }).describe('Filecoin chain analytics (docs/FILECOIN.md)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
     .describe('the least severe log lines written (requests are logged at debug; errors and slow requests at info and above)'),
   logFormat: z.enum(LOG_FORMATS).default('auto').describe('pretty lines, JSON lines, or auto: pretty on a terminal, JSON otherwise')

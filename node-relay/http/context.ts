@@ -12,6 +12,7 @@ import type { WsTickets } from '../auth/ws-tickets.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
 import type { Registry } from '../../core/registry/index.ts'
+import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Logger } from 'pino'
 
@@ -39,6 +40,8 @@ export interface HttpContext {
   migration?: RelayMigration
   /** The model and dataset registry. */
   registry?: Registry
+  /** The Filecoin chain watch, when `filecoin.rpcUrl` is configured. */
+  filecoin?: FilecoinChainWatch
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
   /** Stored blocks found corrupt (quarantined), for `/health`. */

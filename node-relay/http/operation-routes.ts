@@ -184,6 +184,7 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     invitations: ctx.invitations,
     migration: ctx.migration,
     registry: ctx.registry,
+    filecoin: ctx.filecoin,
     clusterSecret: ctx.config.cluster.secret
   }
 }

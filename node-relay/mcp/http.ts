@@ -89,6 +89,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       invitations: ctx.invitations,
       migration: ctx.migration,
       registry: ctx.registry,
+      filecoin: ctx.filecoin,
       clusterSecret: ctx.config.cluster.secret,
       pinTimeoutMs: ctx.config.network.pinTimeoutMs,
       localFiles: false,

@@ -31,6 +31,7 @@ import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
 import type { Registry } from '../../core/registry/index.ts'
+import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -73,6 +74,8 @@ export interface McpServerInit {
   migration?: RelayMigration
   /** The model and dataset registry; when given, the registry tools are registered. */
   registry?: Registry
+  /** The Filecoin chain watch; when given, the Filecoin tools are registered. */
+  filecoin?: FilecoinChainWatch
   /** The cluster's shared secret, for `cluster_join`. */
   clusterSecret?: string
 }
@@ -101,7 +104,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   )
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerOperationTools(server, {
-    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, registry: init.registry, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
+    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, registry: init.registry, filecoin: init.filecoin, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
   }, {
     caller: { scopes: init.scopes, name: init.principalName },
     onUnexpected: init.onUnexpectedError,

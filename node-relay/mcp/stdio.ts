@@ -64,6 +64,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
     cluster: relay.cluster,
     migration: relay.migration,
     registry: relay.registry,
+    filecoin: relay.filecoin,
     localFiles: true,
     httpUrl: relay.url,
     maxInlineBytes: readMcpConfig(relay.config).maxInlineBytes,

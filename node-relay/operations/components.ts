@@ -8,6 +8,7 @@ import type { KeyStore } from '../auth/key-store.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { Registry } from '../../core/registry/index.ts'
+import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
 
 /** The cluster peer, or `ERR_CLUSTER_DISABLED` (503) when this relay runs without one. */
 export function clusterOf (components: OperationComponents): Cluster {
@@ -49,4 +50,10 @@ export function invitationsOf (components: OperationComponents): Invitations {
 export function registryOf (components: OperationComponents): Registry {
   if (components.registry === undefined) throw new NotSupportedError('this node keeps no model and dataset registry')
   return components.registry
+}
+
+/** The Filecoin chain watch, or `ERR_NOT_SUPPORTED` (501) when no `filecoin.rpcUrl` is configured. */
+export function filecoinOf (components: OperationComponents): FilecoinChainWatch {
+  if (components.filecoin === undefined) throw new NotSupportedError('Filecoin analytics are off: set filecoin.rpcUrl to a Lotus or Forest JSON-RPC endpoint (docs/FILECOIN.md)')
+  return components.filecoin
 }

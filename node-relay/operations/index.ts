@@ -53,6 +53,7 @@ import { migrationStatus } from './migration/migration-status.ts'
 import { migrationCancel, migrationPause, migrationResume } from './migration/migration-control.ts'
 import { gc } from './migration/gc.ts'
 import { modelRegister } from './registry/model-register.ts'
+import { filecoinStatus } from './filecoin/filecoin-status.ts'
 import { modelSearch } from './registry/model-search.ts'
 import { modelGet } from './registry/model-get.ts'
 import { modelSetAlias } from './registry/model-set-alias.ts'
@@ -77,7 +78,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   nodeId, swarmPeers,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
-  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList,
+  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
   modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
   search, searchStats,

@@ -19,6 +19,7 @@ import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { AddEntry } from '../../core/content/types.ts'
 import type { Registry } from '../../core/registry/index.ts'
+import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
 
 /** What operations may use; each operation reads only what it names in {@link Operation.requires}. */
 export interface OperationComponents {
@@ -44,13 +45,15 @@ export interface OperationComponents {
   migration?: RelayMigration
   /** The model and dataset registry (absent over a bare content store). */
   registry?: Registry
+  /** The Filecoin chain watch (absent unless `filecoin.rpcUrl` is configured). */
+  filecoin?: FilecoinChainWatch
 }
 
 /** The scope an operation needs: one of core/auth/scopes.ts, or `public` (anyone, with or without a key). */
 export type OperationScope = Scope | 'public'
 
 /** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
-export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations' | 'migration' | 'registry'
+export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations' | 'migration' | 'registry' | 'filecoin'
 
 /** What a run receives besides its input. */
 export interface RunOptions {

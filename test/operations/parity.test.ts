@@ -16,6 +16,8 @@ import { EXIT } from '../../node-relay/cli/exit.ts'
 import { routesGuardedBy } from '../../node-relay/http/auth-guard.ts'
 import { addBytes, startTestRelay } from '../relay/support.ts'
 import { call, connectHttp, errorCodeOf } from '../mcp/support.ts'
+import { startLotusFake } from '../support/lotus-fake.ts'
+import type { LotusFake } from '../support/lotus-fake.ts'
 import type { AnyOperation } from '../../node-relay/operations/index.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -90,6 +92,7 @@ const CASES: Record<string, Case> = {
   storage_fetch: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_refs: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_status: { input: () => ({ miners: ['f01234'] }), bad: { input: { miners: ['not-a-miner'] }, code: 'ERR_INVALID_INPUT' } },
   policy_add: { input: () => ({ policy: { name: 'parity', action: 'evict', match: { tags: ['parity'] } }, replace: true }), bad: { input: { policy: { name: 'x', action: 'move' } }, code: 'ERR_INVALID_INPUT' } },
   policy_list: { input: () => ({}) },
   migration_plan: { input: () => ({}), bad: { input: { policies: ['no-such-policy'] }, code: 'ERR_NOT_FOUND' } },
@@ -196,11 +199,14 @@ async function viaCli (url: string, op: AnyOperation, input: Record<string, unkn
 }
 
 let relay: TestRelay
+let lotus: LotusFake
 let mcp: Client
 let fixture: Fixture
 
 beforeAll(async () => {
-  relay = await startTestRelay({ 'cluster.heartbeatMs': 200 })
+  lotus = await startLotusFake()
+  lotus.state.miners.f01234 = { raw: (2n ** 50n).toString(), qa: (2n ** 52n).toString(), faults: [10, 3], peerId: '12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', sectorSize: 34359738368 }
+  relay = await startTestRelay({ 'cluster.heartbeatMs': 200, 'filecoin.rpcUrl': lotus.url, 'filecoin.providers': ['f01234'] })
   mcp = await connectHttp(relay.url)
   const form = new FormData()
   form.append('file', new Blob(['alpha']), 'a.txt')
@@ -215,6 +221,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await mcp?.close()
   await relay?.destroy()
+  await lotus?.stop()
 })
 
 /**

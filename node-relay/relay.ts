@@ -21,6 +21,7 @@ import { mirrorReferences } from './storage/mirror-refs.ts'
 import { mirrorRegistry } from './registry/mirror-registry.ts'
 import { FilecoinChainWatch } from './storage/filecoin/chain-watch.ts'
 import { filecoinMetrics } from './storage/filecoin/metrics.ts'
+import { StatsSampler } from './stats/sampler.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
@@ -65,6 +66,8 @@ export interface Relay {
   registry: Registry
   /** The Filecoin chain watch, when `filecoin.rpcUrl` is configured. */
   filecoin?: FilecoinChainWatch
+  /** The sampled recent history (`stats`). */
+  stats: StatsSampler
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8998` (`https://` with `http.tls`). */
   url: string
   /** Drain HTTP (in-flight requests finish, new ones get 503), then stop libp2p and close the stores. */
@@ -219,12 +222,16 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   // Filecoin chain analytics, when a Lotus/Forest endpoint is configured
   const filecoin = FilecoinChainWatch.fromConfig(config.filecoin, process.env)
   if (filecoin !== undefined) filecoinMetrics(metrics.registry, filecoin)
+  // the recent history dashboards draw, sampled from the same registry /metrics exports
+  const stats = new StatsSampler({ registry: metrics.registry, intervalMs: config.http.statsIntervalMs })
+  stats.start()
+  undo.push(async () => { await stats.stop() })
   if (!config.network.offline) undo.push(provideWhatIsPinned(node.helia, events, () => { /* the reprovider tries again */ }))
   node.libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   node.libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
 
   let draining = false
-  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, registry, filecoin, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
+  const http = await buildHttpServer({ service, events, config, metrics, logger, node, cluster, search, storage: storage.manager, migration, registry, filecoin, stats, auth: { keys, tickets: new WsTickets() }, invitations, audit, corruption, draining: () => draining }, tls)
   undo.push(async () => { await http.close() })
   staticRoutes(http)
   await listenQuietly(http, { host: config.http.host, port: config.http.port })
@@ -245,6 +252,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     migration,
     registry,
     filecoin,
+    stats,
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     stop: async () => {
       stopped ??= (async () => {

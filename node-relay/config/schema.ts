@@ -93,11 +93,12 @@ export const configSchema = z.object({
     uploadRateWindowMs: z.number().int().positive().default(30_000).describe('the window the upload rate is measured over'),
     maxConnections: z.number().int().positive().default(1024).describe('HTTP connections at once; more are refused'),
     slowRequestMs: z.number().int().min(0).default(10_000).describe('a request taking longer is logged at warn (0 = never; every request is logged at debug)'),
+    statsIntervalMs: z.number().int().min(100).max(60_000).default(5_000).describe('time between the samples of the recent history dashboards draw (GET /api/v1/stats)'),
     tls: z.object({
       cert: z.string().min(1).describe('PEM certificate chain file'),
       key: z.string().min(1).describe('PEM private key file')
     }).strict().optional().describe('serve HTTPS (and WSS on /tls/ws libp2p listen addresses) with this certificate')
-  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [], headersTimeoutMs: 30_000, idleTimeoutMs: 120_000, minUploadBytesPerSecond: 1024, uploadRateWindowMs: 30_000, maxConnections: 1024, slowRequestMs: 10_000 }),
+  }).strict().default({ host: '127.0.0.1', port: 8998, bodyLimitBytes: 4 * 1024 * 1024, maxUploadBytes: 64 * 1024 * 1024 * 1024, drainTimeoutMs: 30_000, allowedOrigins: [], allowedHosts: [], headersTimeoutMs: 30_000, idleTimeoutMs: 120_000, minUploadBytesPerSecond: 1024, uploadRateWindowMs: 30_000, maxConnections: 1024, slowRequestMs: 10_000, statsIntervalMs: 5_000 }),
   libp2p: z.object({
     listen: z.array(z.string().min(1)).default(['/ip4/127.0.0.1/tcp/9998/ws', '/ip4/127.0.0.1/tcp/9997'])
       .describe('libp2p listen multiaddrs (WebSocket for browsers, TCP for Node peers)'),

@@ -13,6 +13,7 @@ import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
 import type { Registry } from '../../core/registry/index.ts'
 import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
+import type { StatsSampler } from '../stats/sampler.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { Logger } from 'pino'
 
@@ -42,6 +43,8 @@ export interface HttpContext {
   registry?: Registry
   /** The Filecoin chain watch, when `filecoin.rpcUrl` is configured. */
   filecoin?: FilecoinChainWatch
+  /** The sampled recent history. */
+  stats?: StatsSampler
   /** The audit log (absent when `audit.enabled` is false, or in tests over a bare content store). */
   audit?: { log: AuditLog, dir: string }
   /** Stored blocks found corrupt (quarantined), for `/health`. */

@@ -185,6 +185,7 @@ export function operationComponentsOf (ctx: HttpContext): OperationComponents {
     migration: ctx.migration,
     registry: ctx.registry,
     filecoin: ctx.filecoin,
+    stats: ctx.stats,
     clusterSecret: ctx.config.cluster.secret
   }
 }

@@ -90,6 +90,7 @@ export function mcpRoutes (app: FastifyInstance, ctx: HttpContext, options: McpR
       migration: ctx.migration,
       registry: ctx.registry,
       filecoin: ctx.filecoin,
+      stats: ctx.stats,
       clusterSecret: ctx.config.cluster.secret,
       pinTimeoutMs: ctx.config.network.pinTimeoutMs,
       localFiles: false,

@@ -32,6 +32,7 @@ import type { Invitations } from '../auth/invitations.ts'
 import type { RelayMigration } from '../migration/start-migration.ts'
 import type { Registry } from '../../core/registry/index.ts'
 import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
+import type { StatsSampler } from '../stats/sampler.ts'
 
 export { notifyPinChanges } from './resources.ts'
 export { ERROR_META_KEY } from './tool-result.ts'
@@ -76,6 +77,8 @@ export interface McpServerInit {
   registry?: Registry
   /** The Filecoin chain watch; when given, the Filecoin tools are registered. */
   filecoin?: FilecoinChainWatch
+  /** The sampled recent history; when given, the `stats` tool is registered. */
+  stats?: StatsSampler
   /** The cluster's shared secret, for `cluster_join`. */
   clusterSecret?: string
 }
@@ -104,7 +107,7 @@ export function buildMcpServer (init: McpServerInit): McpServer {
   )
   if (init.scopes !== undefined || init.audit !== undefined) checkToolScopes(server, init.scopes ?? ['*'], init.principalName ?? 'caller', init.audit)
   registerOperationTools(server, {
-    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, registry: init.registry, filecoin: init.filecoin, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
+    service: init.service, search: init.search, storage: init.storage, cluster: init.cluster, keys: init.keys, audit: init.auditLog, invitations: init.invitations, migration: init.migration, registry: init.registry, filecoin: init.filecoin, stats: init.stats, clusterSecret: init.clusterSecret, pinTimeoutMs: init.pinTimeoutMs
   }, {
     caller: { scopes: init.scopes, name: init.principalName },
     onUnexpected: init.onUnexpectedError,

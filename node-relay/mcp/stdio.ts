@@ -65,6 +65,7 @@ export async function runMcpStdio (options: McpStdioOptions = {}): Promise<McpSt
     migration: relay.migration,
     registry: relay.registry,
     filecoin: relay.filecoin,
+    stats: relay.stats,
     localFiles: true,
     httpUrl: relay.url,
     maxInlineBytes: readMcpConfig(relay.config).maxInlineBytes,

@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log.ts'
 import type { Invitations } from '../auth/invitations.ts'
 import type { Registry } from '../../core/registry/index.ts'
 import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
+import type { StatsSampler } from '../stats/sampler.ts'
 
 /** The cluster peer, or `ERR_CLUSTER_DISABLED` (503) when this relay runs without one. */
 export function clusterOf (components: OperationComponents): Cluster {
@@ -56,4 +57,10 @@ export function registryOf (components: OperationComponents): Registry {
 export function filecoinOf (components: OperationComponents): FilecoinChainWatch {
   if (components.filecoin === undefined) throw new NotSupportedError('Filecoin analytics are off: set filecoin.rpcUrl to a Lotus or Forest JSON-RPC endpoint (docs/FILECOIN.md)')
   return components.filecoin
+}
+
+/** The relay's stats sampler, or `ERR_NOT_SUPPORTED` (501) over a bare content store. */
+export function statsOf (components: OperationComponents): StatsSampler {
+  if (components.stats === undefined) throw new NotSupportedError('this node keeps no sampled history')
+  return components.stats
 }

@@ -54,6 +54,7 @@ import { migrationCancel, migrationPause, migrationResume } from './migration/mi
 import { gc } from './migration/gc.ts'
 import { modelRegister } from './registry/model-register.ts'
 import { filecoinStatus } from './filecoin/filecoin-status.ts'
+import { stats } from './node/stats.ts'
 import { modelSearch } from './registry/model-search.ts'
 import { modelGet } from './registry/model-get.ts'
 import { modelSetAlias } from './registry/model-set-alias.ts'
@@ -75,7 +76,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   blockGet, blockPut, blockStat,
   dagGet, dagPut, carExport, carImport,
   pinAdd, pinRm, pinLs,
-  nodeId, swarmPeers,
+  nodeId, swarmPeers, stats,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus,

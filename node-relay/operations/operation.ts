@@ -20,6 +20,7 @@ import type { Invitations } from '../auth/invitations.ts'
 import type { AddEntry } from '../../core/content/types.ts'
 import type { Registry } from '../../core/registry/index.ts'
 import type { FilecoinChainWatch } from '../storage/filecoin/chain-watch.ts'
+import type { StatsSampler } from '../stats/sampler.ts'
 
 /** What operations may use; each operation reads only what it names in {@link Operation.requires}. */
 export interface OperationComponents {
@@ -47,13 +48,15 @@ export interface OperationComponents {
   registry?: Registry
   /** The Filecoin chain watch (absent unless `filecoin.rpcUrl` is configured). */
   filecoin?: FilecoinChainWatch
+  /** The relay's sampled recent history (absent over a bare content store). */
+  stats?: StatsSampler
 }
 
 /** The scope an operation needs: one of core/auth/scopes.ts, or `public` (anyone, with or without a key). */
 export type OperationScope = Scope | 'public'
 
 /** A component an operation cannot run without (the surfaces answer a typed error, or hide the tool, when absent). */
-export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations' | 'migration' | 'registry' | 'filecoin'
+export type Requirement = 'cluster' | 'storage' | 'search' | 'keys' | 'audit' | 'invitations' | 'migration' | 'registry' | 'filecoin' | 'stats'
 
 /** What a run receives besides its input. */
 export interface RunOptions {

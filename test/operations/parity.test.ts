@@ -92,6 +92,7 @@ const CASES: Record<string, Case> = {
   storage_fetch: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_refs: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
+  stats: { input: () => ({ since: 0 }), bad: { input: { since: -1 }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
   filecoin_status: { input: () => ({ miners: ['f01234'] }), bad: { input: { miners: ['not-a-miner'] }, code: 'ERR_INVALID_INPUT' } },
   policy_add: { input: () => ({ policy: { name: 'parity', action: 'evict', match: { tags: ['parity'] } }, replace: true }), bad: { input: { policy: { name: 'x', action: 'move' } }, code: 'ERR_INVALID_INPUT' } },
   policy_list: { input: () => ({}) },

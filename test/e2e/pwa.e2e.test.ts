@@ -24,7 +24,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
-const VIEWS = ['files', 'search', 'network', 'cluster', 'storage', 'settings'] as const
+const VIEWS = ['files', 'search', 'network', 'cluster', 'storage', 'dashboard', 'registry', 'settings'] as const
 const WIDTHS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }] as const
 
 let outDir: string
@@ -67,7 +67,7 @@ beforeAll(async () => {
   await build({ configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true } })
   process.env.IPFS_KIT_APP_DIR = outDir
   try {
-    relay = await startTestRelay()
+    relay = await startTestRelay({ 'http.statsIntervalMs': 500 })
   } finally {
     delete process.env.IPFS_KIT_APP_DIR
   }
@@ -422,6 +422,27 @@ describe('PWA served by the relay', () => {
       }
     }
     expect(overflowing).toEqual([])
+  }, 45_000)
+
+  it('draws the relay\'s live figures on the Dashboard view and updates them after an add (screenshots at 390 and 1280 px)', async () => {
+    printLogsOnFailure()
+    await page.setViewportSize(WIDTHS[1])
+    await page.goto(`${relay.url}/#dashboard`)
+    await page.locator('nav a[data-view="dashboard"].active').waitFor()
+    // two samples make a line: the charts are uPlot canvases
+    await page.locator('.plot canvas').first().waitFor({ timeout: 15_000 })
+    expect(await page.locator('.plot canvas').count()).toBeGreaterThanOrEqual(6)
+    const documents = async (): Promise<number> => Number((await page.locator('[data-stat="documents"]').textContent()) ?? '0')
+    const before = await documents()
+    await addBytes(relay.url, new TextEncoder().encode('a note the dashboard should count once the relay has indexed it'), '?name=dashboard-note.txt')
+    await expect.poll(documents, { timeout: 15_000 }).toBeGreaterThan(before)
+    expect(await page.locator('[data-stat="requests"]').textContent()).toMatch(/^\d+\.\d\/s$/)
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size)
+      await page.waitForTimeout(600)
+      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-live-${size.width}.png`), fullPage: true })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    }
   }, 45_000)
 
   it('shows the offline banner when the relay is unreachable', async () => {

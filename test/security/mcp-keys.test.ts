@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OPERATIONS } from '../../node-relay/operations/index.ts'
 import { TOOL_SCOPES } from '../../node-relay/auth/tool-scopes.ts'
 import { buildMcpServer } from '../../node-relay/mcp/server.ts'
+import { FilecoinChainWatch } from '../../node-relay/storage/filecoin/chain-watch.ts'
+import { LotusClient } from '../../node-relay/storage/filecoin/lotus.ts'
 import { call, callOk, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import { startTestRelay } from '../relay/support.ts'
 import type { TestRelay } from '../relay/support.ts'
@@ -49,7 +51,7 @@ describe('MCP over HTTP with API keys', () => {
   })
 
   it('declares a scope for every tool (a tool without one cannot be registered)', () => {
-    const server = buildMcpServer({ service: relay.service, search: relay.search, storage: relay.storage.manager, cluster: relay.cluster, migration: relay.migration, registry: relay.registry, scopes: ['*'] })
+    const server = buildMcpServer({ service: relay.service, search: relay.search, storage: relay.storage.manager, cluster: relay.cluster, migration: relay.migration, registry: relay.registry, stats: relay.stats, filecoin: new FilecoinChainWatch({ lotus: new LotusClient({ url: 'http://127.0.0.1:1' }), endpoint: 'http://127.0.0.1:1', providers: [] }), scopes: ['*'] })
     const registered = Object.keys((server as unknown as { _registeredTools: Record<string, unknown> })._registeredTools)
     // built without a key store, an audit log and invitations: only the operations that need them are missing
     const needsAdmin = OPERATIONS.filter(op => (op.requires ?? []).some(r => r === 'keys' || r === 'audit' || r === 'invitations')).map(op => op.name)

@@ -57,9 +57,10 @@ describe('Filecoin chain analytics on the relay (against the Lotus JSON-RPC fake
     await fetch(`${relay.url}/api/v1/filecoin/status`)
     await fetch(`${relay.url}/api/v1/filecoin/status`)
     expect(lotus.calls.get('Filecoin.ChainHead') ?? 0).toBe(before) // the head is cached for 15 s
+    // failing before the relay starts: its stats sampler reads the Filecoin gauges at once, which would cache a good head
+    lotus.failing.add('Filecoin.ChainHead')
     const fresh = await startTestRelay({ 'filecoin.rpcUrl': lotus.url })
     try {
-      lotus.failing.add('Filecoin.ChainHead')
       const res = await fetch(`${fresh.url}/api/v1/filecoin/status`)
       expect(res.status).toBe(503)
       expect((await res.json() as { code: string }).code).toBe('ERR_BACKEND_UNAVAILABLE')

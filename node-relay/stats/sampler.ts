@@ -5,27 +5,26 @@
  * up, migration jobs by state, search documents. Counters become rates between two samples.
  */
 import type { Registry } from 'prom-client'
+import type { StatsSample } from '../../core/stats/sample.ts'
 
-/** One point of the history. */
-export interface StatsSample {
-  /** When it was taken (ms since the epoch). */
-  at: number
-  requestsPerSecond: number
-  /** Mean request duration over the interval (0 without requests). */
-  meanLatencyMs: number
-  bytesInPerSecond: number
-  bytesOutPerSecond: number
-  peers: Record<string, number>
-  connections: Record<string, number>
-  pins: Record<string, number>
-  storageBytes: Record<string, number>
-  backendsUp: Record<string, number>
-  migrationJobs: Record<string, number>
-  searchDocuments: number
-}
+export type { StatsSample }
 
 interface MetricValue { value: number, labels: Record<string, string | number>, metricName?: string }
 interface MetricJson { name: string, values: MetricValue[] }
+
+/** The metrics a sample is made of, and the only ones the sampler reads. */
+export const SAMPLED_METRICS = [
+  'ipfs_kit_http_request_duration_seconds',
+  'ipfs_kit_http_request_bytes_total',
+  'ipfs_kit_http_response_bytes_total',
+  'ipfs_kit_libp2p_peers',
+  'ipfs_kit_libp2p_connections',
+  'ipfs_kit_cluster_local_pin_states',
+  'ipfs_kit_storage_stored_bytes',
+  'ipfs_kit_storage_backend_up',
+  'ipfs_kit_migration_jobs',
+  'ipfs_kit_search_documents'
+] as const
 
 /** Cumulative counters, kept to turn the next sample's into rates. */
 interface Totals { at: number, requests: number, durationSeconds: number, bytesIn: number, bytesOut: number }
@@ -84,8 +83,20 @@ export class StatsSampler {
     await this.sampling
   }
 
+  /**
+   * Read only the metrics a sample shows: `getMetricsAsJSON()` would run every gauge's collect hook, among them
+   * Filecoin RPC calls and backend probes that the dashboard does not draw.
+   */
+  private async readMetrics (): Promise<Map<string, MetricJson>> {
+    const read = await Promise.all(SAMPLED_METRICS.map(async name => {
+      const metric = this.registry.getSingleMetric(name)
+      return metric === undefined ? undefined : await metric.get() as unknown as MetricJson
+    }))
+    return new Map(read.filter((m): m is MetricJson => m !== undefined).map(m => [m.name, m]))
+  }
+
   private async read (): Promise<void> {
-    const metrics = new Map((await this.registry.getMetricsAsJSON() as unknown as MetricJson[]).map(m => [m.name, m]))
+    const metrics = await this.readMetrics()
     const at = Date.now()
     const duration = metrics.get('ipfs_kit_http_request_duration_seconds')
     const totals: Totals = {

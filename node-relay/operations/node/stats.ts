@@ -1,25 +1,11 @@
 import { z } from 'zod'
+import { statsSampleSchema } from '../../../core/stats/sample.ts'
 import { statsOf } from '../components.ts'
 import { defineOperation } from '../operation.ts'
 
-const counts = z.record(z.string(), z.number())
-
 const output = z.object({
   intervalMs: z.number().describe('time between samples'),
-  samples: z.array(z.object({
-    at: z.number().describe('when it was taken, ms since the epoch'),
-    requestsPerSecond: z.number().describe('HTTP requests answered per second over the interval'),
-    meanLatencyMs: z.number().describe('their mean duration'),
-    bytesInPerSecond: z.number().describe('request body bytes received per second'),
-    bytesOutPerSecond: z.number().describe('response body bytes sent per second'),
-    peers: counts.describe('connected peers by kind (browser, relay, other)'),
-    connections: counts.describe('open libp2p connections by transport'),
-    pins: counts.describe('cluster pins tracked here, by state'),
-    storageBytes: counts.describe('bytes stored, by backend'),
-    backendsUp: counts.describe('1 when the backend answered its last probe, by backend'),
-    migrationJobs: counts.describe('migration jobs by state'),
-    searchDocuments: z.number().describe('documents in the search index')
-  })).describe('oldest first, at most the last 30 minutes')
+  samples: z.array(statsSampleSchema).describe('oldest first, at most the last 30 minutes')
 })
 
 /** `stats`: the relay's recent history, sampled from its own metrics, for dashboards. */

@@ -7,17 +7,12 @@ import { z } from 'zod'
 import { huggingfaceBackendSchema } from './huggingface/config.ts'
 import { filecoinBackendSchema } from './filecoin/config.ts'
 import { storachaBackendSchema } from './storacha/config.ts'
+import { costOverrideSchema } from './cost-override.ts'
+
+export { costOverrideSchema }
 
 /** Backend names are keys of the reference index and path segments of the REST API. */
 export const backendNameSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/).describe('instance name, unique on this relay (letters, digits, ".", "_", "-")')
-
-/** Optional overrides of a backend's cost and latency profile (used for placement and read order). */
-export const costOverrideSchema = z.object({
-  storageUsdPerGbMonth: z.number().min(0).optional(),
-  egressUsdPerGb: z.number().min(0).optional(),
-  latencyMs: z.number().min(0).optional(),
-  requestUsdPer1000: z.number().min(0).optional()
-}).strict().optional().describe('override the default cost profile')
 
 /** `kind: 'local'`: the relay's own filesystem blockstore. Always present (added as `local` when not listed). */
 export const localBackendSchema = z.object({

@@ -37,4 +37,22 @@ describe('the storage config section', () => {
     await bad({ 'storage.maxBytes': { s3: 1024 } }) // a size limit for a backend that is not configured
     await bad({ 'storage.backends': [{ kind: 's3', name: 's3', bucket: 'b' }], 'storage.maxBytes': { s3: 0 } })
   })
+
+  it('takes the same cost override on every kind (one schema), request prices included, and refuses unknown fields', async () => {
+    const cost = { storageUsdPerGbMonth: 0.004, egressUsdPerGb: 0.09, latencyMs: 120, requestUsdPer1000: 0.005 }
+    const config = await loadConfig({
+      flags: {
+        'storage.backends': [
+          { kind: 's3', bucket: 'bucket', cost },
+          { kind: 'huggingface', repo: 'me/cars', cost },
+          { kind: 'storacha', cost },
+          { kind: 'filecoin', cost }
+        ]
+      }
+    })
+    for (const entry of config.storage.backends.filter(b => b.kind !== 'local')) expect(entry).toMatchObject({ cost })
+    for (const kind of ['storacha', 'filecoin']) {
+      await expect(loadConfig({ flags: { 'storage.backends': [{ kind, cost: { usdPerByte: 1 } }] } })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    }
+  })
 })

@@ -13,7 +13,7 @@ import { createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
-import { definedCost } from '../huggingface/config.ts'
+import { costOverrideSchema, definedCost } from '../cost-override.ts'
 import type { FilecoinBackendInit } from './backend.ts'
 
 /** Schema of one `kind: 'filecoin'` entry. */
@@ -27,11 +27,7 @@ export const filecoinBackendSchema = z.object({
   copies: z.number().int().min(1).max(8).default(2).describe('copies, each with a distinct storage provider'),
   providerIds: z.array(z.number().int().positive()).optional().describe('storage provider ids to use, in order (default: the SDK chooses)'),
   recordsFile: z.string().min(1).optional().describe('JSON file of per-copy records (default <dataDir>/filecoin/<name>.json)'),
-  cost: z.object({
-    storageUsdPerGbMonth: z.number().min(0).optional(),
-    egressUsdPerGb: z.number().min(0).optional(),
-    latencyMs: z.number().min(0).optional()
-  }).strict().optional().describe('override the default cost profile')
+  cost: costOverrideSchema
 }).strict()
 
 /** A validated `kind: 'filecoin'` entry. */

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
+import { costOverrideSchema, definedCost } from '../cost-override.ts'
 import type { HuggingFaceBackendInit } from './backend.ts'
 
 /** Same rule as `backendNameSchema` in ../config.ts (not imported: that module imports this one). */
@@ -22,20 +23,11 @@ export const huggingfaceBackendSchema = z.object({
   pathPrefix: z.string().default('ipfs').describe('folder in the repo that holds <cid>.car files'),
   tokenEnv: z.string().min(1).default('HF_TOKEN').describe('environment variable holding the access token (hf_...)'),
   tokenFile: z.string().min(1).optional().describe('file holding the access token (wins over tokenEnv)'),
-  cost: z.object({
-    storageUsdPerGbMonth: z.number().min(0).optional(),
-    egressUsdPerGb: z.number().min(0).optional(),
-    latencyMs: z.number().min(0).optional()
-  }).strict().optional().describe('override the default cost profile')
+  cost: costOverrideSchema
 }).strict()
 
 /** A validated `kind: 'huggingface'` entry. */
 export type HuggingFaceBackendConfig = z.infer<typeof huggingfaceBackendSchema>
-
-/** The cost fields that are set. */
-export function definedCost (cost: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(cost).filter((kv): kv is [string, number] => kv[1] !== undefined))
-}
 
 /**
  * Turn a config entry into backend init, reading the token from its file or environment variable.

@@ -16,5 +16,5 @@
  * ```
  */
 export { HuggingFaceBackend, createHuggingFaceBackend, type HuggingFaceBackendInit } from './backend.ts'
-export { definedCost, huggingfaceBackendSchema, huggingfaceInitFromConfig, type HuggingFaceBackendConfig } from './config.ts'
+export { huggingfaceBackendSchema, huggingfaceInitFromConfig, type HuggingFaceBackendConfig } from './config.ts'
 export { errorForStatus, translateHubError } from './errors.ts'

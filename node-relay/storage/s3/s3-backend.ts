@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { PassThrough, pipeline, Readable } from 'node:stream'
 import {
   DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client
 } from '@aws-sdk/client-s3'
@@ -59,10 +59,22 @@ export function createS3Client (init: S3BackendInit): S3Client {
 }
 
 /** Turn an SDK response body into an async iterable of bytes (a Node Readable, or a web stream). */
-function bodyChunks (body: unknown): AsyncIterable<Uint8Array> {
-  if (body instanceof Readable) return body
-  if (body instanceof ReadableStream) return Readable.fromWeb(body as WebReadableStream<Uint8Array>)
-  throw new TypeError('S3 returned no readable body')
+/**
+ * How far a read runs ahead of verification. The response's own buffer is 16 KiB, so while a 1 MiB block is hashed
+ * the socket stops and S3 waits; a few MiB in between keep the transfer going while blocks are checked.
+ */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024
+
+function bodyChunks (body: unknown): Readable {
+  const readable = body instanceof Readable
+    ? body
+    : body instanceof ReadableStream ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : undefined
+  if (readable === undefined) throw new TypeError('S3 returned no readable body')
+  const ahead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES })
+  // pipeline, not pipe: a cut connection errors `ahead` (the read fails, never hangs), and destroying `ahead`
+  // (a reader that stops early) destroys the response too
+  pipeline(readable, ahead, () => {})
+  return ahead
 }
 
 /**
@@ -153,7 +165,7 @@ export class S3Backend implements StorageBackend {
     try {
       yield * carToVerifiedBlocks(root, chunks, options)
     } finally {
-      if (chunks instanceof Readable) chunks.destroy()
+      chunks.destroy()
     }
   }
 

@@ -1,7 +1,9 @@
-import { CarBlockIterator, CarWriter } from '@ipld/car'
+import { CarWriter } from '@ipld/car'
+import { createDecoder } from '@ipld/car/decoder'
 import { base32 } from 'multiformats/bases/base32'
 import { InvalidCarError, IpfsKitError, NotFoundError } from '../errors/index.ts'
-import { collectBlock, concatChunks } from '../blocks/bytes.ts'
+import { collectBlock } from '../blocks/bytes.ts'
+import { chunkListReader } from './car-stream-reader.ts'
 import { verifyBlock } from '../blocks/verify.ts'
 import { exportCar } from '../content/car.ts'
 import { linksOf, walkDag } from '../content/dag-walk.ts'
@@ -71,23 +73,9 @@ function keyOf (cid: CID): string {
 /** Remembers an error of the byte stream itself (a cut connection), so it is not mistaken for a malformed CAR. */
 interface StreamFailure { error?: { cause: unknown } }
 
-/** Network bodies arrive in 16-64 KiB pieces; the CAR reader copies its buffer on every append, so join them first. */
-const COALESCE_BYTES = 1024 * 1024
-
 async function * watched (car: AsyncIterable<Uint8Array>, failure: StreamFailure): AsyncGenerator<Uint8Array> {
   try {
-    let pending: Uint8Array[] = []
-    let size = 0
-    for await (const chunk of car) {
-      pending.push(chunk)
-      size += chunk.byteLength
-      if (size >= COALESCE_BYTES) {
-        yield concatChunks(pending, size)
-        pending = []
-        size = 0
-      }
-    }
-    if (size > 0) yield concatChunks(pending, size)
+    yield * car
   } catch (err) {
     failure.error = { cause: err }
     throw err
@@ -100,12 +88,14 @@ function carError (err: unknown, failure: StreamFailure, what: string): unknown 
   return new InvalidCarError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
 }
 
-async function openCar (car: AsyncIterable<Uint8Array>, failure: StreamFailure): Promise<CarBlockIterator> {
+async function openCar (car: AsyncIterable<Uint8Array>, failure: StreamFailure): Promise<AsyncIterable<{ cid: CID, bytes: Uint8Array }>> {
+  const decoder = createDecoder(chunkListReader(watched(car, failure)))
   try {
-    return await CarBlockIterator.fromIterable(watched(car, failure))
+    await decoder.header()
   } catch (err) {
     throw carError(err, failure, 'not a valid CAR')
   }
+  return decoder.blocks()
 }
 
 /**

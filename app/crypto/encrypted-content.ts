@@ -13,6 +13,9 @@ import type { AbortOptions } from '../../core/abort.ts'
 import type { AddResult } from '../../core/content/types.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 
+/** The reads and writes these helpers need (the node's service, or a bare content store). */
+export type ContentAccess = Pick<IpfsService, 'add' | 'cat'>
+
 /** What to encrypt to: `true` is this browser's own key; `{ to }` adds other recipients (`age1…`) to it. */
 export type EncryptChoice = boolean | { to: readonly string[], self?: boolean }
 
@@ -55,13 +58,13 @@ async function * plaintextOf (data: Blob | Uint8Array, onBytes: (bytes: number) 
 }
 
 /** Encrypt `data` to `recipients` (streaming, one 64 KiB chunk at a time) and add the age file; pinned as `name`. */
-export async function addEncrypted (service: IpfsService, data: Blob | Uint8Array, recipients: readonly string[], options: AddEncryptedOptions = {}): Promise<AddResult> {
+export async function addEncrypted (service: ContentAccess, data: Blob | Uint8Array, recipients: readonly string[], options: AddEncryptedOptions = {}): Promise<AddResult> {
   const ciphertext = encrypt(plaintextOf(data, bytes => options.onProgress?.({ bytes })), { recipients, signal: options.signal })
   return service.add(ciphertext, { name: options.name, signal: options.signal })
 }
 
 /** Whether the content at `cid` is an age file (reads its first bytes). */
-export async function isEncrypted (service: IpfsService, cid: string, options: AbortOptions = {}): Promise<boolean> {
+export async function isEncrypted (service: ContentAccess, cid: string, options: AbortOptions = {}): Promise<boolean> {
   const head = await readAll(service.cat(cid, { length: 64, signal: options.signal }))
   return isAgeFile(head)
 }
@@ -70,7 +73,7 @@ export async function isEncrypted (service: IpfsService, cid: string, options: A
  * Read `cid`, decrypting it with `keys` when it is an age file (and passing other content through unchanged). Every
  * chunk is authenticated before it is yielded; a wrong key or tampering raises `ERR_DECRYPT`.
  */
-export async function * catDecrypted (service: IpfsService, cid: string, keys: DecryptOptions): AsyncGenerator<Uint8Array> {
+export async function * catDecrypted (service: ContentAccess, cid: string, keys: DecryptOptions): AsyncGenerator<Uint8Array> {
   const source = service.cat(cid, { signal: keys.signal })
   const first = await source.next()
   if (first.done === true) return
@@ -107,7 +110,7 @@ export interface ShareLink { cid: string, fileKey: Uint8Array, name?: string }
  * the link can read the file (and anyone can fetch the ciphertext by CID); the key is in the fragment, which the
  * browser keeps to itself. Revoking means re-encrypting: the file key cannot be taken back.
  */
-export async function shareLink (service: IpfsService, cid: string, keys: DecryptOptions, base: string, name?: string): Promise<string> {
+export async function shareLink (service: ContentAccess, cid: string, keys: DecryptOptions, base: string, name?: string): Promise<string> {
   const header = await readAll(service.cat(cid, { length: 64 * 1024, signal: keys.signal }))
   const fileKey = await unwrapFileKey(header, keys)
   const query = new URLSearchParams({ key: formatFileKey(fileKey) })

@@ -163,7 +163,7 @@ export class NodeState {
       if (stat !== undefined && entry !== undefined) {
         entry.size = stat.size
         entry.type = stat.type
-        if (stat.type === 'file') entry.encrypted = await isEncrypted(node.service, file.cid).catch(() => false)
+        if (stat.type !== 'directory') entry.encrypted = await isEncrypted(node.service, file.cid).catch(() => false)
       }
     }))
   }

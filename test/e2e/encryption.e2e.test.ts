@@ -5,6 +5,7 @@
  *   after the relay fetched it from the browser; a file encrypted in Node to the browser's key opens in the browser;
  * - the PWA's Encrypt toggle adds an age file, its share link opens and decrypts in a second browser context, and the
  *   link's key never reaches the relay in any HTTP request (URL, headers) nor in any request either page makes;
+ * - the PWA's search worker indexes the words of its own encrypted file (decrypted), the relay's index none of them;
  * - the PWA's key is the same after a reload and still opens the file.
  * 1 GiB is not run in Chromium (pure-JavaScript ChaCha20 over an IndexedDB node takes minutes here); constant memory
  * at 1 GiB is shown in Node (test/crypto/encryption.test.ts).
@@ -149,7 +150,7 @@ describe('encryption in the PWA (Chromium)', () => {
     const page = await newPage()
     await openPwa(page)
     await page.getByTestId('encrypt-toggle').check()
-    const secret = 'shared secret line for the second browser\n'.repeat(50)
+    const secret = 'shared secret line for the second browser, codeword quixoticzebra\n'.repeat(50)
     await page.setInputFiles('[data-testid="file-input"]', { name: 'secret.txt', mimeType: 'text/plain', buffer: Buffer.from(secret) })
     const row = page.locator('li[data-cid]', { hasText: 'secret.txt' })
     await row.getByTestId('encrypted').waitFor({ timeout: 30_000 })
@@ -159,6 +160,13 @@ describe('encryption in the PWA (Chromium)', () => {
       return await page.getByTestId('recipient').textContent({ timeout: 30_000 }) ?? ''
     })()
     expect(recipient).toMatch(/^age1/)
+    // this browser's search worker indexed the decrypted words of its own file; the relay's index has none of them
+    await page.goto(`${relay.url}/#search`)
+    await expect.poll(async () => {
+      await page.getByTestId('search-input').fill('quixoticzebra')
+      await page.getByTestId('search-count').waitFor({ timeout: 5_000 }).catch(() => {})
+      return page.locator(`[data-testid="search-hit"][data-cid="${cid}"] [data-testid="search-where"]`).textContent({ timeout: 1_000 }).catch(() => null)
+    }, { timeout: 60_000, interval: 1_000 }).toBe('in this browser')
     await page.goto(`${relay.url}/#files`)
     await page.locator(`li[data-cid="${cid}"] button`, { hasText: 'Share link' }).click({ timeout: 30_000 })
     const link = await page.getByTestId('share-url').inputValue()

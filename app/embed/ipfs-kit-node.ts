@@ -15,12 +15,19 @@
  *   el.addEventListener('progress', e => console.log(e.detail.bytes, '/', e.detail.total))
  *   const cid = await el.add(new File(['hello'], 'hello.txt'))
  *   const bytes = await el.cat(cid)
+ *   // end-to-end encrypted: to this browser's own key (kept non-extractable in IndexedDB), and to others' age1… keys
+ *   const secret = await el.add(file, { encrypt: { to: ['age1…'] } })
+ *   const plain = await el.cat(secret) // decrypted with the local key
+ *   const link = await el.shareLink(secret) // …#/share/<cid>?key=… (the key stays in the fragment)
  *   const { type, entries } = await el.open('ipfs://bafy…/docs') // and shows it in the element
  * </script>
  * ```
  */
 import { CID } from 'multiformats/cid'
 import { openNode } from '../ui/open-node.ts'
+import { addEncrypted, catDecrypted, readAll, recipientsOf, shareLink } from '../crypto/encrypted-content.ts'
+import { BrowserKeyring } from '../crypto/keyring.ts'
+import type { EncryptChoice } from '../crypto/encrypted-content.ts'
 import { OPEN_PANEL_CSS, OPEN_PANEL_HTML, OpenPanel } from './open-panel.ts'
 import type { OpenResult } from './open-panel.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
@@ -63,6 +70,7 @@ export class IpfsKitNodeElement extends HTMLElement {
   private resolveReady: (node: BrowserNode) => void = () => {}
   private rejectReady: (err: unknown) => void = () => {}
   private timer: ReturnType<typeof setInterval> | undefined
+  private keyring: Promise<BrowserKeyring> | undefined
   private lastPeers = ''
   private readonly root: ShadowRoot
   private readonly panel: OpenPanel
@@ -110,6 +118,8 @@ export class IpfsKitNodeElement extends HTMLElement {
     this.timer = undefined
     void this.node?.stop()
     this.node = undefined
+    void this.keyring?.then(keys => { keys.close() }, () => {})
+    this.keyring = undefined
   }
 
   private async start (): Promise<void> {
@@ -152,44 +162,63 @@ export class IpfsKitNodeElement extends HTMLElement {
     }
   }
 
-  /** Add a file (or bytes), pinned; returns its CID. Fires `progress` while reading. */
-  async add (file: Blob | Uint8Array, options: { name?: string, signal?: AbortSignal } = {}): Promise<string> {
+  /**
+   * This browser's encryption keys (an age X25519 identity, non-extractable in IndexedDB `<name>-keys`), created on
+   * first use. `keys.recipient` is the public key others encrypt to; `exportIdentity`/`importIdentity` back it up.
+   */
+  async keys (): Promise<BrowserKeyring> {
+    this.keyring ??= BrowserKeyring.open(this.getAttribute('name') ?? 'ipfs-kit-embed')
+    return this.keyring
+  }
+
+  /**
+   * Add a file (or bytes), pinned; returns its CID. Fires `progress` while reading. With `encrypt`, the file is
+   * encrypted here first (age v1): `true` to this browser's own key, `{ to: ['age1…'] }` to those keys as well, so
+   * peers, the relay and its backends hold ciphertext only.
+   */
+  async add (file: Blob | Uint8Array, options: { name?: string, signal?: AbortSignal, encrypt?: EncryptChoice } = {}): Promise<string> {
     const node = await this.ready
     const name = options.name ?? (file instanceof File ? file.name : '')
     const total = file instanceof Blob ? file.size : file.byteLength
     const bar = this.find('.bar')
     bar.classList.add('on')
+    const onProgress = ({ bytes }: { bytes: number }): void => {
+      this.find('.bar div').style.width = `${total === 0 ? 100 : Math.round(100 * bytes / total)}%`
+      this.dispatchEvent(new CustomEvent<ProgressDetail>('progress', { detail: { name, bytes, total } }))
+    }
     try {
-      const { cid } = await node.service.add(file, {
-        name,
-        signal: options.signal,
-        onProgress: ({ bytes }) => {
-          this.find('.bar div').style.width = `${total === 0 ? 100 : Math.round(100 * bytes / total)}%`
-          this.dispatchEvent(new CustomEvent<ProgressDetail>('progress', { detail: { name, bytes, total } }))
-        }
-      })
+      if (options.encrypt !== undefined && options.encrypt !== false) {
+        const recipients = recipientsOf(options.encrypt, (await this.keys()).recipient)
+        const { cid } = await addEncrypted(node.service, file, recipients, { name, signal: options.signal, onProgress })
+        return cid.toString()
+      }
+      const { cid } = await node.service.add(file, { name, signal: options.signal, onProgress })
       return cid.toString()
     } finally {
       bar.classList.remove('on')
     }
   }
 
-  /** Read a file by CID (from this browser, or from peers through the relay). */
-  async cat (cid: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  /**
+   * Read a file by CID (from this browser, or from peers through the relay). An encrypted (age) file is decrypted
+   * with this browser's key (`ERR_DECRYPT` when it is not one of the file's recipients) unless `decrypt: false`.
+   */
+  async cat (cid: string, options: { signal?: AbortSignal, decrypt?: boolean } = {}): Promise<Uint8Array> {
     const node = await this.ready
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for await (const chunk of node.service.cat(cid, options)) {
-      chunks.push(chunk)
-      size += chunk.byteLength
-    }
-    const out = new Uint8Array(size)
-    let offset = 0
-    for (const chunk of chunks) {
-      out.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-    return out
+    if (options.decrypt === false) return readAll(node.service.cat(cid, options))
+    const keys = await this.keys()
+    return readAll(catDecrypted(node.service, cid, { identities: keys.identities(), signal: options.signal }))
+  }
+
+  /**
+   * A link that opens an encrypted file this browser can read in the PWA of the relay: `<relay>/#/share/<cid>?key=…`.
+   * The file key is in the URL fragment, which browsers never send to a server; whoever has the link can read the file.
+   */
+  async shareLink (cid: string, options: { name?: string, signal?: AbortSignal } = {}): Promise<string> {
+    const node = await this.ready
+    const keys = await this.keys()
+    const base = `${(this.getAttribute('relay') ?? location.origin).replace(/\/+$/, '')}/`
+    return shareLink(node.service, cid, { identities: keys.identities(), signal: options.signal }, base, options.name)
   }
 
   /**

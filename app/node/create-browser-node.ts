@@ -31,6 +31,7 @@ import type { RelayLocation } from './relay-address.ts'
 import type { RelayLinkInit } from './relay-link.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
+import type { DecryptOptions } from '../../core/crypto/index.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -101,6 +102,8 @@ export type BrowserNodeInit = RelayLocation & {
    * own events (`search`). The node owns the worker (terminated by `stop()`).
    */
   searchWorker?: () => Worker
+  /** Keys that open this browser's encrypted files, for its search index (its own worker) to read their words. */
+  decryptKeys?: () => Promise<DecryptOptions | undefined>
 }
 
 /** A running browser node. */
@@ -218,7 +221,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
   const searchWorker = init.searchWorker?.()
   const search = searchWorker === undefined
     ? Promise.resolve(undefined)
-    : startBrowserSearch({ worker: searchWorker, service, events, name: `${init.name ?? 'ipfs-kit'}-search` }).catch((err: unknown) => {
+    : startBrowserSearch({ worker: searchWorker, service, events, name: `${init.name ?? 'ipfs-kit'}-search`, decryptKeys: init.decryptKeys }).catch((err: unknown) => {
       console.warn('search could not start', err)
       searchWorker.terminate()
       return undefined

@@ -1,6 +1,9 @@
 import { CID } from 'multiformats/cid'
 import { openNode } from './open-node.ts'
 import { joinRelayCluster } from '../node/cluster-relay.ts'
+import { addEncrypted, catDecrypted, isEncrypted, shareLink } from '../crypto/encrypted-content.ts'
+import { BrowserKeyring } from '../crypto/keyring.ts'
+import type { DecryptOptions } from '../../core/crypto/index.ts'
 import type { BrowserNode, ConnectionInfo } from '../node/index.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
 
@@ -11,6 +14,8 @@ export interface LocalFile {
   /** File bytes (undefined until `stat` answers). */
   size?: number
   type?: string
+  /** An age file (end-to-end encrypted); undefined until read. */
+  encrypted?: boolean
 }
 
 /** An add in progress. */
@@ -28,6 +33,7 @@ export type NodeStatus = 'starting' | 'running' | 'failed'
 
 const RELAY_KEY = 'ipfs-kit:relay-url'
 const CLUSTER_SECRET_KEY = 'ipfs-kit:cluster-secret'
+const ENCRYPT_KEY = 'ipfs-kit:encrypt'
 
 /** The relay URL the app uses: the saved setting, or the origin the app was served from. */
 export function savedRelayUrl (): string {
@@ -57,6 +63,10 @@ export class NodeState {
   cluster = $state.raw<Cluster | undefined>(undefined)
   /** Why joining the cluster failed, with its code when it has one. */
   clusterError = $state('')
+  /** Encrypt files added from now on (the Files view's toggle; remembered). */
+  encrypt = $state(localStorage.getItem(ENCRYPT_KEY) === 'true')
+  /** This browser's encryption keys (IndexedDB, created on first start). */
+  keyring = $state.raw<BrowserKeyring | undefined>(undefined)
 
   private readonly controller = new AbortController()
   private timer: ReturnType<typeof setInterval> | undefined
@@ -64,13 +74,18 @@ export class NodeState {
   /** Start the node; when the relay was never reached, retry every few seconds (the offline banner shows meanwhile). */
   async start (): Promise<void> {
     let delay = 2_000
+    this.keyring ??= await BrowserKeyring.open().catch((err: unknown) => {
+      console.warn('no encryption keys: IndexedDB or WebCrypto X25519 unavailable', err)
+      return undefined
+    })
     while (!this.controller.signal.aborted) {
       try {
         const node = await openNode({
           relayUrl: this.relayUrl,
           signal: this.controller.signal,
           storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' }),
-          searchWorker: () => new Worker(new URL('../worker/search-worker.ts', import.meta.url), { type: 'module' })
+          searchWorker: () => new Worker(new URL('../worker/search-worker.ts', import.meta.url), { type: 'module' }),
+          decryptKeys: () => this.decryptKeys()
         })
         this.node = node
         this.status = 'running'
@@ -148,6 +163,7 @@ export class NodeState {
       if (stat !== undefined && entry !== undefined) {
         entry.size = stat.size
         entry.type = stat.type
+        if (stat.type !== 'directory') entry.encrypted = await isEncrypted(node.service, file.cid).catch(() => false)
       }
     }))
   }
@@ -160,14 +176,14 @@ export class NodeState {
       const startedAt = performance.now()
       this.adding = { name: file.name, bytes: 0, total: file.size, startedAt, rate: 0 }
       this.addError = undefined
+      const onProgress = ({ bytes }: { bytes: number }): void => {
+        const seconds = (performance.now() - startedAt) / 1000
+        this.adding = { name: file.name, bytes, total: file.size, startedAt, rate: seconds > 0 ? bytes / seconds : 0 }
+      }
       try {
-        const { cid } = await node.service.add(file, {
-          name: file.name,
-          onProgress: ({ bytes }) => {
-            const seconds = (performance.now() - startedAt) / 1000
-            this.adding = { name: file.name, bytes, total: file.size, startedAt, rate: seconds > 0 ? bytes / seconds : 0 }
-          }
-        })
+        const { cid } = this.encrypt
+          ? await addEncrypted(node.service, file, [this.ownKeys().recipient], { name: file.name, onProgress })
+          : await node.service.add(file, { name: file.name, onProgress })
         this.lastAdded = cid.toString()
       } catch (err) {
         const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'ERR_INTERNAL'
@@ -179,13 +195,41 @@ export class NodeState {
     await this.refreshFiles()
   }
 
-  /** Read a file into a Blob (for open and download); `onProgress` hears the bytes read so far. */
-  async blob (cid: string, type = 'application/octet-stream', onProgress?: (bytes: number) => void): Promise<Blob> {
+  /** Turn encryption of new files on or off (remembered in this browser). */
+  setEncrypt (on: boolean): void {
+    this.encrypt = on
+    localStorage.setItem(ENCRYPT_KEY, String(on))
+  }
+
+  private ownKeys (): BrowserKeyring {
+    if (this.keyring === undefined) throw new Error('this browser has no encryption keys (IndexedDB or WebCrypto X25519 is unavailable)')
+    return this.keyring
+  }
+
+  /** The keys this browser decrypts with (none when the keyring could not open). */
+  async decryptKeys (): Promise<DecryptOptions | undefined> {
+    return this.keyring === undefined ? undefined : { identities: this.keyring.identities() }
+  }
+
+  /** A share link for an encrypted file this browser holds the key of (`#/share/<cid>?key=…`: the key stays in the fragment). */
+  async shareLink (cid: string, name?: string): Promise<string> {
+    const node = this.node
+    if (node === undefined) throw new Error('the node is not running')
+    return shareLink(node.service, cid, { identities: this.ownKeys().identities() }, `${location.origin}${location.pathname}`, name)
+  }
+
+  /**
+   * Read a file into a Blob (for open and download), decrypted when it is an age file (with this browser's key, or
+   * `keys` such as a share link's); `onProgress` hears the bytes read so far.
+   */
+  async blob (cid: string, type = 'application/octet-stream', onProgress?: (bytes: number) => void, keys?: DecryptOptions): Promise<Blob> {
     const node = this.node
     if (node === undefined) throw new Error('the node is not running')
     const parts: Uint8Array<ArrayBuffer>[] = []
     let bytes = 0
-    for await (const chunk of node.service.cat(cid)) {
+    const decryptWith = keys ?? await this.decryptKeys()
+    const source = decryptWith === undefined ? node.service.cat(cid) : catDecrypted(node.service, cid, decryptWith)
+    for await (const chunk of source) {
       parts.push(new Uint8Array(chunk))
       bytes += chunk.byteLength
       onProgress?.(bytes)
@@ -217,5 +261,6 @@ export class NodeState {
     clearInterval(this.timer)
     await this.cluster?.stop()
     await this.node?.stop()
+    this.keyring?.close()
   }
 }

@@ -1,6 +1,7 @@
 import { createBrowserNode, resolveRelayAddress } from '../node/index.ts'
 import type { BrowserNode } from '../node/index.ts'
 import type { AbortOptions } from '../../core/abort.ts'
+import type { DecryptOptions } from '../../core/crypto/index.ts'
 
 /** Options for {@link openNode}. */
 export interface OpenNodeInit extends AbortOptions {
@@ -12,6 +13,8 @@ export interface OpenNodeInit extends AbortOptions {
   storageWorker?: () => Worker
   /** Keep a search index in a search worker (the app does). */
   searchWorker?: () => Worker
+  /** Keys that open this browser's encrypted files, for its search index. */
+  decryptKeys?: () => Promise<DecryptOptions | undefined>
 }
 
 const cacheKey = (relayUrl: string): string => `ipfs-kit:relay-addr:${relayUrl}`
@@ -37,6 +40,7 @@ export async function openNode (init: OpenNodeInit): Promise<BrowserNode> {
     name: init.name,
     storageWorker: init.storageWorker?.(),
     searchWorker: init.searchWorker,
+    decryptKeys: init.decryptKeys,
     relayLink: { maxRetryDelayMs: 10_000 },
     // content no tab of the mesh holds comes through the relay's trustless gateway (its peers, the public network)
     gatewayUrl: init.relayUrl

@@ -2,6 +2,8 @@ import { releaseProxy, wrap } from 'comlink'
 import { InvalidQueryError } from '../../core/search/errors.ts'
 import { IpfsKitError } from '../../core/errors/index.ts'
 import { ContentIndexer } from '../../core/search/content-indexer.ts'
+import { decryptingReader } from '../crypto/decrypting-reader.ts'
+import type { DecryptOptions } from '../../core/crypto/index.ts'
 import type { EventBus } from '../../core/events/bus.ts'
 import type { SearchResult } from '../../core/search/types.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
@@ -18,6 +20,8 @@ export interface BrowserSearchInit {
   name?: string
   /** Bytes read from the start of each file for its text (default 256 KiB). */
   extractBytes?: number
+  /** Keys that open this browser's own encrypted files, so their words are indexed here (and only here). */
+  decryptKeys?: () => Promise<DecryptOptions | undefined>
 }
 
 /** An error from a search that failed in the worker, revived with its code (and field for bad queries). */
@@ -50,7 +54,7 @@ export class BrowserSearch {
     const search = new BrowserSearch(init)
     await search.remote.open(init.name ?? 'ipfs-kit-search')
     search.indexer = ContentIndexer.start({
-      service: init.service,
+      service: init.decryptKeys === undefined ? init.service : decryptingReader(init.service, init.decryptKeys),
       events: init.events,
       extractBytes: init.extractBytes,
       log: (line) => { console.warn(line) },

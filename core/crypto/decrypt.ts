@@ -8,10 +8,14 @@ import { nobleCipher, openPayloadStream } from './payload.ts'
 import { bytesOf } from './streams.ts'
 import type { PayloadCipher } from './payload.ts'
 import type { ByteSource } from './streams.ts'
+import type { Identity } from 'age-encryption'
 
-/** Keys to try: X25519 identities (`AGE-SECRET-KEY-1…` or a WebCrypto X25519 private `CryptoKey`) and passphrases. */
+/**
+ * Keys to try: X25519 identities (`AGE-SECRET-KEY-1…`, a WebCrypto X25519 private `CryptoKey`, or an age `Identity`
+ * such as `fileKeyIdentity` for a share link's file key) and passphrases.
+ */
 export interface DecryptOptions {
-  identities?: ReadonlyArray<string | CryptoKey>
+  identities?: ReadonlyArray<string | CryptoKey | Identity>
   passphrases?: readonly string[]
   /** The payload's ChaCha20-Poly1305 (default `@noble/ciphers`; Node passes its native one). */
   cipher?: PayloadCipher

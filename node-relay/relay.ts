@@ -23,6 +23,7 @@ import { FilecoinChainWatch } from './storage/filecoin/chain-watch.ts'
 import { filecoinMetrics } from './storage/filecoin/metrics.ts'
 import { StatsSampler } from './stats/sampler.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
+import { indexRegistry } from './registry/registry-search.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
@@ -173,6 +174,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
   if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
+  // registered models and datasets are found by their cards, tags and descriptions
+  const stopRegistrySearch = search === undefined ? undefined : indexRegistry(search, registry, service)
+  if (stopRegistrySearch !== undefined) undo.push(stopRegistrySearch)
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
@@ -271,6 +275,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         stopRegistryMirror?.()
         await cluster?.stop()
         stopClusterSearch?.()
+        stopRegistrySearch?.()
         await search?.stop()
         await migration?.stop()
         await storage.stop()

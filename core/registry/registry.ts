@@ -56,6 +56,7 @@ export class Registry implements LineageSource {
   private readonly byCid = new Map<string, Map<string, VersionRecord>>()
   private readonly byInput = new Map<string, Map<string, VersionRecord>>()
   private readonly listeners = new Set<(change: RegistryChange) => void>()
+  private readonly anyListeners = new Set<(change: RegistryChange) => void>()
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor (datastore: Datastore, prefix: string) {
@@ -90,6 +91,12 @@ export class Registry implements LineageSource {
   onLocalChange (listener: (change: RegistryChange) => void): () => void {
     this.listeners.add(listener)
     return () => { this.listeners.delete(listener) }
+  }
+
+  /** Listen to every change, made here or applied from another relay (what an index of the registry follows). */
+  onChange (listener: (change: RegistryChange) => void): () => void {
+    this.anyListeners.add(listener)
+    return () => { this.anyListeners.delete(listener) }
   }
 
   /** Every stored value by key (to seed a replica). */
@@ -254,6 +261,7 @@ export class Registry implements LineageSource {
     this.unindex(key)
     if (value !== undefined) this.index(value)
     if (local) for (const listener of this.listeners) listener({ key, value })
+    for (const listener of this.anyListeners) listener({ key, value })
   }
 
   private index (value: StoredValue): void {

@@ -28,7 +28,7 @@ function cardWords (card: Record<string, unknown> | undefined): string {
   const walk = (key: string, value: unknown): void => {
     if (Array.isArray(value)) for (const item of value) walk(key, item)
     else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(k, v)
-    else if (value !== null && value !== undefined) words.push(`${key.replace(/_/g, ' ')} ${String(value)}`)
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') words.push(`${key.replace(/_/g, ' ')} ${String(value)}`)
   }
   for (const [key, value] of Object.entries(card)) walk(key, value)
   return words.join('\n')

@@ -26,5 +26,5 @@ export { readDatasetFile, previewDatasetFile, datasetFormatOf, splitOf } from '.
 export type { DatasetFormat, RangedFile, DatasetFileFacts } from './dataset-files.ts'
 export { readRoot, readDataset, listFiles, rangedFile, collect } from './read-root.ts'
 export type { ContentReader, RootFacts, RootFile } from './read-root.ts'
-export { runPipeline, pipelineFiles, pipelineSpecSchema, pipelineStepSchema, canonicalJson } from './pipeline.ts'
+export { runPipeline, pipelineFiles, pipelineSpecSchema, pipelineStepSchema, canonicalJson, stripHtml, MAP_FUNCTIONS } from './pipeline.ts'
 export type { PipelineSpec, SplitRow } from './pipeline.ts'

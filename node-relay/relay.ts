@@ -279,6 +279,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         await search?.stop()
         await migration?.stop()
         await storage.stop()
+        await registry.close().catch(() => { /* the marker stays: the next start reads every record */ })
         await keys.close()
         await auditWatch?.stop()
         await audit?.log.close()

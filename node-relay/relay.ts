@@ -24,6 +24,7 @@ import { filecoinMetrics } from './storage/filecoin/metrics.ts'
 import { StatsSampler } from './stats/sampler.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
 import { indexRegistry } from './registry/registry-search.ts'
+import { registrySigning } from './registry/registry-signing.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
@@ -163,7 +164,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   // the model and dataset registry, the same on every relay of the cluster; search may embed with a registered model
-  const registry = await Registry.open({ datastore: node.datastore })
+  // records are signed with this relay's peer key and those of other relays verified before they are applied
+  const registry = await Registry.open({ datastore: node.datastore, ...await registrySigning(node.datastore) })
   const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
   if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
   const registryModel = config.search.enabled && config.search.registryModel !== undefined

@@ -28,3 +28,5 @@ export { readRoot, readDataset, listFiles, rangedFile, collect } from './read-ro
 export type { ContentReader, RootFacts, RootFile } from './read-root.ts'
 export { runPipeline, pipelineFiles, pipelineSpecSchema, pipelineStepSchema, canonicalJson, stripHtml, MAP_FUNCTIONS } from './pipeline.ts'
 export type { PipelineSpec, SplitRow } from './pipeline.ts'
+export { signValue, verifyValue, signedBytes } from './signing.ts'
+export type { RecordSigner, RecordVerifier } from './signing.ts'

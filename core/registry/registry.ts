@@ -5,9 +5,11 @@ import { InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { HasDependentsError, LineageCycleError, VersionNotFoundError } from './errors.ts'
 import { findCycle, versionId, walkLineage } from './lineage.ts'
 import { parseReference } from './reference.ts'
-import { ALIAS_PATTERN, NAME_PATTERN, aliasRecordSchema, versionRecordSchema } from './types.ts'
+import { signValue, verifyValue } from './signing.ts'
+import { ALIAS_PATTERN, NAME_PATTERN, aliasRecordSchema, recordSignatureSchema, versionRecordSchema } from './types.ts'
+import type { RecordSigner, RecordVerifier } from './signing.ts'
 import type { LineageGraph, LineageSource } from './lineage.ts'
-import type { AliasRecord, LineageInput, RegistryEntry, RegistryKind, StoredValue, VersionRecord } from './types.ts'
+import type { AliasRecord, LineageInput, RecordSignature, RegistryEntry, RegistryKind, StoredValue, VersionRecord } from './types.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** What a caller declares when registering a version (the registry fills in the number, time and resolved inputs). */
@@ -65,6 +67,11 @@ export class Registry implements LineageSource {
   private readonly byInput = new Map<string, Map<string, VersionRecord>>()
   private readonly listeners = new Set<(change: RegistryChange) => void>()
   private readonly anyListeners = new Set<(change: RegistryChange) => void>()
+  private readonly signatures = new Map<string, RecordSignature>()
+  private readonly signer: RecordSigner | undefined
+  private readonly verifier: RecordVerifier | undefined
+  /** Values from other relays ignored because their signature was missing or did not verify. */
+  rejected = 0
   private queue: Promise<unknown> = Promise.resolve()
   private readonly snapshotKey: Key
   private readonly dirtyKey: Key
@@ -75,8 +82,10 @@ export class Registry implements LineageSource {
   /** How this registry was read at open: from the compact snapshot (one read), or key by key. */
   openedFrom: 'snapshot' | 'scan' = 'scan'
 
-  private constructor (datastore: Datastore, prefix: string, snapshotDelayMs: number) {
+  private constructor (datastore: Datastore, prefix: string, snapshotDelayMs: number, signing: { signer?: RecordSigner, verifier?: RecordVerifier }) {
     this.datastore = datastore
+    this.signer = signing.signer
+    this.verifier = signing.verifier
     this.prefix = prefix
     this.snapshotKey = new Key(`${prefix}-snapshot`)
     this.dirtyKey = new Key(`${prefix}-dirty`)
@@ -89,10 +98,12 @@ export class Registry implements LineageSource {
    * is written a moment after changes and at {@link Registry.close}, so opening reads one value instead of one per
    * record. A marker key is written before the first change the snapshot lacks and removed once the snapshot holds
    * it: with the marker present (a crash) or no usable snapshot, open reads every key and writes a new snapshot.
-   * `snapshot: false` ignores the snapshot (to measure the key-by-key read).
+   * `snapshot: false` ignores the snapshot (to measure the key-by-key read). With a `signer`, every version and alias
+   * written here is signed (the signature travels with it); with a `verifier`, a value from another relay is applied
+   * only when its signature verifies.
    */
-  static async open (init: { datastore: Datastore, prefix?: string, snapshotDelayMs?: number, snapshot?: boolean }): Promise<Registry> {
-    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry', init.snapshotDelayMs ?? 1000)
+  static async open (init: { datastore: Datastore, prefix?: string, snapshotDelayMs?: number, snapshot?: boolean, signer?: RecordSigner, verifier?: RecordVerifier }): Promise<Registry> {
+    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry', init.snapshotDelayMs ?? 1000, { ...(init.signer === undefined ? {} : { signer: init.signer }), ...(init.verifier === undefined ? {} : { verifier: init.verifier }) })
     const snapshot = init.snapshot === false || await init.datastore.has(registry.dirtyKey) ? undefined : await registry.readSnapshot()
     if (snapshot !== undefined) {
       for (const stored of snapshot) registry.index(stored)
@@ -172,8 +183,10 @@ export class Registry implements LineageSource {
       if (typeof raw !== 'object' || raw === null) return undefined
       const type = (raw as { type?: unknown }).type
       const record = (raw as { record?: unknown }).record
-      if (type === 'version') return { type, record: versionRecordSchema.parse(record) }
-      if (type === 'alias') return { type, record: aliasRecordSchema.parse(record) }
+      const signature = recordSignatureSchema.safeParse((raw as { signature?: unknown }).signature)
+      const signed = signature.success ? { signature: signature.data } : {}
+      if (type === 'version') return { type, record: versionRecordSchema.parse(record), ...signed }
+      if (type === 'alias') return { type, record: aliasRecordSchema.parse(record), ...signed }
     } catch { /* written by another version of the registry */ }
     return undefined
   }
@@ -194,10 +207,17 @@ export class Registry implements LineageSource {
   all (): RegistryChange[] {
     const out: RegistryChange[] = []
     for (const entry of this.entries.values()) {
-      for (const record of entry.versions.values()) out.push({ key: keyOf({ type: 'version', record }), value: { type: 'version', record } })
-      for (const record of entry.aliases.values()) out.push({ key: keyOf({ type: 'alias', record }), value: { type: 'alias', record } })
+      for (const record of entry.versions.values()) out.push(this.change({ type: 'version', record }))
+      for (const record of entry.aliases.values()) out.push(this.change({ type: 'alias', record }))
     }
     return out
+  }
+
+  /** A value with its key and the signature it was stored with. */
+  private change (value: StoredValue): { key: string, value: StoredValue } {
+    const key = keyOf(value)
+    const signature = this.signatures.get(key)
+    return { key, value: signature === undefined ? value : { ...value, signature } }
   }
 
   /** The stored value at `key`. */
@@ -206,17 +226,24 @@ export class Registry implements LineageSource {
     const entry = this.entries.get(`${kind ?? ''}/${name ?? ''}`)
     if (type === 'v') {
       const record = entry?.versions.get(Number(id))
-      return record === undefined ? undefined : { type: 'version', record }
+      return record === undefined ? undefined : this.change({ type: 'version', record }).value
     }
     const record = entry?.aliases.get(id ?? '')
-    return record === undefined ? undefined : { type: 'alias', record }
+    return record === undefined ? undefined : this.change({ type: 'alias', record }).value
   }
 
-  /** Apply a value written by another relay (persisted, not re-announced); an invalid one is ignored. */
+  /**
+   * Apply a value written by another relay (persisted, not re-announced); an invalid one is ignored, and so is one
+   * whose signature is missing or does not verify when this registry has a verifier (counted in `rejected`).
+   */
   async applyRemote (key: string, value: unknown): Promise<void> {
     await this.serial(async () => {
       const stored = value === undefined ? undefined : Registry.decode(value)
       if (value !== undefined && (stored === undefined || keyOf(stored) !== key)) return
+      if (stored !== undefined && this.verifier !== undefined && !await verifyValue(this.verifier, stored, stored.signature)) {
+        this.rejected++
+        return
+      }
       await this.write(key, stored, false)
     })
   }
@@ -347,6 +374,7 @@ export class Registry implements LineageSource {
 
   private async write (key: string, value: StoredValue | undefined, local: boolean): Promise<void> {
     const dsKey = new Key(`${this.prefix}/${key}`)
+    if (local && value !== undefined && this.signer !== undefined) value = { ...value, signature: await signValue(this.signer, value) }
     await this.markDirty()
     this.scheduleSnapshot()
     if (value === undefined) await this.datastore.delete(dsKey)
@@ -358,6 +386,7 @@ export class Registry implements LineageSource {
   }
 
   private index (value: StoredValue): void {
+    if (value.signature !== undefined) this.signatures.set(keyOf(value), value.signature)
     const { kind, name } = value.record
     const id = `${kind}/${name}`
     const entry = this.entries.get(id) ?? { kind, name, versions: new Map(), aliases: new Map() }
@@ -379,6 +408,7 @@ export class Registry implements LineageSource {
 
   private unindex (key: string): void {
     const old = this.get(key)
+    this.signatures.delete(key)
     if (old === undefined) return
     const entry = this.entries.get(`${old.record.kind}/${old.record.name}`)
     if (old.type === 'alias') {

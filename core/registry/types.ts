@@ -102,5 +102,14 @@ export interface RegistryEntry {
   aliases: Map<string, AliasRecord>
 }
 
-/** A stored registry value, as it is persisted and replicated (one key each). */
-export type StoredValue = { type: 'version', record: VersionRecord } | { type: 'alias', record: AliasRecord }
+/** A record's signature: the peer id of the relay that wrote it and its signature over the canonical JSON. */
+export const recordSignatureSchema = z.object({
+  by: z.string().describe('peer id of the relay that wrote the record'),
+  sig: z.string().describe('signature (base64) over the canonical JSON of { type, record }')
+})
+
+/** A record's signature. */
+export type RecordSignature = z.infer<typeof recordSignatureSchema>
+
+/** A stored registry value, as it is persisted and replicated (one key each), with the writer's signature when signed. */
+export type StoredValue = ({ type: 'version', record: VersionRecord } | { type: 'alias', record: AliasRecord }) & { signature?: RecordSignature }

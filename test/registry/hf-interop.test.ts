@@ -171,4 +171,25 @@ describe('Hugging Face import and export', () => {
     const refused = await call(mcp, 'model_export_hf', { ref: 'bare@1', repo: 'org/no-such-repo' })
     expect(errorCodeOf(refused)).toBe('ERR_NOT_FOUND')
   })
+
+  // last: once a key exists, every call needs one
+  it('needs registry:write and the backend\'s read scope to import, its write scope to export', async () => {
+    const createKey = async (body: Record<string, unknown>, admin?: string): Promise<string> => {
+      const res = await fetch(`${relay.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...(admin === undefined ? {} : { authorization: `Bearer ${admin}` }) }, body: JSON.stringify(body) })
+      return (await res.json() as { key: string }).key
+    }
+    const admin = await createKey({ name: 'admin', role: 'admin' })
+    const reader = await createKey({ name: 'reader', role: 'reader' }, admin)
+    const registryOnly = await createKey({ name: 'registry-only', scopes: ['content:read', 'registry:write'] }, admin)
+    const hfReader = await createKey({ name: 'hf-reader', scopes: ['content:read', 'registry:write', 'storage:hf:read'] }, admin)
+    const as = async (key: string, path: string, body: unknown): Promise<number> => {
+      const res = await fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })
+      await res.body?.cancel()
+      return res.status
+    }
+    expect(await as(reader, '/api/v1/hf/imports', { repo: 'org/tiny-sentiment', name: 'scoped' })).toBe(403)
+    expect(await as(registryOnly, '/api/v1/hf/imports', { repo: 'org/tiny-sentiment', name: 'scoped' })).toBe(403)
+    expect(await as(hfReader, '/api/v1/hf/imports', { repo: 'org/tiny-sentiment', name: 'scoped' })).toBe(201)
+    expect(await as(hfReader, '/api/v1/hf/exports', { ref: 'scoped@1', repo: 'org/tiny-copy' })).toBe(403)
+  })
 })

@@ -23,6 +23,8 @@ import { FilecoinChainWatch } from './storage/filecoin/chain-watch.ts'
 import { filecoinMetrics } from './storage/filecoin/metrics.ts'
 import { StatsSampler } from './stats/sampler.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
+import { indexRegistry } from './registry/registry-search.ts'
+import { registrySigning } from './registry/registry-signing.ts'
 import { Registry } from '../core/registry/index.ts'
 import { rehydrator } from './migration/rehydrate.ts'
 import createMortice from 'mortice'
@@ -162,7 +164,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   // the model and dataset registry, the same on every relay of the cluster; search may embed with a registered model
-  const registry = await Registry.open({ datastore: node.datastore })
+  // records are signed with this relay's peer key and those of other relays verified before they are applied
+  const registry = await Registry.open({ datastore: node.datastore, ...await registrySigning(node.datastore) })
   const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
   if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
   const registryModel = config.search.enabled && config.search.registryModel !== undefined
@@ -173,6 +176,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   // every peer can search what the whole cluster holds, by the pins' replicated metadata
   const stopClusterSearch = search !== undefined && cluster !== undefined ? followClusterPins(search, cluster) : undefined
   if (stopClusterSearch !== undefined) undo.push(stopClusterSearch)
+  // registered models and datasets are found by their cards, tags and descriptions
+  const stopRegistrySearch = search === undefined ? undefined : indexRegistry(search, registry, service)
+  if (stopRegistrySearch !== undefined) undo.push(stopRegistrySearch)
   const storage = await startRelayStorage({ config, node, events })
   undo.push(async () => { await storage.stop() })
   late.storage = storage.manager
@@ -271,9 +277,11 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
         stopRegistryMirror?.()
         await cluster?.stop()
         stopClusterSearch?.()
+        stopRegistrySearch?.()
         await search?.stop()
         await migration?.stop()
         await storage.stop()
+        await registry.close().catch(() => { /* the marker stays: the next start reads every record */ })
         await keys.close()
         await auditWatch?.stop()
         await audit?.log.close()

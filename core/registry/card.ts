@@ -1,4 +1,5 @@
-import { parseDocument } from 'yaml'
+import { parseDocument, stringify } from 'yaml'
+import type { VersionRecord } from './types.ts'
 import { InvalidCardError } from './errors.ts'
 
 /**
@@ -21,4 +22,19 @@ export function parseCardFrontMatter (text: string): Record<string, unknown> | u
   if (value === null || value === undefined) return {}
   if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidCardError('model card: the YAML front matter is not a mapping of keys to values')
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>
+}
+
+/**
+ * A model card (README.md with YAML front matter, as the Hub reads them) for a version that has none: the record's
+ * tags, framework as `library_name`, metrics, and where it came from (`ipfs_kit`: name, version, root CID).
+ */
+export function renderCard (record: VersionRecord): string {
+  const front: Record<string, unknown> = {
+    ...(record.tags.length > 0 ? { tags: record.tags } : {}),
+    ...(record.framework === undefined ? {} : { library_name: record.framework }),
+    ...(Object.keys(record.metrics).length > 0 ? { metrics: record.metrics } : {}),
+    ipfs_kit: { name: record.name, version: record.version, cid: record.cid, kind: record.kind }
+  }
+  const title = `# ${record.name} (version ${record.version})`
+  return `---\n${stringify(front)}---\n\n${title}\n\n${record.description ?? ''}\n\nRoot CID: \`${record.cid}\`\n`
 }

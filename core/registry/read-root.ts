@@ -19,7 +19,8 @@ export interface RootFacts {
 
 const MAX_CARD_BYTES = 1 << 20
 
-async function collect (chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+/** Every chunk of a stream joined into one array. */
+export async function collect (chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
   let length = 0
   for await (const chunk of chunks) {

@@ -1,12 +1,15 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { HasDependentsError, LineageCycleError, VersionNotFoundError } from './errors.ts'
 import { findCycle, versionId, walkLineage } from './lineage.ts'
 import { parseReference } from './reference.ts'
-import { ALIAS_PATTERN, NAME_PATTERN, aliasRecordSchema, versionRecordSchema } from './types.ts'
+import { signValue, verifyValue } from './signing.ts'
+import { ALIAS_PATTERN, NAME_PATTERN, aliasRecordSchema, recordSignatureSchema, versionRecordSchema } from './types.ts'
+import type { RecordSigner, RecordVerifier } from './signing.ts'
 import type { LineageGraph, LineageSource } from './lineage.ts'
-import type { AliasRecord, LineageInput, RegistryEntry, RegistryKind, StoredValue, VersionRecord } from './types.ts'
+import type { AliasRecord, LineageInput, RecordSignature, RegistryEntry, RegistryKind, StoredValue, VersionRecord } from './types.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** What a caller declares when registering a version (the registry fills in the number, time and resolved inputs). */
@@ -24,6 +27,13 @@ export type RegisterInput = Omit<VersionRecord, 'version' | 'registeredAt' | 're
 
 /** A change to the registry: the key (`<kind>/<name>/v/<n>` or `<kind>/<name>/a/<alias>`) and its new value. */
 export type RegistryChange = { key: string, value: StoredValue | undefined }
+
+/** Version of the snapshot layout; a snapshot of another version is ignored (the keys are read). */
+const SNAPSHOT_FORMAT = 1
+
+async function sha256Hex (bytes: Uint8Array): Promise<string> {
+  return Array.from((await sha256.digest(bytes)).digest, b => b.toString(16).padStart(2, '0')).join('')
+}
 
 const normaliseCid = (text: string): string => {
   try {
@@ -56,21 +66,114 @@ export class Registry implements LineageSource {
   private readonly byCid = new Map<string, Map<string, VersionRecord>>()
   private readonly byInput = new Map<string, Map<string, VersionRecord>>()
   private readonly listeners = new Set<(change: RegistryChange) => void>()
+  private readonly anyListeners = new Set<(change: RegistryChange) => void>()
+  private readonly signatures = new Map<string, RecordSignature>()
+  private readonly signer: RecordSigner | undefined
+  private readonly verifier: RecordVerifier | undefined
+  /** Values from other relays ignored because their signature was missing or did not verify. */
+  rejected = 0
   private queue: Promise<unknown> = Promise.resolve()
+  private readonly snapshotKey: Key
+  private readonly dirtyKey: Key
+  private readonly snapshotDelayMs: number
+  /** True while records were written that the compact snapshot does not hold yet (the dirty marker is on disk). */
+  private dirty = false
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined
+  /** How this registry was read at open: from the compact snapshot (one read), or key by key. */
+  openedFrom: 'snapshot' | 'scan' = 'scan'
 
-  private constructor (datastore: Datastore, prefix: string) {
+  private constructor (datastore: Datastore, prefix: string, snapshotDelayMs: number, signing: { signer?: RecordSigner, verifier?: RecordVerifier }) {
     this.datastore = datastore
+    this.signer = signing.signer
+    this.verifier = signing.verifier
     this.prefix = prefix
+    this.snapshotKey = new Key(`${prefix}-snapshot`)
+    this.dirtyKey = new Key(`${prefix}-dirty`)
+    this.snapshotDelayMs = snapshotDelayMs
   }
 
-  /** Open the registry kept in `datastore` under `prefix` (default `/ipfs-kit/registry`). */
-  static async open (init: { datastore: Datastore, prefix?: string }): Promise<Registry> {
-    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry')
+  /**
+   * Open the registry kept in `datastore` under `prefix` (default `/ipfs-kit/registry`). Every record is its own key
+   * (the durable copy, written before a call answers); a compact snapshot of all of them (one key beside the prefix)
+   * is written a moment after changes and at {@link Registry.close}, so opening reads one value instead of one per
+   * record. A marker key is written before the first change the snapshot lacks and removed once the snapshot holds
+   * it: with the marker present (a crash) or no usable snapshot, open reads every key and writes a new snapshot.
+   * `snapshot: false` ignores the snapshot (to measure the key-by-key read). With a `signer`, every version and alias
+   * written here is signed (the signature travels with it); with a `verifier`, a value from another relay is applied
+   * only when its signature verifies.
+   */
+  static async open (init: { datastore: Datastore, prefix?: string, snapshotDelayMs?: number, snapshot?: boolean, signer?: RecordSigner, verifier?: RecordVerifier }): Promise<Registry> {
+    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry', init.snapshotDelayMs ?? 1000, { ...(init.signer === undefined ? {} : { signer: init.signer }), ...(init.verifier === undefined ? {} : { verifier: init.verifier }) })
+    const snapshot = init.snapshot === false || await init.datastore.has(registry.dirtyKey) ? undefined : await registry.readSnapshot()
+    if (snapshot !== undefined) {
+      for (const stored of snapshot) registry.index(stored)
+      registry.openedFrom = 'snapshot'
+      return registry
+    }
     for await (const { value } of init.datastore.query({ prefix: `${registry.prefix}/` })) {
       const stored = Registry.decode(value)
       if (stored !== undefined) registry.index(stored)
     }
+    if (registry.entries.size > 0 && init.snapshot !== false) {
+      await registry.markDirty()
+      registry.scheduleSnapshot()
+    }
     return registry
+  }
+
+  /** Write the compact snapshot now if changes are pending, and stop the timer (the registry stays usable). */
+  async close (): Promise<void> {
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer)
+    this.snapshotTimer = undefined
+    await this.serial(async () => this.writeSnapshot())
+  }
+
+  /**
+   * The snapshot's values, or undefined when it is absent, of another format, or damaged. It is a header line
+   * (`{"format":1,"sha256":…}`) and the values as JSON; the values were validated when they were indexed, so they are
+   * checked against the digest instead of record by record (zod costs tens of µs a record: most of a key-by-key open).
+   */
+  private async readSnapshot (): Promise<StoredValue[] | undefined> {
+    try {
+      const bytes = await this.datastore.get(this.snapshotKey)
+      const newline = bytes.indexOf(0x0a)
+      const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline)))
+      const body = bytes.subarray(newline + 1)
+      if (typeof header !== 'object' || header === null || (header as { format?: unknown }).format !== SNAPSHOT_FORMAT) return undefined
+      if ((header as { sha256?: unknown }).sha256 !== await sha256Hex(body)) return undefined
+      const values: unknown = JSON.parse(new TextDecoder().decode(body))
+      return Array.isArray(values) ? values as StoredValue[] : undefined
+    } catch {
+      return undefined // absent or unreadable: read the keys instead
+    }
+  }
+
+  private async markDirty (): Promise<void> {
+    if (this.dirty) return
+    await this.datastore.put(this.dirtyKey, new Uint8Array())
+    this.dirty = true
+  }
+
+  private scheduleSnapshot (): void {
+    if (this.snapshotTimer !== undefined) return
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined
+      this.serial(async () => this.writeSnapshot()).catch(() => { /* the marker stays: the next open reads every key */ })
+    }, this.snapshotDelayMs)
+    this.snapshotTimer.unref?.()
+  }
+
+  /** Runs inside the write queue, so no record is written between taking the values and removing the marker. */
+  private async writeSnapshot (): Promise<void> {
+    if (!this.dirty) return
+    const body = new TextEncoder().encode(JSON.stringify(this.all().map(change => change.value)))
+    const header = new TextEncoder().encode(`${JSON.stringify({ format: SNAPSHOT_FORMAT, sha256: await sha256Hex(body) })}\n`)
+    const bytes = new Uint8Array(header.byteLength + body.byteLength)
+    bytes.set(header)
+    bytes.set(body, header.byteLength)
+    await this.datastore.put(this.snapshotKey, bytes)
+    await this.datastore.delete(this.dirtyKey)
+    this.dirty = false
   }
 
   /** Parse a persisted or replicated value; undefined when it does not validate (skipped, not fatal). */
@@ -80,8 +183,10 @@ export class Registry implements LineageSource {
       if (typeof raw !== 'object' || raw === null) return undefined
       const type = (raw as { type?: unknown }).type
       const record = (raw as { record?: unknown }).record
-      if (type === 'version') return { type, record: versionRecordSchema.parse(record) }
-      if (type === 'alias') return { type, record: aliasRecordSchema.parse(record) }
+      const signature = recordSignatureSchema.safeParse((raw as { signature?: unknown }).signature)
+      const signed = signature.success ? { signature: signature.data } : {}
+      if (type === 'version') return { type, record: versionRecordSchema.parse(record), ...signed }
+      if (type === 'alias') return { type, record: aliasRecordSchema.parse(record), ...signed }
     } catch { /* written by another version of the registry */ }
     return undefined
   }
@@ -92,14 +197,27 @@ export class Registry implements LineageSource {
     return () => { this.listeners.delete(listener) }
   }
 
+  /** Listen to every change, made here or applied from another relay (what an index of the registry follows). */
+  onChange (listener: (change: RegistryChange) => void): () => void {
+    this.anyListeners.add(listener)
+    return () => { this.anyListeners.delete(listener) }
+  }
+
   /** Every stored value by key (to seed a replica). */
   all (): RegistryChange[] {
     const out: RegistryChange[] = []
     for (const entry of this.entries.values()) {
-      for (const record of entry.versions.values()) out.push({ key: keyOf({ type: 'version', record }), value: { type: 'version', record } })
-      for (const record of entry.aliases.values()) out.push({ key: keyOf({ type: 'alias', record }), value: { type: 'alias', record } })
+      for (const record of entry.versions.values()) out.push(this.change({ type: 'version', record }))
+      for (const record of entry.aliases.values()) out.push(this.change({ type: 'alias', record }))
     }
     return out
+  }
+
+  /** A value with its key and the signature it was stored with. */
+  private change (value: StoredValue): { key: string, value: StoredValue } {
+    const key = keyOf(value)
+    const signature = this.signatures.get(key)
+    return { key, value: signature === undefined ? value : { ...value, signature } }
   }
 
   /** The stored value at `key`. */
@@ -108,17 +226,24 @@ export class Registry implements LineageSource {
     const entry = this.entries.get(`${kind ?? ''}/${name ?? ''}`)
     if (type === 'v') {
       const record = entry?.versions.get(Number(id))
-      return record === undefined ? undefined : { type: 'version', record }
+      return record === undefined ? undefined : this.change({ type: 'version', record }).value
     }
     const record = entry?.aliases.get(id ?? '')
-    return record === undefined ? undefined : { type: 'alias', record }
+    return record === undefined ? undefined : this.change({ type: 'alias', record }).value
   }
 
-  /** Apply a value written by another relay (persisted, not re-announced); an invalid one is ignored. */
+  /**
+   * Apply a value written by another relay (persisted, not re-announced); an invalid one is ignored, and so is one
+   * whose signature is missing or does not verify when this registry has a verifier (counted in `rejected`).
+   */
   async applyRemote (key: string, value: unknown): Promise<void> {
     await this.serial(async () => {
       const stored = value === undefined ? undefined : Registry.decode(value)
       if (value !== undefined && (stored === undefined || keyOf(stored) !== key)) return
+      if (stored !== undefined && this.verifier !== undefined && !await verifyValue(this.verifier, stored, stored.signature)) {
+        this.rejected++
+        return
+      }
       await this.write(key, stored, false)
     })
   }
@@ -249,14 +374,19 @@ export class Registry implements LineageSource {
 
   private async write (key: string, value: StoredValue | undefined, local: boolean): Promise<void> {
     const dsKey = new Key(`${this.prefix}/${key}`)
+    if (local && value !== undefined && this.signer !== undefined) value = { ...value, signature: await signValue(this.signer, value) }
+    await this.markDirty()
+    this.scheduleSnapshot()
     if (value === undefined) await this.datastore.delete(dsKey)
     else await this.datastore.put(dsKey, new TextEncoder().encode(JSON.stringify(value)))
     this.unindex(key)
     if (value !== undefined) this.index(value)
     if (local) for (const listener of this.listeners) listener({ key, value })
+    for (const listener of this.anyListeners) listener({ key, value })
   }
 
   private index (value: StoredValue): void {
+    if (value.signature !== undefined) this.signatures.set(keyOf(value), value.signature)
     const { kind, name } = value.record
     const id = `${kind}/${name}`
     const entry = this.entries.get(id) ?? { kind, name, versions: new Map(), aliases: new Map() }
@@ -278,6 +408,7 @@ export class Registry implements LineageSource {
 
   private unindex (key: string): void {
     const old = this.get(key)
+    this.signatures.delete(key)
     if (old === undefined) return
     const entry = this.entries.get(`${old.record.kind}/${old.record.name}`)
     if (old.type === 'alias') {

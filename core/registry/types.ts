@@ -57,6 +57,13 @@ export const versionRecordSchema = z.object({
   inputs: z.array(lineageInputSchema).describe('what it was made from (lineage)'),
   transform: z.string().optional().describe('what produced it from its inputs (a command, a pipeline spec CID)'),
   card: z.record(z.string(), z.unknown()).optional().describe('the model card\'s YAML front matter (README.md), when the directory has one'),
+  origin: z.object({
+    hub: z.string().describe('Hub base URL'),
+    repo: z.string().describe('namespace/name of the repo'),
+    repoType: z.enum(['model', 'dataset']).describe('repo type'),
+    revision: z.string().describe('the revision asked for (a branch, tag or commit id)'),
+    commit: z.string().describe('the Hub commit id the files were read at')
+  }).optional().describe('where an imported version came from: the Hugging Face repo and the commit its files were read at'),
   dataset: z.object({
     files: z.array(datasetFileSchema),
     splits: z.record(z.string(), z.object({ rows: z.number(), files: z.number() }))
@@ -95,5 +102,14 @@ export interface RegistryEntry {
   aliases: Map<string, AliasRecord>
 }
 
-/** A stored registry value, as it is persisted and replicated (one key each). */
-export type StoredValue = { type: 'version', record: VersionRecord } | { type: 'alias', record: AliasRecord }
+/** A record's signature: the peer id of the relay that wrote it and its signature over the canonical JSON. */
+export const recordSignatureSchema = z.object({
+  by: z.string().describe('peer id of the relay that wrote the record'),
+  sig: z.string().describe('signature (base64) over the canonical JSON of { type, record }')
+})
+
+/** A record's signature. */
+export type RecordSignature = z.infer<typeof recordSignatureSchema>
+
+/** A stored registry value, as it is persisted and replicated (one key each), with the writer's signature when signed. */
+export type StoredValue = ({ type: 'version', record: VersionRecord } | { type: 'alias', record: AliasRecord }) & { signature?: RecordSignature }

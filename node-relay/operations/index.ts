@@ -65,6 +65,8 @@ import { datasetGet } from './registry/dataset-get.ts'
 import { datasetPreview } from './registry/dataset-preview.ts'
 import { datasetRm } from './registry/dataset-rm.ts'
 import { datasetRun } from './registry/dataset-run.ts'
+import { modelImportHf } from './registry/model-import-hf.ts'
+import { modelExportHf } from './registry/model-export-hf.ts'
 import type { AnyOperation } from './operation.ts'
 
 export type { AnyOperation, Download, DownloadOperation, Operation, OperationComponents, RunOptions, Upload, UploadOperation } from './operation.ts'
@@ -82,6 +84,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
   modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
+  modelImportHf, modelExportHf,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify
 ]

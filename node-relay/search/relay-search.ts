@@ -142,6 +142,13 @@ export class RelaySearch {
     this.changed()
   }
 
+  /** Remove one document by its id (no files under it); false when it was not indexed. */
+  async removeDocument (id: string): Promise<boolean> {
+    const removed = await this.index.remove(id)
+    if (removed) this.changed()
+    return removed
+  }
+
   /** Run `task` after every change queued so far (indexing is serial); its failure is logged, not thrown. */
   schedule (task: () => Promise<void>): void {
     this.running.schedule(task)

@@ -18,6 +18,9 @@ import { addBytes, startTestRelay } from '../relay/support.ts'
 import { call, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import { startLotusFake } from '../support/lotus-fake.ts'
 import type { LotusFake } from '../support/lotus-fake.ts'
+import { HubState } from '../storage/support/hf-hub-state.ts'
+import { startFakeHub } from '../storage/support/hf-hub-server.ts'
+import type { FakeHub } from '../storage/support/hf-hub-server.ts'
 import type { AnyOperation } from '../../node-relay/operations/index.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -126,6 +129,8 @@ const CASES: Record<string, Case> = {
   dataset_preview: { input: () => ({ ref: 'parity-data@1', rows: 2 }), bad: { input: { ref: 'parity-data@1', rows: 0 }, code: 'ERR_INVALID_INPUT' } },
   dataset_run: { input: () => ({ ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'dedupe' }, { op: 'split', ratios: { train: 0.5, test: 0.5 } }] } }), bad: { input: { ref: 'parity-data@1', to: 'parity-run', spec: { steps: [{ op: 'shuffle' }] } }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
   dataset_rm: { input: () => ({ ref: 'parity-rm' }), before: async f => { await post('/api/v1/datasets/parity-rm/versions', { cid: f.data }) }, bad: { input: { ref: 'nobody@1' }, code: 'ERR_NOT_FOUND' } },
+  model_import_hf: { input: () => ({ repo: 'parity/model', name: 'parity-hf' }), bad: { input: { repo: 'not a repo' }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
+  model_export_hf: { input: () => ({ ref: 'parity-hf@1', repo: 'parity/export' }), bad: { input: { ref: 'parity-hf@1', repo: 'parity/no-such-repo' }, code: 'ERR_NOT_FOUND' }, compare: 'shape' },
   search: { input: () => ({ query: 'parity', limit: 5 }), bad: { input: { query: 'x', mode: 'sideways' }, code: 'ERR_INVALID_QUERY' } },
   search_stats: { input: () => ({}) },
   key_list: { input: () => ({}) },
@@ -201,13 +206,25 @@ async function viaCli (url: string, op: AnyOperation, input: Record<string, unkn
 
 let relay: TestRelay
 let lotus: LotusFake
+let hub: FakeHub
 let mcp: Client
 let fixture: Fixture
 
 beforeAll(async () => {
   lotus = await startLotusFake()
   lotus.state.miners.f01234 = { raw: (2n ** 50n).toString(), qa: (2n ** 52n).toString(), faults: [10, 3], peerId: '12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', sectorSize: 34359738368 }
-  relay = await startTestRelay({ 'cluster.heartbeatMs': 200, 'filecoin.rpcUrl': lotus.url, 'filecoin.providers': ['f01234'] })
+  // a fake Hub for model_import_hf / model_export_hf, reached through a configured huggingface backend
+  hub = await startFakeHub({ tokens: { hf_parity: 'write' } })
+  for (const [type, name] of [['dataset', 'parity/store'], ['model', 'parity/model'], ['model', 'parity/export']] as const) hub.createRepo(type, name)
+  const model = hub.state.repos.get(HubState.key('model', 'parity/model'))
+  if (model !== undefined) hub.state.commit(model, 'main', 'upload', { put: [HubState.regularFile('config.json', new TextEncoder().encode('{"parity":true}'))], remove: [] })
+  process.env.IPFS_KIT_TEST_HF_PARITY_TOKEN = 'hf_parity'
+  relay = await startTestRelay({
+    'cluster.heartbeatMs': 200,
+    'filecoin.rpcUrl': lotus.url,
+    'filecoin.providers': ['f01234'],
+    'storage.backends': [{ kind: 'local', name: 'local' }, { kind: 'huggingface', name: 'hf', repo: 'parity/store', hubUrl: hub.url, tokenEnv: 'IPFS_KIT_TEST_HF_PARITY_TOKEN' }]
+  })
   mcp = await connectHttp(relay.url)
   const form = new FormData()
   form.append('file', new Blob(['alpha']), 'a.txt')
@@ -223,6 +240,7 @@ afterAll(async () => {
   await mcp?.close()
   await relay?.destroy()
   await lotus?.stop()
+  await hub?.stop()
 })
 
 /**

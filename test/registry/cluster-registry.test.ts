@@ -58,6 +58,10 @@ describe('registry replicated through the cluster', () => {
     await waitFor(async () => await productionOf(first.url) === 2, 20_000, 'the first relay to see the alias moved')
     const history = await (await fetch(`${first.url}/api/v1/models/shared`)).json() as { aliases: Array<{ history: Array<{ version: number }> }> }
     expect(history.aliases[0]?.history.map(h => h.version)).toEqual([1, 2])
+    // each relay holds the other's records with the writer's signature, verified when they were applied
+    expect(joined.registry.get('model/shared/v/1')?.signature?.by).toBe(first.node.libp2p.peerId.toString())
+    expect(first.registry.get('model/shared/a/production')?.signature?.by).toBe(joined.node.libp2p.peerId.toString())
+    expect([first.registry.rejected, joined.registry.rejected]).toEqual([0, 0])
 
     const removed = await fetch(`${joined.url}/api/v1/datasets/shared-data@1`, { method: 'DELETE' })
     expect(removed.status).toBe(200)

@@ -61,6 +61,21 @@ describe('preprocessing pipelines', () => {
     expect(down.nodes.map(n => n.id).sort()).toEqual(['dataset/clean@1', 'dataset/clean@2', 'dataset/clean@3', 'dataset/raw@1'])
   })
 
+  it('maps with named built-ins and shards by rows and by bytes, reproducibly', async () => {
+    const spec = { steps: [{ op: 'dedupe' }, { op: 'map', fn: 'select', columns: ['text'] }, { op: 'map', fn: 'lowercase', column: 'text' }, { op: 'shard', shards: 4 }] }
+    const first = await post('/api/v1/datasets/raw@1/runs', { to: 'sharded', spec })
+    expect(first.status).toBe(201)
+    const v1 = first.json.version as Version & { dataset: { files: Array<{ path: string, rows: number, columns: Array<{ name: string }> }> } }
+    expect(v1.dataset.files.map(f => [f.path, f.rows])).toEqual([['train-00000-of-00004.jsonl', 8], ['train-00001-of-00004.jsonl', 8], ['train-00002-of-00004.jsonl', 8], ['train-00003-of-00004.jsonl', 7]])
+    expect(v1.dataset.files[0]?.columns.map(c => c.name)).toEqual(['text'])
+    expect(v1.dataset.splits).toEqual({ train: { rows: 31, files: 4 } })
+    const again = await post('/api/v1/datasets/raw@1/runs', { to: 'sharded', spec })
+    expect((again.json.version as Version).cid).toBe(v1.cid)
+    const byBytes = await post('/api/v1/datasets/raw@1/runs', { to: 'sharded', spec: { steps: [...spec.steps.slice(0, 3), { op: 'shard', shards: 4, by: 'bytes' }] } })
+    expect((byBytes.json.version as Version).cid).not.toBe(v1.cid)
+    expect((byBytes.json.version as Version).dataset?.splits).toEqual({ train: { rows: 31, files: 4 } })
+  })
+
   it('refuses an unknown step and a pipeline that keeps no rows, registering nothing', async () => {
     expect((await post('/api/v1/datasets/raw@1/runs', { to: 'nothing', spec: { steps: [{ op: 'shuffle' }] } })).json.code).toBe('ERR_INVALID_INPUT')
     expect((await post('/api/v1/datasets/raw@1/runs', { to: 'nothing', spec: { steps: [{ op: 'filter', column: 'id', equals: -1 }] } })).json.code).toBe('ERR_INVALID_INPUT')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../../node-relay/config/load.ts'
 import { startRelay } from '../../node-relay/relay.ts'
 import type { Relay } from '../../node-relay/relay.ts'
+import type { ConfigSources } from '../../node-relay/config/load.ts'
 
 /** A relay on free ports with its own data directory, removed by `stop()`. */
 export interface TestRelay extends Relay {
@@ -13,7 +14,7 @@ export interface TestRelay extends Relay {
 }
 
 /** Start a real relay for a test: HTTP and libp2p on free loopback ports, data in a fresh temp dir. */
-export async function startTestRelay (flags: Record<string, string | number | boolean | string[]> = {}, dataDir?: string): Promise<TestRelay> {
+export async function startTestRelay (flags: NonNullable<ConfigSources['flags']> = {}, dataDir?: string): Promise<TestRelay> {
   const dir = dataDir ?? await mkdtemp(join(tmpdir(), 'ipfs-kit-relay-'))
   const config = await loadConfig({
     flags: {

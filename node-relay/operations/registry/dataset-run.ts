@@ -18,10 +18,10 @@ const output = z.object({
 export const datasetRun = defineOperation({
   name: 'dataset_run',
   title: 'Run a preprocessing pipeline',
-  description: 'Run declared steps (dedupe by content hash, split by a hash of each row, filter by a column value) over every row of a dataset version, on the relay. The output is written as one <split>.jsonl per split and registered as a new version of `to` with lineage to the input and the spec as its transform: the same input and spec give the same CID.',
+  description: 'Run declared steps (dedupe by content hash, split by a hash of each row, filter by a column value, map with a named built-in: lowercase, trim, strip_html, select; shard into n files by rows or bytes, last) over every row of a dataset version, on the relay. The output is written as one <split>.jsonl per split (<split>-00000-of-0000n.jsonl per shard) and registered as a new version of `to` with lineage to the input and the spec as its transform: the same input and spec give the same CID.',
   input: z.object({
     ref: refField('the input dataset: name, name@<version> or name@<alias>'),
-    spec: pipelineSpecSchema.describe('the steps, e.g. {"steps":[{"op":"dedupe"},{"op":"split","ratios":{"train":0.8,"test":0.2}}]}'),
+    spec: pipelineSpecSchema.describe('the steps, e.g. {"steps":[{"op":"dedupe"},{"op":"map","fn":"strip_html","column":"text"},{"op":"split","ratios":{"train":0.8,"test":0.2}},{"op":"shard","shards":4}]}'),
     to: z.string().min(1).max(100).describe('dataset name the output is registered under'),
     alias: z.string().max(64).optional().describe('point this alias at the new version')
   }),

@@ -10,7 +10,7 @@ const output = z.object({
   mode: z.string().describe('the mode used'),
   count: z.number().describe('hits before limit/offset'),
   hits: z.array(z.object({
-    cid: z.string().describe('CID of the content'),
+    cid: z.string().describe('CID of the content; `registry:<kind>/<name>` for a registered model or dataset (its metadata.root is the latest version\'s root CID)'),
     score: z.number().describe('relevance: BM25 in text mode, cosine similarity in vector mode, fused 0..1 in hybrid'),
     document: z.object({
       cid: z.string(),

@@ -11,6 +11,7 @@ import { NotSupportedError, carToVerifiedBlocks, probeStatus } from '../../../co
 import { errorForStatus, translateHubError } from './errors.ts'
 import { withSpooledCar } from './spool.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
+import type { HubConnection } from './repo-files.ts'
 import type {
   BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock
 } from '../../../core/storage/index.ts'
@@ -77,6 +78,11 @@ export class HuggingFaceBackend implements StorageBackend {
     const writable = !COMMIT_ID.test(this.revision)
     this.capabilities = { read: true, write: writable, delete: writable, list: true, streaming: true }
     this.cost = { ...DEFAULT_COST, ...init.cost }
+  }
+
+  /** How this backend reaches the Hub (URL, token, fetch): for reading and writing a repo's own files (registry import/export). */
+  connection (): HubConnection {
+    return { hubUrl: this.hubUrl, fetch: this.baseFetch, ...(this.token !== undefined && { token: this.token }) }
   }
 
   /** Path of a DAG's CAR in the repo. */

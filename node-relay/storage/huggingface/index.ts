@@ -18,3 +18,4 @@
 export { HuggingFaceBackend, createHuggingFaceBackend, type HuggingFaceBackendInit } from './backend.ts'
 export { huggingfaceBackendSchema, huggingfaceInitFromConfig, type HuggingFaceBackendConfig } from './config.ts'
 export { errorForStatus, translateHubError } from './errors.ts'
+export { HUB_REPO_PATTERN, readRepoFiles, resolveRevision, writeRepoFiles, type HubConnection, type HubRepoFile, type HubRepoRef } from './repo-files.ts'

@@ -1,7 +1,7 @@
 /**
  * A contract-faithful fake of the Hugging Face Hub's HTTP API, written from the routes @huggingface/hub 2.x calls
  * (read in node_modules/@huggingface/hub/src/lib) and the Hub's documented behaviour: preupload → LFS batch →
- * upload (basic PUT or HF's multipart with `chunk_size` + completion URL) → NDJSON commit; `resolve` with Range
+ * upload (basic PUT or HF's multipart with `chunk_size` + completion URL) → NDJSON commit; `revision/<rev>` (the commit a revision names); `resolve` with Range
  * and ETag, LFS files redirected (302) to a "CDN" URL with `X-Linked-Size`/`X-Linked-Etag`; `tree` paginated by
  * `Link: rel="next"`; `paths-info`; branches; `X-Error-Code` (`RepoNotFound`, `RevisionNotFound`,
  * `EntryNotFound`) on 404s; 401 for a missing/invalid token, 403 for a read-only token writing.
@@ -116,6 +116,11 @@ export async function startFakeHub (options: FakeHubOptions = {}): Promise<FakeH
     }
     const commit = state.resolve(repo, rev)
     if (commit === undefined || (write && !repo.branches.has(rev))) { sendError(res, 404, `Invalid rev id: ${rev}`, 'RevisionNotFound'); return }
+    if (action === 'revision') {
+      // GET /api/<type>s/<repo>/revision/<rev>: the repo's info at a revision, `sha` being the commit it names
+      sendJson(res, 200, { _id: name, id: name, private: repo.private, sha: commit.oid, lastModified: commit.date, siblings: [...commit.files.keys()].map(rfilename => ({ rfilename })) })
+      return
+    }
     if (action === 'preupload') {
       const body = await readJson(req) as { files: { path: string, size: number, sample: string }[] }
       const files = body.files.map(f => {

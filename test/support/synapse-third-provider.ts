@@ -20,8 +20,8 @@ export function withThirdProvider (preset: Preset): Mocks.JSONRPCOptions {
     const third = { ...second, providerId: 3n, providerInfo: { ...second.providerInfo, serviceProvider: address, name: 'Test Provider 3', description: 'Test Provider 3' } }
     return [{ providers: [...page.providers, third], hasMore: false }]
   }
-    // the mock's ABI-derived types do not resolve for the linter (typescript itself checks this line)
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+  // the mock's ABI-derived types do not resolve for the linter (typescript itself checks this line)
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return
   return {
     ...preset,
     serviceRegistry: {

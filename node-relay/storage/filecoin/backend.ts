@@ -47,6 +47,10 @@ export interface FilecoinBackendInit {
   policy?: ScoringPolicy
   /** Storage provider (miner) ids of registry providers, for their faults on chain: `{ "1": "f01234" }`. */
   minerIds?: Record<string, string>
+  /** How often the relay's copy watch reads the PDP verifier (ms; 0: never by itself). */
+  checkIntervalMs?: number
+  /** The copy watch repairs after each check. */
+  autoRepair?: boolean
   /** Cost profile overrides (`refreshCost()` takes the storage price from the SDK). */
   cost?: Partial<CostProfile>
   /** The fetch used for retrievals (default: global fetch). */
@@ -106,6 +110,8 @@ export class FilecoinBackend implements StorageBackend {
   readonly policy: ScoringPolicy
   /** Registry provider id → storage provider (miner) id, for chain faults. */
   readonly minerIds: Readonly<Record<string, string>>
+  /** How often the relay's copy watch runs, and whether it repairs (see copy-watch.ts). */
+  readonly watch: { intervalMs: number, autoRepair: boolean }
   private readonly init: FilecoinBackendInit
   private readonly fetch: typeof fetch
 
@@ -119,6 +125,7 @@ export class FilecoinBackend implements StorageBackend {
     this.copies = init.copies ?? 2
     this.policy = init.policy ?? {}
     this.minerIds = init.minerIds ?? {}
+    this.watch = { intervalMs: init.checkIntervalMs ?? 0, autoRepair: init.autoRepair ?? false }
     this.fetch = init.fetch ?? globalThis.fetch.bind(globalThis)
   }
 

@@ -9,6 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as Mocks from '@filoz/synapse-core/mocks'
 import { expect } from 'vitest'
 import { OPERATIONS } from '../../node-relay/operations/index.ts'
 import { fieldKind, flagNameOf, inputFields } from '../../node-relay/operations/input.ts'
@@ -18,7 +19,9 @@ import { addBytes, startTestRelay } from '../relay/support.ts'
 import { call, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import { startLotusFake } from '../support/lotus-fake.ts'
 import type { LotusFake } from '../support/lotus-fake.ts'
+import { startSynapseProviders } from '../support/synapse-providers.ts'
 import type { AnyOperation } from '../../node-relay/operations/index.ts'
+import type { SynapseProviders } from '../support/synapse-providers.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 
@@ -94,6 +97,10 @@ const CASES: Record<string, Case> = {
   storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
   stats: { input: () => ({ since: 0 }), bad: { input: { since: -1 }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
   filecoin_status: { input: () => ({ miners: ['f01234'] }), bad: { input: { miners: ['not-a-miner'] }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_providers: { input: () => ({ explain: true }), bad: { input: { backend: 'local' }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_costs: { input: () => ({ size: 1_000_000, copies: 2, months: 3 }), bad: { input: { size: 0 }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_copies: { input: () => ({}), bad: BAD_CID },
+  filecoin_repair: { input: () => ({ dryRun: true }), bad: BAD_CID },
   policy_add: { input: () => ({ policy: { name: 'parity', action: 'evict', match: { tags: ['parity'] } }, replace: true }), bad: { input: { policy: { name: 'x', action: 'move' } }, code: 'ERR_INVALID_INPUT' } },
   policy_list: { input: () => ({}) },
   migration_plan: { input: () => ({}), bad: { input: { policies: ['no-such-policy'] }, code: 'ERR_NOT_FOUND' } },
@@ -201,14 +208,26 @@ async function viaCli (url: string, op: AnyOperation, input: Record<string, unkn
 
 let relay: TestRelay
 let lotus: LotusFake
+let synapse: SynapseProviders
+const FILECOIN_KEY_ENV = 'IPFS_KIT_PARITY_FILECOIN_KEY'
+/** The fetch before msw intercepts it: the MCP client's streamed answers do not pass msw. */
+const UNINTERCEPTED_FETCH = globalThis.fetch
 let mcp: Client
 let fixture: Fixture
 
 beforeAll(async () => {
   lotus = await startLotusFake()
   lotus.state.miners.f01234 = { raw: (2n ** 50n).toString(), qa: (2n ** 52n).toString(), faults: [10, 3], peerId: '12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', sectorSize: 34359738368 }
-  relay = await startTestRelay({ 'cluster.heartbeatMs': 200, 'filecoin.rpcUrl': lotus.url, 'filecoin.providers': ['f01234'] })
-  mcp = await connectHttp(relay.url)
+  // the filecoin backend's Synapse SDK talks to its own mocks (msw, in this process)
+  synapse = startSynapseProviders()
+  process.env[FILECOIN_KEY_ENV] = Mocks.PRIVATE_KEYS.key1
+  relay = await startTestRelay({
+    'cluster.heartbeatMs': 200,
+    'filecoin.rpcUrl': lotus.url,
+    'filecoin.providers': ['f01234'],
+    'storage.backends': [{ kind: 'local', name: 'local' }, { kind: 'filecoin', name: 'fil', privateKeyEnv: FILECOIN_KEY_ENV, checkIntervalMs: 0 }]
+  })
+  mcp = await connectHttp(relay.url, {}, UNINTERCEPTED_FETCH)
   const form = new FormData()
   form.append('file', new Blob(['alpha']), 'a.txt')
   form.append('file', new Blob(['beta']), 'b.txt')
@@ -223,6 +242,8 @@ afterAll(async () => {
   await mcp?.close()
   await relay?.destroy()
   await lotus?.stop()
+  synapse?.stop()
+  Reflect.deleteProperty(process.env, FILECOIN_KEY_ENV)
 })
 
 /**

@@ -13,7 +13,7 @@ export interface TestRelay extends Relay {
 }
 
 /** Start a real relay for a test: HTTP and libp2p on free loopback ports, data in a fresh temp dir. */
-export async function startTestRelay (flags: Record<string, string | number | boolean | string[]> = {}, dataDir?: string): Promise<TestRelay> {
+export async function startTestRelay (flags: NonNullable<NonNullable<Parameters<typeof loadConfig>[0]>['flags']> = {}, dataDir?: string): Promise<TestRelay> {
   const dir = dataDir ?? await mkdtemp(join(tmpdir(), 'ipfs-kit-relay-'))
   const config = await loadConfig({
     flags: {

@@ -59,6 +59,11 @@ export interface SynapseProviders {
 export interface SynapseProvidersOptions {
   /** Register a third approved provider (id 3, same service URL) in the registry mock, for repairs. */
   thirdProvider?: boolean
+  /**
+   * The wallet already allows Filecoin Pay to take its USDFC (an ERC-20 allowance), so a deposit is one transaction:
+   * the mocks' receipts carry no events, and the SDK waits for the token's `Approval` event after approving.
+   */
+  tokenApproved?: boolean
 }
 
 /** Start msw with the SDK's chain mocks and keeping PDP provider handlers. */
@@ -90,6 +95,7 @@ export function startSynapseProviders (options: SynapseProvidersOptions = {}): S
   const rpc: Mocks.JSONRPCOptions = {
     ...preset,
     debug: false,
+    ...(options.tokenApproved === true && { erc20: { ...preset.erc20, allowance: () => [2n ** 255n] } }),
     pdpVerifier: {
       ...preset.pdpVerifier,
       dataSetLive: ([id]) => [!chain.dead.has(id)],

@@ -1,10 +1,12 @@
 /**
  * Filecoin bench: provider scoring time for 1,000 providers with history, chain facts and an allow/deny list
- * (goal < 100 ms), against a plain sort of the same candidates by price in the same run as the baseline.
+ * (goal < 100 ms), against a plain sort of the same candidates by price in the same run as the baseline; and the
+ * backend's put/get against the SDK's own upload/download on the same mocks (filecoin-io.ts).
  * `--quick` does fewer runs. Run alone: `node bench/filecoin.ts --quick`.
  */
 import { fileURLToPath } from 'node:url'
 import { scoreProviders } from '../node-relay/storage/filecoin/scoring.ts'
+import { runFilecoinIoBench } from './filecoin-io.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { createReport, publishReport } from './lib/report.ts'
 import type { ProviderCandidate } from '../node-relay/storage/filecoin/scoring.ts'
@@ -56,5 +58,5 @@ export async function runFilecoinBench (args: Pick<BenchArgs, 'quick'>): Promise
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = parseBenchArgs()
   const startedAt = new Date()
-  await publishReport(createReport('filecoin', startedAt, args.quick, [await runFilecoinBench(args)]), { json: args.json })
+  await publishReport(createReport('filecoin', startedAt, args.quick, [await runFilecoinBench(args), await runFilecoinIoBench(args)]), { json: args.json })
 }

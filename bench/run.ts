@@ -28,6 +28,7 @@ import { runMigrationBench } from './migration.ts'
 import { runRegistryBench } from './registry.ts'
 import { runHfStorachaStorageBench } from './storage-hf-storacha.ts'
 import { runFilecoinBench } from './filecoin.ts'
+import { runFilecoinIoBench } from './filecoin-io.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -127,6 +128,7 @@ sections.push(await runMigrationBench(args))
 sections.push(await runRegistryBench(args))
 sections.push(await runHfStorachaStorageBench(args))
 sections.push(await runFilecoinBench(args))
+sections.push(await runFilecoinIoBench(args))
 sections.push(await runClusterBench(args))
 sections.push(await runEncryptionBench(args))
 await publishReport(createReport('bench', startedAt, args.quick, sections), { json: args.json })

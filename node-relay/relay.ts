@@ -21,6 +21,7 @@ import { mirrorReferences } from './storage/mirror-refs.ts'
 import { mirrorRegistry } from './registry/mirror-registry.ts'
 import { FilecoinChainWatch } from './storage/filecoin/chain-watch.ts'
 import { filecoinMetrics } from './storage/filecoin/metrics.ts'
+import type { FilecoinBackend } from './storage/filecoin/backend.ts'
 import { StatsSampler } from './stats/sampler.ts'
 import { loadRegistryEmbedder } from './registry/registry-embedder.ts'
 import { indexRegistry } from './registry/registry-search.ts'
@@ -228,6 +229,12 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   // Filecoin chain analytics, when a Lotus/Forest endpoint is configured
   const filecoin = FilecoinChainWatch.fromConfig(config.filecoin, process.env)
   if (filecoin !== undefined) filecoinMetrics(metrics.registry, filecoin)
+  // each filecoin backend's copies: proof states read from the PDP verifier every checkIntervalMs (and repaired, if asked)
+  const filecoinBackends = storage.manager.list().filter((b): b is FilecoinBackend => b.kind === 'filecoin' && 'watch' in b)
+  if (filecoinBackends.length > 0) {
+    const { startCopyWatch } = await import('./storage/filecoin/copy-watch.ts')
+    undo.push(startCopyWatch(filecoinBackends, { ...(filecoin !== undefined && { lotus: filecoin.lotus }), log: logger }))
+  }
   // the recent history dashboards draw, sampled from the same registry /metrics exports
   const stats = new StatsSampler({ registry: metrics.registry, intervalMs: config.http.statsIntervalMs })
   stats.start()

@@ -1,7 +1,9 @@
 import { ClusterDisabledError } from '../../core/cluster/index.ts'
 import { NotSupportedError } from '../../core/storage/errors.ts'
+import { InvalidInputError } from '../../core/errors/index.ts'
 import type { Cluster } from '../../core/cluster/index.ts'
-import type { StorageManager } from '../../core/storage/index.ts'
+import type { StorageBackend, StorageManager } from '../../core/storage/index.ts'
+import type { FilecoinBackend } from '../storage/filecoin/backend.ts'
 import type { OperationComponents } from './operation.ts'
 import type { RelaySearch } from '../search/relay-search.ts'
 import type { KeyStore } from '../auth/key-store.ts'
@@ -63,4 +65,24 @@ export function filecoinOf (components: OperationComponents): FilecoinChainWatch
 export function statsOf (components: OperationComponents): StatsSampler {
   if (components.stats === undefined) throw new NotSupportedError('this node keeps no sampled history')
   return components.stats
+}
+
+function isFilecoinBackend (backend: StorageBackend): backend is FilecoinBackend {
+  return backend.kind === 'filecoin' && 'records' in backend && 'synapse' in backend
+}
+
+/**
+ * The `filecoin` storage backend named (or the first configured): `ERR_NOT_FOUND` for an unknown name,
+ * `ERR_INVALID_INPUT` for a backend of another kind, `ERR_NOT_SUPPORTED` (501) when none is configured.
+ */
+export function filecoinBackendOf (components: OperationComponents, name?: string): FilecoinBackend {
+  const storage = storageOf(components)
+  if (name !== undefined) {
+    const backend = storage.backend(name)
+    if (!isFilecoinBackend(backend)) throw new InvalidInputError(`backend "${name}" is a ${backend.kind} backend, not filecoin`)
+    return backend
+  }
+  const first = storage.list().find(isFilecoinBackend)
+  if (first === undefined) throw new NotSupportedError('no filecoin storage backend is configured: add { "kind": "filecoin" } to storage.backends (docs/FILECOIN.md)')
+  return first
 }

@@ -54,6 +54,13 @@ import { migrationCancel, migrationPause, migrationResume } from './migration/mi
 import { gc } from './migration/gc.ts'
 import { modelRegister } from './registry/model-register.ts'
 import { filecoinStatus } from './filecoin/filecoin-status.ts'
+import { filecoinProviders } from './filecoin/filecoin-providers.ts'
+import { filecoinCosts } from './filecoin/filecoin-costs.ts'
+import { filecoinCopies } from './filecoin/filecoin-copies.ts'
+import { filecoinRepair } from './filecoin/filecoin-repair.ts'
+import { filecoinPayStatus } from './filecoin/filecoin-pay-status.ts'
+import { filecoinPayDeposit } from './filecoin/filecoin-pay-deposit.ts'
+import { filecoinPayApprove } from './filecoin/filecoin-pay-approve.ts'
 import { stats } from './node/stats.ts'
 import { modelSearch } from './registry/model-search.ts'
 import { modelGet } from './registry/model-get.ts'
@@ -81,7 +88,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   nodeId, swarmPeers, stats,
   clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
-  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus,
+  backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus, filecoinProviders, filecoinCosts, filecoinCopies, filecoinRepair, filecoinPayStatus, filecoinPayDeposit, filecoinPayApprove,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
   modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
   modelImportHf, modelExportHf,

@@ -32,10 +32,10 @@ export async function startMcpHttp (relay: TestRelay, options: McpRoutesOptions 
   return { app, url: `http://127.0.0.1:${port}`, close: async () => { await app.close() } }
 }
 
-/** An SDK client connected over Streamable HTTP. */
-export async function connectHttp (url: string, headers: Record<string, string> = {}): Promise<Client> {
+/** An SDK client connected over Streamable HTTP (`fetch`: one that msw does not intercept, where a test runs the Synapse SDK mocks: msw holds back streamed answers). */
+export async function connectHttp (url: string, headers: Record<string, string> = {}, fetch?: typeof globalThis.fetch): Promise<Client> {
   const client = new Client({ name: 'ipfs-kit-test', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }))
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers }, ...(fetch !== undefined && { fetch }) }))
   return client
 }
 

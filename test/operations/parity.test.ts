@@ -9,6 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as Mocks from '@filoz/synapse-core/mocks'
 import { expect } from 'vitest'
 import { OPERATIONS } from '../../node-relay/operations/index.ts'
 import { fieldKind, flagNameOf, inputFields } from '../../node-relay/operations/input.ts'
@@ -21,7 +22,9 @@ import type { LotusFake } from '../support/lotus-fake.ts'
 import { HubState } from '../storage/support/hf-hub-state.ts'
 import { startFakeHub } from '../storage/support/hf-hub-server.ts'
 import type { FakeHub } from '../storage/support/hf-hub-server.ts'
+import { startSynapseProviders } from '../support/synapse-providers.ts'
 import type { AnyOperation } from '../../node-relay/operations/index.ts'
+import type { SynapseProviders } from '../support/synapse-providers.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 
@@ -97,6 +100,13 @@ const CASES: Record<string, Case> = {
   storage_list: { input: () => ({ limit: 10 }), bad: { input: { limit: 0 }, code: 'ERR_INVALID_INPUT' } },
   stats: { input: () => ({ since: 0 }), bad: { input: { since: -1 }, code: 'ERR_INVALID_INPUT' }, compare: 'shape' },
   filecoin_status: { input: () => ({ miners: ['f01234'] }), bad: { input: { miners: ['not-a-miner'] }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_providers: { input: () => ({ explain: true }), bad: { input: { backend: 'local' }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_costs: { input: () => ({ size: 1_000_000, copies: 2, months: 3 }), bad: { input: { size: 0 }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_copies: { input: () => ({}), bad: BAD_CID },
+  filecoin_repair: { input: () => ({ dryRun: true }), bad: BAD_CID },
+  filecoin_pay_status: { input: () => ({}), bad: { input: { backend: 'local' }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_pay_deposit: { input: () => ({ amount: '2.5', dryRun: true }), bad: { input: { amount: 'lots' }, code: 'ERR_INVALID_INPUT' } },
+  filecoin_pay_approve: { input: () => ({ dryRun: true }), bad: { input: { backend: 'local' }, code: 'ERR_INVALID_INPUT' } },
   policy_add: { input: () => ({ policy: { name: 'parity', action: 'evict', match: { tags: ['parity'] } }, replace: true }), bad: { input: { policy: { name: 'x', action: 'move' } }, code: 'ERR_INVALID_INPUT' } },
   policy_list: { input: () => ({}) },
   migration_plan: { input: () => ({}), bad: { input: { policies: ['no-such-policy'] }, code: 'ERR_NOT_FOUND' } },
@@ -207,6 +217,10 @@ async function viaCli (url: string, op: AnyOperation, input: Record<string, unkn
 let relay: TestRelay
 let lotus: LotusFake
 let hub: FakeHub
+let synapse: SynapseProviders
+const FILECOIN_KEY_ENV = 'IPFS_KIT_PARITY_FILECOIN_KEY'
+/** The fetch before msw intercepts it: the MCP client's streamed answers do not pass msw. */
+const UNINTERCEPTED_FETCH = globalThis.fetch
 let mcp: Client
 let fixture: Fixture
 
@@ -219,13 +233,16 @@ beforeAll(async () => {
   const model = hub.state.repos.get(HubState.key('model', 'parity/model'))
   if (model !== undefined) hub.state.commit(model, 'main', 'upload', { put: [HubState.regularFile('config.json', new TextEncoder().encode('{"parity":true}'))], remove: [] })
   process.env.IPFS_KIT_TEST_HF_PARITY_TOKEN = 'hf_parity'
+  // the filecoin backend's Synapse SDK talks to its own mocks (msw, in this process)
+  synapse = startSynapseProviders()
+  process.env[FILECOIN_KEY_ENV] = Mocks.PRIVATE_KEYS.key1
   relay = await startTestRelay({
     'cluster.heartbeatMs': 200,
     'filecoin.rpcUrl': lotus.url,
     'filecoin.providers': ['f01234'],
-    'storage.backends': [{ kind: 'local', name: 'local' }, { kind: 'huggingface', name: 'hf', repo: 'parity/store', hubUrl: hub.url, tokenEnv: 'IPFS_KIT_TEST_HF_PARITY_TOKEN' }]
+    'storage.backends': [{ kind: 'local', name: 'local' }, { kind: 'huggingface', name: 'hf', repo: 'parity/store', hubUrl: hub.url, tokenEnv: 'IPFS_KIT_TEST_HF_PARITY_TOKEN' }, { kind: 'filecoin', name: 'fil', privateKeyEnv: FILECOIN_KEY_ENV, checkIntervalMs: 0 }]
   })
-  mcp = await connectHttp(relay.url)
+  mcp = await connectHttp(relay.url, {}, UNINTERCEPTED_FETCH)
   const form = new FormData()
   form.append('file', new Blob(['alpha']), 'a.txt')
   form.append('file', new Blob(['beta']), 'b.txt')
@@ -241,6 +258,8 @@ afterAll(async () => {
   await relay?.destroy()
   await lotus?.stop()
   await hub?.stop()
+  synapse?.stop()
+  Reflect.deleteProperty(process.env, FILECOIN_KEY_ENV)
 })
 
 /**

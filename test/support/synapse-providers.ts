@@ -11,8 +11,15 @@
 import * as Mocks from '@filoz/synapse-core/mocks'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
+import { numberToHex } from 'viem'
+import { withThirdProvider } from './synapse-third-provider.ts'
 
 const BASE = 'https://pdp.example.com'
+/** The mocks' block number (0x127001), where the simulated chain starts. */
+export const START_EPOCH = 0x127001n
+/** The mocks' PDP config: proving period 2880 epochs, challenge window 60. */
+export const PROVING_PERIOD = 2880n
+export const CHALLENGE_WINDOW = 60n
 
 /** A running set of mock providers. */
 export interface SynapseProviders {
@@ -32,11 +39,35 @@ export interface SynapseProviders {
   refuseNextFinalize: () => void
   /** How many times each piece was fetched. */
   reads: Map<string, number>
+  /**
+   * The simulated chain's PDP state. Every data set is challenged each proving period from {@link START_EPOCH}; a
+   * healthy one proves, so its next challenge moves to the next period boundary as `epoch` advances. A `stalled` data
+   * set stops proving: its next challenge stays where it was when it stalled, and the proof falls overdue.
+   */
+  chain: {
+    epoch: bigint
+    stall: (dataSetId: bigint) => void
+    /** Data sets whose provider terminated them (`dataSetLive` false). */
+    dead: Set<bigint>
+    /** Piece removals the providers were asked to schedule: `<dataSetId>/<pieceId>`. */
+    removals: Set<string>
+  }
   stop: () => void
 }
 
+/** Options of {@link startSynapseProviders}. */
+export interface SynapseProvidersOptions {
+  /** Register a third approved provider (id 3, same service URL) in the registry mock, for repairs. */
+  thirdProvider?: boolean
+  /**
+   * The wallet already allows Filecoin Pay to take its USDFC (an ERC-20 allowance), so a deposit is one transaction:
+   * the mocks' receipts carry no events, and the SDK waits for the token's `Approval` event after approving.
+   */
+  tokenApproved?: boolean
+}
+
 /** Start msw with the SDK's chain mocks and keeping PDP provider handlers. */
-export function startSynapseProviders (): SynapseProviders {
+export function startSynapseProviders (options: SynapseProvidersOptions = {}): SynapseProviders {
   const uploads = new Map<string, Uint8Array>()
   const pieces = new Map<string, Uint8Array>()
   const corrupted = new Map<string, number>()
@@ -46,12 +77,31 @@ export function startSynapseProviders (): SynapseProviders {
   let tx = 0
   const txHash = (): `0x${string}` => `0x${(++tx).toString(16).padStart(64, '0')}`
 
-  const preset = Mocks.presets.basic
+  const preset = options.thirdProvider === true ? withThirdProvider(Mocks.presets.basic) : Mocks.presets.basic
   const view = preset.warmStorageView
-  const server = setupServer(
-    Mocks.JSONRPC({
-      ...preset,
-      debug: false,
+  const stalled = new Map<bigint, bigint>()
+  const chain: SynapseProviders['chain'] = {
+    epoch: START_EPOCH,
+    stall: (id) => { stalled.set(id, nextChallenge(id)) },
+    dead: new Set(),
+    removals: new Set()
+  }
+  function nextChallenge (id: bigint): bigint {
+    const frozen = stalled.get(id)
+    if (frozen !== undefined) return frozen
+    const periods = (chain.epoch - START_EPOCH) / PROVING_PERIOD + 1n
+    return START_EPOCH + periods * PROVING_PERIOD
+  }
+  const rpc: Mocks.JSONRPCOptions = {
+    ...preset,
+    debug: false,
+    ...(options.tokenApproved === true && { erc20: { ...preset.erc20, allowance: () => [2n ** 255n] } }),
+    pdpVerifier: {
+      ...preset.pdpVerifier,
+      dataSetLive: ([id]) => [!chain.dead.has(id)],
+      getNextChallengeEpoch: ([id]) => [nextChallenge(id)],
+      getScheduledRemovals: ([id]) => [[...chain.removals].filter((r) => r.startsWith(`${id}/`)).map((r) => BigInt(r.split('/')[1] ?? '0'))]
+    },
       // the preset knows data set 1 only; data sets this stand-in creates (ids 1000+) read as copies of it
       warmStorageView: {
         ...view,
@@ -66,7 +116,11 @@ export function startSynapseProviders (): SynapseProviders {
           return [{ ...record, dataSetId: id }]
         }
       }
-    }),
+  }
+  // the block number moves with the simulated chain (read on every call)
+  Object.defineProperty(rpc, 'eth_blockNumber', { get: () => numberToHex(chain.epoch), enumerable: true })
+  const server = setupServer(
+    Mocks.JSONRPC(rpc),
     Mocks.PING(),
     http.post(`${BASE}/pdp/piece/uploads`, () => {
       const uuid = `${(++uploadCounter).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`
@@ -105,6 +159,10 @@ export function startSynapseProviders (): SynapseProviders {
       const body = await request.json()
       return HttpResponse.json(Mocks.pdp.createPullResponse('complete', body.pieces.map((p) => ({ pieceCid: p.pieceCid }))))
     }),
+    http.delete<{ id: string, pieceId: string }>(`${BASE}/pdp/data-sets/:id/pieces/:pieceId`, ({ params }) => {
+      chain.removals.add(`${params.id}/${params.pieceId}`)
+      return HttpResponse.json({ txHash: txHash() })
+    }),
     http.get<{ cid: string }>(`${BASE}/piece/:cid`, ({ params }) => {
       reads.set(params.cid, (reads.get(params.cid) ?? 0) + 1)
       const bytes = pieces.get(params.cid)
@@ -124,6 +182,7 @@ export function startSynapseProviders (): SynapseProviders {
     reads,
     corrupt: (pieceCid, times = Number.POSITIVE_INFINITY) => { corrupted.set(pieceCid, times) },
     refuseNextFinalize: () => { refusal.next = true },
+    chain,
     stop: () => { server.close() }
   }
 }

@@ -7,15 +7,19 @@
  *   retrieval URL, state) in the {@link CopyStore}.
  * - `get` fetches the CAR from a copy's retrieval URL and verifies every block against the root CID before yielding
  *   any; a copy that serves wrong bytes is marked `corrupt` and the next copy serves the read.
- * - `delete` forgets the root's records; removing the pieces from the providers' data sets is a signed on-chain
- *   operation this backend does not perform yet (see docs/FILECOIN.md).
+ * - `delete` asks each provider to schedule the removal of the piece from its data set (the SDK's `deletePiece`, a
+ *   signed request the provider submits on chain), then forgets the root.
+ * - Each upload and retrieval is tallied per provider ({@link ProviderHistoryStore}) for provider scoring;
+ *   tracking.ts moves copies through their states from the PDP verifier and repair.ts replaces unhealthy ones.
  */
 import * as Piece from '@filoz/synapse-core/piece'
 import { CID } from 'multiformats/cid'
 import { BlockCorruptError, IpfsKitError, NotFoundError } from '../../../core/errors/index.ts'
 import { carToVerifiedBlocks, dagToCar, probeStatus } from '../../../core/storage/index.ts'
 import { BackendUnavailableError } from '../../../core/storage/errors.ts'
-import { CopyStore } from './copies.ts'
+import { CopyStore, HEALTHY_STATES } from './copies.ts'
+import { currentEpoch } from './epoch.ts'
+import { ProviderHistoryStore } from './history.ts'
 import { quoteFilecoin } from './costs.ts'
 import { PieceMismatchError } from './errors.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
@@ -24,6 +28,7 @@ import type {
 } from '../../../core/storage/index.ts'
 import type { CopyRecord, RootRecord } from './copies.ts'
 import type { FilecoinQuote } from './costs.ts'
+import type { ScoringPolicy } from './scoring.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
 
 /** How to build a {@link FilecoinBackend}. */
@@ -36,8 +41,16 @@ export interface FilecoinBackendInit {
   copies?: number
   /** Provider ids to use, in order; the SDK chooses when absent. */
   providerIds?: bigint[]
-  /** The JSON file that keeps per-copy records; in memory when absent. */
+  /** The JSON file that keeps per-copy records; in memory when absent. Provider history goes next to it. */
   recordsPath?: string
+  /** Operator filters for choosing providers (repairs, `filecoin providers`). */
+  policy?: ScoringPolicy
+  /** Storage provider (miner) ids of registry providers, for their faults on chain: `{ "1": "f01234" }`. */
+  minerIds?: Record<string, string>
+  /** How often the relay's copy watch reads the PDP verifier (ms; 0: never by itself). */
+  checkIntervalMs?: number
+  /** The copy watch repairs after each check. */
+  autoRepair?: boolean
   /** Cost profile overrides (`refreshCost()` takes the storage price from the SDK). */
   cost?: Partial<CostProfile>
   /** The fetch used for retrievals (default: global fetch). */
@@ -72,7 +85,11 @@ async function * once (bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes
 }
 
-const GOOD_STATES = new Set(['stored', 'added', 'proving'])
+const GOOD_STATES = HEALTHY_STATES
+
+function historyPath (recordsPath: string | undefined): string | undefined {
+  return recordsPath === undefined ? undefined : `${recordsPath.replace(/\.json$/, '')}.providers.json`
+}
 
 /** See the module comment. */
 export class FilecoinBackend implements StorageBackend {
@@ -83,6 +100,18 @@ export class FilecoinBackend implements StorageBackend {
   readonly cost: CostProfile
   /** The per-copy records (exposed for tracking and repair). */
   readonly records: CopyStore
+  /** What we measured with each provider. */
+  readonly history: ProviderHistoryStore
+  /** The Synapse SDK instance (for tracking, repair, providers and payments). */
+  readonly synapse: Synapse
+  /** Copies wanted per root. */
+  readonly copies: number
+  /** Operator filters for choosing providers. */
+  readonly policy: ScoringPolicy
+  /** Registry provider id → storage provider (miner) id, for chain faults. */
+  readonly minerIds: Readonly<Record<string, string>>
+  /** How often the relay's copy watch runs, and whether it repairs (see copy-watch.ts). */
+  readonly watch: { intervalMs: number, autoRepair: boolean }
   private readonly init: FilecoinBackendInit
   private readonly fetch: typeof fetch
 
@@ -91,13 +120,20 @@ export class FilecoinBackend implements StorageBackend {
     this.init = init
     this.cost = { ...DEFAULT_COST, ...init.cost }
     this.records = new CopyStore(init.recordsPath)
+    this.history = new ProviderHistoryStore(historyPath(init.recordsPath))
+    this.synapse = init.synapse
+    this.copies = init.copies ?? 2
+    this.policy = init.policy ?? {}
+    this.minerIds = init.minerIds ?? {}
+    this.watch = { intervalMs: init.checkIntervalMs ?? 0, autoRepair: init.autoRepair ?? false }
     this.fetch = init.fetch ?? globalThis.fetch.bind(globalThis)
   }
 
   async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
     options.signal?.throwIfAborted()
     const car = await collect(dagToCar(source, root, options), options)
-    const local = Piece.calculate(car).toString()
+    // the streaming hasher is about a third faster than Piece.calculate on the same bytes (bench/filecoin-io.ts)
+    const local = (await Piece.calculateFromIterable(once(car))).toString()
     const existing = await this.records.get(root.toString())
     if (existing?.pieceCid === local && existing.copies.some((c) => GOOD_STATES.has(c.state))) {
       return { cid: root, size: existing.size, locator: this.locator(existing) }
@@ -114,6 +150,18 @@ export class FilecoinBackend implements StorageBackend {
       options.signal?.throwIfAborted()
       throw new BackendUnavailableError(`Filecoin upload of ${root.toString()} failed: ${(err as Error).message}`, { cause: err })
     }
+    const copies = await this.acceptUpload(root, local, result)
+    const record: RootRecord = { root: root.toString(), pieceCid: local, size: car.byteLength, copies, storedAt: new Date().toISOString() }
+    await this.records.set(record)
+    return { cid: root, size: record.size, locator: this.locator(record) }
+  }
+
+  /**
+   * Check an upload's result against the locally computed PieceCID, tally each provider's success or failure, and
+   * turn the copies into records (state `added`, with the epoch they were added at). Used by `put` and by repairs.
+   */
+  async acceptUpload (root: CID, local: string, result: Awaited<ReturnType<Synapse['storage']['upload']>>): Promise<CopyRecord[]> {
+    for (const failed of result.failedAttempts) await this.history.upload(failed.providerId.toString(), false)
     const reported = result.pieceCid.toString()
     if (reported !== local) {
       throw new PieceMismatchError(`the provider reported piece ${reported} for ${root.toString()}, computed locally ${local}`)
@@ -121,18 +169,18 @@ export class FilecoinBackend implements StorageBackend {
     if (result.copies.length === 0) {
       throw new BackendUnavailableError(`no provider stored ${root.toString()}: ${result.failedAttempts.map((f) => f.error).join('; ')}`)
     }
+    for (const copy of result.copies) await this.history.upload(copy.providerId.toString(), true)
+    const epoch = await currentEpoch(this.synapse).catch(() => undefined)
     const now = new Date().toISOString()
-    const copies: CopyRecord[] = result.copies.map((copy) => ({
+    return result.copies.map((copy) => ({
       providerId: copy.providerId.toString(),
       dataSetId: copy.dataSetId.toString(),
       pieceId: copy.pieceId.toString(),
       retrievalUrl: copy.retrievalUrl,
       state: 'added',
-      updatedAt: now
+      updatedAt: now,
+      ...(epoch !== undefined && { addedEpoch: epoch })
     }))
-    const record: RootRecord = { root: root.toString(), pieceCid: local, size: car.byteLength, copies, storedAt: now }
-    await this.records.set(record)
-    return { cid: root, size: record.size, locator: this.locator(record) }
   }
 
   async * get (root: CID, options: AbortOptions = {}): AsyncGenerator<VerifiedBlock> {
@@ -162,12 +210,32 @@ export class FilecoinBackend implements StorageBackend {
 
   /** Fetch one copy's CAR and verify every block against the root before returning any. */
   private async readCopy (root: CID, copy: CopyRecord, options: AbortOptions): Promise<VerifiedBlock[]> {
-    const response = await this.fetch(copy.retrievalUrl, { ...(options.signal !== undefined && { signal: options.signal }) })
-    if (!response.ok) throw new BackendUnavailableError(`provider ${copy.providerId} answered ${response.status} for ${copy.retrievalUrl}`)
-    const bytes = new Uint8Array(await response.arrayBuffer())
-    const blocks: VerifiedBlock[] = []
-    for await (const block of carToVerifiedBlocks(root, once(bytes), options)) blocks.push(block)
-    return blocks
+    return (await this.readVerifiedCar(root, copy, options)).blocks
+  }
+
+  /**
+   * Fetch one copy's CAR and verify every block against the root; tallies the retrieval (verified, failed or wrong
+   * bytes, and the time to first byte) in the provider's history. Repairs upload these verified bytes elsewhere.
+   */
+  async readVerifiedCar (root: CID, copy: CopyRecord, options: AbortOptions = {}): Promise<{ car: Uint8Array, blocks: VerifiedBlock[] }> {
+    const started = performance.now()
+    let ttfb: number | undefined
+    try {
+      const response = await this.fetch(copy.retrievalUrl, { ...(options.signal !== undefined && { signal: options.signal }) })
+      ttfb = performance.now() - started
+      if (!response.ok) throw new BackendUnavailableError(`provider ${copy.providerId} answered ${response.status} for ${copy.retrievalUrl}`)
+      const car = new Uint8Array(await response.arrayBuffer())
+      const blocks: VerifiedBlock[] = []
+      for await (const block of carToVerifiedBlocks(root, once(car), options)) blocks.push(block)
+      await this.history.retrieval(copy.providerId, 'ok', ttfb)
+      return { car, blocks }
+    } catch (err) {
+      if (options.signal?.aborted !== true) {
+        const corrupt = err instanceof BlockCorruptError || (err instanceof IpfsKitError && err.code === 'ERR_INVALID_CAR')
+        await this.history.retrieval(copy.providerId, corrupt ? 'corrupt' : 'failed', ttfb)
+      }
+      throw err
+    }
   }
 
   async has (root: CID, options: AbortOptions = {}): Promise<boolean> {
@@ -176,9 +244,31 @@ export class FilecoinBackend implements StorageBackend {
     return record?.copies.some((c) => GOOD_STATES.has(c.state)) ?? false
   }
 
+  /**
+   * Ask each provider holding a copy to schedule the piece's removal from its data set (the SDK's `deletePiece`:
+   * a request signed with our key that the provider submits to the PDP verifier), then forget the root. A provider
+   * that cannot be reached fails the delete with `ERR_BACKEND_UNAVAILABLE` and keeps the record (marking the copies
+   * already removed), so a retry asks only the others. Copies already terminated or removed are skipped.
+   */
   async delete (root: CID, options: AbortOptions = {}): Promise<void> {
     options.signal?.throwIfAborted()
-    await this.records.delete(root.toString())
+    const record = await this.records.get(root.toString())
+    if (record === undefined) return
+    const failures: string[] = []
+    for (const copy of record.copies) {
+      options.signal?.throwIfAborted()
+      if (copy.state === 'removed' || copy.state === 'terminated') continue
+      try {
+        const context = await this.synapse.storage.createContext({ dataSetId: BigInt(copy.dataSetId) })
+        await context.deletePiece({ piece: BigInt(copy.pieceId) })
+        await this.records.update(record.root, copy.providerId, copy.dataSetId, { state: 'removed', updatedAt: new Date().toISOString(), reason: 'deleted: removal scheduled' })
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        failures.push(`provider ${copy.providerId} (data set ${copy.dataSetId}): ${(err as Error).message}`)
+      }
+    }
+    if (failures.length > 0) throw new BackendUnavailableError(`could not remove every copy of ${root.toString()}: ${failures.join('; ')}`)
+    await this.records.delete(record.root)
   }
 
   async * list (options: AbortOptions = {}): AsyncGenerator<CID> {
@@ -200,7 +290,7 @@ export class FilecoinBackend implements StorageBackend {
    * marginal price: a data set's minimum monthly charge does not distort it). Reads the chain, spends nothing.
    */
   async refreshCost (): Promise<FilecoinQuote> {
-    const quote = await quoteFilecoin(this.init.synapse, { bytes: 1024 ** 4, copies: this.init.copies ?? 2 })
+    const quote = await quoteFilecoin(this.init.synapse, { bytes: 1024 ** 4, copies: this.copies })
     this.cost.storageUsdPerGbMonth = quote.storageUsdPerGbMonth
     return quote
   }

@@ -27,6 +27,12 @@ export const filecoinBackendSchema = z.object({
   copies: z.number().int().min(1).max(8).default(2).describe('copies, each with a distinct storage provider'),
   providerIds: z.array(z.number().int().positive()).optional().describe('storage provider ids to use, in order (default: the SDK chooses)'),
   recordsFile: z.string().min(1).optional().describe('JSON file of per-copy records (default <dataDir>/filecoin/<name>.json)'),
+  allow: z.array(z.string().regex(/^\d+$/)).optional().describe('only these registry provider ids may get copies'),
+  deny: z.array(z.string().regex(/^\d+$/)).optional().describe('registry provider ids that never get copies'),
+  regions: z.array(z.string().min(1).max(64)).optional().describe('only providers whose registry location is one of these tags (e.g. US, EU)'),
+  minerIds: z.record(z.string().regex(/^\d+$/), z.string().regex(/^[ft]0\d+$/)).optional().describe('registry provider id → storage provider (miner) id, for faulty sectors on chain (needs filecoin.rpcUrl)'),
+  checkIntervalMs: z.number().int().min(0).default(600_000).describe('how often the relay reads the PDP verifier for every copy (0: only on filecoin repair/copies --check)'),
+  autoRepair: z.boolean().default(false).describe('after each periodic check, place new copies for roots short of healthy ones (spends from the deposit)'),
   cost: costOverrideSchema
 }).strict()
 
@@ -58,6 +64,10 @@ export async function filecoinInitFromConfig (config: FilecoinBackendConfig, env
     copies: config.copies,
     recordsPath: config.recordsFile ?? join(dataDir, 'filecoin', `${config.name}.json`),
     ...(config.providerIds !== undefined && { providerIds: config.providerIds.map(BigInt) }),
+    policy: { ...(config.allow !== undefined && { allow: config.allow }), ...(config.deny !== undefined && { deny: config.deny }), ...(config.regions !== undefined && { regions: config.regions }) },
+    ...(config.minerIds !== undefined && { minerIds: config.minerIds }),
+    checkIntervalMs: config.checkIntervalMs,
+    autoRepair: config.autoRepair,
     ...(config.cost !== undefined && { cost: definedCost(config.cost) })
   }
 }

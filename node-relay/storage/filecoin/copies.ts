@@ -8,10 +8,15 @@ import { dirname } from 'node:path'
 
 /**
  * Where a copy is in its life. `uploading` (bytes being sent) → `stored` (the provider has the piece) → `added` (the
- * piece is in an on-chain data set) → `proving` (proofs are being accepted) → `faulted` / `terminated` / `expired`.
+ * piece is in an on-chain data set) → `proving` (the data set is challenged; no proof since the piece was added yet)
+ * → `proven` (a proof confirmed after the piece was added) → `faulted` (a proof is overdue: the challenge window
+ * passed) / `terminated` (the data set is no longer live) / `removed` (the piece's removal is scheduled) / `expired`.
  * `corrupt` is ours: the provider served bytes that failed verification against the root CID.
  */
-export type CopyState = 'uploading' | 'stored' | 'added' | 'proving' | 'faulted' | 'terminated' | 'expired' | 'corrupt'
+export type CopyState = 'uploading' | 'stored' | 'added' | 'proving' | 'proven' | 'faulted' | 'terminated' | 'removed' | 'expired' | 'corrupt'
+
+/** The states in which a copy counts as healthy (it serves reads and counts toward the wanted copies). */
+export const HEALTHY_STATES: ReadonlySet<CopyState> = new Set<CopyState>(['stored', 'added', 'proving', 'proven'])
 
 /** One copy of one root's CAR with one provider. */
 export interface CopyRecord {
@@ -28,6 +33,16 @@ export interface CopyRecord {
   updatedAt: string
   /** Why the copy left the good states, when it did. */
   reason?: string
+  /** The chain epoch when the piece was added (proofs after it prove this piece). */
+  addedEpoch?: number
+  /** The data set's last proven epoch as of the last check (next challenge − proving period). */
+  lastProvenEpoch?: number
+  /** The data set's next challenge epoch as of the last check. */
+  nextChallengeEpoch?: number
+  /** When the copy was first seen proven (ISO 8601). */
+  provenAt?: string
+  /** When the PDP verifier's state was last read for this copy (ISO 8601). */
+  checkedAt?: string
 }
 
 /** What the backend keeps for one root. */
@@ -111,6 +126,24 @@ export class CopyStore {
     copy.state = state
     copy.updatedAt = new Date().toISOString()
     if (reason !== undefined) copy.reason = reason
+    await this.save()
+  }
+
+  /** Change fields of one copy (its state among them) and save. */
+  async update (root: string, providerId: string, dataSetId: string, change: Partial<CopyRecord>): Promise<void> {
+    await this.load()
+    const copy = this.roots.get(root)?.copies.find((c) => c.providerId === providerId && c.dataSetId === dataSetId)
+    if (copy === undefined) return
+    Object.assign(copy, change)
+    await this.save()
+  }
+
+  /** Add copies to a root's record. */
+  async addCopies (root: string, copies: CopyRecord[]): Promise<void> {
+    await this.load()
+    const record = this.roots.get(root)
+    if (record === undefined) return
+    record.copies.push(...copies)
     await this.save()
   }
 

@@ -18,6 +18,10 @@ export interface FilecoinQuote {
   perCopyMonthlyUsdfc: string
   /** USDFC per month for every copy. */
   monthlyUsdfc: string
+  /** Months quoted (1 unless asked). */
+  months: number
+  /** USDFC for every copy over `months` (the monthly rate × months; the rate is what the rails charge per epoch). */
+  totalUsdfc: string
   /** USDFC the payer must still deposit before the first copy can be placed (decimal string). */
   depositNeededUsdfc: string
   /** The warm storage service still needs the payer's approval. */
@@ -42,7 +46,8 @@ function usdfc (amount: bigint): string {
  * const quote = await quoteFilecoin(synapse, { bytes: 1e9, copies: 2 })
  * ```
  */
-export async function quoteFilecoin (synapse: Synapse, options: { bytes: number, copies: number }): Promise<FilecoinQuote> {
+export async function quoteFilecoin (synapse: Synapse, options: { bytes: number, copies: number, months?: number }): Promise<FilecoinQuote> {
+  const months = options.months ?? 1
   const costs = await synapse.storage.getUploadCosts({ dataSize: BigInt(Math.max(1, Math.ceil(options.bytes))) })
   const perCopy = costs.rate.perMonth
   const monthly = perCopy * BigInt(options.copies)
@@ -52,6 +57,8 @@ export async function quoteFilecoin (synapse: Synapse, options: { bytes: number,
     copies: options.copies,
     perCopyMonthlyUsdfc: usdfc(perCopy),
     monthlyUsdfc: usdfc(monthly),
+    months,
+    totalUsdfc: usdfc(monthly * BigInt(months)),
     depositNeededUsdfc: usdfc(costs.depositNeeded),
     needsApproval: costs.needsFwssMaxApproval,
     ready: costs.ready,

@@ -29,6 +29,16 @@ describe('filecoin backend config', () => {
     expect(err.message).not.toContain('not-a-key-secret')
   })
 
+  it('takes the operator\'s provider filters, miner ids and copy-check settings into the backend', async () => {
+    const config = entry({ allow: ['1', '2'], deny: ['2'], regions: ['EU'], minerIds: { 1: 'f01234' }, checkIntervalMs: 0, autoRepair: true })
+    const backend = createFilecoinBackend(await filecoinInitFromConfig(config, { FILECOIN_PRIVATE_KEY: Mocks.PRIVATE_KEYS.key1 }, '/data'))
+    expect(backend.policy).toEqual({ allow: ['1', '2'], deny: ['2'], regions: ['EU'] })
+    expect(backend.minerIds).toEqual({ 1: 'f01234' })
+    expect(backend.watch).toEqual({ intervalMs: 0, autoRepair: true })
+    expect(entry().checkIntervalMs).toBe(600_000)
+    expect(() => entry({ minerIds: { 1: 'not-a-miner' } })).toThrow()
+  })
+
   it('rejects unknown keys and out-of-range copies', () => {
     expect(() => entry({ copies: 0 })).toThrow()
     expect(() => entry({ apiKey: 'x' })).toThrow()

@@ -2,7 +2,9 @@
  * The e2e test page: starts a browser node against the relay named in the URL and exposes it as `window.ipfsKit`
  * for Playwright. No framework, no UI beyond a status line.
  *
- * Query parameters: `relay` (the relay's WebSocket multiaddr with `/p2p/<id>`, required), `name` (IndexedDB
+ * Query parameters: `relay` (the relay's WebSocket multiaddr with `/p2p/<id>`; or `relays`, several of them
+ * comma-separated, for failover; one is required), `relayDialMs` (deadline of one relay dial; also shortens the
+ * backoff between rounds), `name` (IndexedDB
  * database prefix, default `ipfs-kit`), `webrtc=0` (start without the WebRTC transport), `storage=worker` (blocks in
  * IndexedDB inside the storage worker, `storage-worker.js` beside this bundle), `cluster` (join this cluster as
  * `window.ipfsKitCluster`), `clusterSecret` (its secret), `clusterOptions` (JSON of more join options: timings, tags, e.g.
@@ -17,15 +19,19 @@ const testWindow = window as unknown as MeshTestWindow
 const status = document.getElementById('status')
 const params = new URLSearchParams(location.search)
 const relay = params.get('relay')
+const relays = params.get('relays')?.split(',').filter(a => a !== '')
+const relayDialMs = params.get('relayDialMs')
 
 function show (text: string): void {
   if (status !== null) status.textContent = text
 }
 
 async function main (): Promise<void> {
-  if (relay === null) throw new Error('missing ?relay=<multiaddr>')
+  const location = relays !== undefined ? { relays } : relay !== null ? { relayMultiaddr: relay } : undefined
+  if (location === undefined) throw new Error('missing ?relay=<multiaddr> or ?relays=<multiaddr>,<multiaddr>')
   const node = await createBrowserNode({
-    relayMultiaddr: relay,
+    ...location,
+    ...(relayDialMs === null ? {} : { relayLink: { dialTimeoutMs: Number(relayDialMs), retryDelayMs: 500, maxRetryDelayMs: 2000 } }),
     name: params.get('name') ?? 'ipfs-kit',
     webRTC: params.get('webrtc') !== '0',
     storageWorker: params.get('storage') === 'worker' ? new Worker(new URL('./storage-worker.js', import.meta.url), { type: 'module' }) : undefined

@@ -1,9 +1,11 @@
 /**
  * Failover between relays, end to end: three real relays (in this process) forming one cluster, and two Debian
- * Chromium tabs given the relays as a list. Tab A is on the first relay, tab B on the second; they meet over WebRTC.
+ * Chromium tabs given the relays as a list. Tab A opens its node as the app does (`openNode` with the relays' HTTP
+ * URLs) and is on the first relay; tab B is given multiaddrs (`createBrowserNode({ relays })`) and is on the second;
+ * they meet over WebRTC.
  * Content is pinned on the cluster (a copy on every relay), then the first relay stops: within the failover budget
  * A is connected through another relay with a fresh reservation, still has its direct WebRTC link to B, and reads
- * the pinned content (it never held it) from the relays that hold it.
+ * the pinned content (it never held it) from the relays that hold it; the relay URL the app's views call follows.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { addBytes } from '../relay/support.ts'
@@ -34,11 +36,11 @@ function wsAddr (relay: TestRelay): string {
   return ws
 }
 
-/** The relay the tab is connected through now, and whether it holds a reservation there. */
-async function activeRelay (peer: BrowserPeer): Promise<{ relay: string | undefined, reachable: string[] }> {
+/** The relay the tab is connected through now, its reservations, and (opened as the app) the API URL its views call. */
+async function activeRelay (peer: BrowserPeer): Promise<{ relay: string | undefined, reachable: string[], apiUrl: string | undefined }> {
   return peer.page.evaluate(() => {
-    const node = (window as unknown as MeshTestWindow).ipfsKit
-    return { relay: node?.activeRelay()?.toString(), reachable: node?.reachableAddresses() ?? [] }
+    const w = window as unknown as MeshTestWindow
+    return { relay: w.ipfsKit?.activeRelay()?.toString(), reachable: w.ipfsKit?.reachableAddresses() ?? [], apiUrl: w.ipfsKitLiveRelayUrl?.() }
   })
 }
 
@@ -60,14 +62,13 @@ describe('failover between relays', () => {
   it('a tab whose relay stops reconnects through another within the budget, keeps its WebRTC peer and reads pinned content', async () => {
     onTestFailed(() => { for (const p of peers) console.error(p.logs.slice(-60).join('\n')) })
     const [r1, r2, r3] = relays as [TestRelay, TestRelay, TestRelay]
-    const list = relays.map(wsAddr)
-    const query = (order: string[]): Record<string, string> => ({ relays: order.join(','), relayDialMs: String(RELAY_DIAL_MS) })
+    const dial = { relayDialMs: String(RELAY_DIAL_MS) }
     const [a, b] = await Promise.all([
-      openPeer(browser, pages.url, wsAddr(r1), 'a', { query: query(list) }),
-      openPeer(browser, pages.url, wsAddr(r2), 'b', { query: query([wsAddr(r2), wsAddr(r3), wsAddr(r1)]) })
+      openPeer(browser, pages.url, wsAddr(r1), 'a', { query: { relayUrls: relays.map(r => r.url).join(','), ...dial } }),
+      openPeer(browser, pages.url, wsAddr(r2), 'b', { query: { relays: [wsAddr(r2), wsAddr(r3), wsAddr(r1)].join(','), ...dial } })
     ])
     peers.push(a, b)
-    expect((await activeRelay(a)).relay).toBe(wsAddr(r1))
+    expect(await activeRelay(a)).toMatchObject({ relay: wsAddr(r1), apiUrl: r1.url })
     expect((await activeRelay(b)).relay).toBe(wsAddr(r2))
     // A and B meet through the relays' gossipsub (A announces on r1, B on r2) and connect directly
     await waitForConnection(a, b.peerId, 'webrtc', 45_000)
@@ -84,10 +85,14 @@ describe('failover between relays', () => {
     const survivors = [wsAddr(r2), wsAddr(r3)]
     await expect.poll(async () => {
       const now = await activeRelay(a)
+    // the app's relay API calls (search, pins, cluster, ...) now go to the relay the node moved to
+    expect(now.apiUrl).toBe(now.relay === wsAddr(r2) ? r2.url : r3.url)
       return survivors.includes(now.relay ?? '') && now.reachable.some(addr => survivors.some(s => addr.startsWith(s)))
     }, { timeout: FAILOVER_BUDGET_MS, interval: 100 }).toBe(true)
     const failedOver = Date.now() - stoppedAt
     const now = await activeRelay(a)
+    // the app's relay API calls (search, pins, cluster, ...) now go to the relay the node moved to
+    expect(now.apiUrl).toBe(now.relay === wsAddr(r2) ? r2.url : r3.url)
 
     // the mesh stays: the direct link to B needs no relay once made
     expect((await a.connections()).some(c => c.peerId === b.peerId && c.kind === 'webrtc')).toBe(true)

@@ -2,7 +2,8 @@
  * @packageDocumentation
  *
  * `<ipfs-kit-node>`: a whole browser IPFS node as one custom element, for any page on any origin. It starts a node on
- * the relay named by its `relay` attribute, shows a small drop zone (drop or pick files to add them) and a viewer that
+ * the relay named by its `relay` attribute (or the relays of its `relays` attribute: several URLs of one cluster's
+ * relays, separated by spaces or commas, the preferred first, so the node fails over when one stops), shows a small drop zone (drop or pick files to add them) and a viewer that
  * opens any CID (from this browser, other browsers, the relay and what the relay can reach), and exposes a JS API. Built by `vite build` into `dist/embed.js`, one self-contained ES module the relay serves with CORS.
  *
  * @example
@@ -24,7 +25,7 @@
  * ```
  */
 import { CID } from 'multiformats/cid'
-import { openNode } from '../ui/open-node.ts'
+import { openNode, parseRelayUrls } from '../ui/open-node.ts'
 import { addEncrypted, catDecrypted, readAll, recipientsOf, shareLink } from '../crypto/encrypted-content.ts'
 import { BrowserKeyring } from '../crypto/keyring.ts'
 import type { EncryptChoice } from '../crypto/encrypted-content.ts'
@@ -62,7 +63,7 @@ ${OPEN_PANEL_HTML}`
 
 /** The `<ipfs-kit-node>` element. */
 export class IpfsKitNodeElement extends HTMLElement {
-  static readonly observedAttributes = ['relay']
+  static readonly observedAttributes = ['relay', 'relays']
   /** The running node (undefined until `ready`). */
   node: BrowserNode | undefined
   /** Resolves with the node once it has started. */
@@ -123,9 +124,10 @@ export class IpfsKitNodeElement extends HTMLElement {
   }
 
   private async start (): Promise<void> {
-    const relayUrl = this.getAttribute('relay') ?? location.origin
+    const listed = parseRelayUrls(this.getAttribute('relays') ?? '')
+    const relayUrls = listed.length > 0 ? listed : [this.getAttribute('relay') ?? location.origin]
     try {
-      const node = await openNode({ relayUrl, name: this.getAttribute('name') ?? 'ipfs-kit-embed' })
+      const node = await openNode({ relayUrls, name: this.getAttribute('name') ?? 'ipfs-kit-embed' })
       this.node = node
       const button = this.find('.zone button')
       if (button instanceof HTMLButtonElement) button.disabled = false

@@ -21,13 +21,13 @@ import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
 import { describeConnection, transportKindOf } from './connection-kind.ts'
 import { MeshDialer } from './mesh-dialer.ts'
 import { MeshDiscovery } from './mesh-discovery.ts'
-import { resolveRelayAddress } from './relay-address.ts'
+import { resolveRelayAddresses } from './relay-address.ts'
 import { RelayLink } from './relay-link.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { ConnectionInfo } from './connection-kind.ts'
 import type { MeshDialerInit } from './mesh-dialer.ts'
 import type { MeshDiscoveryInit } from './mesh-discovery.ts'
-import type { RelayLocation } from './relay-address.ts'
+import type { RelaysLocation } from './relay-address.ts'
 import type { RelayLinkInit } from './relay-link.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -60,8 +60,11 @@ export interface BrowserServices {
   [key: string]: unknown
 }
 
-/** Options for {@link createBrowserNode}: where the relay is, plus optional storage and tuning. */
-export type BrowserNodeInit = RelayLocation & {
+/**
+ * Options for {@link createBrowserNode}: where the relay is (or the relays are, `relays: [...]`, for failover), plus
+ * optional storage and tuning.
+ */
+export type BrowserNodeInit = RelaysLocation & {
   /**
    * Prefix of the IndexedDB databases (`<name>-blocks`, `<name>-data`) used when no blockstore/datastore is given
    * (default `ipfs-kit`). Two nodes in one origin need different names.
@@ -82,15 +85,16 @@ export type BrowserNodeInit = RelayLocation & {
   discovery?: MeshDiscoveryInit
   /** How discovered peers are dialed. */
   dialer?: Omit<MeshDialerInit, 'webRTC'>
-  /** How the connection to the relay is kept (dial deadline, backoff). */
+  /** How the connection to the relay is kept (dial deadline, which bounds failover to the next relay; backoff). */
   relayLink?: RelayLinkInit
   /** How long a block missing here may take to arrive from peers (default 30 s). */
   fetchTimeoutMs?: number
   /**
    * A trustless gateway (the relay's HTTP origin) asked for blocks no peer sends within `gatewayAfterMs` (default
-   * 3 s): the relay fetches them from its own peers or the public network; every block is verified here.
+   * 3 s): the relay fetches them from its own peers or the public network; every block is verified here. A function
+   * is asked at each fetch (the live relay's origin, after a failover).
    */
-  gatewayUrl?: string
+  gatewayUrl?: string | (() => string)
   gatewayAfterMs?: number
   /**
    * Refuse adds that cannot fit in this origin's storage before a block is written (default: `navigator.storage`;
@@ -116,11 +120,15 @@ export interface BrowserNode {
   readonly events: EventBus
   readonly helia: Helia & { libp2p: Libp2p<BrowserServices> }
   readonly libp2p: Libp2p<BrowserServices>
-  /** The relay's WebSocket multiaddr this node uses. */
+  /** The first (preferred) relay's WebSocket multiaddr. */
   readonly relay: Multiaddr
+  /** Every relay this node may use, in order of preference (one unless `relays` was given). */
+  readonly relays: Multiaddr[]
+  /** The relay this node is connected through now (undefined while none is reachable). */
+  activeRelay: () => Multiaddr | undefined
   /** Open connections with their transport kind (`webrtc` direct, `relayed`, `websocket`). */
   connections: () => ConnectionInfo[]
-  /** Whether the relay is connected right now (it is redialed with backoff while it is not). */
+  /** Whether a relay is connected right now (the next is dialed when it goes; all redialed with backoff while none is). */
   relayConnected: () => boolean
   /** Browser peers currently announcing themselves on the discovery topic. */
   meshPeers: () => string[]
@@ -183,7 +191,9 @@ async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Bloc
  * ```
  */
 export async function createBrowserNode (init: BrowserNodeInit): Promise<BrowserNode> {
-  const relay = await resolveRelayAddress(init)
+  const relays = await resolveRelayAddresses(init)
+  const relay = relays[0]
+  if (relay === undefined) throw new Error('unreachable: resolveRelayAddresses returns at least one address')
   const useWebRTC = init.webRTC ?? true
   const stores = await defaultStores(init)
   let helia: BrowserNode['helia']
@@ -194,7 +204,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     throw err
   }
   const libp2p = helia.libp2p
-  const relayLink = new RelayLink(libp2p, relay, init.relayLink)
+  const relayLink = new RelayLink(libp2p, relays, init.relayLink)
   await relayLink.start()
   const events = new EventBus()
   libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
@@ -250,12 +260,14 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     helia,
     libp2p,
     relay,
+    relays,
+    activeRelay: () => relayLink.active(),
     connections: () => libp2p.getConnections().map(describeConnection),
     relayConnected: () => relayLink.connected(),
     meshPeers: () => dialer.knownPeers(),
     reachableAddresses: () => reachableAddresses().map(String),
     whenReachable: async (options = {}) => {
-      await waitUntil(isReachable, options, `no relay reservation on ${relay.toString()}`)
+      await waitUntil(isReachable, options, `no relay reservation on ${relays.map(String).join(' or ')}`)
       return reachableAddresses().map(String)
     },
     search: async () => search,
@@ -276,10 +288,18 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
   }
 }
 
-/** Verified blocks from the relay's trustless gateway. */
-function gatewayGetter (url: string, timeoutMs?: number): (cid: CID, options?: AbortOptions) => Promise<Uint8Array> {
-  const gateway = new GatewayBlocks({ url, timeoutMs })
-  return async (cid, options) => gateway.get(cid, options)
+/** Verified blocks from the relay's trustless gateway (the live relay's, when `url` is a function). */
+function gatewayGetter (url: string | (() => string), timeoutMs?: number): (cid: CID, options?: AbortOptions) => Promise<Uint8Array> {
+  const gateways = new Map<string, GatewayBlocks>()
+  return async (cid, options) => {
+    const now = typeof url === 'string' ? url : url()
+    let gateway = gateways.get(now)
+    if (gateway === undefined) {
+      gateway = new GatewayBlocks({ url: now, timeoutMs })
+      gateways.set(now, gateway)
+    }
+    return gateway.get(cid, options)
+  }
 }
 
 /** Poll `condition` every 100 ms until it holds; `ERR_TIMEOUT` after `timeoutMs` (default 15 s). */

@@ -22,7 +22,7 @@ export { describeConnection, isDirectWebRTC, transportKindOf, type ConnectionInf
 export { MeshDialer, type MeshDialerInit } from './mesh-dialer.ts'
 export { MeshDiscovery, MESH_DISCOVERY_TOPIC, type DiscoveredPeer, type MeshDiscoveryInit } from './mesh-discovery.ts'
 export { assertFitsQuota, bytesNeededFor, type StorageEstimator } from './quota-guard.ts'
-export { resolveRelayAddress, type RelayLocation } from './relay-address.ts'
+export { resolveRelayAddress, resolveRelayAddresses, type RelayLocation, type RelaysLocation } from './relay-address.ts'
 export { RelayLink, type RelayLinkInit } from './relay-link.ts'
 export { WorkerBlockstore, type WorkerBlockstoreInit } from '../worker/worker-blockstore.ts'
 export type { IpfsService }

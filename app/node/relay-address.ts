@@ -7,6 +7,12 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 /** Where the relay is: its WebSocket multiaddr (with `/p2p/<id>`), or the base URL of its HTTP API. */
 export type RelayLocation = { relayMultiaddr: string | Multiaddr } | { relayUrl: string }
 
+/**
+ * Where the relays are: one relay ({@link RelayLocation}), or several WebSocket multiaddrs (each with `/p2p/<id>`)
+ * in order of preference, for failover.
+ */
+export type RelaysLocation = RelayLocation | { relays: Array<string | Multiaddr> }
+
 /** A WebSocket multiaddr that ends in `/p2p/<id>` (the circuit listener needs the relay's peer id). */
 function checkRelayAddr (addr: Multiaddr): Multiaddr {
   const last = addr.getComponents().at(-1)
@@ -43,4 +49,14 @@ export async function resolveRelayAddress (location: RelayLocation, options?: Ab
     return addr
   }
   throw new NotFoundError(`relay at ${location.relayUrl} reports no ${secureOnly ? 'secure (/tls/ws or /wss) ' : ''}WebSocket address`)
+}
+
+/**
+ * Every relay address of a location, checked: the `relays` list as given, or the one relay
+ * {@link resolveRelayAddress} finds.
+ */
+export async function resolveRelayAddresses (location: RelaysLocation, options?: AbortOptions): Promise<Multiaddr[]> {
+  if (!('relays' in location)) return [await resolveRelayAddress(location, options)]
+  if (location.relays.length === 0) throw new InvalidInputError('relays must name at least one relay address')
+  return location.relays.map(a => checkRelayAddr(typeof a === 'string' ? multiaddr(a) : a))
 }

@@ -1,5 +1,6 @@
 import { CID } from 'multiformats/cid'
-import { openNode } from './open-node.ts'
+import { openNode, parseRelayUrls } from './open-node.ts'
+import type { OpenedNode } from './open-node.ts'
 import { joinRelayCluster } from '../node/cluster-relay.ts'
 import { addEncrypted, catDecrypted, isEncrypted, shareLink } from '../crypto/encrypted-content.ts'
 import { BrowserKeyring } from '../crypto/keyring.ts'
@@ -35,9 +36,16 @@ const RELAY_KEY = 'ipfs-kit:relay-url'
 const CLUSTER_SECRET_KEY = 'ipfs-kit:cluster-secret'
 const ENCRYPT_KEY = 'ipfs-kit:encrypt'
 
-/** The relay URL the app uses: the saved setting, or the origin the app was served from. */
-export function savedRelayUrl (): string {
-  return localStorage.getItem(RELAY_KEY) ?? location.origin
+/**
+ * The relays the app uses, the preferred first: `?relays=<url>,<url>` (or `?relay=<url>`) in the page's address,
+ * else the saved setting (one URL or several, comma-separated), else the origin the app was served from.
+ */
+export function savedRelayUrls (): string[] {
+  const params = new URLSearchParams(location.search)
+  const fromUrl = parseRelayUrls(params.get('relays') ?? params.get('relay') ?? '')
+  if (fromUrl.length > 0) return fromUrl
+  const saved = parseRelayUrls(localStorage.getItem(RELAY_KEY) ?? '')
+  return saved.length > 0 ? saved : [location.origin]
 }
 
 /**
@@ -45,13 +53,18 @@ export function savedRelayUrl (): string {
  * node's events and a 1 s poll of its connections. Views read the fields; actions are methods.
  */
 export class NodeState {
-  node = $state.raw<BrowserNode | undefined>(undefined)
+  node = $state.raw<OpenedNode | undefined>(undefined)
   status = $state<NodeStatus>('starting')
   error = $state('')
   /** Why the last add failed (cleared when the next one starts), with its stable code. */
   addError = $state<{ code: string, message: string } | undefined>(undefined)
-  relayUrl = $state(savedRelayUrl())
-  /** Whether the relay is connected right now. */
+  /** Every relay this tab may use, the preferred first (Settings; `?relays=`). */
+  relayUrls = $state(savedRelayUrls())
+  /** The HTTP API of the relay the node is on now: every view's relay calls go there, so they follow a failover. */
+  relayUrl = $state(savedRelayUrls()[0] ?? location.origin)
+  /** The WebSocket address of the relay the node is connected through now (empty while none is). */
+  relayAddr = $state('')
+  /** Whether a relay is connected right now. */
   relayOnline = $state(false)
   connections = $state.raw<ConnectionInfo[]>([])
   files = $state<LocalFile[]>([])
@@ -81,7 +94,7 @@ export class NodeState {
     while (!this.controller.signal.aborted) {
       try {
         const node = await openNode({
-          relayUrl: this.relayUrl,
+          relayUrls: this.relayUrls,
           signal: this.controller.signal,
           storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' }),
           searchWorker: () => new Worker(new URL('../worker/search-worker.ts', import.meta.url), { type: 'module' }),
@@ -146,6 +159,9 @@ export class NodeState {
     const node = this.node
     if (node === undefined) return
     this.relayOnline = node.relayConnected()
+    this.relayAddr = node.activeRelay()?.toString() ?? ''
+    const live = node.liveRelayUrl()
+    if (live !== this.relayUrl) this.relayUrl = live
     this.connections = node.connections()
   }
 
@@ -243,9 +259,9 @@ export class NodeState {
     await this.refreshFiles()
   }
 
-  /** Save a new relay URL; the app reloads to start a node on it. */
-  setRelayUrl (url: string): void {
-    localStorage.setItem(RELAY_KEY, url)
+  /** Save the relay URLs (one, or several separated by commas or spaces); the app reloads to start a node on them. */
+  setRelayUrls (text: string): void {
+    localStorage.setItem(RELAY_KEY, parseRelayUrls(text).join(','))
     location.reload()
   }
 

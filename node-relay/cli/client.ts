@@ -68,39 +68,92 @@ async function apiErrorOf (response: Response): Promise<ApiError | UnreachableEr
   return new ApiError(codeForStatus(response.status), text.trim() === '' ? `HTTP ${response.status} ${response.statusText}` : text.trim().slice(0, 200), response.status)
 }
 
+/** Split `--api` (or $IPFS_KIT_API) into relay URLs: one URL, or several separated by commas. */
+export function apiList (api: string | string[]): string[] {
+  const list = (Array.isArray(api) ? api : api.split(',')).map(a => a.trim()).filter(a => a !== '')
+  if (list.length === 0) throw new InvalidInputError('--api names no relay')
+  return list
+}
+
+function parseBase (api: string): URL {
+  let base: URL
+  try {
+    base = new URL(api)
+  } catch (err) {
+    throw new InvalidInputError(`--api "${api}" is not a URL`, { cause: err })
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new InvalidInputError(`--api "${api}" must be an http(s) URL`)
+  }
+  return base
+}
+
+/** Why one relay of the list was passed over. */
+interface Miss {
+  origin: string
+  reason: string
+}
+
+/** A failure that sends the request on to the next relay; `reason` is what the final error reports. */
+class NextRelay extends Error {
+  readonly reason: string
+  constructor (reason: string, cause: Error) {
+    super(reason, { cause })
+    this.reason = reason
+  }
+}
+
 /**
  * A client of the relay's REST API (`/api/v1/...`). Every failure becomes a typed error the CLI maps to an exit
  * code: the relay's `{ code, message }` bodies become {@link ApiError}, a refused or unresolvable connection
  * becomes {@link UnreachableError}.
  *
+ * Given several relays (`--api a,b,c`: relays of one cluster, whose pin state is replicated), a request that cannot
+ * reach one goes to the next, and the client stays on the one that answered. Any request moves on when nothing could
+ * be connected to (refused, unresolvable, connect timeout): the relay never saw it. A read (GET) also moves on when
+ * the connection drops before the answer; a write then fails, since the relay may have applied it. A streamed upload
+ * cannot be replayed, so with several relays the client first finds one that answers `/health`. When no relay
+ * answers, the error names every relay tried and why.
+ *
  * @example
  * ```ts
- * const client = new ApiClient('http://127.0.0.1:8998')
+ * const client = new ApiClient('http://127.0.0.1:8998,http://127.0.0.1:8999')
  * const id = await client.json('/api/v1/id', idSchema)
  * ```
  */
 export class ApiClient {
-  /** Base URL of the relay, e.g. `http://127.0.0.1:8998`. */
-  readonly base: URL
+  /** Every relay, in the order given. */
+  readonly bases: readonly URL[]
 
   /** API key sent as `Authorization: Bearer` on every request. */
   private readonly key?: string
 
-  constructor (api: string, key?: string) {
+  /** Index of the relay requests go to first (the last one that answered). */
+  private current = 0
+
+  /** Whether the current relay was seen answering (a streamed upload then needs no probe). */
+  private confirmed = false
+
+  /** `api`: one relay URL, several separated by commas, or a list. */
+  constructor (api: string | string[], key?: string) {
     this.key = key === '' ? undefined : key
-    try {
-      this.base = new URL(api)
-    } catch (err) {
-      throw new InvalidInputError(`--api "${api}" is not a URL`, { cause: err })
-    }
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') {
-      throw new InvalidInputError(`--api "${api}" must be an http(s) URL`)
-    }
+    this.bases = apiList(api).map(parseBase)
   }
 
-  /** The absolute URL of an API path with its query. */
+  /** Base URL of the relay requests go to now, e.g. `http://127.0.0.1:8998`. */
+  get base (): URL {
+    const base = this.bases[this.current] ?? this.bases[0]
+    if (base === undefined) throw new InvalidInputError('--api names no relay')
+    return base
+  }
+
+  /** The absolute URL of an API path with its query, on the current relay. */
   url (path: string, query: Query = {}): URL {
-    const url = new URL(path.replace(/^\/+/, ''), this.base.href.endsWith('/') ? this.base : `${this.base.href}/`)
+    return this.urlOn(this.base, path, query)
+  }
+
+  private urlOn (base: URL, path: string, query: Query): URL {
+    const url = new URL(path.replace(/^\/+/, ''), base.href.endsWith('/') ? base : `${base.href}/`)
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }
@@ -110,7 +163,55 @@ export class ApiClient {
   /** Send a request; resolves with a 2xx response whose body is still unread. */
   async request (path: string, request: ApiRequest = {}): Promise<Response> {
     request.signal?.throwIfAborted()
-    const url = this.url(path, request.query)
+    const streamed = request.body !== undefined && 'stream' in request.body
+    if (streamed && this.bases.length > 1 && !this.confirmed) await this.findLive(request)
+    const misses: Miss[] = []
+    const order = this.bases.map((_, i) => (this.current + i) % this.bases.length)
+    for (const index of order) {
+      const base = this.bases[index]
+      if (base === undefined) continue
+      try {
+        const response = await this.send(base, path, request, streamed || this.bases.length === 1)
+        this.current = index
+        this.confirmed = true
+        return response
+      } catch (err) {
+        if (!(err instanceof NextRelay)) throw err
+        misses.push({ origin: base.origin, reason: err.reason })
+      }
+    }
+    throw new UnreachableError(`cannot reach any relay: ${misses.map(m => `${m.origin} (${m.reason})`).join(', ')}; is \`ipfs-kit start\` running?`)
+  }
+
+  /** Make the first relay that answers `GET /health` the current one (before a streamed upload, which cannot be replayed). */
+  private async findLive (request: ApiRequest): Promise<void> {
+    const misses: Miss[] = []
+    const order = this.bases.map((_, i) => (this.current + i) % this.bases.length)
+    for (const index of order) {
+      const base = this.bases[index]
+      if (base === undefined) continue
+      try {
+        const response = await this.send(base, '/health', { signal: request.signal }, false)
+        await response.body?.cancel()
+        this.current = index
+        this.confirmed = true
+        return
+      } catch (err) {
+        // a relay that answers, even with an error (503 while it starts), is reachable: the upload itself will say more
+        if (err instanceof ApiError) {
+          this.current = index
+          return
+        }
+        if (!(err instanceof NextRelay)) throw err
+        misses.push({ origin: base.origin, reason: err.reason })
+      }
+    }
+    throw new UnreachableError(`cannot reach any relay: ${misses.map(m => `${m.origin} (${m.reason})`).join(', ')}; is \`ipfs-kit start\` running?`)
+  }
+
+  /** One attempt on one relay. A failure that may go to the next relay is a {@link NextRelay}. */
+  private async send (base: URL, path: string, request: ApiRequest, last: boolean): Promise<Response> {
+    const url = this.urlOn(base, path, request.query ?? {})
     const headers: Record<string, string> = { accept: 'application/json, */*', ...request.headers }
     if (this.key !== undefined) headers.authorization = `Bearer ${this.key}`
     const init: RequestInit & { duplex?: 'half' } = { method: request.method ?? 'GET', headers, signal: request.signal }
@@ -130,7 +231,15 @@ export class ApiClient {
     try {
       response = await fetch(url, init)
     } catch (err) {
-      throw this.fetchError(err, request)
+      const error = this.fetchError(base, err, request)
+      if (last || request.signal?.aborted === true) throw error
+      const code = errorCode(err instanceof Error ? err.cause : undefined) ?? errorCode(err)
+      if (error instanceof UnreachableError) throw new NextRelay(code ?? 'unreachable', error)
+      // the connection was made and then lost: only a read can safely be sent again
+      if ((request.method ?? 'GET') === 'GET' && !(error instanceof InvalidInputError) && error.message.startsWith('the connection to the relay')) {
+        throw new NextRelay(`connection lost: ${code ?? error.message}`, error)
+      }
+      throw error
     }
     if (!response.ok) throw await apiErrorOf(response)
     return response
@@ -148,19 +257,19 @@ export class ApiClient {
   }
 
   /** Classify a failed `fetch`: nothing listening, our own upload source failing, or a dropped connection. */
-  private fetchError (err: unknown, request: ApiRequest): Error {
+  private fetchError (base: URL, err: unknown, request: ApiRequest): Error {
     if (request.signal?.aborted === true) return err instanceof Error ? err : new Error(String(err))
     const cause = err instanceof Error ? err.cause : undefined
     // fetch refuses ports browsers block (1, 22, 25, …) before connecting
     if (cause instanceof Error && cause.message === 'bad port') {
-      return new InvalidInputError(`--api ${this.base.origin}: port ${this.base.port} is one fetch refuses to connect to (a reserved port); use another`, { cause: err })
+      return new InvalidInputError(`--api ${base.origin}: port ${base.port} is one fetch refuses to connect to (a reserved port); use another`, { cause: err })
     }
     const code = errorCode(cause) ?? errorCode(err)
     if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-      return new UnreachableError(`cannot reach the relay at ${this.base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
+      return new UnreachableError(`cannot reach the relay at ${base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
     }
     // an error thrown by the body we were streaming (e.g. a file that could not be read) surfaces as the cause
     if (cause instanceof Error && (code === undefined || !(code.startsWith('UND_ERR') || DROPPED_CODES.has(code)))) return cause
-    return new Error(`the connection to the relay at ${this.base.origin} failed: ${cause instanceof Error ? cause.message : String(err)}`, { cause: err })
+    return new Error(`the connection to the relay at ${base.origin} failed: ${cause instanceof Error ? cause.message : String(err)}`, { cause: err })
   }
 }

@@ -5,6 +5,10 @@
  * `./.ipfs-kit-cluster/relay-{1,2,3}`. The cluster secret comes from `IPFS_KIT_CLUSTER_SECRET` or is generated once
  * and kept in `./.ipfs-kit-cluster/secret`. Relays 2 and 3 bootstrap from relay 1; after that every member dials the
  * others it learns of, so any one can go away. Ctrl-C stops all three.
+ *
+ * Failover: each relay allows the others' origins (`http.allowedOrigins`), so the app served by one keeps calling
+ * the API of whichever relay it failed over to. The banner prints the relays list for the CLI (`--api a,b,c`,
+ * `IPFS_KIT_API`) and the app (`?relays=`); see docs/CLUSTER.md "Failover between relays".
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -50,6 +54,8 @@ async function main (): Promise<void> {
         'cluster.secret': secret,
         'cluster.replicationMin': 2,
         'cluster.replicationMax': 3,
+        // the app served by any member may fail over to another and call its API from its own origin
+        'http.allowedOrigins': MEMBERS.filter(m => m !== member).flatMap(m => [`http://127.0.0.1:${m.http}`, `http://localhost:${m.http}`]),
         logLevel: 'warn'
       }
     })
@@ -58,7 +64,11 @@ async function main (): Promise<void> {
     if (i === 0) bootstrap = relay.node.libp2p.getMultiaddrs().map(String).filter(a => a.includes(`/tcp/${member.tcp}/`))
     process.stdout.write(`relay ${i + 1}: ${relay.url}  peer ${relay.node.libp2p.peerId.toString()}\n`)
   }
-  process.stdout.write(`cluster "${relays[0]?.cluster?.name ?? ''}" of ${relays.length} relays is up (data in ${ROOT}). Try: ipfs-kit --api http://127.0.0.1:8998 cluster peers\n`)
+  const urls = relays.map(r => r.url).join(',')
+  process.stdout.write(`cluster "${relays[0]?.cluster?.name ?? ''}" of ${relays.length} relays is up (data in ${ROOT}). Try: ipfs-kit --api http://127.0.0.1:8998 cluster peers\n` +
+    'failover (any relay may stop; the others hold every pin):\n' +
+    `  CLI:     export IPFS_KIT_API=${urls}   (or --api ${urls})\n` +
+    `  browser: ${relays[0]?.url ?? ''}/?relays=${urls}\n`)
   let stopping = false
   const stop = async (): Promise<void> => {
     if (stopping) return

@@ -3,7 +3,8 @@
  * @packageDocumentation
  *
  * The `ipfs-kit` command line. `ipfs-kit start` runs a relay; every other command talks to a running relay over
- * its HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API).
+ * its HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API; several relays of one cluster, comma-separated,
+ * for failover).
  */
 import { Command } from 'commander'
 import { EXIT, exitCodeFor, reportError } from './exit.ts'
@@ -16,7 +17,7 @@ program
   .name('ipfs-kit')
   .description('A browser-first IPFS node and storage cluster: relay, gateway and client')
   .version(`ipfs-kit ${packageVersion()}`, '--version', 'print the version')
-  .option('--api <url>', 'relay HTTP API to talk to', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
+  .option('--api <urls>', 'relay HTTP API to talk to; several relays of one cluster, comma-separated, to fail over between (also $IPFS_KIT_API)', process.env.IPFS_KIT_API ?? 'http://127.0.0.1:8998')
   .option('--json', 'print machine-readable JSON', false)
   .option('--key <key>', 'API key for a relay that requires one (default $IPFS_KIT_API_KEY)', process.env.IPFS_KIT_API_KEY)
   .showHelpAfterError()

@@ -1,12 +1,13 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { apiList } from '../cli/client.ts'
 import { UnreachableError } from '../cli/exit.ts'
 import { bridgeStdioToRelay, relayAnswers } from './bridge.ts'
 import { serveMcpStdio } from './stdio.ts'
 
 /** Options of `ipfs-kit mcp`. */
 export interface ServeMcpOptions {
-  /** The relay's HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API). */
+  /** The relay's HTTP API (`--api`, default http://127.0.0.1:8998 or $IPFS_KIT_API); several comma-separated: the first that answers. */
   api: string
   /** Whether `--api` (or $IPFS_KIT_API) was given: then a relay that does not answer is an error, not a reason to embed. */
   apiGiven: boolean
@@ -28,9 +29,12 @@ export async function serveMcp (options: ServeMcpOptions): Promise<void> {
   console.log = console.info = console.debug = console.error
   const embedded = options.embedded === true || options.dataDir !== undefined || options.config !== undefined
   if (!embedded) {
-    if (await relayAnswers(options.api)) {
-      await bridgeStdioToRelay({ url: options.api, key: options.key })
-      process.exit(0)
+    // with several relays, the session is bridged to the first that answers (an MCP session is not moved mid-way)
+    for (const url of apiList(options.api)) {
+      if (await relayAnswers(url)) {
+        await bridgeStdioToRelay({ url, key: options.key })
+        process.exit(0)
+      }
     }
     if (options.apiGiven) throw new UnreachableError(`no relay answered at ${options.api} (start one with \`ipfs-kit start\`, or run an embedded node with --embedded)`)
   }

@@ -9,6 +9,8 @@ export interface MeshTestWindow {
   ipfsKitCluster?: Cluster
   /** Settles when startup finished (successfully or not). */
   ipfsKitReady?: Promise<void>
+  /** With `?relayUrls=`: the HTTP API of the relay the node is on now (what the app's views call). */
+  ipfsKitLiveRelayUrl?: () => string
   /** Why startup failed, if it did. */
   ipfsKitError?: string
 }

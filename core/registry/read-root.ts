@@ -1,4 +1,5 @@
 import { parseCardFrontMatter } from './card.ts'
+import { collectBlock } from '../blocks/bytes.ts'
 import { datasetFormatOf, readDatasetFile, splitOf } from './dataset-files.ts'
 import type { DatasetFile } from './types.ts'
 import type { RangedFile } from './dataset-files.ts'
@@ -18,23 +19,6 @@ export interface RootFacts {
 }
 
 const MAX_CARD_BYTES = 1 << 20
-
-/** Every chunk of a stream joined into one array. */
-export async function collect (chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let length = 0
-  for await (const chunk of chunks) {
-    parts.push(chunk)
-    length += chunk.byteLength
-  }
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.byteLength
-  }
-  return out
-}
 
 /** Every file under `root` (a directory, walked depth first; a file root is one file named by its CID). */
 export async function listFiles (content: ContentReader, root: string, options: { signal?: AbortSignal } = {}): Promise<RootFile[]> {
@@ -58,13 +42,13 @@ export async function readRoot (content: ContentReader, root: string, options: {
   const readme = files.find(f => f.path.toLowerCase() === 'readme.md')
   const card = readme === undefined || readme.size > MAX_CARD_BYTES
     ? undefined
-    : parseCardFrontMatter(new TextDecoder().decode(await collect(content.cat(readme.cid, options))))
+    : parseCardFrontMatter(new TextDecoder().decode(await collectBlock(content.cat(readme.cid, options))))
   return { files, size: files.reduce((sum, f) => sum + f.size, 0), ...(card === undefined ? {} : { card }) }
 }
 
 /** A file of the content store read by byte range. */
 export function rangedFile (content: ContentReader, file: RootFile, options: { signal?: AbortSignal } = {}): RangedFile {
-  return { path: file.path, size: file.size, read: async (offset, length) => collect(content.cat(file.cid, { ...options, offset, length })) }
+  return { path: file.path, size: file.size, read: async (offset, length) => collectBlock(content.cat(file.cid, { ...options, offset, length })) }
 }
 
 /**

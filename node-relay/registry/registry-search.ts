@@ -1,5 +1,6 @@
 import { CID } from 'multiformats/cid'
-import { collect, listFiles } from '../../core/registry/index.ts'
+import { collectBlock } from '../../core/blocks/bytes.ts'
+import { listFiles } from '../../core/registry/index.ts'
 import type { Registry, RegistryChange, RegistryKind, VersionRecord } from '../../core/registry/index.ts'
 import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import type { DocumentInput, MetadataValue } from '../../core/search/types.ts'
@@ -41,7 +42,7 @@ async function readmeBody (service: IpfsService, record: VersionRecord): Promise
     const signal = AbortSignal.timeout(README_TIMEOUT_MS)
     const readme = (await listFiles(service, record.cid, { signal })).find(f => f.path.toLowerCase() === 'readme.md')
     if (readme === undefined || !await service.content.blockstore.has(CID.parse(readme.cid))) return ''
-    const text = new TextDecoder().decode(await collect(service.cat(readme.cid, { signal, length: MAX_README_BYTES })))
+    const text = new TextDecoder().decode(await collectBlock(service.cat(readme.cid, { signal, length: MAX_README_BYTES })))
     return text.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---\r?\n?/, '')
   } catch {
     return '' // not here, or unreadable: the record's fields still make the document

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { collect, listFiles, renderCard } from '../../../core/registry/index.ts'
+import { collectBlock } from '../../../core/blocks/bytes.ts'
+import { listFiles, renderCard } from '../../../core/registry/index.ts'
 import { writeRepoFiles } from '../../storage/huggingface/index.ts'
 import { registryOf } from '../components.ts'
 import { defineOperation } from '../operation.ts'
@@ -42,7 +43,7 @@ export const modelExportHf = defineOperation({
     options.demand(`storage:${backend.name}:write`)
     const files = []
     for (const file of await listFiles(components.service, record.cid, { signal: options.signal })) {
-      files.push({ path: file.path, bytes: await collect(components.service.cat(file.cid, { signal: options.signal })) })
+      files.push({ path: file.path, bytes: await collectBlock(components.service.cat(file.cid, { signal: options.signal })) })
     }
     const cardGenerated = !files.some(f => f.path.toLowerCase() === 'readme.md')
     if (cardGenerated) files.push({ path: 'README.md', bytes: new TextEncoder().encode(renderCard(record)) })

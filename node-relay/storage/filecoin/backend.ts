@@ -14,6 +14,7 @@
  */
 import * as Piece from '@filoz/synapse-core/piece'
 import { CID } from 'multiformats/cid'
+import { collectBlock } from '../../../core/blocks/bytes.ts'
 import { BlockCorruptError, IpfsKitError, NotFoundError } from '../../../core/errors/index.ts'
 import { carToVerifiedBlocks, dagToCar, probeStatus } from '../../../core/storage/index.ts'
 import { BackendUnavailableError } from '../../../core/storage/errors.ts'
@@ -63,23 +64,6 @@ export interface FilecoinBackendInit {
  * `refreshCost()` replaces the storage figure with the SDK's own calculation on the configured network.
  */
 const DEFAULT_COST: CostProfile = { storageUsdPerGbMonth: 0.0023 * 2, egressUsdPerGb: 0, latencyMs: 800 }
-
-async function collect (chunks: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of chunks) {
-    options.signal?.throwIfAborted()
-    parts.push(chunk)
-    size += chunk.byteLength
-  }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
-}
 
 async function * once (bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes
@@ -131,7 +115,7 @@ export class FilecoinBackend implements StorageBackend {
 
   async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
     options.signal?.throwIfAborted()
-    const car = await collect(dagToCar(source, root, options), options)
+    const car = await collectBlock(dagToCar(source, root, options))
     // the streaming hasher is about a third faster than Piece.calculate on the same bytes (bench/filecoin-io.ts)
     const local = (await Piece.calculateFromIterable(once(car))).toString()
     const existing = await this.records.get(root.toString())

@@ -7,31 +7,19 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { randomUpload } from '../relay/child-relay.ts'
+import { countBytes, freePort, run, started } from './container/process.ts'
+import type { Run } from './container/process.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const MiB = 1024 * 1024
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const ENTRYPOINT = join(ROOT, 'deploy/container/entrypoint.sh')
 const HEALTHCHECK = join(ROOT, 'deploy/container/healthcheck.mjs')
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
-}
-
-interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 
 /** The environment the Dockerfile sets, with this checkout as /app, the test's Node 22 and free ports. */
 function imageEnv (dataDir: string, port: number): NodeJS.ProcessEnv {
@@ -47,21 +35,6 @@ function imageEnv (dataDir: string, port: number): NodeJS.ProcessEnv {
     IPFS_KIT_OFFLINE: 'true',
     NODE_ENV: 'production'
   }
-}
-
-function started (proc: ChildProcess): { exited: Promise<Run>, output: () => Run } {
-  const out = { stdout: '', stderr: '' }
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out.stdout += chunk })
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => { out.stderr += chunk })
-  const exited = new Promise<Run>(resolve => {
-    proc.on('close', (code, signal) => { resolve({ code, signal, ...out }) })
-  })
-  return { exited, output: () => ({ code: null, signal: null, ...out }) }
-}
-
-/** Run a command to its end. */
-async function run (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return started(spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })).exited
 }
 
 /** Start the entrypoint (default command: start) and wait for the relay's ready block. */
@@ -81,12 +54,6 @@ async function startEntrypoint (env: NodeJS.ProcessEnv): Promise<{ proc: ChildPr
     })
   })
   return { proc, exited }
-}
-
-async function countBytes (res: Response): Promise<number> {
-  let total = 0
-  for await (const chunk of res.body ?? new ReadableStream<Uint8Array>()) total += (chunk as Uint8Array).byteLength
-  return total
 }
 
 let dataDir: string

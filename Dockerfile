@@ -51,6 +51,6 @@ VOLUME ["/data"]
 # 8080 HTTP (API, gateway, PWA, /ws, /metrics, /health), 4002 libp2p WebSocket (browsers), 4001 libp2p TCP (relays)
 EXPOSE 8080 4002 4001
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/deploy/container/healthcheck.mjs"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/deploy/container/healthcheck.js"]
 ENTRYPOINT ["/app/deploy/container/entrypoint.sh"]
 CMD ["start"]

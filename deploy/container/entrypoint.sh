@@ -25,7 +25,7 @@ if [ "$#" -eq 0 ]; then set -- start; fi
 if [ "$1" = "start" ]; then
   mkdir -p "$IPFS_KIT_DATA_DIR"
   if [ -n "${IPFS_KIT_BOOTSTRAP_FROM:-}" ] && [ -z "${IPFS_KIT_BOOTSTRAP:-}" ]; then
-    IPFS_KIT_BOOTSTRAP="$("$NODE" "$IPFS_KIT_HOME/deploy/container/bootstrap-from.mjs" "$IPFS_KIT_BOOTSTRAP_FROM")"
+    IPFS_KIT_BOOTSTRAP="$("$NODE" "$IPFS_KIT_HOME/deploy/container/bootstrap-from.js" "$IPFS_KIT_BOOTSTRAP_FROM")"
     export IPFS_KIT_BOOTSTRAP
   fi
   exec "$NODE" "$IPFS_KIT_HOME/bin/ipfs-kit.js" "$@"

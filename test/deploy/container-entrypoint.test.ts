@@ -1,7 +1,7 @@
 /**
  * The container image's entrypoint, run outside a container (issue 20 part 4; docs/DEPLOY.md says why podman does
  * not run in CI): the same `deploy/container/entrypoint.sh` with the image's environment (IPFS_KIT_HOST=0.0.0.0,
- * IPFS_KIT_DATA_DIR, IPFS_KIT_LISTEN, JSON logs), the same HEALTHCHECK command (`node deploy/container/healthcheck.mjs`),
+ * IPFS_KIT_DATA_DIR, IPFS_KIT_LISTEN, JSON logs), the same HEALTHCHECK command (`node deploy/container/healthcheck.js`),
  * SIGTERM mid-upload (the request completes, the process exits 0) and the data directory kept across a restart, as a
  * volume is. Only IPFS_KIT_HOME (the image's /app is this checkout) and the ports differ.
  */
@@ -19,7 +19,7 @@ import type { ChildProcess } from 'node:child_process'
 const MiB = 1024 * 1024
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const ENTRYPOINT = join(ROOT, 'deploy/container/entrypoint.sh')
-const HEALTHCHECK = join(ROOT, 'deploy/container/healthcheck.mjs')
+const HEALTHCHECK = join(ROOT, 'deploy/container/healthcheck.js')
 
 /** The environment the Dockerfile sets, with this checkout as /app, the test's Node 22 and free ports. */
 function imageEnv (dataDir: string, port: number): NodeJS.ProcessEnv {

@@ -132,3 +132,45 @@ describe('container entrypoint (run outside a container)', () => {
     }
   })
 })
+
+describe('container entrypoint: the compose cluster settings', () => {
+  let second: string
+  beforeEach(async () => { second = await mkdtemp(join(tmpdir(), 'ipfs-kit-container-')) })
+  afterEach(async () => { await rm(second, { recursive: true, force: true }) })
+
+  it('a relay with IPFS_KIT_BOOTSTRAP_FROM joins the first one\'s cluster, with deploy/container/cluster.json as config', async () => {
+    const cluster = {
+      IPFS_KIT_CONFIG: join(ROOT, 'deploy/container/cluster.json'),
+      IPFS_KIT_CLUSTER_NAME: 'container-test',
+      IPFS_KIT_CLUSTER_SECRET: 'a-secret-of-at-least-16-chars',
+      // as in a container: every interface, so the first relay publishes an address the second can dial
+      IPFS_KIT_LISTEN: '/ip4/0.0.0.0/tcp/0'
+    }
+    const portA = await freePort()
+    const portB = await freePort()
+    const envA = { ...imageEnv(dataDir, portA), ...cluster }
+    const envB = { ...imageEnv(second, portB), ...cluster, IPFS_KIT_BOOTSTRAP_FROM: `http://127.0.0.1:${portA}` }
+    const keyB = /ik_\S+/.exec((await run(ENTRYPOINT, ['keys', 'create', '--name', 'ops', '--role', 'admin', '-d', second], envB)).stdout)?.[0] ?? ''
+    expect((await run(ENTRYPOINT, ['keys', 'create', '--name', 'ops', '--role', 'admin', '-d', dataDir], envA)).code).toBe(0)
+    const a = await startEntrypoint(envA)
+    try {
+      const b = await startEntrypoint(envB)
+      try {
+        // metrics are public in the compose config (Prometheus scrapes without a key)
+        expect((await fetch(`http://127.0.0.1:${portB}/metrics`)).status).toBe(200)
+        const live = async (): Promise<number> => {
+          const res = await fetch(`http://127.0.0.1:${portB}/api/v1/cluster/peers`, { headers: { authorization: `Bearer ${keyB}` } })
+          const { peers } = await res.json() as { peers: Array<{ live: boolean }> }
+          return peers.filter(p => p.live).length
+        }
+        await expect.poll(live, { timeout: 60_000, interval: 500 }).toBe(2)
+      } finally {
+        b.proc.kill('SIGTERM')
+        expect((await b.exited).code).toBe(0)
+      }
+    } finally {
+      a.proc.kill('SIGTERM')
+      expect((await a.exited).code).toBe(0)
+    }
+  })
+})

@@ -9,7 +9,7 @@
 # IPFS_KIT_BOOTSTRAP_FROM=http://relay-1:8080 waits for that relay and bootstraps from its libp2p TCP addresses
 # (the compose cluster's relays 2 and 3 use it, so no peer id has to be written down).
 # The relay is exec'd, so it is the process that receives SIGTERM: it drains requests in flight, closes its stores
-# and exits 0 (a second signal exits at once).
+# and exits 0 (a second SIGINT exits at once; a repeated SIGTERM does not cut the drain).
 set -eu
 
 IPFS_KIT_HOME="${IPFS_KIT_HOME:-/app}"

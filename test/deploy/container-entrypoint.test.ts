@@ -96,6 +96,9 @@ describe('container entrypoint (run outside a container)', () => {
       if (sent >= 4 * MiB && !signalled) {
         signalled = true
         first.proc.kill('SIGTERM')
+        // a supervisor may repeat it (podman delivers one `podman kill --signal TERM` twice): the drain goes on
+        await new Promise(resolve => setTimeout(resolve, 300))
+        first.proc.kill('SIGTERM')
         // the HEALTHCHECK now fails (503 while draining, or refused once closed)
         const during = await run(process.execPath, [HEALTHCHECK], env)
         expect(during.code).toBe(1)
@@ -115,6 +118,7 @@ describe('container entrypoint (run outside a container)', () => {
     const end = await first.exited
     expect(end.code).toBe(0)
     expect(end.stderr).toContain('SIGTERM: draining requests and stopping')
+    expect(end.stderr).toContain('SIGTERM again: still draining')
 
     // same data directory, as a volume across container restarts: the key, the pin and the bytes are still there
     const second = await startEntrypoint(env)

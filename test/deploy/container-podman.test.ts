@@ -6,7 +6,7 @@
  * 0), and the volume kept across a new container.
  *
  * Not in the default run: on the CI machines the image build alone copies the 1.2 GB production node_modules twice
- * (about 9 minutes measured), far over the suite's budget; test/deploy/container-entrypoint.test.ts runs the same
+ * (5 to 9 minutes measured; the whole test 285 to 520 s), far over the suite's budget; test/deploy/container-entrypoint.test.ts runs the same
  * entrypoint outside a container instead (docs/DEPLOY.md, "How the container is tested").
  * podman here needs runc (crun refuses the hybrid cgroup v1/v2 layout) and rlimits no higher than the host's (the
  * machine withholds CAP_SYS_RESOURCE), hence the containers.conf written below.
@@ -37,7 +37,7 @@ function has (command: string): boolean {
 const wanted = process.env.IPFS_KIT_CONTAINER_PODMAN === '1'
 const missing = ['podman', 'runc', 'dpkg', 'apt-get'].filter(c => !has(c))
 const reason = !wanted
-  ? 'set IPFS_KIT_CONTAINER_PODMAN=1 to build and run the image under podman (about 10 minutes)'
+  ? 'set IPFS_KIT_CONTAINER_PODMAN=1 to build and run the image under podman (5 to 10 minutes)'
   : missing.length > 0 ? `missing ${missing.join(', ')} (apt-get install podman runc)` : undefined
 if (reason !== undefined) process.stdout.write(`container-podman.test.ts skipped: ${reason}\n`)
 

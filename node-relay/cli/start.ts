@@ -44,7 +44,7 @@ export function explainStartFailure (err: unknown): unknown {
 
 /**
  * `ipfs-kit start`: run the relay until SIGINT/SIGTERM, then drain in-flight requests and stop cleanly. A second
- * signal exits at once.
+ * SIGINT exits at once; a repeated SIGTERM does not cut the drain.
  */
 export async function runStart (flags: StartFlags): Promise<void> {
   let relay: Relay
@@ -67,10 +67,18 @@ export async function runStart (flags: StartFlags): Promise<void> {
     ''
   ].join('\n'))
   let stopping = false
+  let repeated = false
   const stop = (signal: string): void => {
     if (stopping) {
-      process.stderr.write(`${signal} again: exiting now\n`)
-      process.exit(130)
+      // a second Ctrl-C is a person who will not wait; a repeated SIGTERM is a supervisor (podman delivers `podman
+      // kill --signal TERM` twice to a container's first process): the drain goes on, bounded by http.drainTimeoutMs
+      if (signal === 'SIGINT') {
+        process.stderr.write('SIGINT again: exiting now\n')
+        process.exit(130)
+      }
+      if (!repeated) process.stderr.write(`${signal} again: still draining (SIGINT or SIGKILL exits now)\n`)
+      repeated = true
+      return
     }
     stopping = true
     process.stderr.write(`${signal}: draining requests and stopping…\n`)

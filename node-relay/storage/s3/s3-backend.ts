@@ -45,7 +45,7 @@ const CAPABILITIES: BackendCapabilities = { read: true, write: true, delete: tru
 
 /** Build the SDK client for an S3 or S3-compatible service. */
 export function createS3Client (init: S3BackendInit): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: init.region ?? 'us-east-1',
     ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
     forcePathStyle: init.forcePathStyle ?? false,
@@ -56,6 +56,27 @@ export function createS3Client (init: S3BackendInit): S3Client {
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 2
   })
+  client.middlewareStack.add((next, context) => async (args) => {
+    if (UPLOAD_COMMANDS.has(context.commandName ?? '')) unsignedPayload(args.request)
+    return await next(args)
+  }, { step: 'build', name: 'ipfsKitUnsignedUploadBodies' })
+  return client
+}
+
+/** The commands whose body is a CAR (or a part of one) we upload. */
+const UPLOAD_COMMANDS = new Set(['PutObjectCommand', 'UploadPartCommand'])
+
+/**
+ * Send uploads as `UNSIGNED-PAYLOAD`: the request is still signed, but SigV4 no longer hashes every part's bytes
+ * (SHA-256, about a second of CPU per GiB). What that hash would prove, that S3 received the bytes we sent, every
+ * read proves better: each block read back is hashed against its CID, and the migration controller reads every copy
+ * back before recording it. Streamed bodies are already sent this way by the SDK, and the AWS CLI does the same over
+ * HTTPS.
+ */
+function unsignedPayload (request: unknown): void {
+  if (typeof request !== 'object' || request === null || !('headers' in request)) return
+  const headers = request.headers as Record<string, string>
+  headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD'
 }
 
 /** Turn an SDK response body into an async iterable of bytes (a Node Readable, or a web stream). */

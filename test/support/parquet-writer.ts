@@ -1,6 +1,6 @@
 /**
  * Parquet fixtures for tests and benchmarks, written with `hyparquet-writer` (by hyparquet's author; the reader the
- * registry uses is hyparquet). One row group, the columns' values as given.
+ * registry uses is hyparquet), with its default row groups (1k rows, then 100k each), the columns' values as given.
  */
 import { parquetWriteBuffer } from 'hyparquet-writer'
 

@@ -64,7 +64,7 @@ beforeAll(async () => {
     relay = await startTestRelay({
       'http.tls': { cert: files.cert, key: files.key },
       'libp2p.listen': ['/ip4/127.0.0.1/tcp/0/tls/ws', '/ip4/127.0.0.1/tcp/0']
-    } as unknown as Record<string, string>)
+    })
   } finally {
     delete process.env.IPFS_KIT_APP_DIR
   }

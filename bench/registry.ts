@@ -44,8 +44,8 @@ async function timed (fn: () => unknown): Promise<number> {
  * verified) against hyparquet reading the same first rows from the file in memory (goal ≤ 1.2×).
  */
 async function previewBench (args: BenchArgs): Promise<{ goal: Goal, table: { title: string, columns: string[], rows: Array<Array<string | number>> } }> {
-  // about 42 bytes a row once written (eight pseudo-random words that do not compress away): ~100 MiB, quick ~12 MiB
-  const rows = args.quick ? 300_000 : 2_500_000
+  // about 69 bytes a row once written (eight pseudo-random words that do not compress away): ~100 MiB, quick ~12 MiB
+  const rows = args.quick ? 180_000 : 1_500_000
   const ids = Array.from({ length: rows }, (_, i) => i)
   let seed = 12345
   const word = (): string => {
@@ -61,7 +61,7 @@ async function previewBench (args: BenchArgs): Promise<{ goal: Goal, table: { ti
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   const ours: number[] = []
   const direct: number[] = []
-  for (let i = 0; i < (args.quick ? 3 : 5); i++) {
+  for (let i = 0; i < (args.quick ? 3 : 9); i++) {
     ours.push(await timed(async () => previewDatasetFile(file, 'parquet', 20)))
     direct.push(await timed(async () => parquetReadObjects({ file: buffer, rowStart: 0, rowEnd: 20 })))
   }

@@ -59,9 +59,15 @@ function typeName (element: SchemaElement): string {
   return element.converted_type ?? element.type ?? 'GROUP'
 }
 
+/**
+ * First read of a Parquet footer: hyparquet's default is 512 KiB, which over UnixFS means hashing the last one or two
+ * 1 MiB leaves to verify them; footers are usually a few KiB, and hyparquet reads again when one is larger.
+ */
+const FOOTER_FETCH_BYTES = 64 * 1024
+
 async function parquetMetadataOf (file: RangedFile): Promise<FileMetaData> {
   try {
-    return await parquetMetadataAsync(asyncBuffer(file))
+    return await parquetMetadataAsync(asyncBuffer(file), { initialFetchSize: FOOTER_FETCH_BYTES })
   } catch (err) {
     throw new InvalidDatasetError(`${file.path}: not a readable Parquet file (${err instanceof Error ? err.message : String(err)})`)
   }

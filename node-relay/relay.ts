@@ -165,8 +165,9 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const cluster = config.cluster.enabled ? await startRelayCluster({ config, node, service, events, log: message => { logger.warn(message) } }) : undefined
   if (cluster !== undefined) undo.push(async () => { await cluster.stop() })
   // the model and dataset registry, the same on every relay of the cluster; search may embed with a registered model
-  // records are signed with this relay's peer key and those of other relays verified before they are applied
-  const registry = await Registry.open({ datastore: node.datastore, ...await registrySigning(node.datastore) })
+  // records are signed with this relay's peer key and those of other relays verified before they are applied; with
+  // cluster.registryWriters set, only the records of those peers are (the registry's write scope in the cluster)
+  const registry = await Registry.open({ datastore: node.datastore, ...await registrySigning(node.datastore), writers: config.cluster.registryWriters })
   const stopRegistryMirror = cluster === undefined ? undefined : await mirrorRegistry(registry, cluster)
   if (stopRegistryMirror !== undefined) undo.push(stopRegistryMirror)
   const registryModel = config.search.enabled && config.search.registryModel !== undefined

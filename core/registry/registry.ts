@@ -1,7 +1,7 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { InvalidInputError, NotFoundError } from '../errors/index.ts'
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { HasDependentsError, LineageCycleError, VersionNotFoundError } from './errors.ts'
 import { findCycle, versionId, walkLineage } from './lineage.ts'
 import { parseReference } from './reference.ts'
@@ -70,8 +70,14 @@ export class Registry implements LineageSource {
   private readonly signatures = new Map<string, RecordSignature>()
   private readonly signer: RecordSigner | undefined
   private readonly verifier: RecordVerifier | undefined
+  /** Peer ids whose records are applied (undefined: every peer whose signature verifies). */
+  private readonly writers: ReadonlySet<string> | undefined
   /** Values from other relays ignored because their signature was missing or did not verify. */
   rejected = 0
+  /** Versions registered here that lost their number to another relay's concurrent registration, registered again. */
+  reregistered = 0
+  /** Keys written by this process (what is ours when records are not signed). */
+  private readonly writtenHere = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   private readonly snapshotKey: Key
   private readonly dirtyKey: Key
@@ -82,10 +88,12 @@ export class Registry implements LineageSource {
   /** How this registry was read at open: from the compact snapshot (one read), or key by key. */
   openedFrom: 'snapshot' | 'scan' = 'scan'
 
-  private constructor (datastore: Datastore, prefix: string, snapshotDelayMs: number, signing: { signer?: RecordSigner, verifier?: RecordVerifier }) {
+  private constructor (datastore: Datastore, prefix: string, snapshotDelayMs: number, signing: { signer?: RecordSigner, verifier?: RecordVerifier, writers?: Iterable<string> }) {
     this.datastore = datastore
     this.signer = signing.signer
     this.verifier = signing.verifier
+    const writers = [...signing.writers ?? []]
+    this.writers = writers.length === 0 ? undefined : new Set(writers)
     this.prefix = prefix
     this.snapshotKey = new Key(`${prefix}-snapshot`)
     this.dirtyKey = new Key(`${prefix}-dirty`)
@@ -100,10 +108,13 @@ export class Registry implements LineageSource {
    * it: with the marker present (a crash) or no usable snapshot, open reads every key and writes a new snapshot.
    * `snapshot: false` ignores the snapshot (to measure the key-by-key read). With a `signer`, every version and alias
    * written here is signed (the signature travels with it); with a `verifier`, a value from another relay is applied
-   * only when its signature verifies.
+   * only when its signature verifies. A non-empty `writers` (peer ids; needs a verifier) is the registry's write
+   * scope in the cluster: a value signed by any other peer is ignored, and this registry refuses local writes with
+   * `ERR_FORBIDDEN` when its own signer is not listed (the others would ignore them).
    */
-  static async open (init: { datastore: Datastore, prefix?: string, snapshotDelayMs?: number, snapshot?: boolean, signer?: RecordSigner, verifier?: RecordVerifier }): Promise<Registry> {
-    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry', init.snapshotDelayMs ?? 1000, { ...(init.signer === undefined ? {} : { signer: init.signer }), ...(init.verifier === undefined ? {} : { verifier: init.verifier }) })
+  static async open (init: { datastore: Datastore, prefix?: string, snapshotDelayMs?: number, snapshot?: boolean, signer?: RecordSigner, verifier?: RecordVerifier, writers?: Iterable<string> }): Promise<Registry> {
+    const registry = new Registry(init.datastore, init.prefix ?? '/ipfs-kit/registry', init.snapshotDelayMs ?? 1000, { ...(init.signer === undefined ? {} : { signer: init.signer }), ...(init.verifier === undefined ? {} : { verifier: init.verifier }), ...(init.writers === undefined ? {} : { writers: init.writers }) })
+    if (registry.writers !== undefined && registry.verifier === undefined) throw new InvalidInputError('a registry write scope (writers) needs a signature verifier')
     const snapshot = init.snapshot === false || await init.datastore.has(registry.dirtyKey) ? undefined : await registry.readSnapshot()
     if (snapshot !== undefined) {
       for (const stored of snapshot) registry.index(stored)
@@ -240,18 +251,66 @@ export class Registry implements LineageSource {
     await this.serial(async () => {
       const stored = value === undefined ? undefined : Registry.decode(value)
       if (value !== undefined && (stored === undefined || keyOf(stored) !== key)) return
-      if (stored !== undefined && this.verifier !== undefined && !await verifyValue(this.verifier, stored, stored.signature)) {
+      if (stored !== undefined && this.verifier !== undefined && !await this.accepts(stored)) {
         this.rejected++
         return
       }
+      const displaced = this.displacedHere(key, stored)
       await this.write(key, stored, false)
+      if (displaced !== undefined) await this.reregister(displaced)
     })
+  }
+
+  /** Whether another relay's value is signed by a peer in the write scope, and the signature verifies. */
+  private async accepts (value: StoredValue): Promise<boolean> {
+    if (this.verifier === undefined) return true
+    if (this.writers !== undefined && !this.writers.has(value.signature?.by ?? '')) return false
+    return await verifyValue(this.verifier, value, value.signature)
+  }
+
+  /** Refuse a local write when this relay is outside the registry's write scope. */
+  private assertWriter (): void {
+    if (this.writers === undefined || (this.signer !== undefined && this.writers.has(this.signer.id))) return
+    throw new ForbiddenError(`this relay (${this.signer?.id ?? 'unsigned'}) is not a registry writer: the cluster's other relays ignore records it signs (cluster.registryWriters)`)
+  }
+
+  /**
+   * The version record written here that `incoming` (another relay's value for the same key) replaces, when they are
+   * two different versions: two relays registered the same name at once and both took the same number, and the
+   * replicated state kept the other one. Undefined when nothing of ours is lost (same record, an alias, a removal).
+   */
+  private displacedHere (key: string, incoming: StoredValue | undefined): VersionRecord | undefined {
+    const existing = this.get(key)
+    if (existing?.type !== 'version' || incoming?.type !== 'version') return undefined
+    const ours = this.writtenHere.has(key) || (this.signer !== undefined && existing.signature?.by === this.signer.id)
+    if (!ours) return undefined
+    const a = existing.record
+    const b = incoming.record
+    return a.cid === b.cid && a.registeredAt === b.registeredAt && a.registeredBy === b.registeredBy ? undefined : a
+  }
+
+  /**
+   * Register a displaced record again under the next free number (announced, so every relay ends with both versions),
+   * and move the aliases this relay pointed at the lost number since it was registered to the new one.
+   */
+  private async reregister (lost: VersionRecord): Promise<void> {
+    const entry = this.entries.get(`${lost.kind}/${lost.name}`)
+    const version = Math.max(0, ...(entry?.versions.keys() ?? [])) + 1
+    const record: VersionRecord = { ...lost, version }
+    await this.write(keyOf({ type: 'version', record }), { type: 'version', record }, true)
+    this.reregistered++
+    for (const alias of [...(entry?.aliases.values() ?? [])]) {
+      const key = keyOf({ type: 'alias', record: alias })
+      const ours = this.writtenHere.has(key) || (this.signer !== undefined && this.signatures.get(key)?.by === this.signer.id)
+      if (ours && alias.version === lost.version && alias.setAt >= lost.registeredAt) await this.moveAlias(lost.kind, lost.name, alias.alias, version, alias.setBy)
+    }
   }
 
   /** Register a new version (numbered one past the highest); resolves its inputs and refuses a lineage cycle. */
   async register (input: RegisterInput, options: { signal?: AbortSignal } = {}): Promise<VersionRecord> {
     if (!NAME_PATTERN.test(input.name)) throw new InvalidInputError(`"${input.name}" is not a registry name (letters, digits, . _ -, at most 100)`)
     if (input.alias !== undefined && !ALIAS_PATTERN.test(input.alias)) throw new InvalidInputError(`"${input.alias}" is not an alias name (letters, digits, . _ -, not only digits)`)
+    this.assertWriter()
     return this.serial(async () => {
       options.signal?.throwIfAborted()
       const cid = normaliseCid(input.cid)
@@ -271,6 +330,7 @@ export class Registry implements LineageSource {
   /** Point `alias` at `version` (kept in its history); `ERR_VERSION_NOT_FOUND` when there is no such version. */
   async setAlias (kind: RegistryKind, name: string, alias: string, version: number, by: string): Promise<AliasRecord> {
     if (!ALIAS_PATTERN.test(alias)) throw new InvalidInputError(`"${alias}" is not an alias name (letters, digits, . _ -, not only digits)`)
+    this.assertWriter()
     return this.serial(async () => this.moveAlias(kind, name, alias, version, by))
   }
 
@@ -317,6 +377,7 @@ export class Registry implements LineageSource {
    * `ERR_HAS_DEPENDENTS` naming them; aliases pointing at it go with it. The content itself is not unpinned.
    */
   async removeVersion (kind: RegistryKind, ref: string, options: { force?: boolean } = {}): Promise<{ removed: VersionRecord, dependents: string[], aliases: string[] }> {
+    this.assertWriter()
     return this.serial(async () => {
       const removed = this.resolve(kind, ref)
       // a dependent names this version, or declared its CID when no other version has that root
@@ -375,6 +436,8 @@ export class Registry implements LineageSource {
   private async write (key: string, value: StoredValue | undefined, local: boolean): Promise<void> {
     const dsKey = new Key(`${this.prefix}/${key}`)
     if (local && value !== undefined && this.signer !== undefined) value = { ...value, signature: await signValue(this.signer, value) }
+    if (local) this.writtenHere.add(key)
+    else this.writtenHere.delete(key)
     await this.markDirty()
     this.scheduleSnapshot()
     if (value === undefined) await this.datastore.delete(dsKey)

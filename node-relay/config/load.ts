@@ -32,10 +32,11 @@ export const ENV_KEYS: Record<string, string> = {
   IPFS_KIT_MCP_TOKEN: 'mcp.token',
   IPFS_KIT_CLUSTER_NAME: 'cluster.name',
   IPFS_KIT_CLUSTER_SECRET: 'cluster.secret',
-  IPFS_KIT_CLUSTER_TRUSTED_PEERS: 'cluster.trustedPeers'
+  IPFS_KIT_CLUSTER_TRUSTED_PEERS: 'cluster.trustedPeers',
+  IPFS_KIT_CLUSTER_REGISTRY_WRITERS: 'cluster.registryWriters'
 }
 
-const LIST_KEYS = new Set(['libp2p.listen', 'libp2p.announce', 'libp2p.bootstrap', 'cluster.trustedPeers', 'cluster.tags'])
+const LIST_KEYS = new Set(['libp2p.listen', 'libp2p.announce', 'libp2p.bootstrap', 'cluster.trustedPeers', 'cluster.registryWriters', 'cluster.tags'])
 
 /** Turn a textual value (env or flag) into the JSON type its path needs. */
 export function parseScalar (path: string, text: string): Json {

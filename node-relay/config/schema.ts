@@ -39,6 +39,8 @@ export const clusterSchema = z.object({
   name: z.string().min(1).max(64).regex(/^[\w.-]+$/).default('ipfs-kit').describe('cluster name: peers with the same name share one pinset'),
   secret: z.string().min(16).optional().describe('shared secret: peers that know it may write the pinset'),
   trustedPeers: z.array(z.string().min(1)).default([]).describe('peer ids that may write the pinset'),
+  registryWriters: z.array(z.string().min(1)).default([])
+    .describe('peer ids whose model and dataset registry records are applied (empty = every relay; docs/REGISTRY.md): a record or alias move signed by another peer is ignored'),
   tags: z.array(z.string().min(1).max(64)).default([]).describe('tags the allocator matches against pin tags'),
   storageMax: z.number().int().min(0).optional()
     .describe('most bytes of cluster pins this relay takes (like Kubo\'s StorageMax; 0 = it coordinates but takes no allocations)'),

@@ -29,8 +29,9 @@ export async function mirrorRegistry (registry: Registry, cluster: Cluster): Pro
   const offRemote = state.onChange(change => {
     if (!change.remote || change.registry.size === 0) return
     for (const key of change.registry) {
-      const value = state.registryEntry(key)
-      applying = applying.then(async () => { await registry.applyRemote(key, value) })
+      // read when applied, not when announced: applying an earlier key can write this one (a displaced version's
+      // aliases follow it), and the state then holds that newer value
+      applying = applying.then(async () => { await registry.applyRemote(key, state.registryEntry(key)) })
         .catch(() => { /* the next change or a restart's initial pass converges it */ })
     }
   })

@@ -67,4 +67,34 @@ describe('registry replicated through the cluster', () => {
     expect(removed.status).toBe(200)
     await waitFor(async () => (await fetch(`${first.url}/api/v1/datasets/shared-data`)).status === 404, 20_000, 'the removal to reach the first relay')
   }, 90_000)
+
+  it('keeps both versions when the two relays register the same name at the same moment', async () => {
+    const joined = second
+    if (joined === undefined) throw new Error('the first test starts the second relay')
+    const [onFirst, onSecond] = await Promise.all([
+      addDirectory(first.url, { 'model.onnx': 'raced from the first relay' }),
+      addDirectory(joined.url, { 'model.onnx': 'raced from the second relay' })
+    ])
+    // both before either hears of the other: both may take version 1, and one of them loses the number
+    await Promise.all([
+      post(first.url, '/api/v1/models/raced/versions', { cid: onFirst, alias: 'production' }),
+      post(joined.url, '/api/v1/models/raced/versions', { cid: onSecond, alias: 'production' })
+    ])
+    const versionsOn = async (url: string): Promise<string[]> => {
+      const res = await fetch(`${url}/api/v1/models/raced`)
+      if (!res.ok) return []
+      const body = await res.json() as { versions: Array<{ version: number, cid: string }> }
+      return body.versions.sort((x, y) => x.version - y.version).map(v => `${v.version}:${v.cid}`)
+    }
+    await waitFor(async () => {
+      const [a, b] = [await versionsOn(first.url), await versionsOn(joined.url)]
+      return a.length === 2 && a.join() === b.join()
+    }, 20_000, 'both relays to hold both raced versions, numbered alike')
+    const cids = (await versionsOn(first.url)).map(v => v.split(':')[1]).sort()
+    expect(cids).toEqual([onFirst, onSecond].sort())
+    await waitFor(async () => {
+      const resolved = await Promise.all([first.url, joined.url].map(async url => (await (await fetch(`${url}/api/v1/models/raced@production`)).json() as { resolved: { cid: string } }).resolved.cid))
+      return resolved[0] === resolved[1]
+    }, 20_000, 'production to resolve to the same version on both relays')
+  }, 60_000)
 })

@@ -61,3 +61,33 @@ describe('registry record signatures', () => {
     expect(reopened.get('dataset/d/v/1')?.signature?.by).toBe(a.signer.id)
   })
 })
+
+describe('registry write scope (cluster.registryWriters)', () => {
+  it('applies records and alias moves signed by a listed writer, ignores a validly signed one from any other peer, and refuses local writes outside the scope', async () => {
+    const writer = await relaySigning()
+    const outsider = await relaySigning()
+    const reader = await relaySigning()
+    const scope = [writer.signer.id, reader.signer.id]
+    const byWriter = await Registry.open({ datastore: new MemoryDatastore(), ...writer, writers: scope })
+    const byOutsider = await Registry.open({ datastore: new MemoryDatastore(), ...outsider })
+    const scoped = await Registry.open({ datastore: new MemoryDatastore(), ...reader, writers: scope })
+
+    await byWriter.register({ kind: 'model', name: 'm', cid: CID_A, size: 1, files: 1, by: 'ci', alias: 'production' })
+    for (const { key, value } of byWriter.all()) await scoped.applyRemote(key, value)
+    expect(scoped.resolve('model', 'm@production').cid).toBe(CID_A)
+
+    // the outsider's signatures verify, but it is not in the scope: its version and its alias move are ignored
+    for (const { key, value } of byWriter.all()) await byOutsider.applyRemote(key, value)
+    await byOutsider.register({ kind: 'model', name: 'm', cid: CID_B, size: 1, files: 1, by: 'intruder' })
+    await byOutsider.setAlias('model', 'm', 'production', 2, 'intruder')
+    for (const key of ['model/m/v/2', 'model/m/a/production']) await scoped.applyRemote(key, byOutsider.get(key))
+    expect(scoped.resolve('model', 'm@production').version).toBe(1)
+    expect([...scoped.entry('model', 'm').versions.keys()]).toEqual([1])
+    expect(scoped.rejected).toBe(2)
+
+    // a relay outside its own cluster's scope may not write: the others would ignore it
+    const excluded = await Registry.open({ datastore: new MemoryDatastore(), ...outsider, writers: scope })
+    await expect(excluded.register({ kind: 'model', name: 'n', cid: CID_A, size: 1, files: 1, by: 'ci' })).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' })
+    await expect(excluded.setAlias('model', 'm', 'staging', 1, 'ci')).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' })
+  })
+})

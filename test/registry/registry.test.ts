@@ -120,3 +120,47 @@ describe('registry removal and shared roots', () => {
     expect(await codeOf(async () => registry.removeVersion('dataset', 'kept@1'))).toBe('ERR_HAS_DEPENDENTS')
   })
 })
+
+describe('concurrent registration on two relays', () => {
+  it('keeps both records when two registries take the same number at once: the displaced one is registered again as the next', async () => {
+    const a = await Registry.open({ datastore: new MemoryDatastore() })
+    const b = await Registry.open({ datastore: new MemoryDatastore() })
+    const fromA: Array<{ key: string, value: unknown }> = []
+    const fromB: Array<{ key: string, value: unknown }> = []
+    a.onLocalChange(change => fromA.push(change))
+    b.onLocalChange(change => fromB.push(change))
+    // both register "embedder" before either hears of the other: both take version 1 and point production at it
+    const mine = await a.register({ kind: 'model', name: 'embedder', cid: await cidOf('weights from a'), ...base, alias: 'production' })
+    const theirs = await b.register({ kind: 'model', name: 'embedder', cid: await cidOf('weights from b'), ...base, alias: 'production' })
+    expect([mine.version, theirs.version]).toEqual([1, 1])
+    // the replicated state keeps b's version 1 and a's alias (last writer wins, key by key): a applies b's version
+    const [theirVersion] = fromB.splice(0)
+    await a.applyRemote(theirVersion?.key ?? '', theirVersion?.value)
+    fromA.splice(0, 1) // a's own version 1, which the state replaced
+    expect(a.reregistered).toBe(1)
+    // a registered its record again as version 2 and moved its alias to it; b applies what a announced
+    for (const { key, value } of fromA.splice(0)) await b.applyRemote(key, value)
+    for (const registry of [a, b]) {
+      expect(registry.resolve('model', 'embedder@1').cid).toBe(theirs.cid)
+      expect(registry.resolve('model', 'embedder@2').cid).toBe(mine.cid)
+      expect(registry.resolve('model', 'embedder@production').version).toBe(2)
+    }
+    expect(b.reregistered).toBe(0)
+    // the same record arriving again (an echo) displaces nothing
+    await a.applyRemote('model/embedder/v/2', a.get('model/embedder/v/2'))
+    expect(a.reregistered).toBe(1)
+  })
+
+  it('does not re-register a version another relay removed, nor one it only received', async () => {
+    const a = await Registry.open({ datastore: new MemoryDatastore() })
+    const b = await Registry.open({ datastore: new MemoryDatastore() })
+    const v1 = await a.register({ kind: 'dataset', name: 'corpus', cid: await cidOf('rows'), ...base })
+    await b.applyRemote('dataset/corpus/v/1', a.get('dataset/corpus/v/1'))
+    // a third relay's different version 1 replaces the one b only received: nothing of b's is lost
+    await b.applyRemote('dataset/corpus/v/1', { type: 'version', record: { ...v1, cid: await cidOf('other rows'), registeredAt: new Date(Date.now() + 1000).toISOString() } })
+    await b.applyRemote('dataset/corpus/v/1', undefined)
+    await a.applyRemote('dataset/corpus/v/1', undefined)
+    expect([a.reregistered, b.reregistered]).toEqual([0, 0])
+    expect(() => a.entry('dataset', 'corpus')).toThrow()
+  })
+})

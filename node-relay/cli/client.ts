@@ -165,43 +165,42 @@ export class ApiClient {
     request.signal?.throwIfAborted()
     const streamed = request.body !== undefined && 'stream' in request.body
     if (streamed && this.bases.length > 1 && !this.confirmed) await this.findLive(request)
-    const misses: Miss[] = []
-    const order = this.bases.map((_, i) => (this.current + i) % this.bases.length)
-    for (const index of order) {
-      const base = this.bases[index]
-      if (base === undefined) continue
-      try {
-        const response = await this.send(base, path, request, streamed || this.bases.length === 1)
-        this.current = index
-        this.confirmed = true
-        return response
-      } catch (err) {
-        if (!(err instanceof NextRelay)) throw err
-        misses.push({ origin: base.origin, reason: err.reason })
-      }
-    }
-    throw new UnreachableError(`cannot reach any relay: ${misses.map(m => `${m.origin} (${m.reason})`).join(', ')}; is \`ipfs-kit start\` running?`)
+    return await this.onFirstReachable(async (base, index) => {
+      const response = await this.send(base, path, request, streamed || this.bases.length === 1)
+      this.current = index
+      this.confirmed = true
+      return response
+    })
   }
 
   /** Make the first relay that answers `GET /health` the current one (before a streamed upload, which cannot be replayed). */
   private async findLive (request: ApiRequest): Promise<void> {
-    const misses: Miss[] = []
-    const order = this.bases.map((_, i) => (this.current + i) % this.bases.length)
-    for (const index of order) {
-      const base = this.bases[index]
-      if (base === undefined) continue
+    await this.onFirstReachable(async (base, index) => {
       try {
         const response = await this.send(base, '/health', { signal: request.signal }, false)
         await response.body?.cancel()
-        this.current = index
         this.confirmed = true
-        return
       } catch (err) {
         // a relay that answers, even with an error (503 while it starts), is reachable: the upload itself will say more
-        if (err instanceof ApiError) {
-          this.current = index
-          return
-        }
+        if (!(err instanceof ApiError)) throw err
+      }
+      this.current = index
+    })
+  }
+
+  /**
+   * Run `attempt` on each relay from the current one on until one does not fail with a {@link NextRelay}; any other
+   * error ends the walk. When every relay was missed, the error names each and why.
+   */
+  private async onFirstReachable<T> (attempt: (base: URL, index: number) => Promise<T>): Promise<T> {
+    const misses: Miss[] = []
+    for (let i = 0; i < this.bases.length; i++) {
+      const index = (this.current + i) % this.bases.length
+      const base = this.bases[index]
+      if (base === undefined) continue
+      try {
+        return await attempt(base, index)
+      } catch (err) {
         if (!(err instanceof NextRelay)) throw err
         misses.push({ origin: base.origin, reason: err.reason })
       }

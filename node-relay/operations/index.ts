@@ -70,6 +70,7 @@ import { datasetAdd } from './registry/dataset-add.ts'
 import { datasetList } from './registry/dataset-list.ts'
 import { datasetGet } from './registry/dataset-get.ts'
 import { datasetPreview } from './registry/dataset-preview.ts'
+import { datasetFile } from './registry/dataset-file.ts'
 import { datasetRm } from './registry/dataset-rm.ts'
 import { datasetRun } from './registry/dataset-run.ts'
 import { modelImportHf } from './registry/model-import-hf.ts'
@@ -90,7 +91,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus, filecoinProviders, filecoinCosts, filecoinCopies, filecoinRepair, filecoinPayStatus, filecoinPayDeposit, filecoinPayApprove,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,
-  modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetRun, datasetRm,
+  modelRegister, modelSearch, modelGet, modelSetAlias, lineage, datasetAdd, datasetList, datasetGet, datasetPreview, datasetFile, datasetRun, datasetRm,
   modelImportHf, modelExportHf,
   search, searchStats,
   keyList, keyCreate, keyRevoke, auditLog, auditVerify

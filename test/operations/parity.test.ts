@@ -345,6 +345,7 @@ const UPLOADED = new Uint8Array(randomBytes(3000))
 const BYTE_CASES: Record<string, ByteCase> = {
   ipfs_cat: { input: f => ({ cid: `${f.dir}/a.txt` }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
   block_get: { input: f => ({ cid: f.cid }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
+  dataset_file: { input: () => ({ ref: 'parity-data@1', file: 'train.jsonl' }), bad: { input: () => ({ ref: 'parity-data@1', file: 'missing.jsonl' }), code: 'ERR_NOT_FOUND' } },
   car_export: { input: f => ({ cid: f.dir }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
   storage_get: { input: f => ({ cid: f.cid, from: 'local' }), bad: { input: () => BAD_CID.input, code: BAD_CID.code } },
   ipfs_add: { input: () => ({ pin: false, cidVersion: 1, name: 'parity' }), bytes: () => UPLOADED, bad: { input: () => ({ chunkSize: 1 }), bytes: UPLOADED, code: 'ERR_INVALID_INPUT' } },

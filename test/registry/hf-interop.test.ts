@@ -5,11 +5,10 @@
  * and versions exported back to Hub repos whose files are byte for byte the originals, so importing the export gives
  * the same root CID. Calls go over REST, MCP and the CLI.
  */
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCardFrontMatter } from '../../core/registry/index.ts'
 import { startTestRelay } from '../relay/support.ts'
+import { restJson, runCliJson } from '../support/surfaces.ts'
 import { callOk, call, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import { HubState, sha256Hex } from '../storage/support/hf-hub-state.ts'
 import { startFakeHub } from '../storage/support/hf-hub-server.ts'
@@ -19,7 +18,6 @@ import type { HubRepo, HubRepoType } from '../storage/support/hf-hub-state.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 
-const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 const TOKEN_ENV = 'IPFS_KIT_TEST_HF_REGISTRY_TOKEN'
 const CARD = '---\nlicense: apache-2.0\ntags:\n  - sentiment\n  - text-classification\nlibrary_name: transformers\n---\n# tiny sentiment model\n'
 
@@ -49,16 +47,11 @@ function filesOf (type: HubRepoType, name: string): Record<string, string> {
 }
 
 async function rest (method: string, path: string, body?: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
-  const res = await fetch(`${relay.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
-  return { status: res.status, json: await res.json() as Record<string, unknown> }
+  return await restJson(relay.url, method, path, body)
 }
 
 async function cli (...argv: string[]): Promise<{ exit: number | null, json: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [MAIN, '--api', relay.url, '--json', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  const exit = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve) })
-  return { exit, json: JSON.parse(stdout) as Record<string, unknown> }
+  return await runCliJson(relay.url, argv)
 }
 
 const weights = pseudoRandomBytes(300_000, 7)

@@ -4,16 +4,14 @@
  * with nothing registered; a dataset of Parquet, JSONL and CSV files read for splits, schema and rows, previewed;
  * lineage both ways and a removal that needs force; and everything still there after a restart.
  */
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestRelay } from '../relay/support.ts'
+import { restJson, runCliJson } from '../support/surfaces.ts'
 import { call, callOk, connectHttp, errorCodeOf } from '../mcp/support.ts'
 import { writeParquet } from '../support/parquet-writer.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 
-const MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
 let relay: TestRelay
 let mcp: Client
@@ -27,16 +25,11 @@ async function addDirectory (files: Record<string, string | Uint8Array>): Promis
 }
 
 async function rest (method: string, path: string, body?: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
-  const res = await fetch(`${relay.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
-  return { status: res.status, json: await res.json() as Record<string, unknown> }
+  return await restJson(relay.url, method, path, body)
 }
 
 async function cli (...argv: string[]): Promise<{ exit: number | null, json: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [MAIN, '--api', relay.url, '--json', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  const exit = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve) })
-  return { exit, json: JSON.parse(stdout) as Record<string, unknown> }
+  return await runCliJson(relay.url, argv)
 }
 
 const CARD = '---\nlicense: mit\ntags:\n  - embeddings\nlibrary_name: onnx\n---\n# tiny embedder\n'
@@ -107,6 +100,20 @@ describe('registry on a relay', () => {
     expect(preview.json).toMatchObject({ file: 'train.parquet', totalRows: 5, rows: [{ id: 1, text: 'a' }, { id: 2, text: 'b' }] })
     expect((await callOk<{ rows: unknown[] }>(mcp, 'dataset_preview', { ref: 'corpus', split: 'validation' })).rows).toEqual([{ id: '8', text: 'h, with a comma' }])
     expect((await cli('dataset', 'preview', 'corpus@1', '--split', 'test')).json).toMatchObject({ rows: [{ id: 6, text: 'f' }, { id: 7, text: 'g' }] })
+  })
+
+  it('streams a dataset file by name and version, and a byte range of it (Range → 206)', async () => {
+    const whole = await fetch(`${relay.url}/api/v1/datasets/corpus@stable/files/test.jsonl`)
+    expect([whole.status, whole.headers.get('content-type')]).toEqual([200, 'application/jsonl'])
+    expect(await whole.text()).toBe('{"id": 6, "text": "f"}\n{"id": 7, "text": "g"}\n')
+    const second = await fetch(`${relay.url}/api/v1/datasets/corpus@1/files/test.jsonl`, { headers: { range: 'bytes=23-' } })
+    expect([second.status, second.headers.get('content-range')]).toEqual([206, 'bytes 23-45/46'])
+    expect(await second.text()).toBe('{"id": 7, "text": "g"}\n')
+    const piece = await call(mcp, 'dataset_file', { ref: 'corpus', file: 'validation.csv', offset: 8 })
+    expect((piece.content as Array<{ text?: string }>)[0]?.text).toBe('8,"h, with a comma"\n')
+    const missing = await rest('GET', '/api/v1/datasets/corpus@1/files/nope.parquet')
+    expect([missing.status, missing.json.code]).toEqual([404, 'ERR_NOT_FOUND'])
+    expect(String(missing.json.message)).toContain('train.parquet')
   })
 
   it('traces lineage both ways and removes a dataset version others depend on only with force', async () => {

@@ -42,6 +42,9 @@ function mixedSizes (total: number): number[] {
   return sizes
 }
 
+/** Jobs at once per backend: the controller's default, and the plain copy runs as many uploads at once. */
+const CONCURRENCY = Number(process.env.BENCH_MIGRATION_CONCURRENCY ?? 2)
+
 async function throughput (args: BenchArgs, dir: string): Promise<{ rows: ResultRow[], goals: Goal[], note: string }> {
   const totalMiB = args.quick ? 16 : Math.max(...args.sizesMiB) // 1 GiB unless `--sizes` says otherwise
   const group = `migration ${totalMiB} MiB`
@@ -56,7 +59,7 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
     const rawCopy = async (list: CID[], prefix: string): Promise<number> => {
       let bytes = 0
       const queue = [...list]
-      await Promise.all([0, 1].map(async () => {
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
         for (let root = queue.shift(); root !== undefined; root = queue.shift()) {
           const body = Buffer.concat(await Array.fromAsync(dagToCar(blocks, root)))
           bytes += body.byteLength
@@ -70,7 +73,7 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
     const migrate = async (prefix: string): Promise<number> => {
       const target = createS3Backend({ name: 's3', bucket: s3.bucket, prefix, endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
       const storage = new StorageManager({ local: createLocalBackend({ name: 'local', blockstore: blocks }), localBlocks: blocks, backends: [target], index: new ReferenceIndex({ datastore: new MemoryDatastore() }) })
-      const controller = new MigrationController({ storage, localBlocks: blocks, datastore: new MemoryDatastore(), item: async () => undefined, retention: () => [], unpinLocal: async () => {} })
+      const controller = new MigrationController({ concurrencyPerBackend: CONCURRENCY, storage, localBlocks: blocks, datastore: new MemoryDatastore(), item: async () => undefined, retention: () => [], unpinLocal: async () => {} })
       await controller.start()
       const started = performance.now()
       await controller.enqueue(roots.map(root => ({ cid: root.toV1().toString(), name: '', policy: 'bench', action: 'copy', priority: 50, source: 'local', targets: ['s3'], bytes: 0, cost: { egressUsd: 0, requestUsd: 0, addedUsdPerMonth: 0, removedUsdPerMonth: 0 }, savingUsdPerMonth: 0 })))

@@ -73,7 +73,7 @@ async function throughput (args: BenchArgs, dir: string): Promise<{ rows: Result
     const migrate = async (prefix: string): Promise<number> => {
       const target = createS3Backend({ name: 's3', bucket: s3.bucket, prefix, endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
       const storage = new StorageManager({ local: createLocalBackend({ name: 'local', blockstore: blocks }), localBlocks: blocks, backends: [target], index: new ReferenceIndex({ datastore: new MemoryDatastore() }) })
-      const controller = new MigrationController({ concurrencyPerBackend: CONCURRENCY, storage, localBlocks: blocks, datastore: new MemoryDatastore(), item: async () => undefined, retention: () => [], unpinLocal: async () => {} })
+      const controller = new MigrationController({ storage, localBlocks: blocks, datastore: new MemoryDatastore(), item: async () => undefined, retention: () => [], unpinLocal: async () => {} }, { concurrencyPerBackend: CONCURRENCY })
       await controller.start()
       const started = performance.now()
       await controller.enqueue(roots.map(root => ({ cid: root.toV1().toString(), name: '', policy: 'bench', action: 'copy', priority: 50, source: 'local', targets: ['s3'], bytes: 0, cost: { egressUsd: 0, requestUsd: 0, addedUsdPerMonth: 0, removedUsdPerMonth: 0 }, savingUsdPerMonth: 0 })))

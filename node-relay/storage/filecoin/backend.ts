@@ -37,6 +37,7 @@ import type { CopyChange } from './tracking.ts'
 import type { EventBus } from '../../../core/events/bus.ts'
 import type { ScoringPolicy } from './scoring.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
+import type { StorageContext } from '@filoz/synapse-sdk/storage'
 
 /** How to build a {@link FilecoinBackend}. */
 export interface FilecoinBackendInit {
@@ -128,6 +129,7 @@ export class FilecoinBackend implements StorageBackend {
   /** Where copy-state changes and repairs are announced (set by the relay). */
   events: EventBus | undefined
   private ranking: { at: number, providers: Promise<RankedProvider[]> } | undefined
+  private contexts: { key: FilecoinBackend['ranking'], made: Promise<StorageContext[]> } | undefined
   private readonly init: FilecoinBackendInit
   private readonly fetch: typeof fetch
 
@@ -160,10 +162,8 @@ export class FilecoinBackend implements StorageBackend {
     options.signal?.throwIfAborted()
     let result: Awaited<ReturnType<Synapse['storage']['upload']>>
     try {
-      const providerIds = this.init.providerIds ?? await this.chooseProviders(options)
       result = await this.init.synapse.storage.upload(car, {
-        copies: this.init.copies ?? 2,
-        providerIds,
+        contexts: await this.uploadContexts(options),
         ...(options.signal !== undefined && { signal: options.signal })
       })
     } catch (err) {
@@ -190,6 +190,24 @@ export class FilecoinBackend implements StorageBackend {
     const eligible = (await this.ranking.providers).filter((p) => p.excluded === undefined)
     if (eligible.length === 0) throw new BackendUnavailableError(`no eligible Filecoin provider for ${this.name} (see filecoin providers --explain)`)
     return eligible.slice(0, this.copies).map((p) => BigInt(p.providerId))
+  }
+
+  /**
+   * The SDK storage contexts (one per chosen provider, each with its data set) puts upload through: created for the
+   * configured `providerIds` or {@link chooseProviders}, and reused while the ranking is fresh, as the SDK reuses its
+   * default contexts (a context learns the data set it creates on its first upload).
+   */
+  private async uploadContexts (options: AbortOptions): Promise<StorageContext[]> {
+    const providerIds = this.init.providerIds ?? await this.chooseProviders(options)
+    // a new ranking (or none yet) means new contexts; configured providerIds keep theirs
+    const key = this.init.providerIds === undefined ? this.ranking : undefined
+    if (this.contexts === undefined || this.contexts.key !== key) {
+      const made = this.synapse.storage.createContexts({ providerIds, copies: providerIds.length })
+      const entry = { key, made }
+      this.contexts = entry
+      made.catch(() => { if (this.contexts === entry) this.contexts = undefined })
+    }
+    return await this.contexts.made
   }
 
   /**

@@ -4,6 +4,7 @@ import { parseUnits } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createContentStore } from '../../../core/content/index.ts'
 import { EventBus } from '../../../core/events/bus.ts'
+import { startCopyWatch } from '../../../node-relay/storage/filecoin/copy-watch.ts'
 import { accountTerm, checkCopies, copyMetrics, createFilecoinBackend, renewTerm, repairCopies } from '../../../node-relay/storage/filecoin/index.ts'
 import { pseudoRandomBytes } from '../../support/fixtures.ts'
 import { mockSynapse } from '../../support/synapse-client.ts'
@@ -154,5 +155,38 @@ describe('filecoin budget cap and provider choice', () => {
     const { root, source } = await content()
     await backend.put(root, source)
     expect((await backend.records.get(root.toString()))?.copies.map((c) => c.providerId)).toEqual(['3', '2'])
+  })
+})
+
+describe('the copy watch', () => {
+  it('checks, announces a deposit running out, and replaces a faulted copy by itself, all on the bus', async () => {
+    providers.chain.epoch = START_EPOCH
+    const events = new EventBus()
+    const seen = listen(events)
+    const backend = createFilecoinBackend({ name: 'fil', synapse: mockSynapse(), copies: 2, checkIntervalMs: 20, autoRepair: true, renewal: { withinDays: 7, auto: false } })
+    const { root, source } = await content()
+    await backend.put(root, source)
+    const [bad] = (await backend.records.get(root.toString()))?.copies ?? []
+    if (bad === undefined) throw new Error('a copy expected')
+    providers.chain.stall(BigInt(bad.dataSetId))
+    providers.chain.epoch = START_EPOCH + PROVING_PERIOD + 120n
+    providers.chain.account = { funds: parseUnits('10', 18), lockupCurrent: 0n, lockupRate: parseUnits('0.001', 18), lockupLastSettledAt: START_EPOCH + PROVING_PERIOD }
+    const warnings: string[] = []
+    const deposits = providers.chain.deposits.length
+    const stop = startCopyWatch([backend], { events, log: { info: () => {}, warn: (_fields, message) => { warnings.push(message) } } })
+    try {
+      // wait (without asserting on time) for the tick that repaired
+      while (!seen.some((e) => e.type === 'filecoin:repair')) await new Promise((resolve) => setTimeout(resolve, 20))
+    } finally {
+      await stop()
+      providers.chain.account = { funds: parseUnits('500', 18), lockupCurrent: 0n, lockupRate: 0n, lockupLastSettledAt: 1_000_000n }
+    }
+    expect(seen).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'filecoin:copy', providerId: bad.providerId, to: 'faulted' }),
+      expect.objectContaining({ type: 'filecoin:renewal', action: 'needs-deposit', amountUsdfc: '86.4' }),
+      expect.objectContaining({ type: 'filecoin:repair', kind: 'repair', replacing: [bad.providerId] })
+    ]))
+    expect(warnings).toContain('filecoin deposit term')
+    expect(providers.chain.deposits).toHaveLength(deposits) // autoRenew is off: nothing was deposited
   })
 })

@@ -234,7 +234,10 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
   const filecoinBackends = storage.manager.list().filter((b): b is FilecoinBackend => b.kind === 'filecoin' && 'watch' in b)
   if (filecoinBackends.length > 0) {
     const { startCopyWatch } = await import('./storage/filecoin/copy-watch.ts')
-    undo.push(startCopyWatch(filecoinBackends, { ...(filecoin !== undefined && { lotus: filecoin.lotus }), log: logger }))
+    const { copyMetrics } = await import('./storage/filecoin/copy-metrics.ts')
+    const stopCounting = copyMetrics(metrics.registry, filecoinBackends, events)
+    undo.push(async () => { stopCounting() })
+    undo.push(startCopyWatch(filecoinBackends, { ...(filecoin !== undefined && { lotus: filecoin.lotus }), log: logger, events }))
   }
   // the recent history dashboards draw, sampled from the same registry /metrics exports
   const stats = new StatsSampler({ registry: metrics.registry, intervalMs: config.http.statsIntervalMs })

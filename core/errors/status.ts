@@ -46,6 +46,8 @@ export const ERROR_STATUS = {
   ERR_UNSUPPORTED_FORMAT: 415,
   // a Filecoin storage provider reported a piece CID other than the one computed locally from the same bytes
   ERR_PIECE_MISMATCH: 502,
+  // automatic Filecoin spending (repairs, deposit top-ups) would pass the operator's budget cap
+  ERR_BUDGET_EXCEEDED: 402,
   // seen by clients (the CLI): the relay cannot be reached, or ended a response early
   ERR_UNREACHABLE: 502,
   ERR_TRUNCATED: 502

@@ -21,6 +21,10 @@ export type NodeEvent =
   | { type: 'cluster:repair', cid: string, reason: 'peer-silent' | 'holding-check' | 'expired' | 'under-replicated', removed: string[], added: string[], at: string }
   | { type: 'cluster:rejected', peerId: string, reason: string, via: string, at: string }
   | { type: 'migration:job', id: string, cid: string, action: string, state: string, step?: string, error?: { code: string, message: string }, at: string }
+  | { type: 'filecoin:copy', backend: string, cid: string, providerId: string, dataSetId: string, from: string, to: string, reason?: string, at: string }
+  | { type: 'filecoin:repair', backend: string, cid: string, kind: 'repair' | 'renewal', replacing: string[], chosen: string[], placed: string[], error?: string, at: string }
+  | { type: 'filecoin:renewal', backend: string, action: 'deposit' | 'needs-deposit', amountUsdfc: string, fundedUntilEpoch: number, epoch: number, transaction?: string, error?: string, at: string }
+  | { type: 'filecoin:budget', backend: string, kind: 'repair' | 'deposit', message: string, at: string }
   | { type: 'migration:progress', id: string, cid: string, step: 'stage' | 'verify', blocks: number, bytes: number, total: number, at: string }
 
 /** The name of an event kind. */

@@ -8,10 +8,12 @@
  * Both mock providers (ids 1 and 2) share the service URL `https://pdp.example.com` in the SDK's mocks: copies go to
  * two provider ids and two data sets, but one HTTP stand-in serves them.
  */
+import { calibration } from '@filoz/synapse-core/chains'
 import * as Mocks from '@filoz/synapse-core/mocks'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
-import { numberToHex } from 'viem'
+import { decodeFunctionData, isAddressEqual, numberToHex, parseTransaction, parseUnits } from 'viem'
+import type { Hex } from 'viem'
 import { withThirdProvider } from './synapse-third-provider.ts'
 
 const BASE = 'https://pdp.example.com'
@@ -51,6 +53,14 @@ export interface SynapseProviders {
     dead: Set<bigint>
     /** Piece removals the providers were asked to schedule: `<dataSetId>/<pieceId>`. */
     removals: Set<string>
+    /** Data sets whose service was terminated: their PDP end epoch (warm storage `getDataSet().pdpEndEpoch`). */
+    ending: Map<bigint, bigint>
+    /**
+     * The payer's Filecoin Pay account (`accounts(token, payer)`), 18-decimal USDFC. A `deposit` transaction sent
+     * to Filecoin Pay adds its amount to `funds` (and is listed in `deposits`), as the contract would.
+     */
+    account: { funds: bigint, lockupCurrent: bigint, lockupRate: bigint, lockupLastSettledAt: bigint }
+    deposits: bigint[]
   }
   stop: () => void
 }
@@ -84,7 +94,11 @@ export function startSynapseProviders (options: SynapseProvidersOptions = {}): S
     epoch: START_EPOCH,
     stall: (id) => { stalled.set(id, nextChallenge(id)) },
     dead: new Set(),
-    removals: new Set()
+    removals: new Set(),
+    ending: new Map(),
+    // the preset's account: 500 USDFC deposited, nothing locked, settled at epoch 1,000,000
+    account: { funds: parseUnits('500', 18), lockupCurrent: 0n, lockupRate: 0n, lockupLastSettledAt: 1_000_000n },
+    deposits: []
   }
   function nextChallenge (id: bigint): bigint {
     const frozen = stalled.get(id)
@@ -96,6 +110,28 @@ export function startSynapseProviders (options: SynapseProvidersOptions = {}): S
     ...preset,
     debug: false,
     ...(options.tokenApproved === true && { erc20: { ...preset.erc20, allowance: () => [2n ** 255n] } }),
+    payments: {
+      ...preset.payments,
+      accounts: () => [chain.account.funds, chain.account.lockupCurrent, chain.account.lockupRate, chain.account.lockupLastSettledAt]
+    },
+    eth_sendRawTransaction: (args: Hex[]) => {
+      const [raw] = args
+      if (raw === undefined) throw new Error('no transaction')
+      const tx = parseTransaction(raw)
+      if (tx.to != null && tx.data !== undefined && isAddressEqual(tx.to, calibration.contracts.filecoinPay.address)) {
+        const call = decodeFunctionData({ abi: calibration.contracts.filecoinPay.abi, data: tx.data })
+        if (call.functionName === 'deposit') {
+          const amount = call.args[2]
+          chain.account.funds += amount
+          chain.deposits.push(amount)
+        }
+      }
+      const send = preset.eth_sendRawTransaction
+      if (send === undefined) throw new Error('the preset has no eth_sendRawTransaction')
+      // the mock's types do not resolve for the linter (typescript itself checks this line)
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+      return send(args)
+    },
     pdpVerifier: {
       ...preset.pdpVerifier,
       dataSetLive: ([id]) => [!chain.dead.has(id)],
@@ -113,7 +149,7 @@ export function startSynapseProviders (options: SynapseProvidersOptions = {}): S
           // eslint-disable-next-line @typescript-eslint/no-unsafe-return
           if (id < 1000n) return getDataSet(args)
           const [record] = getDataSet([1n])
-          return [{ ...record, dataSetId: id }]
+          return [{ ...record, dataSetId: id, pdpEndEpoch: chain.ending.get(id) ?? 0n }]
         }
       }
   }

@@ -42,7 +42,7 @@ export const filecoinCopies = defineOperation({
     args: ['cid'],
     lines: (out: Output) => out.roots.flatMap(r => [
       `${r.root}  ${r.healthy}/${r.wanted} healthy  ${r.pieceCid}`,
-      ...r.copies.map(c => `  provider ${c.providerId.padEnd(4)} data set ${c.dataSetId.padEnd(6)} ${c.state.padEnd(10)} ${c.lastProvenEpoch !== undefined ? `proven ${c.lastProvenEpoch}` : ''}${c.reason !== undefined ? `  ${c.reason}` : ''}`)
+      ...r.copies.map(c => `  provider ${c.providerId.padEnd(4)} data set ${c.dataSetId.padEnd(6)} ${c.state.padEnd(10)} ${c.lastProvenEpoch !== undefined ? `proven ${c.lastProvenEpoch}` : ''}${c.termEndEpoch !== undefined ? `  term ends ${c.termEndEpoch}` : ''}${c.reason !== undefined ? `  ${c.reason}` : ''}`)
     ])
   },
   async run (components, input, { signal, demand }) {

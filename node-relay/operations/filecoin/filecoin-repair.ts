@@ -12,12 +12,14 @@ const output = z.object({
   })).describe('copy state changes the check found'),
   repairs: z.array(z.object({
     root: z.string().describe('root CID'),
-    healthy: z.number().describe('healthy copies before'),
+    kind: z.enum(['repair', 'renewal']).describe('repair: copies were lost; renewal: healthy copies whose terms end within renewWithinDays'),
+    healthy: z.number().describe('healthy copies before (not counting those whose term ends soon)'),
     wanted: z.number().describe('copies the backend keeps'),
     replacing: z.array(z.object({ providerId: z.string(), state: z.string(), reason: z.string().optional() })).describe('unhealthy copies'),
     chosen: z.array(z.string()).describe('providers chosen for new copies, best score first'),
     placed: z.array(z.object({ providerId: z.string(), dataSetId: z.string(), pieceId: z.string() })).describe('new copies placed'),
-    error: z.string().optional().describe('why it could not be repaired')
+    error: z.string().optional().describe('why it could not be repaired'),
+    code: z.string().optional().describe('the error\'s stable code')
   })).describe('one entry per root short of healthy copies')
 })
 
@@ -43,7 +45,7 @@ export const filecoinRepair = defineOperation({
     args: ['cid'],
     lines: (out: Output) => [
       ...out.changes.map(c => `${c.root}  provider ${c.providerId}: ${c.from} → ${c.to}${c.reason !== undefined ? ` (${c.reason})` : ''}`),
-      ...out.repairs.map(r => `${r.root}  ${r.healthy}/${r.wanted} healthy; ${out.dryRun ? 'would place' : 'placed'} on ${(out.dryRun ? r.chosen : r.placed.map(p => p.providerId)).join(', ') || 'none'}${r.error !== undefined ? `  error: ${r.error}` : ''}`),
+      ...out.repairs.map(r => `${r.root}  ${r.healthy}/${r.wanted} healthy${r.kind === 'renewal' ? ' (terms ending)' : ''}; ${out.dryRun ? 'would place' : 'placed'} on ${(out.dryRun ? r.chosen : r.placed.map(p => p.providerId)).join(', ') || 'none'}${r.error !== undefined ? `  error: ${r.error}` : ''}`),
       ...(out.repairs.length === 0 ? ['every root has its copies'] : [])
     ],
     failed: (out: Output) => out.repairs.some(r => r.error !== undefined)

@@ -15,6 +15,7 @@ export const copyShape = z.object({
   addedEpoch: z.number().optional().describe('chain epoch when the piece was added'),
   lastProvenEpoch: z.number().optional().describe('the data set\'s last proven epoch at the last check'),
   nextChallengeEpoch: z.number().optional().describe('the data set\'s next challenge epoch at the last check'),
+  termEndEpoch: z.number().optional().describe('the epoch the copy\'s term ends (its data set\'s PDP end epoch, once its service was terminated)'),
   provenAt: z.string().optional().describe('when the copy was first seen proven'),
   checkedAt: z.string().optional().describe('when the PDP verifier was last read for it')
 })

@@ -23,14 +23,21 @@ import { currentEpoch } from './epoch.ts'
 import { ProviderHistoryStore } from './history.ts'
 import { quoteFilecoin } from './costs.ts'
 import { PieceMismatchError } from './errors.ts'
+import { rankProviders } from './providers.ts'
+import { SpendingLedger } from './budget.ts'
 import type { AbortOptions } from '../../../core/abort.ts'
 import type {
   BackendCapabilities, BackendStatus, CostProfile, DagSource, PutResult, StorageBackend, StoredObject, VerifiedBlock
 } from '../../../core/storage/index.ts'
 import type { CopyRecord, RootRecord } from './copies.ts'
 import type { FilecoinQuote } from './costs.ts'
+import type { BudgetCap } from './budget.ts'
+import type { RankedProvider } from './providers.ts'
+import type { CopyChange } from './tracking.ts'
+import type { EventBus } from '../../../core/events/bus.ts'
 import type { ScoringPolicy } from './scoring.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
+import type { StorageContext } from '@filoz/synapse-sdk/storage'
 
 /** How to build a {@link FilecoinBackend}. */
 export interface FilecoinBackendInit {
@@ -52,6 +59,14 @@ export interface FilecoinBackendInit {
   checkIntervalMs?: number
   /** The copy watch repairs after each check. */
   autoRepair?: boolean
+  /** Renewal: how close to its end a term is renewed, whether the watch tops up the deposit, and by how many months. */
+  renewal?: Partial<RenewalPolicy>
+  /** Caps on automatic spending (repairs, deposit top-ups). */
+  budget?: BudgetCap
+  /** Where copy-state changes, repairs, renewals and budget refusals are announced (the relay's `/ws` bus). */
+  events?: EventBus
+  /** How long a put reuses the provider ranking it chose by (ms, default 60 s). */
+  rankingTtlMs?: number
   /** Cost profile overrides (`refreshCost()` takes the storage price from the SDK). */
   cost?: Partial<CostProfile>
   /** The fetch used for retrievals (default: global fetch). */
@@ -71,9 +86,20 @@ async function * once (bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 
 const GOOD_STATES = HEALTHY_STATES
 
-function historyPath (recordsPath: string | undefined): string | undefined {
-  return recordsPath === undefined ? undefined : `${recordsPath.replace(/\.json$/, '')}.providers.json`
+/** When and how the copy watch renews terms (see renew.ts). */
+export interface RenewalPolicy {
+  /** A term ending within this many days is renewed (data set ending: a replacement copy; deposit: a top-up). */
+  withinDays: number
+  /** The watch tops up the deposit by itself (spends; capped by the budget). */
+  auto: boolean
+  /** Months of the current lockup rate one top-up buys. */
+  months: number
 }
+
+function sidePath (recordsPath: string | undefined, suffix: string): string | undefined {
+  return recordsPath === undefined ? undefined : `${recordsPath.replace(/\.json$/, '')}.${suffix}.json`
+}
+
 
 /** See the module comment. */
 export class FilecoinBackend implements StorageBackend {
@@ -96,6 +122,14 @@ export class FilecoinBackend implements StorageBackend {
   readonly minerIds: Readonly<Record<string, string>>
   /** How often the relay's copy watch runs, and whether it repairs (see copy-watch.ts). */
   readonly watch: { intervalMs: number, autoRepair: boolean }
+  /** When the watch renews terms. */
+  readonly renewal: RenewalPolicy
+  /** What the watch spent by itself, against the budget cap. */
+  readonly spending: SpendingLedger
+  /** Where copy-state changes and repairs are announced (set by the relay). */
+  events: EventBus | undefined
+  private ranking: { at: number, providers: Promise<RankedProvider[]> } | undefined
+  private contexts: { key: FilecoinBackend['ranking'], made: Promise<StorageContext[]> } | undefined
   private readonly init: FilecoinBackendInit
   private readonly fetch: typeof fetch
 
@@ -104,7 +138,10 @@ export class FilecoinBackend implements StorageBackend {
     this.init = init
     this.cost = { ...DEFAULT_COST, ...init.cost }
     this.records = new CopyStore(init.recordsPath)
-    this.history = new ProviderHistoryStore(historyPath(init.recordsPath))
+    this.history = new ProviderHistoryStore(sidePath(init.recordsPath, 'providers'))
+    this.spending = new SpendingLedger(init.budget ?? {}, sidePath(init.recordsPath, 'spending'))
+    this.renewal = { withinDays: 7, auto: false, months: 1, ...init.renewal }
+    this.events = init.events
     this.synapse = init.synapse
     this.copies = init.copies ?? 2
     this.policy = init.policy ?? {}
@@ -126,8 +163,7 @@ export class FilecoinBackend implements StorageBackend {
     let result: Awaited<ReturnType<Synapse['storage']['upload']>>
     try {
       result = await this.init.synapse.storage.upload(car, {
-        copies: this.init.copies ?? 2,
-        ...(this.init.providerIds !== undefined && { providerIds: this.init.providerIds }),
+        contexts: await this.uploadContexts(options),
         ...(options.signal !== undefined && { signal: options.signal })
       })
     } catch (err) {
@@ -138,6 +174,40 @@ export class FilecoinBackend implements StorageBackend {
     const record: RootRecord = { root: root.toString(), pieceCid: local, size: car.byteLength, copies, storedAt: new Date().toISOString() }
     await this.records.set(record)
     return { cid: root, size: record.size, locator: this.locator(record) }
+  }
+
+  /**
+   * The best-scored eligible providers for a new root's copies (our history, chain faults, price, the operator's
+   * filters; see providers.ts), `copies` of them, distinct. The ranking is reused for `rankingTtlMs`.
+   */
+  async chooseProviders (options: AbortOptions = {}): Promise<bigint[]> {
+    const now = Date.now()
+    if (this.ranking === undefined || now - this.ranking.at > (this.init.rankingTtlMs ?? 60_000)) {
+      const providers = rankProviders(this, options)
+      this.ranking = { at: now, providers }
+      providers.catch(() => { if (this.ranking?.providers === providers) this.ranking = undefined })
+    }
+    const eligible = (await this.ranking.providers).filter((p) => p.excluded === undefined)
+    if (eligible.length === 0) throw new BackendUnavailableError(`no eligible Filecoin provider for ${this.name} (see filecoin providers --explain)`)
+    return eligible.slice(0, this.copies).map((p) => BigInt(p.providerId))
+  }
+
+  /**
+   * The SDK storage contexts (one per chosen provider, each with its data set) puts upload through: created for the
+   * configured `providerIds` or {@link chooseProviders}, and reused while the ranking is fresh, as the SDK reuses its
+   * default contexts (a context learns the data set it creates on its first upload).
+   */
+  private async uploadContexts (options: AbortOptions): Promise<StorageContext[]> {
+    const providerIds = this.init.providerIds ?? await this.chooseProviders(options)
+    // a new ranking (or none yet) means new contexts; configured providerIds keep theirs
+    const key = this.init.providerIds === undefined ? this.ranking : undefined
+    if (this.contexts === undefined || this.contexts.key !== key) {
+      const made = this.synapse.storage.createContexts({ providerIds, copies: providerIds.length })
+      const entry = { key, made }
+      this.contexts = entry
+      made.catch(() => { if (this.contexts === entry) this.contexts = undefined })
+    }
+    return await this.contexts.made
   }
 
   /**
@@ -186,6 +256,7 @@ export class FilecoinBackend implements StorageBackend {
         failures.push(err as Error)
         if (err instanceof BlockCorruptError || (err instanceof IpfsKitError && err.code === 'ERR_INVALID_CAR')) {
           await this.records.mark(root.toString(), copy.providerId, 'corrupt', (err as Error).message)
+          this.announce({ root: root.toString(), providerId: copy.providerId, dataSetId: copy.dataSetId, from: copy.state, to: 'corrupt', reason: (err as Error).message })
         }
       }
     }
@@ -246,6 +317,7 @@ export class FilecoinBackend implements StorageBackend {
         const context = await this.synapse.storage.createContext({ dataSetId: BigInt(copy.dataSetId) })
         await context.deletePiece({ piece: BigInt(copy.pieceId) })
         await this.records.update(record.root, copy.providerId, copy.dataSetId, { state: 'removed', updatedAt: new Date().toISOString(), reason: 'deleted: removal scheduled' })
+        this.announce({ root: record.root, providerId: copy.providerId, dataSetId: copy.dataSetId, from: copy.state, to: 'removed', reason: 'deleted: removal scheduled' })
       } catch (err) {
         options.signal?.throwIfAborted()
         failures.push(`provider ${copy.providerId} (data set ${copy.dataSetId}): ${(err as Error).message}`)
@@ -284,6 +356,11 @@ export class FilecoinBackend implements StorageBackend {
       await this.init.synapse.storage.getStorageInfo()
       return { objects: (await this.records.all()).length }
     }, options)
+  }
+
+  /** Put a copy's state change on the event bus (`filecoin:copy`), when the relay gave one. */
+  announce (change: CopyChange): void {
+    this.events?.emit({ type: 'filecoin:copy', backend: this.name, cid: change.root, providerId: change.providerId, dataSetId: change.dataSetId, from: change.from, to: change.to, ...(change.reason !== undefined && { reason: change.reason }) })
   }
 
   private async requireRecord (root: CID): Promise<RootRecord> {

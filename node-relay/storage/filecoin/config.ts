@@ -33,6 +33,13 @@ export const filecoinBackendSchema = z.object({
   minerIds: z.record(z.string().regex(/^\d+$/), z.string().regex(/^[ft]0\d+$/)).optional().describe('registry provider id → storage provider (miner) id, for faulty sectors on chain (needs filecoin.rpcUrl)'),
   checkIntervalMs: z.number().int().min(0).default(600_000).describe('how often the relay reads the PDP verifier for every copy (0: only on filecoin repair/copies --check)'),
   autoRepair: z.boolean().default(false).describe('after each periodic check, place new copies for roots short of healthy ones (spends from the deposit)'),
+  renewWithinDays: z.number().min(0).max(365).default(7).describe('a copy whose term (its data set\'s end epoch, or the deposit\'s funded-until epoch) ends within this many days is renewed or replaced'),
+  autoRenew: z.boolean().default(false).describe('after each periodic check, top up the deposit when it runs out within renewWithinDays (spends; budget.maxUsdfcPerMonth caps it)'),
+  renewMonths: z.number().min(0.1).max(36).default(1).describe('months of the current lockup rate one deposit top-up buys'),
+  budget: z.object({
+    maxRepairsPerDay: z.number().int().min(0).optional().describe('automatic repairs (new copies placed) allowed in any 24 hours'),
+    maxUsdfcPerMonth: z.number().min(0).optional().describe('USDFC automatic deposit top-ups may spend in any 30 days')
+  }).strict().optional().describe('caps on automatic spending; beyond them the watch refuses with ERR_BUDGET_EXCEEDED and a filecoin:budget event'),
   cost: costOverrideSchema
 }).strict()
 
@@ -68,6 +75,8 @@ export async function filecoinInitFromConfig (config: FilecoinBackendConfig, env
     ...(config.minerIds !== undefined && { minerIds: config.minerIds }),
     checkIntervalMs: config.checkIntervalMs,
     autoRepair: config.autoRepair,
+    renewal: { withinDays: config.renewWithinDays, auto: config.autoRenew, months: config.renewMonths },
+    ...(config.budget !== undefined && { budget: { ...(config.budget.maxRepairsPerDay !== undefined && { maxRepairsPerDay: config.budget.maxRepairsPerDay }), ...(config.budget.maxUsdfcPerMonth !== undefined && { maxUsdfcPerMonth: config.budget.maxUsdfcPerMonth }) } }),
     ...(config.cost !== undefined && { cost: definedCost(config.cost) })
   }
 }

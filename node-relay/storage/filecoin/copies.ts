@@ -10,7 +10,8 @@ import { dirname } from 'node:path'
  * Where a copy is in its life. `uploading` (bytes being sent) → `stored` (the provider has the piece) → `added` (the
  * piece is in an on-chain data set) → `proving` (the data set is challenged; no proof since the piece was added yet)
  * → `proven` (a proof confirmed after the piece was added) → `faulted` (a proof is overdue: the challenge window
- * passed) / `terminated` (the data set is no longer live) / `removed` (the piece's removal is scheduled) / `expired`.
+ * passed) / `terminated` (the data set is no longer live) / `removed` (the piece's removal is scheduled) / `expired`
+ * (the data set's term, its PDP end epoch, has passed).
  * `corrupt` is ours: the provider served bytes that failed verification against the root CID.
  */
 export type CopyState = 'uploading' | 'stored' | 'added' | 'proving' | 'proven' | 'faulted' | 'terminated' | 'removed' | 'expired' | 'corrupt'
@@ -39,6 +40,8 @@ export interface CopyRecord {
   lastProvenEpoch?: number
   /** The data set's next challenge epoch as of the last check. */
   nextChallengeEpoch?: number
+  /** The epoch the copy's term ends: its data set's PDP end epoch, set when the service was terminated. */
+  termEndEpoch?: number
   /** When the copy was first seen proven (ISO 8601). */
   provenAt?: string
   /** When the PDP verifier's state was last read for this copy (ISO 8601). */

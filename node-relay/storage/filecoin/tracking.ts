@@ -5,8 +5,13 @@
  * added (last proven epoch = next challenge − proving period), `faulted` when the challenge window passed without a
  * proof, `terminated` when the data set is no longer live, `removed` when the piece's removal is scheduled. `corrupt`
  * (wrong bytes served to us) and `removed` are kept: the chain cannot clear them.
+ *
+ * A copy's term: when the data set's PDP service is terminated (by us or the provider), warm storage sets its
+ * `pdpEndEpoch`, the epoch the payment rail ends and the provider may drop the data; the copy records it as
+ * `termEndEpoch` and becomes `expired` once the chain passes it. renew.ts replaces copies before that.
  */
 import { dataSetLive, getNextChallengeEpoch, getScheduledRemovals } from '@filoz/synapse-core/pdp-verifier'
+import { getDataSet } from '@filoz/synapse-core/warm-storage'
 import { WarmStorageService } from '@filoz/synapse-sdk/warm-storage'
 import { EPOCH_SECONDS, currentEpoch } from './epoch.ts'
 import type { FilecoinBackend } from './backend.ts'
@@ -27,6 +32,8 @@ interface DataSetView {
   live: boolean
   nextChallenge: bigint | null
   removals: ReadonlySet<string>
+  /** The data set's PDP end epoch (its rail's end), when its service was terminated. */
+  endEpoch?: number
 }
 
 /** The PDP timing the warm storage service uses. */
@@ -38,6 +45,7 @@ interface ProvingConfig {
 /** The state a copy is in given its data set's view (pure, exported for tests of the rules). */
 export function copyState (copy: CopyRecord, view: DataSetView, config: ProvingConfig, epoch: number): { state: CopyState, reason?: string, lastProvenEpoch?: number, nextChallengeEpoch?: number } {
   if (copy.state === 'corrupt' || copy.state === 'removed') return { state: copy.state }
+  if (view.endEpoch !== undefined && epoch >= view.endEpoch) return { state: 'expired', reason: `data set ${copy.dataSetId}'s term ended at epoch ${view.endEpoch}` }
   if (!view.live) return { state: 'terminated', reason: `data set ${copy.dataSetId} is no longer live` }
   if (view.removals.has(copy.pieceId)) return { state: 'removed', reason: `removal of piece ${copy.pieceId} is scheduled` }
   if (view.nextChallenge === null) return { state: 'proving', reason: 'awaiting the first challenge' }
@@ -62,12 +70,14 @@ export async function checkCopies (backend: FilecoinBackend, options: { signal?:
     if (view === undefined) {
       const id = BigInt(dataSetId)
       view = (async () => {
-        const [live, nextChallenge, removals] = await Promise.all([
+        const [live, nextChallenge, removals, info] = await Promise.all([
           dataSetLive(client, { dataSetId: id }),
           getNextChallengeEpoch(client, { dataSetId: id }),
-          getScheduledRemovals(client, { dataSetId: id })
+          getScheduledRemovals(client, { dataSetId: id }),
+          getDataSet(client, { dataSetId: id })
         ])
-        return { live, nextChallenge, removals: new Set(removals.map((r) => r.toString())) }
+        const end = info?.pdpEndEpoch ?? 0n
+        return { live, nextChallenge, removals: new Set(removals.map((r) => r.toString())), ...(end > 0n && { endEpoch: Number(end) }) }
       })()
       views.set(dataSetId, view)
     }
@@ -77,15 +87,19 @@ export async function checkCopies (backend: FilecoinBackend, options: { signal?:
   for (const record of await backend.records.all()) {
     for (const copy of record.copies) {
       options.signal?.throwIfAborted()
-      const found = copyState(copy, await viewOf(copy.dataSetId), config, epoch)
+      const view = await viewOf(copy.dataSetId)
+      const found = copyState(copy, view, config, epoch)
       const now = new Date().toISOString()
       const change: Partial<CopyRecord> = {
         checkedAt: now,
+        ...(view.endEpoch !== undefined && { termEndEpoch: view.endEpoch }),
         ...(found.lastProvenEpoch !== undefined && { lastProvenEpoch: found.lastProvenEpoch }),
         ...(found.nextChallengeEpoch !== undefined && { nextChallengeEpoch: found.nextChallengeEpoch })
       }
       if (found.state !== copy.state) {
-        changes.push({ root: record.root, providerId: copy.providerId, dataSetId: copy.dataSetId, from: copy.state, to: found.state, ...(found.reason !== undefined && { reason: found.reason }) })
+        const moved: CopyChange = { root: record.root, providerId: copy.providerId, dataSetId: copy.dataSetId, from: copy.state, to: found.state, ...(found.reason !== undefined && { reason: found.reason }) }
+        changes.push(moved)
+        backend.announce(moved)
         Object.assign(change, { state: found.state, updatedAt: now, ...(found.reason !== undefined && { reason: found.reason }) })
       }
       if (found.state === 'proven' && copy.provenAt === undefined) {

@@ -39,6 +39,19 @@ describe('filecoin backend config', () => {
     expect(() => entry({ minerIds: { 1: 'not-a-miner' } })).toThrow()
   })
 
+  it('takes renewal and the budget cap into the backend; the defaults spend nothing by themselves', async () => {
+    const key = { FILECOIN_PRIVATE_KEY: Mocks.PRIVATE_KEYS.key1 }
+    const plain = createFilecoinBackend(await filecoinInitFromConfig(entry(), key, '/data'))
+    expect(plain.renewal).toEqual({ withinDays: 7, auto: false, months: 1 })
+    expect(plain.spending.cap).toEqual({})
+    const config = entry({ renewWithinDays: 14, autoRenew: true, renewMonths: 3, budget: { maxRepairsPerDay: 4, maxUsdfcPerMonth: 50 } })
+    const backend = createFilecoinBackend(await filecoinInitFromConfig(config, key, '/data'))
+    expect(backend.renewal).toEqual({ withinDays: 14, auto: true, months: 3 })
+    expect(backend.spending.cap).toEqual({ maxRepairsPerDay: 4, maxUsdfcPerMonth: 50 })
+    expect(() => entry({ budget: { maxUsdfcPerMonth: -1 } })).toThrow()
+    expect(() => entry({ budget: { perYear: 1 } })).toThrow()
+  })
+
   it('rejects unknown keys and out-of-range copies', () => {
     expect(() => entry({ copies: 0 })).toThrow()
     expect(() => entry({ apiKey: 'x' })).toThrow()

@@ -70,14 +70,34 @@ describe('Filecoin operations on a relay (Synapse SDK on its mocks)', () => {
     expect(out.stdout).toMatch(/1099511627776 bytes × 2 copies × 2 months: 10(\.0+\d*)? USDFC/)
   })
 
-  it('shows each CID\'s copies and their proof states, and a repair dry run reports the check', async () => {
+  it('shows each CID\'s copies and their proof states, and a repair dry run reports the check; /ws and /metrics see the states', async () => {
     providers.chain.epoch = START_EPOCH
+    const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/ws?types=filecoin:copy`)
+    const events: Array<{ type: string, cid?: string, from?: string, to?: string }> = []
+    await new Promise<void>((resolve, reject) => {
+      ws.addEventListener('message', (msg: MessageEvent<string>) => {
+        const event = JSON.parse(msg.data) as { type: string }
+        if (event.type === 'hello') resolve()
+        else events.push(event)
+      })
+      ws.addEventListener('error', () => { reject(new Error('websocket failed')) })
+    })
     const { cid } = await addBytes(relay.url, pseudoRandomBytes(200_000, 77))
     await json(await fetch(`${relay.url}/api/v1/storage/${cid}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: ['fil'] }) }))
     const copies = await json<{ roots: Array<{ root: string, healthy: number, copies: Array<{ providerId: string, state: string }> }> }>(await fetch(`${relay.url}/api/v1/filecoin/copies?cid=${cid}&check=true`))
     expect(copies.roots).toHaveLength(1)
     expect(copies.roots[0]).toMatchObject({ root: cid, healthy: 2 })
     expect(copies.roots[0]?.copies.map((c) => c.state)).toEqual(['proving', 'proving'])
+    // the check's changes went out on /ws (sent before the check's answer) and the copies are counted on /metrics
+    for (let i = 0; i < 50 && events.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    ws.close()
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'filecoin:copy', backend: 'fil', cid, from: 'added', to: 'proving' }),
+      expect.objectContaining({ type: 'filecoin:copy', backend: 'fil', cid, from: 'added', to: 'proving' })
+    ])
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text()
+    expect(metrics).toContain('ipfs_kit_filecoin_copies{backend="fil",state="proving"} 2')
+    expect(metrics).toContain('ipfs_kit_filecoin_copy_transitions_total{backend="fil",state="proving"} 2')
     const dry = await json<{ dryRun: boolean, repairs: unknown[] }>(await fetch(`${relay.url}/api/v1/filecoin/repair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dryRun: true }) }))
     expect(dry).toMatchObject({ dryRun: true, repairs: [] })
     const out = await cli(relay.url, ['filecoin', 'copies', cid])

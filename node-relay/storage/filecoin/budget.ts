@@ -5,8 +5,7 @@
  * {@link BudgetExceededError} (`ERR_BUDGET_EXCEEDED`, HTTP 402). Explicit commands (`filecoin pay deposit`, `filecoin
  * repair` run by a person) are not capped: the cap is on what the relay does without being asked.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { JsonFile } from './json-file.ts'
 import { BudgetExceededError } from './errors.ts'
 
 /** The caps (absent: no cap of that kind). */
@@ -33,7 +32,7 @@ const MONTH_MS = 30 * DAY_MS
 export class SpendingLedger {
   /** The caps this ledger enforces. */
   readonly cap: BudgetCap
-  private readonly path: string | undefined
+  private readonly file: JsonFile<Spend[]>
   private spends: Spend[] = []
   private loaded: Promise<void> | undefined
   /** The clock (ms), replaceable in tests that move time. */
@@ -42,17 +41,12 @@ export class SpendingLedger {
   /** @param path - the JSON file; in memory when absent */
   constructor (cap: BudgetCap, path?: string) {
     this.cap = cap
-    this.path = path
+    this.file = new JsonFile(path)
   }
 
   private async load (): Promise<void> {
     this.loaded ??= (async () => {
-      if (this.path === undefined) return
-      try {
-        this.spends = JSON.parse(await readFile(this.path, 'utf8')) as Spend[]
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      }
+      this.spends = await this.file.read() ?? []
     })()
     await this.loaded
   }
@@ -81,11 +75,6 @@ export class SpendingLedger {
     await this.load()
     const now = this.now()
     this.spends = [...this.spends.filter((s) => s.at > now - MONTH_MS), { kind, amount, at: now }]
-    const path = this.path
-    if (path === undefined) return
-    await mkdir(dirname(path), { recursive: true })
-    const temp = `${path}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(this.spends))
-    await rename(temp, path)
+    await this.file.write(this.spends)
   }
 }

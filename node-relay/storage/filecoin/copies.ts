@@ -3,8 +3,7 @@
  * in which data set, and what we last knew of the copy. Kept in one JSON file written atomically (a temp file then a
  * rename), or in memory when no path is configured.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { JsonFile } from './json-file.ts'
 
 /**
  * Where a copy is in its life. `uploading` (bytes being sent) → `stored` (the provider has the piece) → `added` (the
@@ -63,42 +62,24 @@ export interface RootRecord {
 
 /** The records of every root a `filecoin` backend holds. */
 export class CopyStore {
-  private readonly path: string | undefined
+  private readonly file: JsonFile<RootRecord[]>
   private readonly roots = new Map<string, RootRecord>()
   private loaded: Promise<void> | undefined
-  private writing: Promise<void> = Promise.resolve()
 
   /** @param path - the JSON file; in memory when absent */
   constructor (path?: string) {
-    this.path = path
+    this.file = new JsonFile(path)
   }
 
   private async load (): Promise<void> {
     this.loaded ??= (async () => {
-      if (this.path === undefined) return
-      let text: string
-      try {
-        text = await readFile(this.path, 'utf8')
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-        throw err
-      }
-      for (const record of JSON.parse(text) as RootRecord[]) this.roots.set(record.root, record)
+      for (const record of await this.file.read() ?? []) this.roots.set(record.root, record)
     })()
     await this.loaded
   }
 
   private async save (): Promise<void> {
-    const path = this.path
-    if (path === undefined) return
-    const bytes = JSON.stringify([...this.roots.values()], null, 1)
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(path), { recursive: true })
-      const temp = `${path}.${process.pid}.tmp`
-      await writeFile(temp, bytes)
-      await rename(temp, path)
-    })
-    await this.writing
+    await this.file.write([...this.roots.values()])
   }
 
   /** The record of a root, if stored. */

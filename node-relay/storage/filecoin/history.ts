@@ -3,8 +3,7 @@
  * failed, retrievals that verified, failed or served wrong bytes, times to first byte, and the time from a copy's
  * upload to its first confirmed proof. Kept in one JSON file written atomically (or in memory without a path).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { JsonFile } from './json-file.ts'
 import type { ProviderHistory } from './scoring.ts'
 
 /** Samples kept per provider for the medians. */
@@ -39,27 +38,18 @@ const empty = (): ProviderTally => ({ uploads: 0, uploadFailures: 0, retrievals:
 
 /** See the module comment. */
 export class ProviderHistoryStore {
-  private readonly path: string | undefined
+  private readonly file: JsonFile<Record<string, ProviderTally>>
   private readonly tallies = new Map<string, ProviderTally>()
   private loaded: Promise<void> | undefined
-  private writing: Promise<void> = Promise.resolve()
 
   /** @param path - the JSON file; in memory when absent */
   constructor (path?: string) {
-    this.path = path
+    this.file = new JsonFile(path)
   }
 
   private async load (): Promise<void> {
     this.loaded ??= (async () => {
-      if (this.path === undefined) return
-      let text: string
-      try {
-        text = await readFile(this.path, 'utf8')
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-        throw err
-      }
-      for (const [id, tally] of Object.entries(JSON.parse(text) as Record<string, ProviderTally>)) this.tallies.set(id, { ...empty(), ...tally })
+      for (const [id, tally] of Object.entries(await this.file.read() ?? {})) this.tallies.set(id, { ...empty(), ...tally })
     })()
     await this.loaded
   }
@@ -69,16 +59,7 @@ export class ProviderHistoryStore {
     const tally = this.tallies.get(providerId) ?? empty()
     change(tally)
     this.tallies.set(providerId, tally)
-    const path = this.path
-    if (path === undefined) return
-    const bytes = JSON.stringify(Object.fromEntries(this.tallies))
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(path), { recursive: true })
-      const temp = `${path}.${process.pid}.tmp`
-      await writeFile(temp, bytes)
-      await rename(temp, path)
-    })
-    await this.writing
+    await this.file.write(Object.fromEntries(this.tallies))
   }
 
   /** An upload to the provider succeeded or failed. */

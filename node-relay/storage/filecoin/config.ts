@@ -14,6 +14,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { costOverrideSchema, definedCost } from '../cost-override.ts'
+import { encryptAtRestSchema } from '../encrypt-at-rest-option.ts'
 import type { FilecoinBackendInit } from './backend.ts'
 
 /** Schema of one `kind: 'filecoin'` entry. */
@@ -33,6 +34,7 @@ export const filecoinBackendSchema = z.object({
   minerIds: z.record(z.string().regex(/^\d+$/), z.string().regex(/^[ft]0\d+$/)).optional().describe('registry provider id → storage provider (miner) id, for faulty sectors on chain (needs filecoin.rpcUrl)'),
   checkIntervalMs: z.number().int().min(0).default(600_000).describe('how often the relay reads the PDP verifier for every copy (0: only on filecoin repair/copies --check)'),
   autoRepair: z.boolean().default(false).describe('after each periodic check, place new copies for roots short of healthy ones (spends from the deposit)'),
+  encryptAtRest: encryptAtRestSchema,
   cost: costOverrideSchema
 }).strict()
 

@@ -76,6 +76,8 @@ export class EncryptedBackend implements StorageBackend {
   readonly cost: StorageBackend['cost']
   readonly inner: StorageBackend
   private readonly init: EncryptedBackendInit
+  /** Puts under way by root: a second put of the same content joins the first instead of uploading another ciphertext. */
+  private readonly putting = new Map<string, Promise<PutResult>>()
 
   constructor (init: EncryptedBackendInit) {
     this.init = init
@@ -113,6 +115,19 @@ export class EncryptedBackend implements StorageBackend {
 
   async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
     options.signal?.throwIfAborted()
+    const key = root.toV1().toString()
+    const running = this.putting.get(key)
+    if (running !== undefined) return running
+    const started = this.putOnce(root, source, options)
+    this.putting.set(key, started)
+    try {
+      return await started
+    } finally {
+      this.putting.delete(key)
+    }
+  }
+
+  private async putOnce (root: CID, source: DagSource, options: AbortOptions): Promise<PutResult> {
     const existing = await this.envelope(root, options)
     if (existing !== undefined && await this.inner.has(CID.parse(existing.ciphertext), options)) {
       return this.described(root, await this.inner.stat(CID.parse(existing.ciphertext), options), existing)

@@ -139,6 +139,22 @@ describe('encryptAtRest over S3 (s3rver)', () => {
     await datastore.close()
   })
 
+  it('two puts of the same content at once upload one ciphertext; a later put is a no-op', async () => {
+    const datastore = new FsDatastore(join(dir, 'ds-twice'))
+    await datastore.open()
+    const blockstore = new MemoryBlockstore()
+    const { cid } = await createContentStore({ blockstore }).add(markerText(200_000), { chunker: { type: 'fixed', size: 64 * 1024 } })
+    const inner = createS3Backend({ name: 'twice', bucket: server.bucket, prefix: 'twice', endpoint: server.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
+    const backend = await encryptAtRest(inner, { dataDir: join(dir, 'relay-a'), datastore })
+    const [a, b] = await Promise.all([backend.put(cid, blockstore), backend.put(cid, blockstore)])
+    const again = await backend.put(cid, blockstore)
+    expect(a.encryption?.ciphertext).toBeDefined()
+    expect(b.encryption?.ciphertext).toBe(a.encryption?.ciphertext)
+    expect(again.encryption?.ciphertext).toBe(a.encryption?.ciphertext)
+    expect((await bucketDump(server, 'twice/')).keys).toHaveLength(1)
+    await datastore.close()
+  })
+
   it('the config flag validates as a boolean on remote backends only', () => {
     const s3 = { kind: 's3', name: 's3', bucket: 'bucket-name' }
     expect(storageSchema.parse({ backends: [{ ...s3, encryptAtRest: true }] }).backends[0]).toMatchObject({ encryptAtRest: true })

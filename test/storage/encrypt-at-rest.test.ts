@@ -2,8 +2,10 @@
  * `encryptAtRest` against s3rver: the bucket holds no plaintext (no marker text, no plaintext CID); reads round-trip
  * with every block verified; a flipped byte in the stored object is ERR_BLOCK_CORRUPT and another copy serves the
  * read; the relay's at-rest key is created once, 0600, and appears in no answer; the config flag wraps the backend
- * on a real relay, whose reference index records the key id.
+ * on a real relay, whose reference index records the key id; the reference `age` CLI opens a stored copy with the
+ * key file, as docs/PRIVACY.md says an operator can by hand.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +27,16 @@ import { corruptObject, S3RVER_CREDENTIALS, startS3Server } from './s3-support.t
 import type { StorageReference } from '../../core/storage/index.ts'
 import type { Relay } from '../../node-relay/relay.ts'
 import type { S3Server } from './s3-support.ts'
+
+/** Debian's `age` (the reference CLI), which npm test installs when missing. */
+function hasAgeCli (): boolean {
+  try {
+    execFileSync('age', ['--version'])
+    return true
+  } catch {
+    return false
+  }
+}
 
 const MARKER = 'THE-PLAINTEXT-MARKER-0123456789 '
 
@@ -119,6 +131,16 @@ describe('encryptAtRest over S3 (s3rver)', () => {
       read.push(block.bytes)
     }
     expect(Buffer.concat(read).includes(Buffer.from(plaintext.subarray(0, 4096)))).toBe(true)
+
+    // the reference age CLI opens the stored file with the key file, giving the DAG's CAR (docs: opening a copy by hand)
+    if (hasAgeCli()) {
+      const leaves: Uint8Array[] = []
+      for await (const block of vaultInner.get(CID.parse(ref?.encryption?.ciphertext ?? ''))) if (block.cid.code === 0x55) leaves.push(block.bytes)
+      await writeFile(join(dir, 'copy.age'), Buffer.concat(leaves))
+      const car = execFileSync('age', ['-d', '-i', join(dir, 'relay-a', AT_REST_KEY_FILE), join(dir, 'copy.age')])
+      const opened = await CarBlockIterator.fromBytes(new Uint8Array(car))
+      expect((await opened.getRoots()).map(String)).toEqual([cid.toString()])
+    }
 
     // flip one byte of the stored age file: that copy fails, is marked corrupt, and the plain copy serves the read
     await corruptObject(server, objectKey('vault', CID.parse(ref?.encryption?.ciphertext ?? '')))

@@ -29,6 +29,17 @@ if ! command -v promtool >/dev/null; then
   fi
 fi
 
+# the age interop test (test/crypto/age-interop.test.ts) checks our files against the reference implementation's CLI
+if ! command -v age >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "› installing Debian's age package (the reference age CLI, for the interop test)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends age >/dev/null
+  else
+    echo "! age not found: the age CLI interop checks will be skipped (sudo apt-get install age)"
+  fi
+fi
+
 # the container image under podman is opt-in (about 10 minutes; test/deploy/container-podman.test.ts); the default run
 # tests the image's entrypoint outside a container (test/deploy/container-entrypoint.test.ts)
 if [ "${IPFS_KIT_CONTAINER_PODMAN:-}" = "1" ] && ! { command -v podman >/dev/null && command -v runc >/dev/null; }; then

@@ -5,7 +5,7 @@ import { DecryptError, InvalidInputError } from '../errors/index.ts'
 import { translateDecryptError } from './errors.ts'
 import { concat, headerEnd, parseHeader } from './header.ts'
 import { nobleCipher, openPayloadStream } from './payload.ts'
-import { bytesOf } from './streams.ts'
+import { bytesOf, readAhead } from './streams.ts'
 import type { PayloadCipher } from './payload.ts'
 import type { ByteSource } from './streams.ts'
 import type { Identity } from 'age-encryption'
@@ -25,6 +25,8 @@ export interface DecryptOptions {
 const NONCE = 16
 /** Longest header read before giving up (a 1 KiB step per 9 recipients). */
 const MAX_HEADER = 64 * 1024
+/** How far decryption reads ahead of itself (a few age chunks). */
+const READ_AHEAD_BYTES = 1024 * 1024
 
 /** The library's decrypter holding every key of `options`. */
 export function decrypterFor (options: DecryptOptions): Decrypter {
@@ -56,7 +58,8 @@ export async function streamKeyOf (header: Uint8Array, nonce: Uint8Array, decryp
 export async function * decrypt (source: ByteSource, options: DecryptOptions): AsyncGenerator<Uint8Array> {
   options.signal?.throwIfAborted()
   const decrypter = decrypterFor(options)
-  const input = bytesOf(source)
+  // the source (a network response) keeps arriving while chunks are decrypted, instead of waiting on each pull
+  const input = readAhead(bytesOf(source), READ_AHEAD_BYTES)
   const parts: Uint8Array[] = []
   let head: Uint8Array = new Uint8Array(0)
   for (;;) {

@@ -385,7 +385,9 @@ export class MigrationController {
     job.progress = { blocks, bytes }
     await this.step(job, 'record', signal)
     const now = new Date().toISOString()
-    await storage.index.set({ cid: job.cid, backend: target, locator: placed.locator, size: placed.size, state: 'ok', storedAt: now, verifiedAt: now })
+    await storage.index.set({
+      cid: job.cid, backend: target, locator: placed.locator, size: placed.size, state: 'ok', storedAt: now, verifiedAt: now, ...(placed.encryption === undefined ? {} : { encryption: placed.encryption })
+    })
     this.components.events?.emit({ type: 'storage:placed', cid: job.cid, backend: target, locator: placed.locator, size: placed.size })
     job.done.push(target)
     this.totals.bytesCopied += bytes

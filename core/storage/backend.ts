@@ -101,6 +101,11 @@ export interface StoredObject {
   size: number
   /** Backend-specific address, e.g. `s3://bucket/prefix/<cid>.car` or `https://gw.example/ipfs/<cid>`. */
   locator: string
+  /**
+   * Set when the backend holds the copy encrypted at rest (`encryptAtRest`): the relay key's id (its `age1…`
+   * recipient) and the root of the ciphertext on the inner backend.
+   */
+  encryption?: { keyId: string, ciphertext: string }
 }
 
 /** What `put` returns: where the content now lives on the backend. */

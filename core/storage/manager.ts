@@ -4,7 +4,7 @@ import { choosePlacement, LOCAL_ONLY } from './placement.ts'
 import { pickReadError } from './read-errors.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { EventBus } from '../events/bus.ts'
-import type { BackendStatus, DagSource, StorageBackend, VerifiedBlock } from './backend.ts'
+import type { BackendStatus, DagSource, StorageBackend, StoredObject, VerifiedBlock } from './backend.ts'
 import type { PlacementPolicy } from './placement.ts'
 import type { ReferenceIndex, StorageReference } from './reference-index.ts'
 import type { CID } from 'multiformats/cid'
@@ -143,9 +143,12 @@ export class StorageManager {
     return { name: backend.name, kind: backend.kind, layout: backend.layout, capabilities: backend.capabilities, cost: backend.cost, status }
   }
 
-  private async record (root: CID, backend: string, locator: string, size: number, options: AbortOptions): Promise<void> {
+  private async record (root: CID, backend: string, stored: StoredObject, options: AbortOptions): Promise<void> {
     const now = new Date().toISOString()
-    await this.components.index.set({ cid: root.toString(), backend, locator, size, state: 'ok', storedAt: now, verifiedAt: now }, options)
+    const { locator, size, encryption } = stored
+    await this.components.index.set({
+      cid: root.toString(), backend, locator, size, state: 'ok', storedAt: now, verifiedAt: now, ...(encryption === undefined ? {} : { encryption })
+    }, options)
     this.components.events?.emit({ type: 'storage:placed', cid: root.toString(), backend, locator, size })
   }
 
@@ -160,7 +163,7 @@ export class StorageManager {
     const stored = await local.has(root, options)
       ? await local.stat(root, options)
       : await local.put(root, options.source ?? localBlocks, options)
-    await this.record(root, local.name, stored.locator, stored.size, options)
+    await this.record(root, local.name, stored, options)
     const targets = choosePlacement(this.components.policy ?? LOCAL_ONLY, {
       size: stored.size, requested: options.to, known: new Set(this.byName.keys()), local: local.name
     })
@@ -170,7 +173,7 @@ export class StorageManager {
         const limit = this.components.maxBytes?.[name]
         if (limit !== undefined && stored.size > limit) throw new TooLargeError(`${root.toString()} is ${stored.size} bytes; backend "${name}" takes at most ${limit} (storage.maxBytes)`)
         const result = await this.backend(name).put(root, localBlocks, options)
-        await this.record(root, name, result.locator, result.size, options)
+        await this.record(root, name, result, options)
         return { backend: name, ok: true, locator: result.locator, size: result.size }
       } catch (err) {
         const error = errorInfo(err)

@@ -25,6 +25,8 @@ export interface StorageReference {
   /** When it was marked corrupt or missing, and why. */
   markedAt?: string
   reason?: string
+  /** The copy is encrypted at rest: with which relay key (`age1…`), and the ciphertext's root on the backend. */
+  encryption?: { keyId: string, ciphertext: string }
 }
 
 /** A change to the index, for whoever mirrors it (the cluster's replicated metadata). */

@@ -8,6 +8,7 @@ import { huggingfaceBackendSchema } from './huggingface/config.ts'
 import { filecoinBackendSchema } from './filecoin/config.ts'
 import { storachaBackendSchema } from './storacha/config.ts'
 import { costOverrideSchema } from './cost-override.ts'
+import { encryptAtRestSchema } from './encrypt-at-rest-option.ts'
 
 export { costOverrideSchema }
 
@@ -43,6 +44,7 @@ export const s3BackendSchema = z.object({
   credentialsFile: z.string().min(1).optional().describe('JSON file {accessKeyId, secretAccessKey, sessionToken?} (wins over the env variables)'),
   partSizeBytes: z.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024).describe('multipart part size'),
   queueSize: z.number().int().min(1).max(64).default(4).describe('parts uploaded at once'),
+  encryptAtRest: encryptAtRestSchema,
   cost: costOverrideSchema
 }).strict()
 

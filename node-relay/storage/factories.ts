@@ -96,8 +96,11 @@ export const backendFactories: { [K in BackendEntry['kind']]: BackendFactory<Ext
   }
 }
 
-/** Build the backend of one entry with the factory of its kind. */
+/** Build the backend of one entry with the factory of its kind, wrapped by `encryptAtRest` when the entry asks. */
 export async function createBackend (entry: BackendEntry, ctx: BackendFactoryContext): Promise<StorageBackend> {
   const factory = backendFactories[entry.kind] as BackendFactory
-  return factory(entry, ctx)
+  const backend = await factory(entry, ctx)
+  if (!('encryptAtRest' in entry) || !entry.encryptAtRest) return backend
+  const { encryptAtRest } = await import('./at-rest.ts')
+  return encryptAtRest(backend, { dataDir: ctx.config.dataDir, datastore: ctx.node.datastore })
 }

@@ -16,6 +16,7 @@ import { EventBus } from '../../core/events/bus.ts'
 import { MigrationController, plan, policySchema, retentionSchema } from '../../core/migration/index.ts'
 import { ReferenceIndex, StorageManager, createLocalBackend } from '../../core/storage/index.ts'
 import { createHuggingFaceBackend } from '../../node-relay/storage/huggingface/backend.ts'
+import { encryptAtRest, loadAtRestKey } from '../../node-relay/storage/at-rest.ts'
 import { createS3Backend, objectKey } from '../../node-relay/storage/s3/index.ts'
 import { startFakeHub } from '../storage/support/hf-hub-server.ts'
 import { pseudoRandomBytes } from '../support/fixtures.ts'
@@ -157,6 +158,22 @@ describe('migration controller: local → S3 (s3rver), every copy verified', () 
     expect(jobEvents.at(-1)?.state).toBe('done')
     expect(events.some(e => e.type === 'migration:progress' && e.bytes === job?.progress.bytes)).toBe(true)
     expect(migrations.totals).toMatchObject({ jobsDone: 1, verifyFailures: 0 })
+  })
+
+  it('moves to an encryptAtRest backend: the bucket holds ciphertext, the read-back verifies, the key id is recorded', async () => {
+    const encrypted = await encryptAtRest(s3, { dataDir: dir, datastore })
+    const migrations = controller(encrypted)
+    await migrations.start()
+    const cid = await addContent(300_000, 9)
+    const [job] = await finished(migrations, await migrations.enqueue((await planFor([movePolicy()], [cid])).items))
+    expect(job).toMatchObject({ state: 'done', done: ['s3'] })
+    const [ref] = await storage.index.get(cid)
+    expect(ref).toMatchObject({ backend: 's3', state: 'ok', encryption: { keyId: (await loadAtRestKey(dir)).recipient } })
+    expect(await s3.has(cid)).toBe(false) // the plaintext DAG is not in the bucket under its CID
+    expect(await s3.has(CID.parse(ref?.encryption?.ciphertext ?? ''))).toBe(true)
+    let bytes = 0
+    for await (const block of storage.get(cid, { from: 's3' })) bytes += block.bytes.byteLength
+    expect(bytes).toBeGreaterThan(300_000)
   })
 
   it('a copy corrupted in the bucket during the job fails verification, keeps the source and reports it', async () => {

@@ -14,7 +14,11 @@ const output = z.object({
     storedAt: z.string().describe('when it was placed (ISO 8601)'),
     verifiedAt: z.string().optional().describe('when a read last verified every block'),
     markedAt: z.string().optional().describe('when it was marked corrupt or missing'),
-    reason: z.string().optional().describe('why it was marked')
+    reason: z.string().optional().describe('why it was marked'),
+    encryption: z.object({
+      keyId: z.string().describe('the relay at-rest key it is encrypted to (its age1… public key)'),
+      ciphertext: z.string().describe('root CID of the ciphertext on the backend')
+    }).optional().describe('set when the backend holds this copy encrypted at rest (encryptAtRest)')
   })).describe('one entry per recorded copy')
 })
 
@@ -32,7 +36,7 @@ export const storageRefs = defineOperation({
   cli: {
     command: ['storage', 'refs'],
     args: ['cid'],
-    lines: (out: z.infer<typeof output>) => out.references.map(r => `${r.backend.padEnd(12)}  ${r.state.padEnd(7)}  ${r.locator}  ${r.size} B  verified ${r.verifiedAt ?? 'never'}`)
+    lines: (out: z.infer<typeof output>) => out.references.map(r => `${r.backend.padEnd(12)}  ${r.state.padEnd(7)}  ${r.locator}  ${r.size} B  verified ${r.verifiedAt ?? 'never'}${r.encryption === undefined ? '' : `  encrypted at rest to ${r.encryption.keyId}`}`)
   },
   async run (components, input, { signal }) {
     const cid = cidOf(input.cid)

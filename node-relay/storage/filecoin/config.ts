@@ -14,6 +14,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { costOverrideSchema, definedCost } from '../cost-override.ts'
+import { encryptAtRestSchema } from '../encrypt-at-rest-option.ts'
 import type { FilecoinBackendInit } from './backend.ts'
 
 /** Schema of one `kind: 'filecoin'` entry. */
@@ -40,6 +41,7 @@ export const filecoinBackendSchema = z.object({
     maxRepairsPerDay: z.number().int().min(0).optional().describe('automatic repairs (new copies placed) allowed in any 24 hours'),
     maxUsdfcPerMonth: z.number().min(0).optional().describe('USDFC automatic deposit top-ups may spend in any 30 days')
   }).strict().optional().describe('caps on automatic spending; beyond them the watch refuses with ERR_BUDGET_EXCEEDED and a filecoin:budget event'),
+  encryptAtRest: encryptAtRestSchema,
   cost: costOverrideSchema
 }).strict()
 

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { costOverrideSchema, definedCost } from '../cost-override.ts'
+import { encryptAtRestSchema } from '../encrypt-at-rest-option.ts'
 import type { HuggingFaceBackendInit } from './backend.ts'
 
 /** Same rule as `backendNameSchema` in ../config.ts (not imported: that module imports this one). */
@@ -23,6 +24,7 @@ export const huggingfaceBackendSchema = z.object({
   pathPrefix: z.string().default('ipfs').describe('folder in the repo that holds <cid>.car files'),
   tokenEnv: z.string().min(1).default('HF_TOKEN').describe('environment variable holding the access token (hf_...)'),
   tokenFile: z.string().min(1).optional().describe('file holding the access token (wins over tokenEnv)'),
+  encryptAtRest: encryptAtRestSchema,
   cost: costOverrideSchema
 }).strict()
 

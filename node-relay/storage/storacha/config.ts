@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { costOverrideSchema, definedCost } from '../cost-override.ts'
+import { encryptAtRestSchema } from '../encrypt-at-rest-option.ts'
 import { DEFAULT_GATEWAY, DEFAULT_SERVICE_DID, DEFAULT_SERVICE_URL } from './defaults.ts'
 import type { StorachaBackendInit } from './backend.ts'
 
@@ -25,6 +26,7 @@ export const storachaBackendSchema = z.object({
   proofEnv: z.string().min(1).default('STORACHA_PROOF').describe('environment variable holding the space delegation (storacha delegation create --base64)'),
   proofFile: z.string().min(1).optional().describe('file holding the space delegation (wins over proofEnv)'),
   retries: z.number().int().min(0).max(10).default(3).describe('retries of each upload step'),
+  encryptAtRest: encryptAtRestSchema,
   cost: costOverrideSchema
 }).strict()
 

@@ -11,6 +11,7 @@
 //   the web runtime, so it never imports the package (the PWA bundles its own copy into dist/ at build time);
 // - packages reachable only as optional peers (typescript, for the types of abitype and ox);
 // - onnxruntime-node's native builds for other systems and processors than the one running this script (the image's).
+/* global process */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 

@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { randomUpload } from '../relay/child-relay.ts'
+import { startComposeCluster } from './container/compose-cluster.ts'
 import { countBytes, freePort, run } from './container/process.ts'
 
 const MiB = 1024 * 1024
@@ -34,12 +35,14 @@ function has (command: string): boolean {
   }
 }
 
-const wanted = process.env.IPFS_KIT_CONTAINER_PODMAN === '1'
+const wanted = process.env.IPFS_KIT_CONTAINER_PODMAN === '1' || process.env.CI === 'true'
 const missing = ['podman', 'runc', 'dpkg', 'apt-get'].filter(c => !has(c))
 const reason = !wanted
-  ? 'set IPFS_KIT_CONTAINER_PODMAN=1 to build and run the image under podman (5 to 10 minutes)'
+  ? 'runs in CI (CI=true) or with IPFS_KIT_CONTAINER_PODMAN=1 (builds and runs the image under podman, about 4 minutes)'
   : missing.length > 0 ? `missing ${missing.join(', ')} (apt-get install podman runc)` : undefined
 if (reason !== undefined) process.stdout.write(`container-podman.test.ts skipped: ${reason}\n`)
+const noCompose = has('podman-compose') ? undefined : 'missing podman-compose (apt-get install podman-compose)'
+if (reason === undefined && noCompose !== undefined) process.stdout.write(`container-podman.test.ts: the compose cluster check is skipped: ${noCompose}\n`)
 
 describe.skipIf(reason !== undefined)('container image under podman', () => {
   let work: string
@@ -117,5 +120,48 @@ describe.skipIf(reason !== undefined)('container image under podman', () => {
     expect(await countBytes(await fetch(`${url}/ipfs/${added.cid}`))).toBe(16 * MiB)
     await podman('stop', '-t', '30', `${volume}-2`)
     expect((await podman('inspect', `${volume}-2`, '--format', '{{.State.ExitCode}}')).stdout.trim()).toBe('0')
+  }, 5 * 60_000)
+
+  it.skipIf(noCompose !== undefined)('runs deploy/compose.yaml: three relays join one cluster, share pins and serve each other\'s content', async () => {
+    const cluster = await startComposeCluster(IMAGE, `ikct${String(process.pid)}`, env)
+    try {
+      const [a, b, c] = cluster.relays as [typeof cluster.relays[0], typeof cluster.relays[0], typeof cluster.relays[0]]
+      const get = async (relay: typeof a, path: string): Promise<{ status: number, body: unknown }> => {
+        const res = await fetch(`${relay.url}${path}`, { headers: relay.auth })
+        return { status: res.status, body: await res.json() }
+      }
+      const until = async (what: string, ok: () => Promise<boolean>): Promise<void> => {
+        for (let i = 0; !(await ok()); i++) {
+          if (i > 240) throw new Error(`timed out waiting for ${what}`)
+          await new Promise(resolve => setTimeout(resolve, 500))
+        }
+      }
+      // relays 2 and 3 bootstrapped from relay 1 by name (IPFS_KIT_BOOTSTRAP_FROM); each sees all three as members
+      for (const relay of cluster.relays) {
+        await until(`three live peers on ${relay.url}`, async () =>
+          ((await get(relay, '/api/v1/cluster/peers')).body as { peers: Array<{ live: boolean }> }).peers.filter(p => p.live).length === 3)
+      }
+
+      // content added on relay 1 is served by relay 2's gateway (fetched from relay 1 over libp2p between containers)
+      const bytes = new Uint8Array(MiB).map((_, i) => (i * 7919) % 251)
+      const res = await fetch(`${a.url}/api/v1/add`, { method: 'POST', headers: { ...a.auth, 'content-type': 'application/octet-stream' }, body: bytes })
+      expect(res.status).toBe(200)
+      const { cid } = await res.json() as { cid: string }
+      const served = new Uint8Array(await (await fetch(`${b.url}/ipfs/${cid}`)).arrayBuffer())
+      expect(served).toEqual(bytes)
+
+      // a cluster pin made on relay 1 is seen on relays 2 and 3 and reaches all three (compose config: 2..3 copies)
+      const pinned = await fetch(`${a.url}/api/v1/cluster/pins`, { method: 'POST', headers: { ...a.auth, 'content-type': 'application/json' }, body: JSON.stringify({ cid }) })
+      expect(pinned.status).toBe(200)
+      for (const relay of [b, c]) {
+        await until(`the pin pinned three times as seen from ${relay.url}`, async () => {
+          const status = await get(relay, `/api/v1/cluster/pins/${cid}`)
+          return status.status === 200 && (status.body as { pinnedCount: number }).pinnedCount === 3
+        })
+      }
+      expect(await countBytes(await fetch(`${c.url}/ipfs/${cid}`))).toBe(MiB)
+    } finally {
+      await cluster.stop()
+    }
   }, 5 * 60_000)
 })

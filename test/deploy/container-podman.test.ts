@@ -12,6 +12,8 @@
  * machine withholds CAP_SYS_RESOURCE), hence the containers.conf written below.
  */
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,7 +25,11 @@ import { countBytes, freePort, run } from './container/process.ts'
 
 const MiB = 1024 * 1024
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BASE = 'localhost/ipfs-kit-test-base:latest'
+// the base image is kept between runs, tagged by what it is made of (the script and the Node binary): a rerun skips
+// making it and podman's layer cache then reuses the image's dependency layer while the dependencies are unchanged
+const BASE = `localhost/ipfs-kit-test-base:${createHash('sha256')
+  .update(readFileSync(join(ROOT, 'test/deploy/container/build-base-image.sh'))).update(readFileSync(process.execPath))
+  .digest('hex').slice(0, 16)}`
 const IMAGE = 'localhost/ipfs-kit:test'
 
 function has (command: string): boolean {
@@ -55,8 +61,10 @@ describe.skipIf(reason !== undefined)('container image under podman', () => {
     const conf = join(work, 'containers.conf')
     await writeFile(conf, '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\n')
     env = { ...process.env, CONTAINERS_CONF: conf }
-    const base = await run('sh', [join(ROOT, 'test/deploy/container/build-base-image.sh'), BASE, process.execPath], env)
-    expect(base.code, base.stderr).toBe(0)
+    if ((await podman('image', 'exists', BASE)).code !== 0) {
+      const base = await run('sh', [join(ROOT, 'test/deploy/container/build-base-image.sh'), BASE, process.execPath], env)
+      expect(base.code, base.stderr).toBe(0)
+    }
     const context = join(work, 'context')
     const prebuilt = await run('sh', [join(ROOT, 'test/deploy/container/prebuilt-context.sh'), context], env)
     expect(prebuilt.code, prebuilt.stderr).toBe(0)

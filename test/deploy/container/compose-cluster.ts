@@ -34,13 +34,15 @@ export async function startComposeCluster (image: string, project: string, env: 
     await run('podman', ['network', 'rm', '-f', `${project}_default`], env)
   }
 
-  // one key per relay, made in parallel (each on its own volume)
-  const relays = await Promise.all([1, 2, 3].map(async (n): Promise<ComposeRelay> => {
+  // one key per relay: relay 1's first, alone, since podman-compose creates the project's network on its first run and
+  // parallel first runs race to create it; then relays 2 and 3 in parallel (each on its own volume)
+  const key = async (n: number): Promise<ComposeRelay> => {
     const made = await compose('run', '--rm', '--no-deps', `relay-${String(n)}`, 'keys', 'create', '--name', 'ops', '--role', 'admin', '-d', '/data')
-    const key = /ik_\S+/.exec(made.stdout)?.[0]
-    if (made.code !== 0 || key === undefined) throw new Error(`keys create on relay-${String(n)}: ${made.stdout}\n${made.stderr}`)
-    return { url: `http://127.0.0.1:${ports[`IPFS_KIT_HTTP_${String(n)}`] ?? ''}`, auth: { authorization: `Bearer ${key}` } }
-  }))
+    const found = /ik_\S+/.exec(made.stdout)?.[0]
+    if (made.code !== 0 || found === undefined) throw new Error(`keys create on relay-${String(n)}: ${made.stdout}\n${made.stderr}`)
+    return { url: `http://127.0.0.1:${ports[`IPFS_KIT_HTTP_${String(n)}`] ?? ''}`, auth: { authorization: `Bearer ${found}` } }
+  }
+  const relays = [await key(1), ...await Promise.all([key(2), key(3)])]
   const up = await compose('up', '-d')
   if (up.code !== 0) throw new Error(`podman-compose up: ${up.stdout}\n${up.stderr}`)
   for (const relay of relays) {

@@ -9,8 +9,9 @@
 # NODE_IMAGE is any image with Node >= 22.12 on PATH as `node`, /bin/sh, mkdir and chown (npm too for stage 1).
 #
 # APP_STAGE=prebuilt skips stage 1 and takes an already built tree as the build context instead (package.json,
-# node_modules with production dependencies only, bin/, build/, dist/, public/, deploy/container/): that is how the
-# container test builds the image with no registry (test/deploy/container-podman.test.ts).
+# node_modules with production dependencies only, bin/, build/, dist/, public/, deploy/container/). APP_STAGE may also
+# name an image holding that tree under /src: that is how the container test builds the image with no registry
+# (test/deploy/container-podman.test.ts imports the tree as one layer, skipping a copy of it).
 ARG NODE_IMAGE=docker.io/library/node:22-bookworm-slim
 ARG APP_STAGE=build
 

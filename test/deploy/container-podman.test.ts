@@ -76,10 +76,15 @@ describe.skipIf(reason !== undefined)('container image under podman', () => {
     expect(imported.code, imported.stderr).toBe(0)
     const empty = join(work, 'empty')
     await mkdir(empty)
+    // the image this build replaces, removed after it so reruns do not pile up untagged 0.5 GB images
+    const previous = (await podman('image', 'inspect', IMAGE, '--format', '{{.Id}}')).stdout.trim()
     const built = await podman('build', '--format', 'docker', '-f', join(ROOT, 'Dockerfile'), '--build-arg', `NODE_IMAGE=${BASE}`,
       '--build-arg', `APP_STAGE=${APP}`, '-t', IMAGE, empty)
     expect(built.code, built.stderr).toBe(0)
     await podman('rmi', APP)
+    if (previous !== '' && !(await podman('image', 'inspect', IMAGE, '--format', '{{.Id}}')).stdout.startsWith(previous)) {
+      await podman('rmi', previous)
+    }
   }, 30 * 60_000)
 
   afterAll(async () => {

@@ -2,14 +2,16 @@
 # The ipfs-kit relay as a container image (docs/DEPLOY.md). Build: `podman build -t ipfs-kit .` (or docker build).
 #
 # Stage 1 installs every dependency from the npm registry, builds the PWA (dist/) and the bundled CLI (build/cli.js),
-# then drops the dev dependencies. Stage 2 is the runtime: Node 22, the built package, a non-root user, /data as a
+# then drops the dev dependencies and what the relay never loads on Node (deploy/container/prune-modules.js: the React
+# Native tree of @libp2p/webrtc, onnxruntime-web, other systems' onnxruntime builds; 1.1 GB down to 0.5 GB). Stage 2 is the runtime: Node 22, the built package, a non-root user, /data as a
 # volume, a HEALTHCHECK on /health and the entrypoint (deploy/container/entrypoint.sh) that execs the relay, so
 # SIGTERM reaches it and it drains requests in flight before it exits.
 # NODE_IMAGE is any image with Node >= 22.12 on PATH as `node`, /bin/sh, mkdir and chown (npm too for stage 1).
 #
 # APP_STAGE=prebuilt skips stage 1 and takes an already built tree as the build context instead (package.json,
-# node_modules with production dependencies only, bin/, build/, dist/, public/, deploy/container/): that is how the
-# container test builds the image with no registry (test/deploy/container-podman.test.ts).
+# node_modules with production dependencies only, bin/, build/, dist/, public/, deploy/container/). APP_STAGE may also
+# name an image holding that tree under /src: that is how the container test builds the image with no registry
+# (test/deploy/container-podman.test.ts imports the tree as one layer, skipping a copy of it).
 ARG NODE_IMAGE=docker.io/library/node:22-bookworm-slim
 ARG APP_STAGE=build
 
@@ -19,7 +21,8 @@ COPY package.json package-lock.json ./
 # install scripts stay off (nothing in the stack needs them; see docs/DEPLOY.md)
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npm run build && node scripts/build-cli.ts && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm run build && node scripts/build-cli.ts && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && node deploy/container/prune-modules.js package-lock.json node_modules
 
 FROM ${NODE_IMAGE} AS prebuilt
 WORKDIR /src

@@ -40,15 +40,17 @@ if ! command -v age >/dev/null; then
   fi
 fi
 
-# the container image under podman is opt-in (about 10 minutes; test/deploy/container-podman.test.ts); the default run
-# tests the image's entrypoint outside a container (test/deploy/container-entrypoint.test.ts)
-if [ "${IPFS_KIT_CONTAINER_PODMAN:-}" = "1" ] && ! { command -v podman >/dev/null && command -v runc >/dev/null; }; then
+# the container image under podman (test/deploy/container-podman.test.ts) runs in CI (CI=true) and when
+# IPFS_KIT_CONTAINER_PODMAN=1; it needs Debian's podman and runc (crun refuses this machine's cgroup layout), and
+# podman-compose for deploy/compose.yaml
+if { [ "${CI:-}" = "true" ] || [ "${IPFS_KIT_CONTAINER_PODMAN:-}" = "1" ]; } \
+  && ! { command -v podman >/dev/null && command -v runc >/dev/null && command -v podman-compose >/dev/null; }; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "› installing Debian's podman and runc for the container image test"
+    echo "› installing Debian's podman, runc and podman-compose for the container image test"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc podman-compose >/dev/null
   else
-    echo "! IPFS_KIT_CONTAINER_PODMAN=1 but podman/runc are missing: the podman test will be skipped (sudo apt-get install podman runc)"
+    echo "! podman, runc or podman-compose missing: the container image test skips what needs them (sudo apt-get install podman runc podman-compose)"
   fi
 fi
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Lay out what the Dockerfile's `prebuilt` stage takes (APP_STAGE=prebuilt) in <dir>, without the npm registry:
 # package.json, the production dependencies of package-lock.json (hard links into node_modules, or copies across file
-# systems), bin/, build/cli.js (scripts/build-cli.ts), dist/ (vite build), public/ and deploy/container/.
+# systems; less what deploy/container/prune-modules.js removes), bin/, build/cli.js (scripts/build-cli.ts), dist/ (vite build), public/ and deploy/container/.
 # Usage: prebuilt-context.sh <dir>   (run from the repository root with Node 22 first on PATH)
 set -eu
 OUT="$1"
@@ -21,6 +21,7 @@ node -e '
 (cd "$MODULES" && xargs cp -al --parents -t "$OUT/node_modules" < "$OUT/.modules" 2>/dev/null) \
   || (cd "$MODULES" && xargs cp -a --parents -t "$OUT/node_modules" < "$OUT/.modules")
 rm "$OUT/.modules"
+node deploy/container/prune-modules.js package-lock.json "$OUT/node_modules"
 cp package.json "$OUT/"
 cp -r bin public "$OUT/"
 cp -r deploy/container "$OUT/deploy/"

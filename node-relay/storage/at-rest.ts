@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { FsBlockstore } from 'blockstore-fs'
+import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { generateKeyPair, recipientOf } from '../../core/crypto/index.ts'
 import { InvalidInputError } from '../../core/errors/index.ts'
 import { EncryptedBackend } from '../../core/storage/encrypted-backend.ts'
@@ -66,7 +66,7 @@ export async function scratchFactory (dataDir: string): Promise<() => Promise<Sc
   await rm(base, { recursive: true, force: true })
   return async () => {
     const path = join(base, randomBytes(8).toString('hex'))
-    const blockstore = new FsBlockstore(path)
+    const blockstore = new FsBlockstore({ path })
     await blockstore.open()
     return {
       blockstore,

@@ -3,7 +3,7 @@ import { filecoinBackendOf } from '../components.ts'
 import { cidOf } from '../fields.ts'
 import { defineOperation } from '../operation.ts'
 import { HEALTHY_STATES } from '../../storage/filecoin/copies.ts'
-import { copyShape, filecoinBackendField } from './shapes.ts'
+import { copyShape, rootsInput } from './shapes.ts'
 
 const root = z.object({
   root: z.string().describe('root CID'),
@@ -27,9 +27,7 @@ export const filecoinCopies = defineOperation({
   name: 'filecoin_copies',
   title: 'Filecoin copies',
   description: 'Each stored root\'s copies on Filecoin: provider, data set, piece, state (added, proving, proven, faulted, terminated, removed, corrupt), last proven and next challenge epochs. With check, reads the PDP verifier first and updates the states; ERR_NOT_FOUND for a CID the backend does not hold.',
-  input: z.object({
-    backend: filecoinBackendField,
-    cid: z.string().min(1).max(512).optional().describe('only this root'),
+  input: rootsInput.extend({
     check: z.boolean().optional().describe('read the PDP verifier now and update the states first')
   }),
   output,

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { filecoinBackendOf } from '../components.ts'
 import { cidOf } from '../fields.ts'
 import { defineOperation } from '../operation.ts'
-import { filecoinBackendField } from './shapes.ts'
+import { rootsInput } from './shapes.ts'
 
 const output = z.object({
   backend: z.string().describe('the filecoin backend'),
@@ -30,9 +30,7 @@ export const filecoinRepair = defineOperation({
   name: 'filecoin_repair',
   title: 'Repair Filecoin copies',
   description: 'Read the PDP verifier for every copy (faulted: a proof overdue; terminated; removed), then give each root short of healthy copies new ones with the best-scored providers that hold none, uploaded from a copy verified against the root here. dryRun shows the state changes and the providers it would choose, and places nothing. Spends from the payer\'s Filecoin Pay deposit.',
-  input: z.object({
-    backend: filecoinBackendField,
-    cid: z.string().min(1).max(512).optional().describe('only this root'),
+  input: rootsInput.extend({
     dryRun: z.boolean().default(false).describe('say what would be done; place nothing')
   }),
   output,

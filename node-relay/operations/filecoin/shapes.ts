@@ -3,6 +3,12 @@ import { z } from 'zod'
 /** The `backend` input field of the Filecoin operations. */
 export const filecoinBackendField = z.string().min(1).max(64).optional().describe('the filecoin storage backend to use (default: the first configured)')
 
+/** The input fields every per-root Filecoin operation takes: which backend, and optionally one root. */
+export const rootsInput = z.object({
+  backend: filecoinBackendField,
+  cid: z.string().min(1).max(512).optional().describe('only this root')
+})
+
 /** One copy of a root, as the filecoin backend records it. */
 export const copyShape = z.object({
   providerId: z.string().describe('provider id in the Filecoin Onchain Cloud registry'),

@@ -1,23 +1,13 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import * as Mocks from '@filoz/synapse-core/mocks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addBytes, startTestRelay } from '../../relay/support.ts'
+import { runCli } from '../../support/surfaces.ts'
 import { pseudoRandomBytes } from '../../support/fixtures.ts'
 import { START_EPOCH, startSynapseProviders } from '../../support/synapse-providers.ts'
 import type { TestRelay } from '../../relay/support.ts'
 import type { SynapseProviders } from '../../support/synapse-providers.ts'
 
-const MAIN = fileURLToPath(new URL('../../../node-relay/cli/main.ts', import.meta.url))
 const KEY_ENV = 'IPFS_KIT_TEST_FILECOIN_KEY'
-
-async function cli (url: string, args: string[]): Promise<{ code: number | null, stdout: string }> {
-  const child = spawn(process.execPath, [MAIN, '--api', url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  const code = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve) })
-  return { code, stdout }
-}
 
 async function json<T> (res: Response): Promise<T> {
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`)
@@ -52,8 +42,8 @@ describe('Filecoin operations on a relay (Synapse SDK on its mocks)', () => {
     expect(plain.providers[0]?.terms).toBeUndefined()
     const explained = await json<{ providers: Provider[] }>(await fetch(`${relay.url}/api/v1/filecoin/providers?explain=true`))
     expect(explained.providers[0]?.terms?.map((t) => t.name)).toEqual(['reliability', 'faults', 'price', 'latency', 'proof'])
-    const out = await cli(relay.url, ['filecoin', 'providers', '--explain'])
-    expect(out.code).toBe(0)
+    const out = await runCli(relay.url, ['filecoin', 'providers', '--explain'])
+    expect(out.exit).toBe(0)
     expect(out.stdout).toMatch(/^ {3}3 {2}0\.000 {2}US .*\(excluded: on the deny list\)$/m)
     expect(out.stdout).toContain('reliability 0.500 × 0.5  no history yet (neutral)')
   })
@@ -65,8 +55,8 @@ describe('Filecoin operations on a relay (Synapse SDK on its mocks)', () => {
     // the mocks' price: 2.5 USDFC per TiB per month per copy
     expect(Number(one.monthlyUsdfc)).toBeCloseTo(5, 6)
     expect(Number(year.totalUsdfc)).toBeCloseTo(2.5 * 3 * 12, 6)
-    const out = await cli(relay.url, ['filecoin', 'costs', '--size', '1099511627776', '--months', '2'])
-    expect(out.code).toBe(0)
+    const out = await runCli(relay.url, ['filecoin', 'costs', '--size', '1099511627776', '--months', '2'])
+    expect(out.exit).toBe(0)
     expect(out.stdout).toMatch(/1099511627776 bytes × 2 copies × 2 months: 10(\.0+\d*)? USDFC/)
   })
 
@@ -100,7 +90,7 @@ describe('Filecoin operations on a relay (Synapse SDK on its mocks)', () => {
     expect(metrics).toContain('ipfs_kit_filecoin_copy_transitions_total{backend="fil",state="proving"} 2')
     const dry = await json<{ dryRun: boolean, repairs: unknown[] }>(await fetch(`${relay.url}/api/v1/filecoin/repair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dryRun: true }) }))
     expect(dry).toMatchObject({ dryRun: true, repairs: [] })
-    const out = await cli(relay.url, ['filecoin', 'copies', cid])
+    const out = await runCli(relay.url, ['filecoin', 'copies', cid])
     expect(out.stdout).toContain(`${cid}  2/2 healthy`)
     expect((await fetch(`${relay.url}/api/v1/filecoin/copies?cid=bafkqaaa`)).status).toBe(404)
   })

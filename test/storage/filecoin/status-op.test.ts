@@ -1,20 +1,10 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { startTestRelay } from '../../relay/support.ts'
+import { runCli } from '../../support/surfaces.ts'
 import { startLotusFake } from '../../support/lotus-fake.ts'
 import type { TestRelay } from '../../relay/support.ts'
 import type { LotusFake } from '../../support/lotus-fake.ts'
 
-const MAIN = fileURLToPath(new URL('../../../node-relay/cli/main.ts', import.meta.url))
-
-async function cli (url: string, args: string[]): Promise<{ code: number | null, stdout: string }> {
-  const child = spawn(process.execPath, [MAIN, '--api', url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  const code = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve) })
-  return { code, stdout }
-}
 
 let lotus: LotusFake
 let relay: TestRelay
@@ -43,8 +33,8 @@ describe('Filecoin chain analytics on the relay (against the Lotus JSON-RPC fake
   })
 
   it('prints the status on the CLI, and the metrics appear on /metrics', async () => {
-    const out = await cli(relay.url, ['filecoin', 'status'])
-    expect(out.code).toBe(0)
+    const out = await runCli(relay.url, ['filecoin', 'status'])
+    expect(out.exit).toBe(0)
     expect(out.stdout).toContain('height 3141592 (final 3140692)')
     expect(out.stdout).toContain('f01234  power 0.0488%  faulty sectors 5')
     const metrics = await (await fetch(`${relay.url}/metrics`)).text()

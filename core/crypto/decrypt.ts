@@ -5,7 +5,7 @@ import { DecryptError, InvalidInputError } from '../errors/index.ts'
 import { translateDecryptError } from './errors.ts'
 import { concat, headerEnd, parseHeader } from './header.ts'
 import { nobleCipher, openPayloadStream } from './payload.ts'
-import { bytesOf, readAhead } from './streams.ts'
+import { READ_AHEAD_BYTES, bytesOf, readAhead } from './streams.ts'
 import type { PayloadCipher } from './payload.ts'
 import type { ByteSource } from './streams.ts'
 import type { Identity } from 'age-encryption'
@@ -26,7 +26,6 @@ const NONCE = 16
 /** Longest header read before giving up (a 1 KiB step per 9 recipients). */
 const MAX_HEADER = 64 * 1024
 /** How far decryption reads ahead of itself (a few age chunks). */
-const READ_AHEAD_BYTES = 1024 * 1024
 
 /** The library's decrypter holding every key of `options`. */
 export function decrypterFor (options: DecryptOptions): Decrypter {

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors/index.ts'
 import { recipientBytes } from './keys.ts'
 import { nobleCipher, sealPayload, TAG } from './payload.ts'
 import { headerPadding } from './stanzas.ts'
-import { bytesOf } from './streams.ts'
+import { READ_AHEAD_BYTES, bytesOf, readAhead } from './streams.ts'
 import type { PayloadCipher } from './payload.ts'
 import type { ByteSource } from './streams.ts'
 
@@ -72,7 +72,10 @@ export async function * encrypt (source: ByteSource, options: EncryptOptions): A
   }
   const streamKey = hkdf(sha256, captured.fileKey, nonce, PAYLOAD_LABEL, 32)
   yield prefix
-  for await (const chunk of sealPayload(bytesOf(source), streamKey, options.cipher ?? nobleCipher)) {
+  // the source (a file, a network upload) keeps being read while chunks are sealed and sent, instead of waiting on
+  // each pull: an encrypted upload over HTTP ran 0.38× a plain one (128 MiB, one run; 0.59× with this) though
+  // sealing costs ~0.2 s of it
+  for await (const chunk of sealPayload(readAhead(bytesOf(source), READ_AHEAD_BYTES), streamKey, options.cipher ?? nobleCipher)) {
     options.signal?.throwIfAborted()
     yield chunk
   }

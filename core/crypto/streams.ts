@@ -19,6 +19,9 @@ export async function * bytesOf (source: ByteSource): AsyncGenerator<Uint8Array>
   }
 }
 
+/** How far `encrypt` and `decrypt` read their input ahead of the cipher. */
+export const READ_AHEAD_BYTES = 1024 * 1024
+
 /**
  * Pull `source` ahead of its consumer, holding at most about `maxBytes` (at least one chunk): while the consumer works
  * on one chunk (decrypts it), the next ones keep arriving instead of the transfer waiting on every pull. An error of

@@ -26,6 +26,17 @@ async function content (): Promise<{ root: CID, source: MemoryBlockstore }> {
   return { root: cid, source }
 }
 
+/** Put fresh content, stop the provider of its first copy proving, and move the chain past that copy's window; the stalled copy. */
+async function putWithOneStalledCopy (backend: ReturnType<typeof createFilecoinBackend>): Promise<{ providerId: string, dataSetId: string }> {
+  const { root, source } = await content()
+  await backend.put(root, source)
+  const [bad] = (await backend.records.get(root.toString()))?.copies ?? []
+  if (bad === undefined) throw new Error('a copy expected')
+  providers.chain.stall(BigInt(bad.dataSetId))
+  providers.chain.epoch = START_EPOCH + PROVING_PERIOD + 120n
+  return bad
+}
+
 function listen (bus: EventBus): NodeEvent[] {
   const events: NodeEvent[] = []
   bus.subscribe((e) => { events.push(e) })
@@ -128,12 +139,7 @@ describe('filecoin budget cap and provider choice', () => {
     const events = new EventBus()
     const seen = listen(events)
     const backend = createFilecoinBackend({ name: 'fil', synapse: mockSynapse(), copies: 2, events, budget: { maxRepairsPerDay: 0 } })
-    const { root, source } = await content()
-    await backend.put(root, source)
-    const [bad] = (await backend.records.get(root.toString()))?.copies ?? []
-    if (bad === undefined) throw new Error('a copy expected')
-    providers.chain.stall(BigInt(bad.dataSetId))
-    providers.chain.epoch = START_EPOCH + PROVING_PERIOD + 120n
+    await putWithOneStalledCopy(backend)
     await checkCopies(backend)
     const refused = await repairCopies(backend, { auto: true })
     expect(refused).toEqual([expect.objectContaining({ kind: 'repair', code: 'ERR_BUDGET_EXCEEDED', placed: [] })])
@@ -164,12 +170,7 @@ describe('the copy watch', () => {
     const events = new EventBus()
     const seen = listen(events)
     const backend = createFilecoinBackend({ name: 'fil', synapse: mockSynapse(), copies: 2, checkIntervalMs: 20, autoRepair: true, renewal: { withinDays: 7, auto: false } })
-    const { root, source } = await content()
-    await backend.put(root, source)
-    const [bad] = (await backend.records.get(root.toString()))?.copies ?? []
-    if (bad === undefined) throw new Error('a copy expected')
-    providers.chain.stall(BigInt(bad.dataSetId))
-    providers.chain.epoch = START_EPOCH + PROVING_PERIOD + 120n
+    const bad = await putWithOneStalledCopy(backend)
     providers.chain.account = { funds: parseUnits('10', 18), lockupCurrent: 0n, lockupRate: parseUnits('0.001', 18), lockupLastSettledAt: START_EPOCH + PROVING_PERIOD }
     const warnings: string[] = []
     const deposits = providers.chain.deposits.length

@@ -1,6 +1,6 @@
 /**
- * The container image's entrypoint, run outside a container (issue 20 part 4; docs/DEPLOY.md says why podman does
- * not run in CI): the same `deploy/container/entrypoint.sh` with the image's environment (IPFS_KIT_HOST=0.0.0.0,
+ * The container image's entrypoint, run outside a container (issue 20 part 4; the image itself runs under podman in
+ * container-podman.test.ts, where podman is installed): the same `deploy/container/entrypoint.sh` with the image's environment (IPFS_KIT_HOST=0.0.0.0,
  * IPFS_KIT_DATA_DIR, IPFS_KIT_LISTEN, JSON logs), the same HEALTHCHECK command (`node deploy/container/healthcheck.js`),
  * SIGTERM mid-upload (the request completes, the process exits 0) and the data directory kept across a restart, as a
  * volume is. Only IPFS_KIT_HOME (the image's /app is this checkout) and the ports differ.

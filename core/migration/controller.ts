@@ -1,6 +1,7 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { BlockCorruptError, IpfsKitError, NotFoundError } from '../errors/index.ts'
+import { verifiedReference } from '../storage/reference-index.ts'
 import { ConflictError, RetainedError } from './errors.ts'
 import { JobStore } from './jobs.ts'
 import { retentionBlocking } from './policy.ts'
@@ -384,10 +385,7 @@ export class MigrationController {
     this.progress(job, 'verify', blocks, bytes)
     job.progress = { blocks, bytes }
     await this.step(job, 'record', signal)
-    const now = new Date().toISOString()
-    await storage.index.set({
-      cid: job.cid, backend: target, locator: placed.locator, size: placed.size, state: 'ok', storedAt: now, verifiedAt: now, ...(placed.encryption === undefined ? {} : { encryption: placed.encryption })
-    })
+    await storage.index.set(verifiedReference(job.cid, target, placed))
     this.components.events?.emit({ type: 'storage:placed', cid: job.cid, backend: target, locator: placed.locator, size: placed.size })
     job.done.push(target)
     this.totals.bytesCopied += bytes

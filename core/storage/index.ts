@@ -29,7 +29,7 @@ export {
 export { GatewayBackend, createGatewayBackend, type GatewayBackendInit, type GatewayFailure } from './gateway-backend.ts'
 export { GatewayEndpoints } from './gateway-endpoints.ts'
 export { createIpfsBackend, type IpfsBackendInit } from './ipfs-backend.ts'
-export { ReferenceIndex, type ReferenceChange, type ReferenceState, type StorageReference } from './reference-index.ts'
+export { ReferenceIndex, verifiedReference, type ReferenceChange, type ReferenceState, type StorageReference } from './reference-index.ts'
 export { LOCAL_ONLY, choosePlacement, type PlacementPolicy, type PlacementRule } from './placement.ts'
 export {
   StorageManager, type BackendReport, type Placement, type PlacementReport, type StorageGetOptions, type StorageManagerComponents,

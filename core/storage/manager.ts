@@ -2,6 +2,7 @@ import { base32 } from 'multiformats/bases/base32'
 import { InvalidInputError, IpfsKitError, NotFoundError, TooLargeError } from '../errors/index.ts'
 import { choosePlacement, LOCAL_ONLY } from './placement.ts'
 import { pickReadError } from './read-errors.ts'
+import { verifiedReference } from './reference-index.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { EventBus } from '../events/bus.ts'
 import type { BackendStatus, DagSource, StorageBackend, StoredObject, VerifiedBlock } from './backend.ts'
@@ -144,12 +145,8 @@ export class StorageManager {
   }
 
   private async record (root: CID, backend: string, stored: StoredObject, options: AbortOptions): Promise<void> {
-    const now = new Date().toISOString()
-    const { locator, size, encryption } = stored
-    await this.components.index.set({
-      cid: root.toString(), backend, locator, size, state: 'ok', storedAt: now, verifiedAt: now, ...(encryption === undefined ? {} : { encryption })
-    }, options)
-    this.components.events?.emit({ type: 'storage:placed', cid: root.toString(), backend, locator, size })
+    await this.components.index.set(verifiedReference(root.toString(), backend, stored), options)
+    this.components.events?.emit({ type: 'storage:placed', cid: root.toString(), backend, locator: stored.locator, size: stored.size })
   }
 
   /**

@@ -2,6 +2,7 @@ import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { InvalidInputError } from '../errors/index.ts'
 import type { AbortOptions } from '../abort.ts'
+import type { StoredObject } from './backend.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** Where a copy stands: `ok` (stored, last read verified), `corrupt` (failed verification), `missing` (gone). */
@@ -27,6 +28,16 @@ export interface StorageReference {
   reason?: string
   /** The copy is encrypted at rest: with which relay key (`age1…`), and the ciphertext's root on the backend. */
   encryption?: { keyId: string, ciphertext: string }
+}
+
+/**
+ * The reference of a copy just written and read back whole: state `ok`, stored and verified now, with the backend's
+ * locator and size and, for a copy encrypted at rest, its key id and ciphertext root.
+ */
+export function verifiedReference (cid: string, backend: string, stored: StoredObject): StorageReference {
+  const now = new Date().toISOString()
+  const { locator, size, encryption } = stored
+  return { cid, backend, locator, size, state: 'ok', storedAt: now, verifiedAt: now, ...(encryption === undefined ? {} : { encryption }) }
 }
 
 /** A change to the index, for whoever mirrors it (the cluster's replicated metadata). */

@@ -7,11 +7,11 @@
  * WebCrypto key, the `@noble/ciphers` payload), goal ≥ 0.5× plain; `--no-browser` skips them.
  * Run alone with `node bench/encryption.ts [--quick] [--json] [--no-browser]`, or via `bench/run.ts`.
  */
-import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decrypt, encrypt, generateKeyPair } from '../core/crypto/index.ts'
-import { uploadStream } from '../node-relay/cli/client.ts'
+import { ApiClient } from '../node-relay/cli/client.ts'
+import { readFileChunks } from '../node-relay/cli/multipart.ts'
 import { nativeCipher } from '../node-relay/crypto/native-cipher.ts'
 import { BROWSER_ENCRYPTION_ROWS } from './browser/encryption-page.ts'
 import { runBrowserEncryption } from './browser/encryption-bench.ts'
@@ -27,14 +27,9 @@ const GOAL = 0.7
 const BROWSER_GOAL = 0.5
 const ROWS = { add: 'plain add', encryptAdd: 'encrypt + add', cat: 'plain cat', catDecrypt: 'cat + decrypt' } as const
 
+/** Adds through the CLI's own client (a streamed `node:http` upload), as `ipfs-kit add [--encrypt]` does. */
 async function add (url: string, body: AsyncIterable<Uint8Array>): Promise<string> {
-  const res = await fetch(`${url}/api/v1/add`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body: uploadStream(body),
-    duplex: 'half'
-  } as RequestInit)
-  if (!res.ok) throw new Error(`add: ${res.status} ${await res.text()}`)
+  const res = await new ApiClient(url).request('/api/v1/add', { method: 'POST', body: { stream: body, contentType: 'application/octet-stream' } })
   return (await res.json() as { cid: string }).cid
 }
 
@@ -101,8 +96,8 @@ async function runNodeEncryption (args: Pick<BenchArgs, 'quick' | 'runs'>): Prom
       // made cat + decrypt look 0.5–0.66× plain cat when decrypting itself costs a few per cent (profiled)
       const flip = ctx.round % 2 === 1
       const ids: { plain?: string, secret?: string } = {}
-      const addPlain = async (): Promise<void> => { ids.plain = await ctx.time(ROWS.add, bytes, async () => await add(relay.url, createReadStream(plainFile))) }
-      const addSecret = async (): Promise<void> => { ids.secret = await ctx.time(ROWS.encryptAdd, bytes, async () => await add(relay.url, encrypt(createReadStream(secretFile), { recipients: [me.recipient], cipher: nativeCipher }))) }
+      const addPlain = async (): Promise<void> => { ids.plain = await ctx.time(ROWS.add, bytes, async () => await add(relay.url, readFileChunks(plainFile))) }
+      const addSecret = async (): Promise<void> => { ids.secret = await ctx.time(ROWS.encryptAdd, bytes, async () => await add(relay.url, encrypt(readFileChunks(secretFile), { recipients: [me.recipient], cipher: nativeCipher }))) }
       const catPlain = async (): Promise<void> => { await ctx.time(ROWS.cat, bytes, async () => { await drain(cat(relay.url, ids.plain ?? ''), bytes) }) }
       const catSecret = async (): Promise<void> => { await ctx.time(ROWS.catDecrypt, bytes, async () => { await drain(decrypt(cat(relay.url, ids.secret ?? ''), { identities: [me.identity], cipher: nativeCipher }), bytes) }) }
       for (const step of flip ? [addSecret, addPlain, catPlain, catSecret] : [addPlain, addSecret, catSecret, catPlain]) await step()

@@ -1,4 +1,5 @@
-import { fixedSize, rabin } from 'ipfs-unixfs-importer/chunker'
+import { rabin } from 'ipfs-unixfs-importer/chunker'
+import { fixedSizeChunker } from './fixed-chunker.ts'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidInputError } from '../errors/index.ts'
 import { rawLeafImporter } from './leaf-importer.ts'
@@ -48,7 +49,7 @@ export function importerOptions (options: AddOptions, maxBlockSize: number): Imp
     // our faster leaf writer makes raw leaves only; dag-pb leaves go through the importer's own
     ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency }) } : {}),
     chunker: chunker.type === 'fixed'
-      ? fixedSize({ chunkSize: chunker.size ?? defaultSize })
+      ? fixedSizeChunker(chunker.size ?? defaultSize)
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
     layout: balanced({ maxChildrenPerNode: width }),
     blockWriteConcurrency,

@@ -1,6 +1,6 @@
 import { Key } from 'interface-datastore'
 import { importByteStream } from 'ipfs-unixfs-importer'
-import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { fixedSizeChunker } from '../content/fixed-chunker.ts'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { decrypt, encrypt } from '../crypto/index.ts'
@@ -138,7 +138,7 @@ export class EncryptedBackend implements StorageBackend {
         recipients: [this.init.key.recipient], ...this.cipherOption(), ...(options.signal === undefined ? {} : { signal: options.signal })
       })
       const file = await importByteStream(sealed, scratch.blockstore, {
-        cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: LEAF_BYTES }), ...(options.signal === undefined ? {} : { signal: options.signal })
+        cidVersion: 1, rawLeaves: true, chunker: fixedSizeChunker(LEAF_BYTES), ...(options.signal === undefined ? {} : { signal: options.signal })
       })
       const stored = await this.inner.put(file.cid, scratch.blockstore, options)
       const envelope: Envelope = { ciphertext: file.cid.toString(), keyId: this.init.key.recipient }

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../core/errors/index.ts'
 import { ApiError, UnreachableError } from './exit.ts'
-import { ReadableStream as NodeReadableStream } from 'node:stream/web'
+import { sendStream } from './stream-upload.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { z } from 'zod'
 
@@ -12,16 +12,8 @@ export interface ApiRequest extends AbortOptions {
   method?: 'GET' | 'POST' | 'DELETE'
   query?: Query
   headers?: Record<string, string>
-  /** A JSON value, or a byte stream sent as it is produced (never buffered whole). */
-  body?: { json: unknown } | { stream: ReadableStream<Uint8Array>, contentType: string }
-}
-
-/**
- * A request body that pulls from `source` only as fast as the connection drains it (`ReadableStream.from`, which
- * the DOM typings lack). Nothing is buffered beyond the chunk in flight.
- */
-export function uploadStream (source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  return NodeReadableStream.from(source)
+  /** A JSON value, or a byte stream sent as it is produced (never buffered whole), pulled as the connection drains it. */
+  body?: { json: unknown } | { stream: AsyncIterable<Uint8Array>, contentType: string }
 }
 
 /** Socket errors that mean nothing is listening (or nothing can be reached) at the API address. */
@@ -50,7 +42,7 @@ function codeForStatus (status: number): string {
  * ours (an HTML error page, another program on the port) becomes {@link UnreachableError}: "not found" would send
  * people looking for their content when the address is what is wrong.
  */
-async function apiErrorOf (response: Response): Promise<ApiError | UnreachableError> {
+async function apiErrorOf (response: Response, url: string = response.url): Promise<ApiError | UnreachableError> {
   const text = await response.text().catch(() => '')
   try {
     const body: unknown = JSON.parse(text)
@@ -63,7 +55,7 @@ async function apiErrorOf (response: Response): Promise<ApiError | UnreachableEr
   }
   const type = response.headers.get('content-type') ?? 'no content type'
   if (!type.includes('json')) {
-    return new UnreachableError(`the server at ${new URL(response.url).origin} does not look like an ipfs-kit relay: it answered ${response.status} ${response.statusText} (${type.split(';')[0] ?? type}) to ${new URL(response.url).pathname}; check --api`)
+    return new UnreachableError(`the server at ${new URL(url).origin} does not look like an ipfs-kit relay: it answered ${response.status} ${response.statusText} (${type.split(';')[0] ?? type}) to ${new URL(url).pathname}; check --api`)
   }
   return new ApiError(codeForStatus(response.status), text.trim() === '' ? `HTTP ${response.status} ${response.statusText}` : text.trim().slice(0, 200), response.status)
 }
@@ -213,34 +205,32 @@ export class ApiClient {
     const url = this.urlOn(base, path, request.query ?? {})
     const headers: Record<string, string> = { accept: 'application/json, */*', ...request.headers }
     if (this.key !== undefined) headers.authorization = `Bearer ${this.key}`
-    const init: RequestInit & { duplex?: 'half' } = { method: request.method ?? 'GET', headers, signal: request.signal }
-    if (request.body !== undefined && 'json' in request.body) {
-      headers['content-type'] = 'application/json'
-      init.body = JSON.stringify(request.body.json)
-    } else if (request.body !== undefined) {
-      headers['content-type'] = request.body.contentType
-      init.body = request.body.stream
-      init.duplex = 'half'
-      // Without these, Node 22's undici (6.x) clones the request for redirects by teeing the body stream, and the
-      // unread branch keeps every byte sent: a 1 GiB upload would take 1 GiB of memory (nodejs/undici#4058).
-      init.redirect = 'error'
-      init.window = null
-    }
+    const method = request.method ?? 'GET'
     let response: Response
     try {
-      response = await fetch(url, init)
+      if (request.body !== undefined && 'stream' in request.body) {
+        headers['content-type'] = request.body.contentType
+        response = await sendStream({ url, method, headers, source: request.body.stream, signal: request.signal })
+      } else {
+        const init: RequestInit = { method, headers, signal: request.signal }
+        if (request.body !== undefined) {
+          headers['content-type'] = 'application/json'
+          init.body = JSON.stringify(request.body.json)
+        }
+        response = await fetch(url, init)
+      }
     } catch (err) {
       const error = this.fetchError(base, err, request)
       if (last || request.signal?.aborted === true) throw error
       const code = errorCode(err instanceof Error ? err.cause : undefined) ?? errorCode(err)
       if (error instanceof UnreachableError) throw new NextRelay(code ?? 'unreachable', error)
       // the connection was made and then lost: only a read can safely be sent again
-      if ((request.method ?? 'GET') === 'GET' && !(error instanceof InvalidInputError) && error.message.startsWith('the connection to the relay')) {
+      if (method === 'GET' && !(error instanceof InvalidInputError) && error.message.startsWith('the connection to the relay')) {
         throw new NextRelay(`connection lost: ${code ?? error.message}`, error)
       }
       throw error
     }
-    if (!response.ok) throw await apiErrorOf(response)
+    if (!response.ok) throw await apiErrorOf(response, url.href)
     return response
   }
 

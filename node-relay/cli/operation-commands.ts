@@ -4,7 +4,6 @@ import { InvalidInputError } from '../../core/errors/index.ts'
 import { OPERATIONS } from '../operations/index.ts'
 import { restPathOf } from '../operations/rest-path.ts'
 import { descriptionOf, fieldKind, flagNameOf, inputFields, isOptionalField, parseInput } from '../operations/input.ts'
-import { uploadStream } from './client.ts'
 import { contextOf, printResult } from './context.ts'
 import { copyBody, saveBody } from './download.ts'
 import { EXIT } from './exit.ts'
@@ -127,14 +126,14 @@ async function uploadOverRest (command: Command, op: UploadOperation, input: Rec
   let body: ApiRequest['body']
   let bar: ProgressBar | undefined
   if (file === '-') {
-    body = { stream: uploadStream(process.stdin as AsyncIterable<Uint8Array>), contentType }
+    body = { stream: process.stdin as AsyncIterable<Uint8Array>, contentType }
   } else {
     const info = await stat(file).catch((err: unknown) => {
       throw new InvalidInputError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     })
     if (!info.isFile()) throw new InvalidInputError(`${file} is not a file`)
     bar = progressWanted({ isTTY: process.stderr.isTTY, json: context.json, quiet }) ? new ProgressBar({ total: info.size, output: process.stderr }) : undefined
-    body = { stream: uploadStream(readFileChunks(file, { onBytes: n => bar?.add(n) })), contentType }
+    body = { stream: readFileChunks(file, { onBytes: n => bar?.add(n) }), contentType }
   }
   try {
     const result = await context.client.json(path, op.output, { method: 'POST', query, body })

@@ -3,7 +3,6 @@ import { Command, Option } from 'commander'
 import { z } from 'zod'
 import { InvalidInputError } from '../../../core/errors/index.ts'
 import { encrypt } from '../../../core/crypto/index.ts'
-import { uploadStream } from '../client.ts'
 import { contextOf, printResult, warn } from '../context.ts'
 import { collectRecipients, encryptOptionsOf } from '../encryption.ts'
 import { collectUploadFiles } from '../local-files.ts'
@@ -69,14 +68,14 @@ async function send (context: CliContext, upload: Upload, query: Query, bar: Pro
   let body: ApiRequest['body']
   if (single !== undefined && encryption !== undefined) {
     // encrypted here, before a byte leaves: the relay stores and serves ciphertext, and learns no file name
-    body = { stream: uploadStream(encrypt(readFileChunks(single.localPath, { onBytes }), encryption)), contentType: 'application/octet-stream' }
+    body = { stream: encrypt(readFileChunks(single.localPath, { onBytes }), encryption), contentType: 'application/octet-stream' }
     return await context.client.json('/api/v1/add', addResultSchema, { method: 'POST', query, body })
   }
   if (single !== undefined) {
-    body = { stream: uploadStream(readFileChunks(single.localPath, { onBytes })), contentType: 'application/octet-stream' }
+    body = { stream: readFileChunks(single.localPath, { onBytes }), contentType: 'application/octet-stream' }
   } else {
     const boundary = createBoundary()
-    body = { stream: uploadStream(multipartBody(upload.source.files, boundary, { onBytes })), contentType: `multipart/form-data; boundary=${boundary}` }
+    body = { stream: multipartBody(upload.source.files, boundary, { onBytes }), contentType: `multipart/form-data; boundary=${boundary}` }
   }
   return await context.client.json('/api/v1/add', addResultSchema, {
     method: 'POST',

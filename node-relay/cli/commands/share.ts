@@ -7,7 +7,6 @@ import { contextOf, printResult } from '../context.ts'
 import { remoteCiphertext } from '../decrypting.ts'
 import { collectRecipients, decryptOptionsOf } from '../encryption.ts'
 import type { BlockAccess } from '../../../core/crypto/index.ts'
-import { uploadStream } from '../client.ts'
 import type { ApiClient } from '../client.ts'
 
 const blockAnswer = z.looseObject({ cid: z.string() })
@@ -22,7 +21,7 @@ function relayBlocks (client: ApiClient): BlockAccess {
       await client.json('/api/v1/blocks', blockAnswer, {
         method: 'POST',
         query: { cid: cid.toString() },
-        body: { stream: uploadStream((async function * () { yield bytes })()), contentType: 'application/octet-stream' },
+        body: { stream: (async function * () { yield bytes })(), contentType: 'application/octet-stream' },
         signal: options?.signal
       })
     }

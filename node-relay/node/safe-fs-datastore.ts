@@ -15,13 +15,25 @@ import type { Key } from 'interface-datastore'
  * whole, and the last rename wins.
  */
 export class SafeFsDatastore extends FsDatastore {
+  /**
+   * Directories made (or found) by this instance: a put into one skips its `mkdir`. Pinning a DAG puts one record
+   * per block into `/pinned-block/`, and a `mkdir` per record was a fifth of a pin's file operations. A directory
+   * removed behind our back fails the write with ENOENT, which makes it again.
+   */
+  private readonly madeDirs = new Set<string>()
+
   override async put (key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const { file } = this._encode(key)
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
     try {
       options?.signal?.throwIfAborted()
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(temp, val)
+      const dir = dirname(file)
+      if (!this.madeDirs.has(dir)) await this.makeDir(dir)
+      await writeFile(temp, val).catch(async (err: unknown) => {
+        if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT')) throw err
+        await this.makeDir(dir)
+        await writeFile(temp, val)
+      })
       await rename(temp, file)
       return key
     } catch (err) {
@@ -31,5 +43,11 @@ export class SafeFsDatastore extends FsDatastore {
       }
       throw new PutFailedError(String(err))
     }
+  }
+
+  private async makeDir (dir: string): Promise<void> {
+    this.madeDirs.delete(dir)
+    await mkdir(dir, { recursive: true })
+    this.madeDirs.add(dir)
   }
 }

@@ -110,7 +110,7 @@ function rawWriteCase (state: UploadState, workDir: string): BenchCase {
 
 /** ipfs-kit's add in this process, over the relay's blockstore class, with the relay's defaults. */
 function inProcessAddCase (state: UploadState, blockstore: FsBlockstore): BenchCase {
-  const content = createContentStore({ blockstore })
+  const content = createContentStore({ blockstore, reuseLeafBuffers: true })
   return async (ctx) => {
     const added = await ctx.time(UPLOAD_ROWS.inProcessAdd, state.bytes, async () => content.add(readData(uploadDataPath(state, ctx.round))))
     expectRoot(state, ctx.round, UPLOAD_ROWS.inProcessAdd, added.cid.toString())

@@ -137,6 +137,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     blockstore,
     spool: fileSpool(spoolDir),
     maxBlockSize: config.blocks.maxBlockSize,
+    // puts end in the fs blockstore's write (through Helia's, which keeps no bytes): a leaf's buffer is free once put
+    reuseLeafBuffers: true,
     onCorruptBlock: async (cid) => {
       logger.error({ cid: cid.toString(), code: 'ERR_BLOCK_CORRUPT' }, 'corrupt block quarantined (a re-add, CAR import or block put of the right bytes repairs it)')
       await corruption.quarantine(cid).catch((err: unknown) => { logger.error({ cid: cid.toString(), code: 'ERR_STORAGE', err }, 'cannot quarantine a corrupt block') })

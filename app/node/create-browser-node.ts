@@ -154,7 +154,7 @@ function isBrowserDialableCircuit (addr: Multiaddr): boolean {
   return circuit > 0 && names.slice(0, circuit).some(name => name === 'ws' || name === 'wss')
 }
 
-async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Blockstore, datastore: Datastore, close: () => Promise<void> }> {
+async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Blockstore, datastore: Datastore, ownBlocks: boolean, close: () => Promise<void> }> {
   const name = init.name ?? 'ipfs-kit'
   let ownBlocks: IdbBlockstore | WorkerBlockstore | undefined
   if (init.blockstore === undefined) {
@@ -169,6 +169,7 @@ async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Bloc
   return {
     blockstore,
     datastore,
+    ownBlocks: ownBlocks !== undefined,
     close: async () => {
       await ownBlocks?.close()
       await ownData?.close()
@@ -219,7 +220,9 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
   })
   const quota = init.quota
   const service = new IpfsService({
-    content: new ContentStore({ blockstore }),
+    // our IndexedDB and worker stores copy a block at put (structured clone, or a copy posted to the worker), so an
+    // add may reuse leaf buffers; a blockstore given by the caller may keep them
+    content: new ContentStore({ blockstore, reuseLeafBuffers: stores.ownBlocks }),
     pins: helia.pins,
     events,
     libp2p,

@@ -23,7 +23,8 @@ export async function contentAdd (options: ContentAddOptions): Promise<PageTimin
   const addOptions: AddOptions = options.chunkSize === undefined ? {} : { chunker: { type: 'fixed', size: options.chunkSize } }
   try {
     const start = performance.now()
-    await createContentStore({ blockstore: store }).add(source, addOptions)
+    // as the browser node builds it over its own IndexedDB store (create-browser-node.ts)
+    await createContentStore({ blockstore: store, reuseLeafBuffers: true }).add(source, addOptions)
     return { ms: performance.now() - start, bytes: bytes.byteLength }
   } finally {
     await store.destroy()

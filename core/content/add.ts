@@ -11,6 +11,8 @@ export interface AddComponents {
   /** Trusted write path: the importer hashed these bytes itself, so they are not hashed again. */
   blockstore: Pick<Blockstore, 'put'>
   maxBlockSize: number
+  /** Reuse leaf buffers once written (see `ContentStoreInit.reuseLeafBuffers`). */
+  reuseLeafBuffers?: boolean
 }
 
 function writer (components: AddComponents, signal: AbortSignal | undefined): WritableStorage {
@@ -34,7 +36,7 @@ export async function addFile (components: AddComponents, source: AddSource, opt
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(knownLength(source), options.onProgress)
   const candidate = { content: progress.count(toByteStream(source), undefined, options.signal) }
-  const settings = { ...importerOptions(options, components.maxBlockSize), wrapWithDirectory: false }
+  const settings = { ...importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers), wrapWithDirectory: false }
   let last: AddResult | undefined
   for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
     last = toResult(entry)
@@ -77,7 +79,7 @@ export async function * addTree (components: AddComponents, entries: Iterable<Ad
       }
     }
   }
-  const settings = importerOptions(options, components.maxBlockSize)
+  const settings = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers)
   for await (const entry of importer(candidates(), writer(components, options.signal), settings)) {
     yield toResult(entry)
   }

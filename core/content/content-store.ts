@@ -21,6 +21,13 @@ export interface ContentStoreInit {
   onCorruptBlock?: (cid: CID, error: Error) => void | Promise<void>
   /** Where CAR imports keep verified blocks until the whole CAR is checked (default: memory). */
   spool?: SpoolFactory
+  /**
+   * Adds reuse a leaf's buffer for a later leaf once its put resolved (default false), which spares a copy into
+   * fresh memory per leaf. Set it only when every `put` of `blockstore` has written or copied the bytes and keeps
+   * no reference to them by the time it resolves: true of the fs and IndexedDB blockstores and the worker's
+   * (which copies before posting), and of Helia's blockstore over them; not of a memory blockstore or a write cache.
+   */
+  reuseLeafBuffers?: boolean
 }
 
 /**
@@ -38,22 +45,24 @@ export class ContentStore {
   readonly maxBlockSize: number
 
   private readonly spool?: SpoolFactory
+  private readonly reuseLeafBuffers: boolean
 
   constructor (init: ContentStoreInit) {
     this.blockstore = init.blockstore
     this.spool = init.spool
+    this.reuseLeafBuffers = init.reuseLeafBuffers ?? false
     this.maxBlockSize = init.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
     this.blocks = new VerifiedBlockstore(init.blockstore, { maxBlockSize: this.maxBlockSize, onCorruptBlock: init.onCorruptBlock })
   }
 
   /** Add one file (bytes, a chunk stream, or a Blob/File). Resolves when all its blocks are stored. */
   async add (source: AddSource, options?: AddOptions): Promise<AddResult> {
-    return addFile({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize }, source, options)
+    return addFile({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize, reuseLeafBuffers: this.reuseLeafBuffers }, source, options)
   }
 
   /** Add a tree of files and directories; the wrapping directory comes last with `path: ''`. */
   addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options?: AddOptions): AsyncGenerator<AddResult> {
-    return addTree({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize }, entries, options)
+    return addTree({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize, reuseLeafBuffers: this.reuseLeafBuffers }, entries, options)
   }
 
   /** Stream a file's bytes, or a byte range of them. Accepts a CID or `<cid>/path/in/dir`. */

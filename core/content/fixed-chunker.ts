@@ -1,3 +1,4 @@
+import type { LeafBufferPool } from './leaf-pool.ts'
 import type { Chunker } from 'ipfs-unixfs-importer/chunker'
 
 /**
@@ -9,9 +10,10 @@ import type { Chunker } from 'ipfs-unixfs-importer/chunker'
  * fresh buffer from `allocUnsafe`; profiled on the relay's add, that copy was the largest single cost of a 64 KiB
  * stream (2.4 s of 7 s for three 256 MiB adds). Here each chunk is one zeroed `Uint8Array` that pieces are copied
  * into as they arrive, and a piece that is exactly a whole chunk at a chunk boundary (a 1 MiB file read) is
- * passed on without a copy. The last, shorter chunk is copied out to its own size. Chunks are never reused: the importer holds them until their blocks are written.
+ * passed on without a copy. The last, shorter chunk is copied out to its own size. With a `pool`, a chunk's buffer
+ * comes from it (the leaf writer returns it once the block is written); without one each chunk is a new buffer.
  */
-export function fixedSizeChunker (chunkSize: number): Chunker {
+export function fixedSizeChunker (chunkSize: number, pool?: LeafBufferPool): Chunker {
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkSize}`)
   return async function * chunk (source) {
     let current: Uint8Array | undefined
@@ -25,7 +27,7 @@ export function fixedSizeChunker (chunkSize: number): Chunker {
         continue
       }
       while (offset < piece.byteLength) {
-        current ??= new Uint8Array(chunkSize)
+        current ??= pool?.size === chunkSize ? pool.take() : new Uint8Array(chunkSize)
         const take = Math.min(chunkSize - filled, piece.byteLength - offset)
         current.set(offset === 0 && take === piece.byteLength ? piece : piece.subarray(offset, offset + take), filled)
         filled += take
@@ -39,7 +41,12 @@ export function fixedSizeChunker (chunkSize: number): Chunker {
       }
     }
     // a copy of the tail, not a view: a view would keep (and IndexedDB would store) the whole chunk's buffer
-    if (filled > 0 && current !== undefined) yield current.slice(0, filled)
-    else if (!emitted) yield new Uint8Array(0)
+    if (filled > 0 && current !== undefined) {
+      const tail = current.slice(0, filled)
+      pool?.give(current)
+      yield tail
+    } else if (!emitted) {
+      yield new Uint8Array(0)
+    }
   }
 }

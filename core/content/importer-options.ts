@@ -1,5 +1,6 @@
 import { rabin } from 'ipfs-unixfs-importer/chunker'
 import { fixedSizeChunker } from './fixed-chunker.ts'
+import { LeafBufferPool } from './leaf-pool.ts'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidInputError } from '../errors/index.ts'
 import { rawLeafImporter } from './leaf-importer.ts'
@@ -21,8 +22,12 @@ export const LEGACY_MAX_CHILDREN = 174
  * Importer settings for an add: the `unixfs-v1-2025` profile (CIDv1, raw leaves, 1 MiB chunks, 1024-wide
  * balanced DAG, HAMT sharding by block size), or with `cidVersion: 0` Kubo's `unixfs-v0-2015` (CIDv0, dag-pb
  * leaves, 256 KiB chunks, 174-wide), unless the caller picks another chunker or width.
+ *
+ * `reuseLeafBuffers`: fixed-size raw leaves are cut into buffers the leaf writer hands back once written (a
+ * {@link LeafBufferPool} per add); only for blockstores that keep no reference to a block's bytes once its put
+ * resolved (see `ContentStoreInit.reuseLeafBuffers`).
  */
-export function importerOptions (options: AddOptions, maxBlockSize: number): ImporterOptions {
+export function importerOptions (options: AddOptions, maxBlockSize: number, reuseLeafBuffers = false): ImporterOptions {
   const legacy = options.cidVersion === 0
   if (legacy && options.rawLeaves === true) throw new InvalidInputError('CIDv0 cannot have raw leaves: use cidVersion 1 with rawLeaves')
   const rawLeaves = options.rawLeaves ?? !legacy
@@ -42,14 +47,16 @@ export function importerOptions (options: AddOptions, maxBlockSize: number): Imp
   if (!Number.isInteger(blockWriteConcurrency) || blockWriteConcurrency < 1) {
     throw new InvalidInputError(`blockWriteConcurrency must be an integer ≥ 1, got ${blockWriteConcurrency}`)
   }
+  const fixedLeaves = chunker.type === 'fixed' ? chunker.size ?? defaultSize : undefined
+  const pool = reuseLeafBuffers && rawLeaves && fixedLeaves !== undefined ? new LeafBufferPool(fixedLeaves, blockWriteConcurrency + 4) : undefined
   return {
     profile: legacy ? 'unixfs-v0-2015' : 'unixfs-v1-2025',
     cidVersion: legacy ? 0 : 1,
     rawLeaves,
     // our faster leaf writer makes raw leaves only; dag-pb leaves go through the importer's own
-    ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency }) } : {}),
+    ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency, pool }) } : {}),
     chunker: chunker.type === 'fixed'
-      ? fixedSizeChunker(chunker.size ?? defaultSize)
+      ? fixedSizeChunker(fixedLeaves ?? defaultSize, pool)
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),
     layout: balanced({ maxChildrenPerNode: width }),
     blockWriteConcurrency,

@@ -1,12 +1,18 @@
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
+import type { LeafBufferPool } from './leaf-pool.ts'
 import type { BufferImporter, BufferImporterResult, WritableStorage } from 'ipfs-unixfs-importer'
 
 /** Options for {@link rawLeafImporter}. */
 export interface RawLeafImporterInit {
   /** Leaf writes in flight at once; reading waits while this many are pending. */
   writesInFlight: number
+  /**
+   * Where each written leaf's buffer goes back for the chunker to reuse (the file's first leaf excepted: the
+   * importer keeps its bytes). Only for blockstores that keep no reference to the bytes once a put resolved.
+   */
+  pool?: LeafBufferPool
 }
 
 const NO_BYTES = new Uint8Array(0)
@@ -28,12 +34,12 @@ const NO_BYTES = new Uint8Array(0)
  */
 export function rawLeafImporter (init: RawLeafImporterInit): BufferImporter {
   return async function * importLeaves (file, blockstore) {
-    const writes = new LeafWrites(blockstore, init.writesInFlight)
+    const writes = new LeafWrites(blockstore, init.writesInFlight, init.pool)
     try {
       let first = true
       for await (const block of file.content) {
         await writes.room()
-        const cid = writes.start(block)
+        const cid = writes.start(block, !first)
         const result = { size: BigInt(block.byteLength), block: first ? block : NO_BYTES }
         first = false
         yield async (): Promise<BufferImporterResult> => ({ cid: await cid, ...result })
@@ -51,17 +57,22 @@ class LeafWrites {
   private failure: { error: unknown } | undefined
   private readonly blockstore: WritableStorage
   private readonly limit: number
+  private readonly pool: LeafBufferPool | undefined
 
-  constructor (blockstore: WritableStorage, limit: number) {
+  constructor (blockstore: WritableStorage, limit: number, pool: LeafBufferPool | undefined) {
     this.blockstore = blockstore
     this.limit = limit
+    this.pool = pool
   }
 
-  /** Hash `block` and start writing it; resolves to its CID once hashed. */
-  start (block: Uint8Array): Promise<CID> {
+  /** Hash `block` and start writing it; resolves to its CID once hashed. `reusable`: its buffer may go back to the pool once written. */
+  start (block: Uint8Array, reusable: boolean): Promise<CID> {
     const cid = Promise.resolve(sha256.digest(block)).then(digest => CID.createV1(raw.code, digest))
     const write: Promise<void> = cid
-      .then(async cid => { await this.blockstore.put(cid, block) })
+      .then(async cid => {
+        await this.blockstore.put(cid, block)
+        if (reusable) this.pool?.give(block)
+      })
       .catch((error: unknown) => { this.failure ??= { error } })
       .finally(() => { this.pending.delete(write) })
     this.pending.add(write)

@@ -16,10 +16,12 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ReplicatedState } from '../core/cluster/replicated-state.ts'
 import { startLightPeer, waitFor } from '../test/cluster/support.ts'
 import { parseBenchArgs } from './lib/args.ts'
 import { createReport, publishReport } from './lib/report.ts'
 import { percentile } from './lib/stats.ts'
+import type { ClusterPin } from '../core/cluster/types.ts'
 import type { LightPeer } from '../test/cluster/support.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection, Goal } from './lib/report.ts'
@@ -46,6 +48,34 @@ export interface ClusterBenchResult {
   newPeerSyncMs: number
   newPeerSyncPinsPerSecond: number
   stateBytes: number
+  /** Encoded state after `pins` pins were added and 90% of them removed, and a fresh state holding the same live pins. */
+  churnedStateBytes: number
+  freshStateBytes: number
+}
+
+/** A state holding `pins` pins added one transaction each, 90% then removed (oldest first): its size against a fresh state with the survivors. */
+function measureChurn (pins: number): Pick<ClusterBenchResult, 'churnedStateBytes' | 'freshStateBytes'> {
+  const pin = (i: number): ClusterPin => ({
+    // a key as long as a CIDv1 string (59 characters); the state does not parse it
+    cid: `bafkrei${i.toString(32).padStart(52, 'a')}`,
+    name: `pin ${i}`, replicationMin: 1, replicationMax: 2, allocations: ['12D3KooWBenchPeerAllocationPlaceholderXXXXXXXXXXXX'], tags: [], metadata: {}, addedAt: 1_700_000_000_000 + i, addedBy: '12D3KooWBenchPeerWriterPlaceholderXXXXXXXXXXXXXXXX'
+  })
+  const removed = Math.floor(pins * 0.9)
+  const churned = new ReplicatedState()
+  for (let i = 0; i < pins; i++) churned.setPin(pin(i))
+  for (let i = 0; i < removed; i++) churned.deletePin(pin(i).cid)
+  const fresh = new ReplicatedState()
+  for (let i = removed; i < pins; i++) fresh.setPin(pin(i))
+  return { churnedStateBytes: churned.encode().byteLength, freshStateBytes: fresh.encode().byteLength }
+}
+
+/** Issue 18: state size proportional to live pins, within this factor of a fresh state holding them. */
+const CHURN_GOAL = 1.25
+/** Issue 18: the first sync in bounded chunks; the whole state now travels as one message. */
+const SYNC_CHUNK_MIB = 4
+
+function mib (bytes: number): string {
+  return (bytes / 1_048_576).toFixed(2)
 }
 
 const T0 = performance.now()
@@ -140,7 +170,8 @@ export async function measureCluster (args: Pick<BenchArgs, 'quick'>): Promise<C
   const { latencies: latencyMs, timedOut } = await measureLatency(peers, samples)
   log(`new-peer sync of ${pins} pins`)
   const sync = await measureSync(pins)
-  return { peers, samples, latencyMs, timedOut, ...sync }
+  log(`state size after ${pins} pins added and 90% removed`)
+  return { peers, samples, latencyMs, timedOut, ...sync, ...measureChurn(pins) }
 }
 
 /** The `npm run bench` section: a table and issue 5's goals; a failure becomes a note and a non-zero exit code. */
@@ -158,6 +189,22 @@ export async function runClusterBench (args: Pick<BenchArgs, 'quick'>): Promise<
   const p95 = percentile(r.latencyMs, 95)
   const goals: Goal[] = [
     { description: `cluster: pin → pinned p95 < 1 s (${r.peers} peers)`, ratio: 1000 / p95, threshold: 1, pass: p95 < 1000, measured: `${p95.toFixed(0)} ms`, target: '< 1000 ms' },
+    {
+      description: `cluster: state after ${r.pins} pins added and 90% removed ≤ ${CHURN_GOAL}× a fresh state holding the same pins`,
+      ratio: CHURN_GOAL / (r.churnedStateBytes / r.freshStateBytes),
+      threshold: 1,
+      pass: r.churnedStateBytes <= CHURN_GOAL * r.freshStateBytes,
+      measured: `${(r.churnedStateBytes / r.freshStateBytes).toFixed(2)}× (${mib(r.churnedStateBytes)} vs ${mib(r.freshStateBytes)} MiB)`,
+      target: `≤ ${CHURN_GOAL}×`
+    },
+    {
+      description: `cluster: a new peer's first sync of ${r.pins} pins comes in messages ≤ ${SYNC_CHUNK_MIB} MiB (bounded memory)`,
+      ratio: SYNC_CHUNK_MIB / (r.stateBytes / 1_048_576),
+      threshold: 1,
+      pass: r.stateBytes <= SYNC_CHUNK_MIB * 1_048_576,
+      measured: `one message of ${mib(r.stateBytes)} MiB`,
+      target: `≤ ${SYNC_CHUNK_MIB} MiB per message`
+    },
     { description: `cluster: new peer syncs ${r.pins} pins at ≥ 5,000 pins/s`, ratio: r.newPeerSyncPinsPerSecond / 5000, threshold: 1, pass: r.newPeerSyncPinsPerSecond >= 5000, measured: `${r.newPeerSyncPinsPerSecond.toFixed(0)} pins/s`, target: '≥ 5,000 pins/s' }
   ]
   return {
@@ -175,7 +222,9 @@ export async function runClusterBench (args: Pick<BenchArgs, 'quick'>): Promise<
         ['pin writes on one peer', `${r.writesPerSecond.toFixed(0)} /s`],
         [`${r.pins} pins held by a 2nd peer after`, `${(r.convergeMs / 1000).toFixed(2)} s`],
         [`new peer syncs ${r.pins} pins in`, `${(r.newPeerSyncMs / 1000).toFixed(2)} s (${r.newPeerSyncPinsPerSecond.toFixed(0)} pins/s)`],
-        ['state size', `${(r.stateBytes / 1_048_576).toFixed(2)} MiB`]
+        ['state size', `${(r.stateBytes / 1_048_576).toFixed(2)} MiB`],
+        [`state after ${r.pins} pins added and 90% removed`, `${mib(r.churnedStateBytes)} MiB`],
+        [`fresh state with the same ${r.pins - Math.floor(r.pins * 0.9)} pins`, `${mib(r.freshStateBytes)} MiB`]
       ]
     }]
   }

@@ -25,8 +25,8 @@ import type { Page } from 'playwright-core'
 
 /** Options of {@link runMeshTransferBench}. */
 export interface MeshTransferOptions {
-  /** Bytes moved page to page per run, MiB (default 16). */
-  transferMiB?: number
+  /** Bytes moved page to page per run, MiB (default 16); one transfer group per size, between the same two pages. */
+  transferMiB?: number | number[]
   /** Bytes added through the worker per run, MiB (default 64). */
   addMiB?: number
   /** Timed runs per measurement (default 3); the median is reported. */
@@ -137,7 +137,7 @@ async function workerAdd (peer: BrowserPeer, bytes: number): Promise<number> {
  * against raw IndexedDB).
  */
 export async function runMeshTransferBench (options: MeshTransferOptions = {}): Promise<MeshTransferResult> {
-  const transferMiB = options.transferMiB ?? 16
+  const transferSizes = [options.transferMiB ?? 16].flat()
   const addMiB = options.addMiB ?? 64
   const runs = options.runs ?? 3
   const relay = await startTestRelay()
@@ -152,17 +152,23 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
     await waitForConnection(b, a.peerId, 'webrtc', 60_000)
     await openRawChannel(a.page, b.page)
 
-    const raw: number[] = []
-    const cat: number[] = []
-    await rawTransfer(a.page, b.page, Math.min(transferMiB, 4) * MIB) // warm-up
-    for (let run = 0; run < runs; run++) {
-      raw.push(await rawTransfer(a.page, b.page, transferMiB * MIB))
-      const file = await addRandomFile(a, transferMiB * MIB)
-      const got = await catFile(b, file.cid)
-      if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')
-      cat.push(got.ms / 1000)
-      const kinds = (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind)
-      if (!kinds.every(kind => kind === 'webrtc')) throw new Error(`B reached A over ${kinds.join(', ')}, not only WebRTC`)
+    await rawTransfer(a.page, b.page, Math.min(...transferSizes, 4) * MIB) // warm-up
+    const transfer: ResultRow[] = []
+    for (const transferMiB of transferSizes) {
+      const raw: number[] = []
+      const cat: number[] = []
+      for (let run = 0; run < runs; run++) {
+        raw.push(await rawTransfer(a.page, b.page, transferMiB * MIB))
+        const file = await addRandomFile(a, transferMiB * MIB)
+        const got = await catFile(b, file.cid)
+        if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')
+        cat.push(got.ms / 1000)
+        const kinds = (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind)
+        if (!kinds.every(kind => kind === 'webrtc')) throw new Error(`B reached A over ${kinds.join(', ')}, not only WebRTC`)
+      }
+      const group = `webrtc ${transferMiB} MiB`
+      const rawRow = toRow(group, { name: MESH_ROWS.raw, bytes: transferMiB * MIB, samples: raw })
+      transfer.push(rawRow, toRow(group, { name: MESH_ROWS.cat, bytes: transferMiB * MIB, samples: cat }, [rawRow]))
     }
 
     const w = await openPeer(browser, pages.url, relayAddr, 'bench-worker', { storage: 'worker' })
@@ -171,11 +177,8 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
     const adds: number[] = []
     for (let run = 0; run < runs; run++) adds.push(await workerAdd(w, addMiB * MIB))
 
-    const group = `webrtc ${transferMiB} MiB`
-    const rawRow = toRow(group, { name: MESH_ROWS.raw, bytes: transferMiB * MIB, samples: raw })
-    const catRow = toRow(group, { name: MESH_ROWS.cat, bytes: transferMiB * MIB, samples: cat }, [rawRow])
     return {
-      transfer: [rawRow, catRow],
+      transfer,
       workerAdd: toRow(`browser ${addMiB} MiB`, { name: MESH_ROWS.workerAdd, bytes: addMiB * MIB, samples: adds })
     }
   } finally {
@@ -188,7 +191,7 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const { values } = parseArgs({ options: { size: { type: 'string', default: '16' }, add: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' } } })
-  const result = await runMeshTransferBench({ transferMiB: Number(values.size), addMiB: Number(values.add), runs: Number(values.runs) })
+  const result = await runMeshTransferBench({ transferMiB: values.size.split(',').map(Number), addMiB: Number(values.add), runs: Number(values.runs) })
   for (const row of [...result.transfer, result.workerAdd]) {
     const ratios = Object.entries(row.ratios).map(([name, ratio]) => `${ratio.toFixed(2)}× ${name}`).join(', ')
     console.log(`${row.group.padEnd(16)} ${row.name.padEnd(28)} ${row.mibPerSecond.toFixed(2).padStart(8)} MiB/s  ${ratios}`)

@@ -12,6 +12,12 @@ export const BROWSER_BASELINES = {
   heliaIdb: 'helia-add-blockstore-idb'
 } as const
 
+/** Rows of ipfs-kit's own adds in the browser bench. */
+export const BROWSER_ROWS = {
+  /** `createContentStore` over the IndexedDB blockstore on the page, bytes in memory. */
+  pageAdd: 'ipfs-kit-add-bytes-idb'
+} as const
+
 interface BrowserRow {
   name: string
   sizeMiB: number

@@ -32,7 +32,7 @@ export interface VectorIndexInit {
   trainAt?: number
   /** Lists are retrained each time the count doubles, until it passes this (default 32768); later vectors only join lists. */
   retrainUntil?: number
-  /** Most inverted lists (default 128): lists number √n up to this. */
+  /** Most inverted lists (default 32; √n up to this, at least 16). Queries scan the codes of every list by default, so the lists only group rows (and serve `nprobe`): fewer lists make training and adding cheaper. */
   maxLists?: number
 }
 
@@ -106,7 +106,7 @@ export class VectorIndex {
     this.dimensions = init.dimensions
     this.trainAt = init.trainAt ?? 4096
     this.retrainUntil = init.retrainUntil ?? 32_768
-    this.maxLists = init.maxLists ?? 128
+    this.maxLists = init.maxLists ?? 32
     this.data = new Float32Array(1024 * this.dimensions)
   }
 
@@ -271,8 +271,25 @@ export class VectorIndex {
     return top.slots
   }
 
+  /** The list whose centroid is nearest to `unit` (a tight loop: every vector added pays it once). */
   private nearestList (unit: Float32Array): number {
-    return this.nearestLists(unit, 1)[0] ?? 0
+    const centroids = this.centroids ?? new Float32Array(0)
+    const d = this.dimensions
+    const count = centroids.length / d
+    let best = 0
+    let bestScore = -Infinity
+    for (let list = 0, base = 0; list < count; list++, base += d) {
+      let s0 = 0
+      let s1 = 0
+      let i = 0
+      for (; i + 1 < d; i += 2) {
+        s0 += (unit[i] ?? 0) * (centroids[base + i] ?? 0)
+        s1 += (unit[i + 1] ?? 0) * (centroids[base + i + 1] ?? 0)
+      }
+      if (i < d) s0 += (unit[i] ?? 0) * (centroids[base + i] ?? 0)
+      if (s0 + s1 > bestScore) { bestScore = s0 + s1; best = list }
+    }
+    return best
   }
 
   /** Every live vector by slot, gathered from the lists (for retraining; the lists hold the only copy). */

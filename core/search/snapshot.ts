@@ -1,9 +1,10 @@
 import { SnapshotMismatchError } from './errors.ts'
+import { ProductQuantizer } from './product-quantizer.ts'
 import type { VectorIndexState } from './vector-index.ts'
 
 const MAGIC = [0x49, 0x4b, 0x53, 0x58] // "IKSX"
 /** Format version of search snapshots; bump on any change of layout or of what Orama saves. */
-export const SNAPSHOT_VERSION = 4
+export const SNAPSHOT_VERSION = 5
 
 /** What a snapshot holds: the text index's sections (see orama-snapshot.ts), the vectors, and which embedder made them. */
 export interface SnapshotContent {
@@ -34,7 +35,8 @@ function bytesOf (view: ArrayBufferView): Uint8Array {
 
 /**
  * Encode a snapshot as one byte array: magic, header length, a JSON header, then raw 8-byte-aligned sections (the
- * text index's typed arrays and JSON, the ids, float32 vectors, float32 centroids, int32 list numbers). Vectors stay binary: a base64 JSON of 100k × 384
+ * text index's typed arrays and JSON, the ids, float32 vectors, float32 centroids, int32 list numbers, the product
+ * quantizer's float32 codebook and the uint32 codes of the vectors). Vectors stay binary: a base64 JSON of 100k × 384
  * floats would be 200 MB of text to parse.
  */
 export function encodeSnapshot (content: SnapshotContent): Uint8Array {
@@ -45,6 +47,9 @@ export function encodeSnapshot (content: SnapshotContent): Uint8Array {
   ]
   if (content.vectors.centroids !== undefined && content.vectors.lists !== undefined) {
     sections.push(['centroids', bytesOf(content.vectors.centroids)], ['lists', bytesOf(content.vectors.lists)])
+  }
+  if (content.vectors.codebook !== undefined && content.vectors.codes !== undefined) {
+    sections.push(['codebook', bytesOf(content.vectors.codebook)], ['codes', bytesOf(content.vectors.codes)])
   }
   const header: Header = {
     version: SNAPSHOT_VERSION,
@@ -91,15 +96,25 @@ export function decodeSnapshot (bytes: Uint8Array): SnapshotContent {
   const floats = (name: string): Float32Array => { const b = section(name); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) }
   const centroids = sections.has('centroids') ? floats('centroids') : undefined
   const listBytes = sections.get('lists')
+  const codeBytes = sections.get('codes')
+  const ids = JSON.parse(decoder.decode(section('ids'))) as string[]
+  if (codeBytes !== undefined) {
+    const subspaces = ProductQuantizer.subspacesFor(header.dimensions)
+    if (section('codebook').byteLength !== subspaces * 16 * 4 * 4 || codeBytes.byteLength !== ids.length * subspaces / 2) {
+      throw new SnapshotMismatchError('search snapshot codes do not match its vectors')
+    }
+  }
   return {
     embedderId: header.embedderId,
     text: new Map([...sections].filter(([name]) => name.startsWith('text.'))),
     vectors: {
       dimensions: header.dimensions,
-      ids: JSON.parse(decoder.decode(section('ids'))) as string[],
+      ids,
       vectors: floats('vectors'),
       centroids,
       lists: listBytes === undefined ? undefined : new Int32Array(listBytes.buffer, listBytes.byteOffset, listBytes.byteLength / 4),
+      codebook: sections.has('codebook') ? floats('codebook') : undefined,
+      codes: codeBytes === undefined ? undefined : new Uint32Array(codeBytes.buffer, codeBytes.byteOffset, codeBytes.byteLength / 4),
       trainedAt: header.trainedAt
     }
   }

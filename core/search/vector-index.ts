@@ -1,6 +1,8 @@
 import { normalize } from './embedder.ts'
 import { IvfLists } from './ivf-lists.ts'
 import { kmeans } from './kmeans.ts'
+import { ProductQuantizer } from './product-quantizer.ts'
+import { TopHeap } from './top-heap.ts'
 
 /** A neighbour found by {@link VectorIndex.search}. */
 export interface VectorHit {
@@ -15,8 +17,10 @@ export interface VectorSearchOptions {
   accept?: (id: string) => boolean
   /** Scan every vector instead of the nearest lists. */
   exact?: boolean
-  /** Lists to scan (default {@link DEFAULT_PROBE} of them, at least 4). */
+  /** Lists whose codes the first pass scans, nearest centroids first (default: every list). */
   nprobe?: number
+  /** Candidates of the first pass re-ranked exactly (default {@link DEFAULT_RERANK}, at least 10 × k). */
+  rerank?: number
   /** Hits scoring below this are dropped (default 0). */
   minScore?: number
 }
@@ -28,7 +32,7 @@ export interface VectorIndexInit {
   trainAt?: number
   /** Lists are retrained each time the count doubles, until it passes this (default 32768); later vectors only join lists. */
   retrainUntil?: number
-  /** Most inverted lists (default 128): lists number √n up to this. */
+  /** Most inverted lists (default 32; √n up to this, at least 16). Queries scan the codes of every list by default, so the lists only group rows (and serve `nprobe`): fewer lists make training and adding cheaper. */
   maxLists?: number
 }
 
@@ -40,11 +44,24 @@ export interface VectorIndexState {
   centroids?: Float32Array
   /** List of each vector (same order as `ids`), when trained. */
   lists?: Int32Array
+  /** The product quantizer's centroids, when trained. */
+  codebook?: Float32Array
+  /** Code of each vector (same order as `ids`, the quantizer's `words` words each), when trained. */
+  codes?: Uint32Array
   trainedAt: number
 }
 
-/** Share of the lists an approximate query scans by default (recall@10 ≥ 0.9 on the benchmark's hashed vectors). */
-export const DEFAULT_PROBE = 0.35
+/**
+ * Candidates of the approximate first pass that are re-ranked with their float vectors (recall@10 0.97 at 100k of the
+ * benchmark's hashed vectors; 600 gave 0.95, 1,500 0.98: see docs/decisions/0021-vector-index.md).
+ */
+export const DEFAULT_RERANK = 1000
+
+/** Up to 4,096 rows evenly spread over `rows`, to train on. */
+function sampleOf (rows: number[]): number[] {
+  const stride = Math.max(1, Math.floor(rows.length / 4096))
+  return rows.filter((_, i) => i % stride === 0).slice(0, 4096)
+}
 
 /** Keep the `k` best hits, best first (k is small: a sorted array beats a heap here). */
 class TopK {
@@ -63,49 +80,12 @@ class TopK {
   }
 }
 
-/** Keep the `k` best of many candidates: a binary min-heap (the sorted array of {@link TopK} is slow for k in the hundreds). */
-class TopHeap {
-  private readonly slots: Int32Array
-  private readonly scores: Float64Array
-  private n = 0
-  constructor (k: number) { this.slots = new Int32Array(k); this.scores = new Float64Array(k) }
-  get floor (): number { return this.n < this.slots.length ? -Infinity : this.scores[0] ?? -Infinity }
-  push (slot: number, score: number): void {
-    const { slots, scores } = this
-    if (this.n < slots.length) {
-      let i = this.n++
-      while (i > 0) {
-        const parent = (i - 1) >> 1
-        if ((scores[parent] ?? 0) <= score) break
-        scores[i] = scores[parent] ?? 0; slots[i] = slots[parent] ?? 0; i = parent
-      }
-      scores[i] = score; slots[i] = slot
-      return
-    }
-    if (score <= (scores[0] ?? 0)) return
-    let i = 0
-    for (;;) {
-      const left = 2 * i + 1
-      if (left >= this.n) break
-      const right = left + 1
-      const child = right < this.n && (scores[right] ?? 0) < (scores[left] ?? 0) ? right : left
-      if ((scores[child] ?? 0) >= score) break
-      scores[i] = scores[child] ?? 0; slots[i] = slots[child] ?? 0; i = child
-    }
-    scores[i] = score; slots[i] = slot
-  }
-  /** The kept hits, best first (ties: lower slot first, as a scan in slot order keeps them). */
-  sorted (): Array<[number, number]> {
-    const out: Array<[number, number]> = []
-    for (let i = 0; i < this.n; i++) out.push([this.slots[i] ?? 0, this.scores[i] ?? 0])
-    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-  }
-}
-
 /**
- * Cosine-similarity search over unit vectors: exact below a few thousand vectors, then an IVF (inverted file)
- * index: vectors are grouped around k-means centroids and a query scans only the lists of its nearest centroids.
- * This is what makes vector search fast at 100k documents (see docs/decisions, search ANN record).
+ * Cosine-similarity search over unit vectors: exact below a few thousand vectors, then an IVF (inverted file) index
+ * with product-quantized codes: vectors are grouped around k-means centroids, each row keeps its float vector and a
+ * 4-bit code per 4 dimensions. An unfiltered query scans the codes (of every list by default, of the `nprobe` nearest
+ * otherwise) with table lookups, then re-ranks the best {@link DEFAULT_RERANK} exactly with their floats. This is what
+ * makes vector search fast at 100k documents (docs/decisions/0021-vector-index.md).
  */
 export class VectorIndex {
   readonly dimensions: number
@@ -126,7 +106,7 @@ export class VectorIndex {
     this.dimensions = init.dimensions
     this.trainAt = init.trainAt ?? 4096
     this.retrainUntil = init.retrainUntil ?? 32_768
-    this.maxLists = init.maxLists ?? 128
+    this.maxLists = init.maxLists ?? 32
     this.data = new Float32Array(1024 * this.dimensions)
   }
 
@@ -185,7 +165,7 @@ export class VectorIndex {
     const lists = this.lists
     if (lists === undefined) {
       for (let slot = 0; slot < this.ids.length; slot++) consider(slot)
-    } else if (options.exact === true || options.accept !== undefined) {
+    } else if (options.exact === true || options.accept !== undefined || lists.quantizer === undefined) {
       // every list, each row checked against the filter (the lists are the only copy of the vectors)
       const accept = options.accept
       const floor = (): number => Math.max(minScore - 1e-9, top.floor)
@@ -197,11 +177,20 @@ export class VectorIndex {
       }
       for (let list = 0; list < lists.length; list++) lists.scan(list, unit, floor, take)
     } else {
-      // scan the nearest lists, each one contiguous block of floats
-      const nprobe = options.nprobe ?? Math.max(4, Math.ceil(lists.length * DEFAULT_PROBE))
-      const floor = (): number => Math.max(minScore - 1e-9, top.floor)
-      const take = (slot: number, score: number): void => { if (score >= minScore) top.push(slot, score) }
-      for (const list of this.nearestLists(unit, nprobe)) lists.scan(list, unit, floor, take)
+      // first pass: the codes of the probed lists; then the best candidates exactly, from their float rows
+      const quantizer = lists.quantizer
+      const nprobe = options.nprobe ?? lists.length
+      const candidates = new TopHeap(Math.max(options.rerank ?? DEFAULT_RERANK, 10 * k, k))
+      const tables = quantizer.tables(unit)
+      const probed = nprobe >= lists.length ? Array.from({ length: lists.length }, (_, list) => list) : this.nearestLists(unit, nprobe)
+      for (const list of probed) lists.scanCodes(list, tables, candidates)
+      for (const [slot] of candidates.sorted()) {
+        const vector = lists.vectorOf(slot)
+        if (vector === undefined) continue
+        let score = 0
+        for (let i = 0; i < unit.length; i++) score += (unit[i] ?? 0) * (vector[i] ?? 0)
+        if (score >= minScore) top.push(slot, score)
+      }
     }
     return top.sorted().map(([slot, score]) => ({ id: this.ids[slot] ?? '', score }))
   }
@@ -220,18 +209,25 @@ export class VectorIndex {
       return { dimensions: d, ids, vectors, centroids: this.centroids, trainedAt: this.trainedAt }
     }
     const listOfRow = new Int32Array(this.slots.size)
+    const words = lists.quantizer?.words ?? 0
+    const codes = new Uint32Array(this.slots.size * words)
     for (let list = 0; list < lists.length; list++) {
       const rows = lists.rowsOf(list)
       vectors.set(rows.vectors, ids.length * d)
+      codes.set(rows.codes, ids.length * words)
       for (const slot of rows.slots) {
         listOfRow[ids.length] = list
         ids.push(this.ids[slot] ?? '')
       }
     }
-    return { dimensions: d, ids, vectors, centroids: this.centroids, lists: listOfRow, trainedAt: this.trainedAt }
+    const quantized = lists.quantizer === undefined ? {} : { codebook: lists.quantizer.codebook, codes }
+    return { dimensions: d, ids, vectors, centroids: this.centroids, lists: listOfRow, ...quantized, trainedAt: this.trainedAt }
   }
 
-  /** Rebuild an index from {@link VectorIndex.state} without retraining or reassigning anything. */
+  /**
+   * Rebuild an index from {@link VectorIndex.state} without retraining or reassigning anything. A trained state
+   * without codes (made before the quantizer existed) gets a quantizer trained on a sample and its rows encoded.
+   */
   static fromState (state: VectorIndexState, init: Omit<VectorIndexInit, 'dimensions'> = {}): VectorIndex {
     const index = new VectorIndex({ ...init, dimensions: state.dimensions })
     const n = state.ids.length
@@ -241,7 +237,11 @@ export class VectorIndex {
     if (state.centroids !== undefined && state.lists !== undefined) {
       index.centroids = state.centroids
       // the lists copy the vectors: they are the only copy from now on
-      index.lists = IvfLists.fromGrouped(state.dimensions, state.centroids.length / state.dimensions, state.vectors, state.lists)
+      const quantizer = state.codebook !== undefined && state.codes !== undefined
+        ? new ProductQuantizer(state.dimensions, state.codebook)
+        : ProductQuantizer.train(state.vectors, state.dimensions, sampleOf(Array.from({ length: n }, (_, row) => row)))
+      const codes = state.codebook !== undefined ? state.codes : undefined
+      index.lists = IvfLists.fromGrouped(state.dimensions, state.centroids.length / state.dimensions, state.vectors, state.lists, quantizer, codes)
       index.data = new Float32Array(0)
     } else {
       index.data = new Float32Array(Math.max(1024, n) * state.dimensions)
@@ -271,8 +271,25 @@ export class VectorIndex {
     return top.slots
   }
 
+  /** The list whose centroid is nearest to `unit` (a tight loop: every vector added pays it once). */
   private nearestList (unit: Float32Array): number {
-    return this.nearestLists(unit, 1)[0] ?? 0
+    const centroids = this.centroids ?? new Float32Array(0)
+    const d = this.dimensions
+    const count = centroids.length / d
+    let best = 0
+    let bestScore = -Infinity
+    for (let list = 0, base = 0; list < count; list++, base += d) {
+      let s0 = 0
+      let s1 = 0
+      let i = 0
+      for (; i + 1 < d; i += 2) {
+        s0 += (unit[i] ?? 0) * (centroids[base + i] ?? 0)
+        s1 += (unit[i + 1] ?? 0) * (centroids[base + i + 1] ?? 0)
+      }
+      if (i < d) s0 += (unit[i] ?? 0) * (centroids[base + i] ?? 0)
+      if (s0 + s1 > bestScore) { bestScore = s0 + s1; best = list }
+    }
+    return best
   }
 
   /** Every live vector by slot, gathered from the lists (for retraining; the lists hold the only copy). */
@@ -291,10 +308,9 @@ export class VectorIndex {
     const d = this.dimensions
     const data = this.lists === undefined ? this.data : this.gather(this.lists)
     const nlist = Math.min(this.maxLists, Math.max(16, Math.round(Math.sqrt(live.length))))
-    const stride = Math.max(1, Math.floor(live.length / 4096))
-    const sample = live.filter((_, i) => i % stride === 0).slice(0, 4096)
+    const sample = sampleOf(live)
     this.centroids = kmeans(data, d, sample, nlist, 6)
-    const lists = new IvfLists(d, nlist, this.ids.length)
+    const lists = new IvfLists(d, nlist, this.ids.length, ProductQuantizer.train(data, d, sample))
     for (const slot of live) {
       const unit = data.subarray(slot * d, (slot + 1) * d)
       lists.add(this.nearestList(unit), slot, unit)

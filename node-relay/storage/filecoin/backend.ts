@@ -36,6 +36,7 @@ import type { RankedProvider } from './providers.ts'
 import type { CopyChange } from './tracking.ts'
 import type { EventBus } from '../../../core/events/bus.ts'
 import type { ScoringPolicy } from './scoring.ts'
+import type { LotusClient } from './lotus.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
 import type { StorageContext } from '@filoz/synapse-sdk/storage'
 
@@ -128,6 +129,8 @@ export class FilecoinBackend implements StorageBackend {
   readonly spending: SpendingLedger
   /** Where copy-state changes and repairs are announced (set by the relay). */
   events: EventBus | undefined
+  /** The chain watch's Lotus client, when configured (its faults count in the scores repairs choose by). */
+  lotus: LotusClient | undefined
   private ranking: { at: number, providers: Promise<RankedProvider[]> } | undefined
   private contexts: { key: FilecoinBackend['ranking'], made: Promise<StorageContext[]> } | undefined
   private readonly init: FilecoinBackendInit
@@ -148,6 +151,22 @@ export class FilecoinBackend implements StorageBackend {
     this.minerIds = init.minerIds ?? {}
     this.watch = { intervalMs: init.checkIntervalMs ?? 0, autoRepair: init.autoRepair ?? false }
     this.fetch = init.fetch ?? globalThis.fetch.bind(globalThis)
+  }
+
+  /**
+   * A migration job's repair of `root`: new copies with the best-scored providers holding none, until the backend
+   * keeps its `copies` healthy ones (repair.ts). Throws when it could place none it needed (the job retries or fails).
+   */
+  async repairCopies (root: CID, options: AbortOptions & { source?: DagSource, auto?: boolean } = {}): Promise<{ placed: string[] }> {
+    const { repairCopies } = await import('./repair.ts')
+    const repairs = await repairCopies(this, {
+      root: root.toString(), rethrow: true,
+      ...(options.auto !== undefined && { auto: options.auto }),
+      ...(options.source !== undefined && { source: options.source }),
+      ...(this.lotus !== undefined && { lotus: this.lotus }),
+      ...(options.signal !== undefined && { signal: options.signal })
+    })
+    return { placed: repairs.flatMap((r) => r.placed.map((p) => p.providerId)) }
   }
 
   async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {

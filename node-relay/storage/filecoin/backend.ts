@@ -173,7 +173,8 @@ export class FilecoinBackend implements StorageBackend {
     options.signal?.throwIfAborted()
     const car = await collectBlock(dagToCar(source, root, options))
     // the streaming hasher is about a third faster than Piece.calculate on the same bytes (bench/filecoin-io.ts)
-    const local = (await Piece.calculateFromIterable(once(car))).toString()
+    const pieceCid = await Piece.calculateFromIterable(once(car))
+    const local = pieceCid.toString()
     const existing = await this.records.get(root.toString())
     if (existing?.pieceCid === local && existing.copies.some((c) => GOOD_STATES.has(c.state))) {
       return { cid: root, size: existing.size, locator: this.locator(existing) }
@@ -181,7 +182,10 @@ export class FilecoinBackend implements StorageBackend {
     options.signal?.throwIfAborted()
     let result: Awaited<ReturnType<Synapse['storage']['upload']>>
     try {
+      // our PieceCID goes with the upload, so the SDK does not hash the CAR a second time; the provider still computes
+      // commP over the bytes it received and refuses the finalize on a mismatch, and acceptUpload compares the result
       result = await this.init.synapse.storage.upload(car, {
+        pieceCid,
         contexts: await this.uploadContexts(options),
         ...(options.signal !== undefined && { signal: options.signal })
       })

@@ -4,12 +4,15 @@
  * the PieceCID itself and records the copies; its get verifies every block against the root. The SDK's calls move
  * the same CAR bytes. Both talk to the mocks in this process (msw), so this measures client-side work, not a network.
  */
+import { fileURLToPath } from 'node:url'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { createContentStore } from '../core/content/index.ts'
 import { dagToCar } from '../core/storage/index.ts'
 import { createFilecoinBackend } from '../node-relay/storage/filecoin/index.ts'
 import { mockSynapse } from '../test/support/synapse-client.ts'
 import { startSynapseProviders } from '../test/support/synapse-providers.ts'
+import { parseBenchArgs } from './lib/args.ts'
+import { createReport, publishReport } from './lib/report.ts'
 import type { BenchArgs } from './lib/args.ts'
 import type { BenchSection } from './lib/report.ts'
 
@@ -89,4 +92,12 @@ export async function runFilecoinIoBench (args: Pick<BenchArgs, 'quick'>): Promi
   } finally {
     providers.stop()
   }
+}
+
+// `node bench/filecoin-io.ts [--quick] [--json]`: this section alone (npm run bench runs it with bench/filecoin.ts)
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = parseBenchArgs()
+  const startedAt = new Date()
+  await publishReport(createReport('bench-filecoin-io', startedAt, args.quick, [await runFilecoinIoBench(args)]), { json: args.json })
+  process.exit(process.exitCode ?? 0)
 }

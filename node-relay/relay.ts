@@ -239,7 +239,10 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     const { copyMetrics } = await import('./storage/filecoin/copy-metrics.ts')
     const stopCounting = copyMetrics(metrics.registry, filecoinBackends, events)
     undo.push(async () => { stopCounting() })
-    undo.push(startCopyWatch(filecoinBackends, { ...(filecoin !== undefined && { lotus: filecoin.lotus }), log: logger, events }))
+    undo.push(startCopyWatch(filecoinBackends, {
+      ...(filecoin !== undefined && { lotus: filecoin.lotus }), log: logger, events,
+      ...(migration !== undefined && { queue: { controller: migration.controller, storage: storage.manager } })
+    }))
   }
   // the recent history dashboards draw, sampled from the same registry /metrics exports
   const stats = new StatsSampler({ registry: metrics.registry, intervalMs: config.http.statsIntervalMs })

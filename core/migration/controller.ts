@@ -1,12 +1,12 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { BlockCorruptError, IpfsKitError, NotFoundError } from '../errors/index.ts'
+import { NotSupportedError } from '../storage/errors.ts'
 import { verifiedReference } from '../storage/reference-index.ts'
 import { ConflictError, RetainedError } from './errors.ts'
 import { JobStore } from './jobs.ts'
 import { retentionBlocking } from './policy.ts'
-import type { Job, JobState, JobStep } from './jobs.ts'
-import type { PlanItem } from './planner.ts'
+import type { Job, JobRequest, JobState, JobStep } from './jobs.ts'
 import type { ContentItem, RetentionRule } from './policy.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { EventBus } from '../events/bus.ts'
@@ -124,10 +124,10 @@ export class MigrationController {
   }
 
   /**
-   * Queue plan items as jobs. An item whose CID already has an unfinished job of the same policy is not queued
-   * twice (that job is returned instead).
+   * Queue plan items (or a backend's repair requests) as jobs. An item whose CID already has an unfinished job of the
+   * same policy is not queued twice (that job is returned instead).
    */
-  async enqueue (items: readonly PlanItem[]): Promise<Job[]> {
+  async enqueue (items: readonly JobRequest[]): Promise<Job[]> {
     const out: Job[] = []
     const active = this.store.list().filter(j => j.state === 'queued' || j.state === 'running' || j.state === 'paused')
     for (const item of items) {
@@ -147,6 +147,7 @@ export class MigrationController {
         ...(item.source === undefined ? {} : { source: item.source }),
         targets: item.targets,
         bytes: item.bytes,
+        ...(item.auto === undefined ? {} : { auto: item.auto }),
         state: 'queued',
         done: [],
         attempts: 0,
@@ -344,7 +345,34 @@ export class MigrationController {
         return
       case 'expire':
         await this.expire(job, root, signal)
+        return
+      case 'repair':
+        await this.repairIn(job, root, signal)
     }
+  }
+
+  /**
+   * A repair: the target backend adds the copies it lacks (choosing where when it runs), from the source backend's
+   * copy staged here and verified block by block, or, without a source, from one of its own copies it verifies. The
+   * backend records a copy only once it is placed and checked, so a repair interrupted at any point reruns whole:
+   * it finds the copies recorded so far and adds only those still missing.
+   */
+  private async repairIn (job: Job, root: CID, signal: AbortSignal): Promise<void> {
+    const target = job.targets[0] ?? ''
+    const backend = this.components.storage.backend(target)
+    if (backend.repairCopies === undefined) throw new NotSupportedError(`backend ${target} keeps one copy: it has nothing to repair`)
+    await this.step(job, 'copy', signal)
+    const release = await this.components.writeGuard?.()
+    try {
+      const source = job.source === undefined ? undefined : await this.sourceBlocks(job, root, signal)
+      const outcome = await backend.repairCopies(root, { signal, auto: job.auto === true, ...(source === undefined ? {} : { source }) })
+      job.placed = outcome.placed
+    } finally {
+      release?.()
+    }
+    await this.step(job, 'record', signal)
+    job.done.push(target)
+    await this.store.save(job)
   }
 
   /** Copy, verify by reading back through the target, record. */

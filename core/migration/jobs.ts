@@ -8,8 +8,23 @@ export type JobState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'ca
 /** The step a job is in (or last completed). */
 export type JobStep = 'copy' | 'verify' | 'record' | 'remove'
 
-/** One migration job: a plan item, persisted, with its progress. */
-export interface Job extends Pick<PlanItem, 'cid' | 'name' | 'policy' | 'action' | 'priority' | 'source' | 'targets' | 'bytes'> {
+/**
+ * What a job does: a policy's action, or `repair` (add copies inside the one target backend until it holds as many
+ * as it keeps, e.g. Filecoin copies on providers chosen when the job runs; queued by that backend's own watch or
+ * repair command, never planned by a policy).
+ */
+export type JobAction = PlanItem['action'] | 'repair'
+
+/** What the migration controller's `enqueue` queues: a plan item, or a repair request of a backend. */
+export interface JobRequest extends Pick<PlanItem, 'cid' | 'name' | 'policy' | 'priority' | 'targets' | 'bytes'> {
+  action: JobAction
+  source?: string
+  /** A repair queued by a backend's own watch (held to that backend's budget cap), not by a person. */
+  auto?: boolean
+}
+
+/** One migration job: a plan item (or a repair request), persisted, with its progress. */
+export interface Job extends JobRequest {
   id: string
   state: JobState
   /** Targets that hold a verified, recorded copy (skipped when the job reruns). */
@@ -22,6 +37,8 @@ export interface Job extends Pick<PlanItem, 'cid' | 'name' | 'policy' | 'action'
   nextAttemptAt?: string
   progress: { blocks: number, bytes: number }
   error?: { code: string, message: string }
+  /** What a repair placed (backend-specific locators, e.g. Filecoin provider ids); absent until it ran. */
+  placed?: string[]
 }
 
 /** Jobs in the order they run: priority high to low, then oldest first. */

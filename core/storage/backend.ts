@@ -171,4 +171,11 @@ export interface StorageBackend {
 
   /** Release connections and timers. */
   stop?: () => Promise<void>
+  /**
+   * For a backend that keeps several copies of its own (Filecoin, on distinct providers): add the copies it lacks
+   * for `root`, from `source` (the DAG's blocks from a verified copy elsewhere) or, without one, from a copy of its
+   * own it verifies. `auto` marks a repair the backend's own watch asked for (held to its budget cap). Throws when
+   * nothing could be placed; records only copies that were placed. Absent on backends that keep one copy.
+   */
+  repairCopies?: (root: CID, options: AbortOptions & { source?: DagSource, auto?: boolean }) => Promise<{ placed: string[] }>
 }

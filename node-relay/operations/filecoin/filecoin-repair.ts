@@ -19,7 +19,8 @@ const output = z.object({
     chosen: z.array(z.string()).describe('providers chosen for new copies, best score first'),
     placed: z.array(z.object({ providerId: z.string(), dataSetId: z.string(), pieceId: z.string() })).describe('new copies placed'),
     error: z.string().optional().describe('why it could not be repaired'),
-    code: z.string().optional().describe('the error\'s stable code')
+    code: z.string().optional().describe('the error\'s stable code'),
+    job: z.string().optional().describe('the migration job the repair was queued as (see migration jobs)')
   })).describe('one entry per root short of healthy copies')
 })
 
@@ -29,7 +30,7 @@ type Output = z.infer<typeof output>
 export const filecoinRepair = defineOperation({
   name: 'filecoin_repair',
   title: 'Repair Filecoin copies',
-  description: 'Read the PDP verifier for every copy (faulted: a proof overdue; terminated; removed), then give each root short of healthy copies new ones with the best-scored providers that hold none, uploaded from a copy verified against the root here. dryRun shows the state changes and the providers it would choose, and places nothing. Spends from the payer\'s Filecoin Pay deposit.',
+  description: 'Read the PDP verifier for every copy (faulted: a proof overdue; terminated; removed), then give each root short of healthy copies new ones with the best-scored providers that hold none, uploaded from a copy verified against the root (another backend\'s, or one of its own). With the migration controller each repair is queued as a migration job (its id in `job`; see migration jobs), otherwise it runs here. dryRun shows the state changes and the providers it would choose, and places nothing. Spends from the payer\'s Filecoin Pay deposit.',
   input: rootsInput.extend({
     dryRun: z.boolean().default(false).describe('say what would be done; place nothing')
   }),
@@ -43,7 +44,7 @@ export const filecoinRepair = defineOperation({
     args: ['cid'],
     lines: (out: Output) => [
       ...out.changes.map(c => `${c.root}  provider ${c.providerId}: ${c.from} → ${c.to}${c.reason !== undefined ? ` (${c.reason})` : ''}`),
-      ...out.repairs.map(r => `${r.root}  ${r.healthy}/${r.wanted} healthy${r.kind === 'renewal' ? ' (terms ending)' : ''}; ${out.dryRun ? 'would place' : 'placed'} on ${(out.dryRun ? r.chosen : r.placed.map(p => p.providerId)).join(', ') || 'none'}${r.error !== undefined ? `  error: ${r.error}` : ''}`),
+      ...out.repairs.map(r => `${r.root}  ${r.healthy}/${r.wanted} healthy${r.kind === 'renewal' ? ' (terms ending)' : ''}; ${r.job !== undefined ? `queued as job ${r.job}` : `${out.dryRun ? 'would place' : 'placed'} on ${(out.dryRun ? r.chosen : r.placed.map(p => p.providerId)).join(', ') || 'none'}`}${r.error !== undefined ? `  error: ${r.error}` : ''}`),
       ...(out.repairs.length === 0 ? ['every root has its copies'] : [])
     ],
     failed: (out: Output) => out.repairs.some(r => r.error !== undefined)
@@ -57,7 +58,11 @@ export const filecoinRepair = defineOperation({
     const root = input.cid === undefined ? undefined : cidOf(input.cid).toString()
     const changes = (await checkCopies(backend, { signal })).filter(c => root === undefined || c.root === root)
     const lotus = components.filecoin?.lotus
-    const repairs = await repairCopies(backend, { ...(root !== undefined && { root }), dryRun: input.dryRun, ...(lotus !== undefined && { lotus }), signal })
+    const options = { ...(root !== undefined && { root }), ...(lotus !== undefined && { lotus }), signal }
+    const { migration, storage } = components
+    const repairs = input.dryRun || migration === undefined || storage === undefined
+      ? await repairCopies(backend, { ...options, dryRun: input.dryRun })
+      : await (await import('../../storage/filecoin/repair-jobs.ts')).enqueueRepairs(backend, { controller: migration.controller, storage }, options)
     return { backend: backend.name, dryRun: input.dryRun, changes, repairs }
   }
 })

@@ -18,8 +18,10 @@ export const jobOutput = z.object({
   cid: z.string().describe('root CID'),
   name: z.string().describe('pin name (empty when none)'),
   policy: z.string().describe('the policy that planned it'),
-  action: z.enum(['copy', 'move', 'evict', 'expire']),
+  action: z.enum(['copy', 'move', 'evict', 'expire', 'repair']).describe('repair: add the copies the target backend lacks inside it (Filecoin providers), queued by its repair command or watch'),
   priority: z.number(),
+  auto: z.boolean().optional().describe('a repair its backend\'s watch queued (held to the budget cap)'),
+  placed: z.array(z.string()).optional().describe('what a repair placed (Filecoin: provider ids)'),
   source: z.string().optional().describe('backend read from (copy, move) or removed from (move, evict)'),
   targets: z.array(z.string()).describe('backends that get a copy (for expire: those losing theirs)'),
   bytes: z.number().describe('size of the content'),
@@ -41,7 +43,7 @@ export function jobJson (job: Job): z.infer<typeof jobOutput> {
 
 /** One job as a CLI line. */
 export function jobLine (job: z.infer<typeof jobOutput>): string {
-  const where = job.action === 'expire' ? `everywhere (${job.targets.join(', ')})` : `${job.source ?? 'local'} → ${job.targets.join(', ') || '(removed)'}`
+  const where = job.action === 'expire' ? `everywhere (${job.targets.join(', ')})` : job.action === 'repair' ? `in ${job.targets.join(', ')} from ${job.source ?? 'its own copies'}${job.placed === undefined ? '' : ` placed on ${job.placed.join(', ') || 'none'}`}` : `${job.source ?? 'local'} → ${job.targets.join(', ') || '(removed)'}`
   return `${job.id}  ${job.state.padEnd(9)}  ${job.action.padEnd(6)}  ${job.cid}  ${where}${job.error === undefined ? '' : `  ${job.error.code}: ${job.error.message}`}`
 }
 

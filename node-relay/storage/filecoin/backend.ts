@@ -36,6 +36,7 @@ import type { RankedProvider } from './providers.ts'
 import type { CopyChange } from './tracking.ts'
 import type { EventBus } from '../../../core/events/bus.ts'
 import type { ScoringPolicy } from './scoring.ts'
+import type { LotusClient } from './lotus.ts'
 import type { Synapse } from '@filoz/synapse-sdk'
 import type { StorageContext } from '@filoz/synapse-sdk/storage'
 
@@ -128,6 +129,8 @@ export class FilecoinBackend implements StorageBackend {
   readonly spending: SpendingLedger
   /** Where copy-state changes and repairs are announced (set by the relay). */
   events: EventBus | undefined
+  /** The chain watch's Lotus client, when configured (its faults count in the scores repairs choose by). */
+  lotus: LotusClient | undefined
   private ranking: { at: number, providers: Promise<RankedProvider[]> } | undefined
   private contexts: { key: FilecoinBackend['ranking'], made: Promise<StorageContext[]> } | undefined
   private readonly init: FilecoinBackendInit
@@ -150,11 +153,28 @@ export class FilecoinBackend implements StorageBackend {
     this.fetch = init.fetch ?? globalThis.fetch.bind(globalThis)
   }
 
+  /**
+   * A migration job's repair of `root`: new copies with the best-scored providers holding none, until the backend
+   * keeps its `copies` healthy ones (repair.ts). Throws when it could place none it needed (the job retries or fails).
+   */
+  async repairCopies (root: CID, options: AbortOptions & { source?: DagSource, auto?: boolean } = {}): Promise<{ placed: string[] }> {
+    const { repairCopies } = await import('./repair.ts')
+    const repairs = await repairCopies(this, {
+      root: root.toString(), rethrow: true,
+      ...(options.auto !== undefined && { auto: options.auto }),
+      ...(options.source !== undefined && { source: options.source }),
+      ...(this.lotus !== undefined && { lotus: this.lotus }),
+      ...(options.signal !== undefined && { signal: options.signal })
+    })
+    return { placed: repairs.flatMap((r) => r.placed.map((p) => p.providerId)) }
+  }
+
   async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
     options.signal?.throwIfAborted()
     const car = await collectBlock(dagToCar(source, root, options))
     // the streaming hasher is about a third faster than Piece.calculate on the same bytes (bench/filecoin-io.ts)
-    const local = (await Piece.calculateFromIterable(once(car))).toString()
+    const pieceCid = await Piece.calculateFromIterable(once(car))
+    const local = pieceCid.toString()
     const existing = await this.records.get(root.toString())
     if (existing?.pieceCid === local && existing.copies.some((c) => GOOD_STATES.has(c.state))) {
       return { cid: root, size: existing.size, locator: this.locator(existing) }
@@ -162,7 +182,10 @@ export class FilecoinBackend implements StorageBackend {
     options.signal?.throwIfAborted()
     let result: Awaited<ReturnType<Synapse['storage']['upload']>>
     try {
+      // our PieceCID goes with the upload, so the SDK does not hash the CAR a second time; the provider still computes
+      // commP over the bytes it received and refuses the finalize on a mismatch, and acceptUpload compares the result
       result = await this.init.synapse.storage.upload(car, {
+        pieceCid,
         contexts: await this.uploadContexts(options),
         ...(options.signal !== undefined && { signal: options.signal })
       })

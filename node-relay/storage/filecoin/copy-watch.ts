@@ -2,12 +2,15 @@
  * The relay's periodic copy check: every `checkIntervalMs` of each `filecoin` backend, read the PDP verifier for all
  * its copies (tracking.ts), check the deposit's funded term and renew it when it ends soon (renew.ts: a top-up only
  * with `autoRenew`, within the budget) and, with `autoRepair`, give roots short of healthy copies (or whose copies'
- * terms end soon) new ones (repair.ts, within the budget). State changes, repairs, renewals and budget refusals go
+ * terms end soon) new ones: as migration jobs when the relay runs the migration controller (repair-jobs.ts; the job
+ * is held to the budget when it runs), else inline (repair.ts, within the budget). State changes, repairs, renewals and budget refusals go
  * on the event bus the watch is given (the relay's `/ws`). Ticks never
  * overlap; a failing tick is logged and the next one tries again. The Lotus client of the chain watch, when
  * configured, adds chain faults to the provider scores a repair chooses by.
  */
 import { repairCopies } from './repair.ts'
+import { enqueueRepairs } from './repair-jobs.ts'
+import type { RepairQueue } from './repair-jobs.ts'
 import { renewTerm } from './renew.ts'
 import { checkCopies } from './tracking.ts'
 import type { EventBus } from '../../../core/events/bus.ts'
@@ -21,12 +24,13 @@ export interface CopyWatchLog {
 }
 
 /** Start watching; returns the stop function (waits for a tick in progress). */
-export function startCopyWatch (backends: FilecoinBackend[], options: { lotus?: LotusClient, log: CopyWatchLog, events?: EventBus }): () => Promise<void> {
+export function startCopyWatch (backends: FilecoinBackend[], options: { lotus?: LotusClient, log: CopyWatchLog, events?: EventBus, queue?: RepairQueue }): () => Promise<void> {
   const controller = new AbortController()
   const timers: Array<ReturnType<typeof setInterval>> = []
   const running = new Set<Promise<void>>()
   for (const backend of backends) {
     if (options.events !== undefined) backend.events ??= options.events
+    if (options.lotus !== undefined) backend.lotus ??= options.lotus
     if (backend.watch.intervalMs <= 0) continue
     let busy = false
     const tick = async (): Promise<void> => {
@@ -38,8 +42,10 @@ export function startCopyWatch (backends: FilecoinBackend[], options: { lotus?: 
         if (renewal.action !== 'none') options.log[renewal.action === 'deposit' ? 'info' : 'warn']({ backend: backend.name, ...renewal.term, action: renewal.action, amountUsdfc: renewal.amountUsdfc, reason: renewal.reason }, 'filecoin deposit term')
       }
       if (!backend.watch.autoRepair) return
-      for (const repair of await repairCopies(backend, { signal, auto: true, ...(options.lotus !== undefined && { lotus: options.lotus }) })) {
-        options.log[repair.error === undefined ? 'info' : 'warn']({ backend: backend.name, ...repair }, 'filecoin repair')
+      const repairOptions = { signal, auto: true, ...(options.lotus !== undefined && { lotus: options.lotus }) }
+      const repairs = options.queue === undefined ? await repairCopies(backend, repairOptions) : await enqueueRepairs(backend, options.queue, repairOptions)
+      for (const repair of repairs) {
+        options.log[repair.error === undefined ? 'info' : 'warn']({ backend: backend.name, ...repair }, options.queue === undefined ? 'filecoin repair' : 'filecoin repair queued')
       }
     }
     const timer = setInterval(() => {

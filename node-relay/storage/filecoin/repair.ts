@@ -11,13 +11,17 @@
  * as a `filecoin:repair` event.
  */
 import { CID } from 'multiformats/cid'
+import { collectBlock } from '../../../core/blocks/bytes.ts'
 import { isIpfsKitError } from '../../../core/errors/index.ts'
+import { dagToCar } from '../../../core/storage/index.ts'
+import { BackendUnavailableError } from '../../../core/storage/errors.ts'
 import { HEALTHY_STATES } from './copies.ts'
 import { EPOCHS_PER_DAY, currentEpoch } from './epoch.ts'
 import { rankProviders } from './providers.ts'
 import type { FilecoinBackend } from './backend.ts'
-import type { CopyRecord } from './copies.ts'
+import type { CopyRecord, RootRecord } from './copies.ts'
 import type { LotusClient } from './lotus.ts'
+import type { DagSource } from '../../../core/storage/backend.ts'
 
 /** What a repair did (or, in a dry run, would do) for one root. */
 export interface RootRepair {
@@ -37,6 +41,24 @@ export interface RootRepair {
   error?: string
   /** The error's stable code (`ERR_BUDGET_EXCEEDED` when the budget cap refused it). */
   code?: string
+  /** The migration job the repair was queued as (`filecoin repair` and the watch with the migration controller). */
+  job?: string
+}
+
+/** How {@link repairCopies} runs. */
+export interface RepairOptions {
+  /** Only this root (default: every root of the backend). */
+  root?: string
+  /** Say what would be done; place nothing. */
+  dryRun?: boolean
+  /** The watch's own run: held to the budget's `maxRepairsPerDay`. */
+  auto?: boolean
+  lotus?: LotusClient
+  /** The DAG's blocks from a verified copy elsewhere (default: one of the backend's own copies, verified here). */
+  source?: DagSource
+  /** Throw a repair's error (after its event) instead of reporting it in the entry: a migration job fails or retries. */
+  rethrow?: boolean
+  signal?: AbortSignal
 }
 
 /** A healthy copy whose term ends within the margin (it is being renewed by replacement). */
@@ -53,7 +75,7 @@ function ending (copy: CopyRecord, horizon: number): boolean {
  * const repairs = await repairCopies(backend, { dryRun: true })
  * ```
  */
-export async function repairCopies (backend: FilecoinBackend, options: { root?: string, dryRun?: boolean, auto?: boolean, lotus?: LotusClient, signal?: AbortSignal } = {}): Promise<RootRepair[]> {
+export async function repairCopies (backend: FilecoinBackend, options: RepairOptions = {}): Promise<RootRepair[]> {
   const records = (await backend.records.all()).filter((r) => options.root === undefined || r.root === options.root)
   const repairs: RootRepair[] = []
   let ranked: Awaited<ReturnType<typeof rankProviders>> | undefined
@@ -84,18 +106,12 @@ export async function repairCopies (backend: FilecoinBackend, options: { root?: 
     }
     repairs.push(repair)
     if (options.dryRun === true) continue
-    if (chosen.length === 0) {
-      repair.error = 'no eligible provider holds no copy of it already'
-      continue
-    }
     try {
+      if (chosen.length === 0) throw new BackendUnavailableError('no eligible provider holds no copy of it already')
       if (options.auto === true) await backend.spending.allow('repair', chosen.length)
-      const root = CID.parse(record.root)
-      const source = alive[0] ?? record.copies.find((c) => c.state !== 'corrupt')
-      if (source === undefined) throw new Error('no copy left to repair from')
-      const { car } = await backend.readVerifiedCar(root, source, options)
+      const car = await sourceCar(backend, record, alive, options)
       const result = await backend.synapse.storage.upload(car, { copies: chosen.length, providerIds: chosen.map(BigInt), ...(options.signal !== undefined && { signal: options.signal }) })
-      const copies = await backend.acceptUpload(root, record.pieceCid, result)
+      const copies = await backend.acceptUpload(CID.parse(record.root), record.pieceCid, result)
       await backend.records.addCopies(record.root, copies)
       repair.placed = copies.map((c) => ({ providerId: c.providerId, dataSetId: c.dataSetId, pieceId: c.pieceId }))
       if (options.auto === true) await backend.spending.record('repair', copies.length)
@@ -104,12 +120,28 @@ export async function repairCopies (backend: FilecoinBackend, options: { root?: 
       repair.error = (err as Error).message
       if (isIpfsKitError(err)) repair.code = err.code
       if (repair.code === 'ERR_BUDGET_EXCEEDED') backend.events?.emit({ type: 'filecoin:budget', backend: backend.name, kind: 'repair', message: repair.error })
+      announce(backend, repair)
+      if (options.rethrow === true) throw err
+      continue
     }
-    backend.events?.emit({
-      type: 'filecoin:repair', backend: backend.name, cid: record.root, kind: repair.kind,
-      replacing: repair.replacing.map((r) => r.providerId), chosen, placed: repair.placed.map((p) => p.providerId),
-      ...(repair.error !== undefined && { error: repair.error })
-    })
+    announce(backend, repair)
   }
   return repairs
+}
+
+function announce (backend: FilecoinBackend, repair: RootRepair): void {
+  backend.events?.emit({
+    type: 'filecoin:repair', backend: backend.name, cid: repair.root, kind: repair.kind,
+    replacing: repair.replacing.map((r) => r.providerId), chosen: repair.chosen, placed: repair.placed.map((p) => p.providerId),
+    ...(repair.error !== undefined && { error: repair.error })
+  })
+}
+
+/** The CAR a repair uploads: built from the given source's blocks, or read from one of the backend's copies and verified. */
+async function sourceCar (backend: FilecoinBackend, record: RootRecord, alive: CopyRecord[], options: RepairOptions): Promise<Uint8Array> {
+  const root = CID.parse(record.root)
+  if (options.source !== undefined) return collectBlock(dagToCar(options.source, root, options.signal === undefined ? {} : { signal: options.signal }))
+  const copy = alive[0] ?? record.copies.find((c) => c.state !== 'corrupt')
+  if (copy === undefined) throw new BackendUnavailableError(`no copy of ${record.root} left in ${backend.name} to repair from, and no other source`)
+  return (await backend.readVerifiedCar(root, copy, options)).car
 }

@@ -73,13 +73,14 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
     }
   })
   // bytes a key adds count against its quota: the size is in the write's small JSON answer
-  app.addHook('onSend', async (request, reply, payload) => {
+  // a callback hook, not an async one: most answers are not a keyed write, and then cost no promise here
+  app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal
-    if (principal?.quotaBytes === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload
     const url = request.routeOptions.url
-    if (url === undefined || accessOf(request.method, url) !== 'content:write') return payload
-    options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
-    return payload
+    if (principal?.quotaBytes !== undefined && reply.statusCode < 300 && typeof payload === 'string' && url !== undefined && accessOf(request.method, url) === 'content:write') {
+      options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
+    }
+    done(null, payload)
   })
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url

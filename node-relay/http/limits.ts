@@ -31,10 +31,18 @@ export async function registerLimits (app: FastifyInstance, config: RelayConfig)
   })
 
   let uploads = 0
-  app.addHook('onRequest', async (request) => {
-    if (!UPLOADS.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return
-    if (uploads >= maxConcurrentUploads) throw new RateLimitedError(`${maxConcurrentUploads} uploads are in flight; retry when one finishes (limits.maxConcurrentUploads)`)
+  // a callback hook: on every request, an async one would cost a promise for a check that is almost always no
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method !== 'POST' || !UPLOADS.has(`POST ${request.routeOptions.url ?? ''}`)) {
+      done()
+      return
+    }
+    if (uploads >= maxConcurrentUploads) {
+      done(new RateLimitedError(`${maxConcurrentUploads} uploads are in flight; retry when one finishes (limits.maxConcurrentUploads)`))
+      return
+    }
     uploads++
     request.raw.once('close', () => { uploads-- })
+    done()
   })
 }

@@ -82,7 +82,11 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
     }
     done(null, payload)
   })
-  app.addHook('onRequest', async (request, reply) => {
+  // a callback hook (no promise per request): `done` when the request may go on; a refusal answers without it
+  app.addHook('onRequest', (request, reply, done) => {
+    if (guard(request, reply) === undefined) done()
+  })
+  function guard (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     const url = request.routeOptions.url
     if (url === undefined || checksOwnCredentials(url)) return undefined // 404: nothing to protect; /mcp: its own guard
     let access = accessOf(request.method, url) ?? 'admin'
@@ -110,7 +114,7 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
       return refuse(request, reply, 403, { code: 'ERR_FORBIDDEN', message: `the key ${request.principal.name} lacks the ${access} scope` })
     }
     return undefined
-  })
+  }
 }
 
 /**

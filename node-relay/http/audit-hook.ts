@@ -1,3 +1,4 @@
+import { routeUrlOf } from './route-url.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -29,7 +30,7 @@ export function registerAuditHook (app: FastifyInstance, audit: AuditLog, keys?:
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode
     const denied = status === 401 || status === 403
-    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? ''
+    const route = routeUrlOf(request) ?? request.url.split('?')[0] ?? ''
     if (!denied && (READS.has(request.method) || route.startsWith('/mcp'))) {
       done()
       return

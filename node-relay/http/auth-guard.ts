@@ -2,6 +2,7 @@ import { allows, allowsSomeBackend } from '../../core/auth/scopes.ts'
 import { ForbiddenError } from '../../core/errors/index.ts'
 import { accessOfRoute, checksOwnCredentials, PUBLIC } from '../auth/route-scopes.ts'
 import { refuse } from './refuse.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { RouteAccess } from '../auth/route-scopes.ts'
 import type { ApiKeyInfo, KeyStore } from '../auth/key-store.ts'
 import type { WsTickets } from '../auth/ws-tickets.ts'
@@ -76,8 +77,8 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
   // a callback hook, not an async one: most answers are not a keyed write, and then cost no promise here
   app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal
-    const url = request.routeOptions.url
-    if (principal?.quotaBytes !== undefined && reply.statusCode < 300 && typeof payload === 'string' && url !== undefined && accessOf(request.method, url) === 'content:write') {
+    const url = principal?.quotaBytes === undefined ? undefined : routeUrlOf(request)
+    if (principal !== undefined && url !== undefined && reply.statusCode < 300 && typeof payload === 'string' && accessOf(request.method, url) === 'content:write') {
       options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
     }
     done(null, payload)
@@ -87,7 +88,7 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
     if (guard(request, reply) === undefined) done()
   })
   function guard (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
-    const url = request.routeOptions.url
+    const url = routeUrlOf(request)
     if (url === undefined || checksOwnCredentials(url)) return undefined // 404: nothing to protect; /mcp: its own guard
     let access = accessOf(request.method, url) ?? 'admin'
     if (access === 'metrics' && options.publicMetrics) access = PUBLIC

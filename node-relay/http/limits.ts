@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import { RateLimitedError } from '../../core/errors/index.ts'
 import { isLoopbackHost } from '../auth/safe-bind.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { FastifyInstance } from 'fastify'
 
@@ -33,7 +34,7 @@ export async function registerLimits (app: FastifyInstance, config: RelayConfig)
   let uploads = 0
   // a callback hook: on every request, an async one would cost a promise for a check that is almost always no
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.method !== 'POST' || !UPLOADS.has(`POST ${request.routeOptions.url ?? ''}`)) {
+    if (request.method !== 'POST' || !UPLOADS.has(`POST ${routeUrlOf(request) ?? ''}`)) {
       done()
       return
     }

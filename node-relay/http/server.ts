@@ -24,6 +24,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { routingRoutes } from './routes/routing.ts'
 import { searchRoutes } from './routes/search.ts'
 import { mcpRoutes } from '../mcp/http.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { HttpContext } from './context.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { FastifyInstance } from 'fastify'
@@ -76,7 +77,7 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   })
   const series = metricSeries(ctx.metrics)
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched'
+    const route = routeUrlOf(request) ?? 'unmatched'
     const labelled = series(request.method, route, reply.statusCode)
     labelled.duration.observe(reply.elapsedTime / 1000)
     const length = Number(reply.getHeader('content-length') ?? 0)

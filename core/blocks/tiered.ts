@@ -16,7 +16,17 @@ export interface TieredBlockstoreInit {
   cacheWrites?: boolean
 }
 
-const keyOf = (cid: CID): string => base32.encode(cid.multihash.bytes)
+/** Cache keys already made, per CID object: a hot CID is one shared object (`parseCid` keeps it), so its key is encoded once. */
+const KEYS = new WeakMap<CID, string>()
+
+function keyOf (cid: CID): string {
+  let key = KEYS.get(cid)
+  if (key === undefined) {
+    key = base32.encode(cid.multihash.bytes)
+    KEYS.set(cid, key)
+  }
+  return key
+}
 
 /**
  * A memory LRU tier in front of a slower blockstore. Writes go through to the backing store before they are

@@ -41,7 +41,8 @@ export class ContentCatalog {
   private readonly datastore: Datastore
   private readonly prefix: string
   private readonly flushMs: number
-  private readonly pendingReads = new Map<string, string>()
+  /** Last read per root CID, in epoch ms: a read costs no `Date` and no ISO string until the flush (or a `get`). */
+  private readonly pendingReads = new Map<string, number>()
   private readonly pendingAdds = new Map<string, { at: string, name?: string, tags?: string[] }>()
   private timer: ReturnType<typeof setInterval> | undefined
   private flushing: Promise<void> = Promise.resolve()
@@ -66,9 +67,9 @@ export class ContentCatalog {
   }
 
   /** Content was read (cheap: remembered until the next flush). */
-  noteRead (target: CID | string, at = new Date()): void {
+  noteRead (target: CID | string, at?: Date): void {
     const cid = rootOf(target)
-    if (cid !== undefined) this.pendingReads.set(cid, at.toISOString())
+    if (cid !== undefined) this.pendingReads.set(cid, at?.getTime() ?? Date.now())
   }
 
   /** Content was pinned here, with its name and tags (its added date is kept if it already has one). */
@@ -84,7 +85,8 @@ export class ContentCatalog {
     const cid = rootOf(target)
     if (cid === undefined) return {}
     const stored = await this.read(cid)
-    const lastReadAt = this.pendingReads.get(cid) ?? stored.lastReadAt
+    const pendingRead = this.pendingReads.get(cid)
+    const lastReadAt = pendingRead === undefined ? stored.lastReadAt : new Date(pendingRead).toISOString()
     const pending = this.pendingAdds.get(cid)
     const addedAt = stored.addedAt ?? pending?.at
     const name = pending?.name ?? stored.name
@@ -115,7 +117,8 @@ export class ContentCatalog {
           if (added.name !== undefined) next.name = added.name
           if (added.tags !== undefined) next.tags = added.tags
         }
-        const read = reads.get(cid)
+        const readMs = reads.get(cid)
+        const read = readMs === undefined ? undefined : new Date(readMs).toISOString()
         if (read !== undefined && (next.lastReadAt === undefined || read > next.lastReadAt)) next.lastReadAt = read
         batch.put(this.key(cid), new TextEncoder().encode(JSON.stringify(next)))
       }

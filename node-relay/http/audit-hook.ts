@@ -1,3 +1,4 @@
+import { routeUrlOf } from './route-url.ts'
 import type { AuditLog } from '../audit/audit-log.ts'
 import type { KeyStore } from '../auth/key-store.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -18,26 +19,30 @@ export function actorOf (request: FastifyRequest, keys?: KeyStore): string {
 export function registerAuditHook (app: FastifyInstance, audit: AuditLog, keys?: KeyStore): void {
   // the CID a write produced (an add, a block put, a CAR import) is in its small JSON answer
   const produced = new WeakMap<FastifyRequest, string>()
-  app.addHook('onSend', async (request, _reply, payload) => {
+  // callback hooks, not async ones: a read (most requests) then costs no promise here
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (!READS.has(request.method) && typeof payload === 'string' && payload.length < 65_536) {
       const cid = /"(?:cid|roots?)":\[?"([^"]{8,200})"/.exec(payload)?.[1]
       if (cid !== undefined) produced.set(request, cid)
     }
-    return payload
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode
     const denied = status === 401 || status === 403
-    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? ''
-    if (!denied && (READS.has(request.method) || route.startsWith('/mcp'))) return
+    const route = routeUrlOf(request) ?? request.url.split('?')[0] ?? ''
+    if (!denied && (READS.has(request.method) || route.startsWith('/mcp'))) {
+      done()
+      return
+    }
     const params = (request.params ?? {}) as Record<string, string | undefined>
-    await audit.append({
+    audit.append({
       actor: actorOf(request, keys),
       ip: request.ip,
       action: `${request.method} ${route}`,
       target: params.cid ?? params.id ?? params.name ?? produced.get(request),
       result: denied ? 'denied' : status < 400 ? 'ok' : 'error',
       status
-    })
+    }).then(() => { done() }, done)
   })
 }

@@ -2,6 +2,7 @@ import { allows, allowsSomeBackend } from '../../core/auth/scopes.ts'
 import { ForbiddenError } from '../../core/errors/index.ts'
 import { accessOfRoute, checksOwnCredentials, PUBLIC } from '../auth/route-scopes.ts'
 import { refuse } from './refuse.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { RouteAccess } from '../auth/route-scopes.ts'
 import type { ApiKeyInfo, KeyStore } from '../auth/key-store.ts'
 import type { WsTickets } from '../auth/ws-tickets.ts'
@@ -73,16 +74,21 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
     }
   })
   // bytes a key adds count against its quota: the size is in the write's small JSON answer
-  app.addHook('onSend', async (request, reply, payload) => {
+  // a callback hook, not an async one: most answers are not a keyed write, and then cost no promise here
+  app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal
-    if (principal?.quotaBytes === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload
-    const url = request.routeOptions.url
-    if (url === undefined || accessOf(request.method, url) !== 'content:write') return payload
-    options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
-    return payload
+    const url = principal?.quotaBytes === undefined ? undefined : routeUrlOf(request)
+    if (principal !== undefined && url !== undefined && reply.statusCode < 300 && typeof payload === 'string' && accessOf(request.method, url) === 'content:write') {
+      options.keys.addStored(principal.id, Number(/"(?:bytes|size)":(\d+)/.exec(payload)?.[1] ?? 0))
+    }
+    done(null, payload)
   })
-  app.addHook('onRequest', async (request, reply) => {
-    const url = request.routeOptions.url
+  // a callback hook (no promise per request): `done` when the request may go on; a refusal answers without it
+  app.addHook('onRequest', (request, reply, done) => {
+    if (guard(request, reply) === undefined) done()
+  })
+  function guard (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    const url = routeUrlOf(request)
     if (url === undefined || checksOwnCredentials(url)) return undefined // 404: nothing to protect; /mcp: its own guard
     let access = accessOf(request.method, url) ?? 'admin'
     if (access === 'metrics' && options.publicMetrics) access = PUBLIC
@@ -109,7 +115,7 @@ export function registerAuthGuard (app: FastifyInstance, options: AuthGuardOptio
       return refuse(request, reply, 403, { code: 'ERR_FORBIDDEN', message: `the key ${request.principal.name} lacks the ${access} scope` })
     }
     return undefined
-  })
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import { RateLimitedError } from '../../core/errors/index.ts'
 import { isLoopbackHost } from '../auth/safe-bind.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { FastifyInstance } from 'fastify'
 
@@ -31,10 +32,18 @@ export async function registerLimits (app: FastifyInstance, config: RelayConfig)
   })
 
   let uploads = 0
-  app.addHook('onRequest', async (request) => {
-    if (!UPLOADS.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return
-    if (uploads >= maxConcurrentUploads) throw new RateLimitedError(`${maxConcurrentUploads} uploads are in flight; retry when one finishes (limits.maxConcurrentUploads)`)
+  // a callback hook: on every request, an async one would cost a promise for a check that is almost always no
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method !== 'POST' || !UPLOADS.has(`POST ${routeUrlOf(request) ?? ''}`)) {
+      done()
+      return
+    }
+    if (uploads >= maxConcurrentUploads) {
+      done(new RateLimitedError(`${maxConcurrentUploads} uploads are in flight; retry when one finishes (limits.maxConcurrentUploads)`))
+      return
+    }
     uploads++
     request.raw.once('close', () => { uploads-- })
+    done()
   })
 }

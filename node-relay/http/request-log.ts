@@ -1,4 +1,5 @@
 import { LogController } from 'fastify'
+import { routeUrlOf } from './route-url.ts'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 
 /**
@@ -21,7 +22,7 @@ export class RelayLogController extends LogController {
 
   override requestCompleted (_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const ms = Math.round(reply.elapsedTime)
-    const fields = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms }
+    const fields = { method: request.method, route: routeUrlOf(request) ?? 'unmatched', status: reply.statusCode, ms }
     if (this.slowRequestMs > 0 && ms >= this.slowRequestMs) reply.log.warn({ ...fields, url: request.url }, 'slow request')
     else reply.log.debug(fields, 'request completed')
   }

@@ -24,6 +24,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { routingRoutes } from './routes/routing.ts'
 import { searchRoutes } from './routes/search.ts'
 import { mcpRoutes } from '../mcp/http.ts'
+import { routeUrlOf } from './route-url.ts'
 import type { HttpContext } from './context.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { FastifyInstance } from 'fastify'
@@ -63,23 +64,27 @@ export async function buildHttpServer (ctx: HttpContext, tls?: TlsMaterial): Pro
   for (const type of STREAMED_TYPES) {
     app.addContentTypeParser(type, (_request, payload, done) => { done(null, payload) })
   }
-  app.addHook('onSend', async (request, reply) => {
+  // the per-request hooks below take fastify's `done` callback instead of being async: an async hook costs a
+  // promise and two microtasks on every request, which showed in the profile of small requests (docs/PERFORMANCE.md)
+  app.addHook('onSend', (request, reply, payload, done) => {
     // read-only public surfaces are readable from any origin (the trustless gateway spec asks for it; pages
     // embedding the web component read the relay's id); writes stay same-origin
     const publicRead = request.url.startsWith('/ipfs/') || request.url.startsWith('/api/v1/id') || request.url.startsWith('/health')
     if ((request.method === 'GET' || request.method === 'HEAD') && publicRead && !reply.hasHeader('access-control-allow-origin')) {
       void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Length, Content-Range, Etag, X-Ipfs-Path')
     }
+    done(null, payload)
   })
   const series = metricSeries(ctx.metrics)
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched'
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = routeUrlOf(request) ?? 'unmatched'
     const labelled = series(request.method, route, reply.statusCode)
     labelled.duration.observe(reply.elapsedTime / 1000)
     const length = Number(reply.getHeader('content-length') ?? 0)
     if (length > 0) labelled.bytesOut.inc(length)
     const inLength = Number(request.headers['content-length'] ?? 0)
     if (inLength > 0) labelled.bytesIn.inc(inLength)
+    done()
   })
 
   await app.register(multipart, { limits: { fileSize: ctx.config.http.maxUploadBytes, files: 100_000, fields: 1000, parts: 101_000 } })

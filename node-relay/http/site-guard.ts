@@ -75,12 +75,21 @@ function forbid (request: FastifyRequest, reply: FastifyReply, message: string):
  *   ({@link isPublicRead}); this covers "simple" cross-site POSTs that need no preflight, DELETEs, and `/ws`, whose
  *   upgrade browsers send without CORS;
  * - CORS preflights are answered (204) only for allowed origins; allowed origins get `Access-Control-Allow-Origin`.
- * Runs before the body is read, so a refused upload stores nothing.
+ * Runs before the body is read, so a refused upload stores nothing. A callback hook (no promise per request): it
+ * calls `done` when the request may go on, and answers without calling it when refused.
  */
-export function siteGuard (options: SiteGuardOptions) {
+export function siteGuard (options: SiteGuardOptions): (request: FastifyRequest, reply: FastifyReply, done: () => void) => void {
+  const check = siteCheck(options)
+  return (request, reply, done) => {
+    if (check(request, reply) === undefined) done()
+  }
+}
+
+/** The checks of {@link siteGuard}: the reply when it answered (refused, or a preflight), else undefined. */
+function siteCheck (options: SiteGuardOptions): (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined {
   const anyOrigin = options.allowedOrigins.includes('*')
   const allowed = new Set(options.allowedOrigins)
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
     if (!hostAllowed(request.headers.host, options)) {
       return forbid(request, reply, `Host ${request.headers.host ?? ''} is not a name of this relay (add it to http.allowedHosts)`)
     }

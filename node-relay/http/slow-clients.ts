@@ -12,10 +12,14 @@ export function guardSlowClients (app: FastifyInstance, http: RelayConfig['http'
   app.server.maxConnections = http.maxConnections
   if (http.minUploadBytesPerSecond === 0) return
   const minPerWindow = http.minUploadBytesPerSecond * http.uploadRateWindowMs / 1000
-  app.addHook('onRequest', async (request) => {
+  // a callback hook: a request without a body (most) then costs no promise here
+  app.addHook('onRequest', (request, _reply, done) => {
     const raw = request.raw
     const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0
-    if (!hasBody) return
+    if (!hasBody) {
+      done()
+      return
+    }
     const socket = raw.socket
     let last = socket.bytesRead
     const timer = setInterval(() => {
@@ -34,5 +38,6 @@ export function guardSlowClients (app: FastifyInstance, http: RelayConfig['http'
     }, http.uploadRateWindowMs)
     timer.unref()
     raw.once('close', () => { clearInterval(timer) })
+    done()
   })
 }

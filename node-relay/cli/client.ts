@@ -22,6 +22,12 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT'
 ])
 
+/** TLS errors of a certificate this machine does not trust (OpenSSL's codes as Node reports them). */
+const UNTRUSTED_CERT_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
 /** Socket errors of a connection that was open and then lost. */
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
@@ -256,6 +262,10 @@ export class ApiClient {
     const code = errorCode(cause) ?? errorCode(err)
     if (code !== undefined && UNREACHABLE_CODES.has(code)) {
       return new UnreachableError(`cannot reach the relay at ${base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
+    }
+    if (code !== undefined && UNTRUSTED_CERT_CODES.has(code)) {
+      const reason = cause instanceof Error ? cause.message : code
+      return new UnreachableError(`the relay at ${base.origin} presented a certificate this machine does not trust (${code}: ${reason}); if it is signed by your own CA, set NODE_EXTRA_CA_CERTS to that CA's PEM file`, { cause: err })
     }
     // an error thrown by the body we were streaming (e.g. a file that could not be read) surfaces as the cause
     if (cause instanceof Error && (code === undefined || !(code.startsWith('UND_ERR') || DROPPED_CODES.has(code)))) return cause

@@ -4,10 +4,9 @@
  * https, connects to the relay through WSS (mixed content would block plain ws) and forms a WebRTC connection
  * between two tabs through it.
  */
-import { execFileSync } from 'node:child_process'
 import { createHash, X509Certificate } from 'node:crypto'
 import { get } from 'node:https'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +15,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vite.config.ts'
 import { startTestRelay } from '../relay/support.ts'
+import { makeCertificates } from '../support/certificates.ts'
 import type { TestRelay } from '../relay/support.ts'
 import type { Browser, Page } from 'playwright-core'
 
@@ -25,16 +25,6 @@ let work: string
 let relay: TestRelay
 let browser: Browser
 let ca: Buffer
-
-/** A CA and a leaf certificate for 127.0.0.1 / localhost signed by it, made with openssl. */
-async function makeCertificates (dir: string): Promise<{ cert: string, key: string, ca: string }> {
-  const run = (args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' }) }
-  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=ipfs-kit test CA', '-keyout', 'ca.key', '-out', 'ca.pem'])
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'relay.key', '-out', 'relay.csr'])
-  await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
-  run(['x509', '-req', '-in', 'relay.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'relay.pem'])
-  return { cert: join(dir, 'relay.pem'), key: join(dir, 'relay.key'), ca: join(dir, 'ca.pem') }
-}
 
 /** Chromium trusts a certificate whose public key hash it is given (its own pinning flag; no system store needed). */
 function spkiHash (pem: Buffer): string {

@@ -25,8 +25,15 @@ const UNREACHABLE_CODES = new Set([
 /** TLS errors of a certificate this machine does not trust (OpenSSL's codes as Node reports them). */
 const UNTRUSTED_CERT_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'
 ])
+
+/** Node's own TLS certificate errors (a name the certificate does not cover): Node's codes, not our catalogue's. */
+const NODE_TLS_CERT_CODE = /^ERR_TLS_CERT_/
+
+function untrustedCertificate (code: string): boolean {
+  return UNTRUSTED_CERT_CODES.has(code) || NODE_TLS_CERT_CODE.test(code)
+}
 
 /** Socket errors of a connection that was open and then lost. */
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
@@ -263,7 +270,7 @@ export class ApiClient {
     if (code !== undefined && UNREACHABLE_CODES.has(code)) {
       return new UnreachableError(`cannot reach the relay at ${base.origin} (${code}); is \`ipfs-kit start\` running?`, { cause: err })
     }
-    if (code !== undefined && UNTRUSTED_CERT_CODES.has(code)) {
+    if (code !== undefined && untrustedCertificate(code)) {
       const reason = cause instanceof Error ? cause.message : code
       return new UnreachableError(`the relay at ${base.origin} presented a certificate this machine does not trust (${code}: ${reason}); if it is signed by your own CA, set NODE_EXTRA_CA_CERTS to that CA's PEM file`, { cause: err })
     }

@@ -50,7 +50,7 @@ export async function sendStream (upload: StreamUpload): Promise<Response> {
       }
       void errorAnswer(res).then(body => {
         req.destroy()
-        resolve(new Response(body, { status, statusText: res.statusMessage, headers: headersOf(res) }))
+        resolve(new Response(new Uint8Array(body), { status, statusText: res.statusMessage, headers: headersOf(res) }))
       }, (err: unknown) => {
         req.destroy()
         reject(new TypeError('fetch failed', { cause: err }))
@@ -75,7 +75,8 @@ function headersOf (res: IncomingMessage): Headers {
   return headers
 }
 
-async function errorAnswer (res: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+/** The start of an error answer (at most {@link MAX_ERROR_BODY_BYTES}): enough for the relay's `{ code, message }`. */
+async function errorAnswer (res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   let bytes = 0
   for await (const chunk of res) {
@@ -84,11 +85,5 @@ async function errorAnswer (res: IncomingMessage): Promise<Uint8Array<ArrayBuffe
     chunks.push(buffer)
     bytes += buffer.byteLength
   }
-  const body = new Uint8Array(bytes)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
+  return Buffer.concat(chunks, bytes)
 }

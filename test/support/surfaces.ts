@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url'
 /** The CLI's entry point (run with the test's own Node, as `ipfs-kit` runs it). */
 export const CLI_MAIN = fileURLToPath(new URL('../../node-relay/cli/main.ts', import.meta.url))
 
-/** Run `ipfs-kit --api <api> ...args`; resolves with its exit code and what it printed. */
-export async function runCli (api: string, args: string[]): Promise<{ exit: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [CLI_MAIN, '--api', api, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Run `ipfs-kit --api <api> ...args`, with `env` added to the test's environment; resolves with its exit code and what
+ * it printed (`stdoutBytes` for binary output such as `cat`).
+ */
+export async function runCli (api: string, args: string[], env: Record<string, string> = {}): Promise<{ exit: number | null, stdout: string, stdoutBytes: Buffer, stderr: string }> {
+  const child = spawn(process.execPath, [CLI_MAIN, '--api', api, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   const out: Buffer[] = []
   const err: Buffer[] = []
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
@@ -19,7 +22,8 @@ export async function runCli (api: string, args: string[]): Promise<{ exit: numb
     child.once('error', reject)
     child.once('close', resolve)
   })
-  return { exit, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
+  const stdoutBytes = Buffer.concat(out)
+  return { exit, stdout: stdoutBytes.toString(), stdoutBytes, stderr: Buffer.concat(err).toString() }
 }
 
 /** Run `ipfs-kit --api <api> --json ...args` and parse what it printed (an answer, or `{ error }`). */

@@ -19,6 +19,7 @@ import type { ClusterStateStore } from './persistence.ts'
 import type { ClusterPinner } from './pin-tracker.ts'
 import type { RepairView } from './repair.ts'
 import type { StatusView } from './status.ts'
+import type { SyncProgress } from './sync.ts'
 import type { CidStatus, ClusterPeerInfo, ClusterPin, ClusterPinOptions, PeerKind } from './types.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -115,8 +116,9 @@ export class Cluster {
       ...components,
       state: this.state,
       policy: this.policy,
-      onReject: (peerId, reason, via) => { this.rejected(peerId, reason, via) }
-    }, { topic: `ipfs-kit/cluster/${init.name}/1`, protocol: `${ns}/sync/1.0.0` })
+      onReject: (peerId, reason, via) => { this.rejected(peerId, reason, via) },
+      onSyncProgress: (peerId, progress) => { this.syncProgress(peerId, progress) }
+    }, { topic: `ipfs-kit/cluster/${init.name}/1`, protocol: `${ns}/sync/2.0.0`, legacyProtocol: `${ns}/sync/1.0.0` })
     this.holding = new HoldingCheck(components, { protocol: `${ns}/holding/1.0.0` })
     this.tracker = new PinTracker({
       state: this.state,
@@ -375,6 +377,7 @@ export class Cluster {
   }
 
   private syncSoon (peer: PeerId): void {
+    if (this.sync.busyWith(peer.toString())) return
     this.sync.syncWith(peer).catch(() => {
       // the peer does not speak the protocol (not a cluster peer) or went away
     })
@@ -404,6 +407,11 @@ export class Cluster {
     if (now - (this.rejectLogged.get(peerId) ?? 0) < 10_000) return
     this.rejectLogged.set(peerId, now)
     this.log(`cluster ${this.name}: ignored an update from ${peerId} (${reason}, via ${via})`)
+  }
+
+  private syncProgress (peerId: string, progress: SyncProgress): void {
+    this.components.events?.emit({ type: 'cluster:sync', peerId, ...progress })
+    if (progress.done) this.log(`cluster ${this.name}: synced ${progress.chunks} chunks (${(progress.bytes / 1_048_576).toFixed(1)} MiB of state) from ${peerId}`)
   }
 
   private log (message: string): void {

@@ -2,6 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { lpStream } from '@libp2p/utils'
 import { mergeUpdates } from 'yjs'
 import { checkEnvelope, openEnvelope, sealEnvelope } from './envelope.ts'
+import { encodeStateAsChunks, SYNC_CHUNK_BYTES } from './update-chunks.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Envelope, RejectReason, WriterPolicy } from './envelope.ts'
 import type { ReplicatedState } from './replicated-state.ts'
@@ -20,32 +21,58 @@ export interface ClusterSyncComponents {
   onReject?: (peerId: string, reason: RejectReason, via: 'gossip' | 'sync') => void
   /** A trusted update from `peerId` was applied. */
   onRemoteUpdate?: (peerId: string) => void
+  /** A chunk of a state sync from `peerId` was applied (a new peer's first sync of a large state comes in many). */
+  onSyncProgress?: (peerId: string, progress: SyncProgress) => void
+}
+
+/** How far a chunked state sync from one peer has come. */
+export interface SyncProgress {
+  /** Chunks applied so far. */
+  chunks: number
+  /** Bytes of state applied so far. */
+  bytes: number
+  /** The sender has sent its last chunk. */
+  done: boolean
 }
 
 /** Settings of the sync layer. */
 export interface ClusterSyncInit {
   topic: string
+  /** The chunked sync protocol (`…/sync/2.0.0`), dialled first. */
   protocol: string
+  /** The one-message sync protocol of earlier versions (`…/sync/1.0.0`), still answered and dialled as a fallback. */
+  legacyProtocol?: string
   /**
    * Time limit of one state-vector exchange (default 120 s: a new peer's first sync of a 100k-pin state is ~30 MiB
    * and took over 10 s on a loaded 2-core machine, so the old 10 s limit aborted it every time).
    */
   syncTimeoutMs?: number
-  /** Largest sync message (the whole state in one update). */
+  /**
+   * Largest sync message accepted. The chunked protocol sends chunks of about {@link SYNC_CHUNK_BYTES} (and a delete
+   * set in one piece); the legacy protocol sends the whole state in one update, hence the high default.
+   */
   maxMessageBytes?: number
+  /** Target size of one chunk sent by the chunked protocol. */
+  chunkBytes?: number
 }
 
 interface SyncMessage {
   sv?: Uint8Array
   u?: Uint8Array
+  /** Chunked protocol: the sender's last chunk was the one before (its value is the number of chunks sent). */
+  end?: number
+  /** Chunked protocol: the answering peer is already syncing with the dialler through a stream it dialled. */
+  busy?: boolean
 }
 
 function decodeSync (bytes: Uint8Array): SyncMessage {
   const value: unknown = dagCbor.decode(bytes)
   if (typeof value !== 'object' || value === null) return {}
-  const { sv, u } = value as Record<string, unknown>
-  return { sv: sv instanceof Uint8Array ? sv : undefined, u: u instanceof Uint8Array ? u : undefined }
+  const { sv, u, end, busy } = value as Record<string, unknown>
+  return { sv: sv instanceof Uint8Array ? sv : undefined, u: u instanceof Uint8Array ? u : undefined, end: typeof end === 'number' ? end : undefined, busy: busy === true }
 }
+
+type LpStream = ReturnType<typeof lpStream>
 
 /**
  * Moves the Yjs state between peers: every local update is sealed (signed by the peer key, MAC'd with the cluster
@@ -55,20 +82,28 @@ function decodeSync (bytes: Uint8Array): SyncMessage {
  */
 export class ClusterSync {
   private readonly components: ClusterSyncComponents
-  private readonly init: Required<ClusterSyncInit>
+  private readonly init: Required<Omit<ClusterSyncInit, 'legacyProtocol'>> & Pick<ClusterSyncInit, 'legacyProtocol'>
   private offLocal: (() => void) | undefined
   private pending: Uint8Array[] = []
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private readonly onMessage = (event: CustomEvent<Message>): void => { void this.receiveGossip(event.detail) }
+  /** Peers this peer is syncing with now (either side of the stream), with how many syncs. */
+  private readonly active = new Map<string, number>()
+  /** Peers this peer dialled a sync to that has not ended. */
+  private readonly dialling = new Set<string>()
+  /** Syncs other peers dialled to this one, by peer, until they end. */
+  private readonly answering = new Map<string, Promise<void>>()
 
   constructor (components: ClusterSyncComponents, init: ClusterSyncInit) {
     this.components = components
-    this.init = { syncTimeoutMs: 120_000, maxMessageBytes: 256 * 1024 * 1024, ...init }
+    this.init = { syncTimeoutMs: 120_000, maxMessageBytes: 256 * 1024 * 1024, chunkBytes: SYNC_CHUNK_BYTES, ...init }
   }
 
   async start (): Promise<void> {
     const { libp2p, pubsub, state } = this.components
     await libp2p.handle(this.init.protocol, (stream, connection) => { void this.answer(stream, connection) }, { runOnLimitedConnection: true })
+    const legacy = this.init.legacyProtocol
+    if (legacy !== undefined) await libp2p.handle(legacy, (stream, connection) => { void this.answerLegacy(stream, connection) }, { runOnLimitedConnection: true })
     pubsub.subscribe(this.init.topic)
     pubsub.addEventListener('message', this.onMessage)
     this.offLocal = state.onLocalUpdate(update => { this.queue(update) })
@@ -83,6 +118,7 @@ export class ClusterSync {
     this.components.pubsub.removeEventListener('message', this.onMessage)
     this.components.pubsub.unsubscribe(this.init.topic)
     await this.components.libp2p.unhandle(this.init.protocol)
+    if (this.init.legacyProtocol !== undefined) await this.components.libp2p.unhandle(this.init.legacyProtocol)
   }
 
   private async seal (payload: Uint8Array): Promise<Uint8Array> {
@@ -147,38 +183,158 @@ export class ClusterSync {
     }
   }
 
+  /**
+   * Is a sync with `peer` under way (dialled by either side)? Automatic syncs skip such a peer: two peers that connect
+   * both start one, and each would otherwise send the other its whole state twice.
+   */
+  busyWith (peer: string): boolean {
+    return (this.active.get(peer) ?? 0) > 0
+  }
+
+  private begin (peer: string): () => void {
+    this.active.set(peer, (this.active.get(peer) ?? 0) + 1)
+    return () => {
+      const left = (this.active.get(peer) ?? 1) - 1
+      if (left > 0) this.active.set(peer, left)
+      else this.active.delete(peer)
+    }
+  }
+
   /** Exchange state with `peer` now: both sides end up with the union (of what trusted writers wrote). */
   async syncWith (peer: PeerId, options: AbortOptions = {}): Promise<void> {
     options.signal?.throwIfAborted()
-    const signal = AbortSignal.any([AbortSignal.timeout(this.init.syncTimeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
-    const stream = await this.components.libp2p.dialProtocol(peer, this.init.protocol, { signal, runOnLimitedConnection: true })
+    const remote = peer.toString()
+    const end = this.begin(remote)
+    this.dialling.add(remote)
     try {
-      // maxBufferSize too: libp2p's byte stream aborts past 4 MiB buffered otherwise, and a large state never arrived
-      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes, maxBufferSize: this.init.maxMessageBytes })
+      // refused as busy: the peer is syncing with us through a stream it dialled; once that ends, ours is cheap
+      for (let attempt = 0; attempt < 3 && !await this.exchange(peer, options); attempt++) {
+        await this.answering.get(remote)
+      }
+    } finally {
+      this.dialling.delete(remote)
+      end()
+    }
+  }
+
+  /** One sync over one stream; `false` when the peer answered that it is busy syncing with us already. */
+  private async exchange (peer: PeerId, options: AbortOptions): Promise<boolean> {
+    const signal = AbortSignal.any([AbortSignal.timeout(this.init.syncTimeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+    const protocols = this.init.legacyProtocol === undefined ? [this.init.protocol] : [this.init.protocol, this.init.legacyProtocol]
+    const stream = await this.components.libp2p.dialProtocol(peer, protocols, { signal, runOnLimitedConnection: true })
+    try {
+      const lp = this.lp(stream)
       const { state } = this.components
       await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector() })), { signal })
-      const reply = openEnvelope((await lp.read({ signal })).subarray())
-      if (reply === undefined || reply.f !== peer.toString()) throw new Error('bad sync reply')
-      const message = decodeSync(reply.p)
-      if (message.u !== undefined) await this.accept(reply, message.u, 'sync')
-      if (message.sv !== undefined) await lp.write(await this.seal(dagCbor.encode({ u: state.encode(message.sv) })), { signal })
+      if (stream.protocol === this.init.legacyProtocol) {
+        await this.syncLegacy(lp, peer.toString(), signal)
+      } else {
+        const header = await this.readFrom(lp, peer.toString(), signal)
+        if (header.busy === true) {
+          await stream.close({ signal })
+          return false
+        }
+        await this.receiveChunks(lp, peer.toString(), signal)
+        if (header.sv !== undefined) await this.sendChunks(lp, header.sv, signal)
+      }
       await stream.close({ signal })
+      return true
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
     }
   }
 
+  /**
+   * The chunked protocol, answering side: read the dialler's state vector, send ours, then what it lacks in chunks
+   * and an end marker; then apply what it sends back the same way.
+   */
   private async answer (stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString()
+    const done = this.answerChunked(stream, remote)
+    this.answering.set(remote, done)
+    await done
+    if (this.answering.get(remote) === done) this.answering.delete(remote)
+  }
+
+  private async answerChunked (stream: Stream, remote: string): Promise<void> {
+    const signal = AbortSignal.timeout(this.init.syncTimeoutMs)
+    const end = this.begin(remote)
+    try {
+      const lp = this.lp(stream)
+      const { sv } = await this.readFrom(lp, remote, signal)
+      // both peers dialled at once (on connect): the sync dialled by the smaller peer id goes on; the other dialler
+      // hears "busy", waits for that one to end, and then syncs what is left (little)
+      if (this.dialling.has(remote) && this.components.policy.self < remote) {
+        await lp.write(await this.seal(dagCbor.encode({ busy: true })), { signal })
+        await stream.close({ signal })
+        return
+      }
+      // anyone may read: a follower gets the state even though its own writes will be refused
+      await lp.write(await this.seal(dagCbor.encode({ sv: this.components.state.stateVector() })), { signal })
+      await this.sendChunks(lp, sv, signal)
+      await this.receiveChunks(lp, remote, signal)
+      await stream.close({ signal })
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    } finally {
+      end()
+    }
+  }
+
+  private lp (stream: Stream): LpStream {
+    // maxBufferSize too: libp2p's byte stream aborts past 4 MiB buffered otherwise, and a large state never arrived
+    return lpStream(stream, { maxDataLength: this.init.maxMessageBytes, maxBufferSize: this.init.maxMessageBytes })
+  }
+
+  /** Read one sealed sync message that must come from `remote`. */
+  private async readFrom (lp: LpStream, remote: string, signal: AbortSignal): Promise<SyncMessage & { envelope: Envelope }> {
+    const envelope = openEnvelope((await lp.read({ signal })).subarray())
+    if (envelope === undefined || envelope.f !== remote) throw new Error('bad sync message')
+    return { ...decodeSync(envelope.p), envelope }
+  }
+
+  /** Send what a peer with `stateVector` lacks, chunk by chunk (each sealed), then the end marker. */
+  private async sendChunks (lp: LpStream, stateVector: Uint8Array | undefined, signal: AbortSignal): Promise<void> {
+    let sent = 0
+    for (const chunk of encodeStateAsChunks(this.components.state.doc, stateVector, this.init.chunkBytes)) {
+      await lp.write(await this.seal(dagCbor.encode({ u: chunk })), { signal })
+      sent++
+    }
+    await lp.write(await this.seal(dagCbor.encode({ end: sent })), { signal })
+  }
+
+  /** Apply chunks from `remote` as they arrive (the writer check runs on each), until its end marker. */
+  private async receiveChunks (lp: LpStream, remote: string, signal: AbortSignal): Promise<void> {
+    const progress: SyncProgress = { chunks: 0, bytes: 0, done: false }
+    for (;;) {
+      const message = await this.readFrom(lp, remote, signal)
+      if (message.end !== undefined) break
+      if (message.u === undefined) throw new Error('bad sync chunk')
+      if (!await this.accept(message.envelope, message.u, 'sync')) continue
+      progress.chunks++
+      progress.bytes += message.u.byteLength
+      // a routine sync is two small chunks (new structs, the delete set): only a larger one reports progress
+      if (progress.chunks > 2) this.components.onSyncProgress?.(remote, { ...progress })
+    }
+    if (progress.chunks > 2) this.components.onSyncProgress?.(remote, { ...progress, done: true })
+  }
+
+  /** The one-message protocol of earlier versions, dialling side (after our state vector was sent). */
+  private async syncLegacy (lp: LpStream, remote: string, signal: AbortSignal): Promise<void> {
+    const reply = await this.readFrom(lp, remote, signal)
+    if (reply.u !== undefined) await this.accept(reply.envelope, reply.u, 'sync')
+    if (reply.sv !== undefined) await lp.write(await this.seal(dagCbor.encode({ u: this.components.state.encode(reply.sv) })), { signal })
+  }
+
+  /** The one-message protocol of earlier versions, answering side: a peer running an older ipfs-kit dialled us. */
+  private async answerLegacy (stream: Stream, connection: Connection): Promise<void> {
     const signal = AbortSignal.timeout(this.init.syncTimeoutMs)
     const remote = connection.remotePeer.toString()
     try {
-      const lp = lpStream(stream, { maxDataLength: this.init.maxMessageBytes, maxBufferSize: this.init.maxMessageBytes })
+      const lp = this.lp(stream)
       const { state } = this.components
-      const request = openEnvelope((await lp.read({ signal })).subarray())
-      if (request === undefined || request.f !== remote) throw new Error('bad sync request')
-      const { sv } = decodeSync(request.p)
-      // anyone may read: a follower gets the state even though its own writes will be refused
+      const { sv } = await this.readFrom(lp, remote, signal)
       await lp.write(await this.seal(dagCbor.encode({ u: state.encode(sv), sv: state.stateVector() })), { signal })
       const back = openEnvelope((await lp.read({ signal })).subarray())
       if (back !== undefined && back.f === remote) {

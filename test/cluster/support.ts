@@ -64,7 +64,7 @@ export interface LightPeer {
 }
 
 /** Start a light peer dialled to `bootstrap`, with cluster settings `init` (defaults: the test cluster, fast timings). */
-export async function startLightPeer (bootstrap: string[], init: Partial<ClusterInit> = {}, options: { datastore?: MemoryDatastore, privateKey?: PrivateKey } = {}): Promise<LightPeer> {
+export async function startLightPeer (bootstrap: string[], init: Partial<ClusterInit> = {}, options: { datastore?: MemoryDatastore, privateKey?: PrivateKey, events?: EventBus } = {}): Promise<LightPeer> {
   const privateKey = options.privateKey ?? await generateKeyPair('Ed25519')
   const blockstore = new MemoryBlockstore()
   const datastore = options.datastore ?? new MemoryDatastore()
@@ -80,7 +80,7 @@ export async function startLightPeer (bootstrap: string[], init: Partial<Cluster
   })) as unknown as { libp2p: Libp2p<{ pubsub: GossipSub }>, blockstore: MemoryBlockstore, start: () => Promise<void>, stop: () => Promise<void> }
   await helia.start()
   const libp2p = helia.libp2p
-  const events = new EventBus()
+  const events = options.events ?? new EventBus()
   const network = new NetworkBlockstore({ local: blockstore, network: helia.blockstore, peerCount: () => libp2p.getConnections().length, fetchTimeoutMs: 5000 })
   const service = new IpfsService({ content: new ContentStore({ blockstore: network }), pins: (helia as unknown as { pins: ConstructorParameters<typeof IpfsService>[0]['pins'] }).pins, events, libp2p })
   const cluster = createCluster({ name: 'test', secret: SECRET, kind: 'browser', ...FAST, ...init })({

@@ -20,6 +20,8 @@ import type { ClusterPinner } from './pin-tracker.ts'
 import type { RepairView } from './repair.ts'
 import type { StatusView } from './status.ts'
 import type { SyncProgress } from './sync.ts'
+import type { RebaseResult } from './compaction.ts'
+import type { Epoch } from './epoch.ts'
 import type { CidStatus, ClusterPeerInfo, ClusterPin, ClusterPinOptions, PeerKind } from './types.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -71,13 +73,17 @@ export interface ClusterInit {
   markTtlMs?: number
   /** How often to re-sync state vectors with a connected peer (anti-entropy, ms). */
   syncIntervalMs?: number
+  /** How often the leader checks whether the state's history should be compacted (ms; 0 = never). */
+  compactIntervalMs?: number
+  /** Compact once more items are kept for removed or overwritten values than this, and than there are live entries. */
+  compactMinTombstones?: number
 }
 
 type Settings = Required<Omit<ClusterInit, 'secret'>> & { secret?: string }
 
 /** Defaults for a cluster's timings (production); tests pass short ones. */
 export const CLUSTER_DEFAULTS = {
-  replicationMin: 1, replicationMax: 3, heartbeatMs: 5_000, peerTimeoutMs: 30_000, pinTimeoutMs: 120_000, checkIntervalMs: 60_000, markTtlMs: 600_000, syncIntervalMs: 30_000, recoverIntervalMs: 720_000
+  replicationMin: 1, replicationMax: 3, heartbeatMs: 5_000, peerTimeoutMs: 30_000, pinTimeoutMs: 120_000, checkIntervalMs: 60_000, markTtlMs: 600_000, syncIntervalMs: 30_000, recoverIntervalMs: 720_000, compactIntervalMs: 60_000, compactMinTombstones: 10_000
 } as const
 
 /**
@@ -117,7 +123,9 @@ export class Cluster {
       state: this.state,
       policy: this.policy,
       onReject: (peerId, reason, via) => { this.rejected(peerId, reason, via) },
-      onSyncProgress: (peerId, progress) => { this.syncProgress(peerId, progress) }
+      onSyncProgress: (peerId, progress) => { this.syncProgress(peerId, progress) },
+      onNewerEpoch: (peerId) => { this.syncWithAuthor(peerId) },
+      onAdopted: (peerId, epoch, rebase) => { this.adopted(peerId, epoch, rebase) }
     }, { topic: `ipfs-kit/cluster/${init.name}/1`, protocol: `${ns}/sync/2.0.0`, legacyProtocol: `${ns}/sync/1.0.0` })
     this.holding = new HoldingCheck(components, { protocol: `${ns}/holding/1.0.0` })
     this.tracker = new PinTracker({
@@ -144,7 +152,7 @@ export class Cluster {
   async start (options?: AbortOptions): Promise<void> {
     if (this.started) return
     const saved = await this.components.store?.load(options)
-    if (saved !== undefined) this.state.applyRemote(saved)
+    if (saved !== undefined) this.state.restore(saved)
     const now = Date.now()
     // peers known from disk get one timeout of grace before they count as silent
     for (const metrics of this.state.peers()) this.heard.set(metrics.peerId, now)
@@ -168,6 +176,7 @@ export class Cluster {
       setInterval(() => { this.tracker.recoverErrors() }, this.settings.recoverIntervalMs)
     ]
     if (this.settings.checkIntervalMs > 0) this.timers.push(setInterval(() => { void this.checkRandom() }, this.settings.checkIntervalMs))
+    if (this.settings.compactIntervalMs > 0) this.timers.push(setInterval(() => { this.compactIfDue() }, this.settings.compactIntervalMs))
     for (const conn of this.components.libp2p.getConnections()) this.syncSoon(conn.remotePeer)
   }
 
@@ -409,6 +418,50 @@ export class Cluster {
     this.log(`cluster ${this.name}: ignored an update from ${peerId} (${reason}, via ${via})`)
   }
 
+  /**
+   * Compact the replicated state now: its live entries move into a new document (a new generation) and the history
+   * of removed and overwritten values is dropped. Peers of the old generation move into it when they next sync with
+   * this peer (it syncs with every connected peer now). Returns the state's size before and after, in bytes.
+   */
+  async compact (options?: AbortOptions): Promise<{ epoch: number, beforeBytes: number, afterBytes: number }> {
+    options?.signal?.throwIfAborted()
+    this.assertWriter()
+    const beforeBytes = this.state.encode().byteLength
+    const epoch = this.state.compact(this.peerId)
+    const afterBytes = this.state.encode().byteLength
+    this.components.events?.emit({ type: 'cluster:epoch', epoch: epoch.n, by: epoch.by, from: this.peerId, beforeBytes, afterBytes })
+    this.log(`cluster ${this.name}: compacted the state into generation ${epoch.n} (${(beforeBytes / 1_048_576).toFixed(2)} → ${(afterBytes / 1_048_576).toFixed(2)} MiB)`)
+    await this.save()
+    for (const conn of this.components.libp2p.getConnections()) this.syncSoon(conn.remotePeer)
+    return { epoch: epoch.n, beforeBytes, afterBytes }
+  }
+
+  /** The leader (smallest live writer) compacts once the history outgrows both the floor and the live entries. */
+  private compactIfDue (): void {
+    if (!this.started || !this.writer) return
+    const live = [...this.live].sort()[0]
+    if (live !== this.peerId) return
+    const { tombstones, live: entries } = this.state.history()
+    if (tombstones <= Math.max(this.settings.compactMinTombstones, entries)) return
+    this.compact().catch((err: unknown) => { this.log(`cluster ${this.name}: compaction failed: ${String(err)}`) })
+  }
+
+  private syncWithAuthor (peerId: string): void {
+    try {
+      const peer = peerIdFromString(peerId)
+      if (this.components.libp2p.getConnections(peer).length > 0) this.syncSoon(peer)
+    } catch {
+      // not a peer id: nothing to dial
+    }
+  }
+
+  private adopted (peerId: string, epoch: Epoch, rebase: RebaseResult | undefined): void {
+    const bytes = this.state.encode().byteLength
+    this.components.events?.emit({ type: 'cluster:epoch', epoch: epoch.n, by: epoch.by, from: peerId, beforeBytes: bytes, afterBytes: bytes, ...(rebase === undefined ? {} : { rewritten: rebase.set + rebase.removed }) })
+    const carried = rebase === undefined ? '' : `, ${rebase.set} entries written again and ${rebase.removed} removed again${rebase.fallback ? ' (from an unrelated generation: removals not carried over)' : ''}`
+    this.log(`cluster ${this.name}: moved into state generation ${epoch.n} from ${peerId}${carried}`)
+  }
+
   private syncProgress (peerId: string, progress: SyncProgress): void {
     this.components.events?.emit({ type: 'cluster:sync', peerId, ...progress })
     if (progress.done) this.log(`cluster ${this.name}: synced ${progress.chunks} chunks (${(progress.bytes / 1_048_576).toFixed(1)} MiB of state) from ${peerId}`)
@@ -427,7 +480,7 @@ export class Cluster {
   }
 
   private async save (): Promise<void> {
-    await this.components.store?.save(this.state.encode()).catch((err: unknown) => { this.log(`cluster state not saved: ${String(err)}`) })
+    await this.components.store?.save(this.state.encodeForDisk()).catch((err: unknown) => { this.log(`cluster state not saved: ${String(err)}`) })
   }
 }
 

@@ -19,10 +19,15 @@ export interface Envelope {
   s: Uint8Array
   /** HMAC-SHA256 with the cluster secret, when there is one. */
   m?: Uint8Array
+  /**
+   * The state generation a gossiped update belongs to (core/cluster/epoch.ts `epochKey`); absent for the first, so
+   * the envelopes of a cluster that never compacted are what earlier versions sent.
+   */
+  e?: string
 }
 
-function signedBytes (cluster: string, from: string, payload: Uint8Array): Uint8Array {
-  return dagCbor.encode({ c: cluster, f: from, p: payload })
+function signedBytes (cluster: string, from: string, payload: Uint8Array, epoch: string | undefined): Uint8Array {
+  return dagCbor.encode(epoch === undefined ? { c: cluster, f: from, p: payload } : { c: cluster, e: epoch, f: from, p: payload })
 }
 
 const hmacKeys = new Map<string, Promise<CryptoKey>>()
@@ -44,9 +49,11 @@ function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Sign `payload` as `from` for `cluster` (and MAC it when a secret is given); returns the encoded envelope. */
-export async function sealEnvelope (init: { cluster: string, from: string, privateKey: PrivateKey, secret?: string }, payload: Uint8Array): Promise<Uint8Array> {
-  const bytes = signedBytes(init.cluster, init.from, payload)
+export async function sealEnvelope (init: { cluster: string, from: string, privateKey: PrivateKey, secret?: string, epoch?: string }, payload: Uint8Array): Promise<Uint8Array> {
+  const epoch = init.epoch === '' ? undefined : init.epoch
+  const bytes = signedBytes(init.cluster, init.from, payload, epoch)
   const envelope: Envelope = { c: init.cluster, f: init.from, p: payload, s: await init.privateKey.sign(bytes) }
+  if (epoch !== undefined) envelope.e = epoch
   if (init.secret !== undefined) envelope.m = await hmac(init.secret, bytes)
   return dagCbor.encode(envelope)
 }
@@ -56,10 +63,11 @@ export function openEnvelope (data: Uint8Array): Envelope | undefined {
   try {
     const value: unknown = dagCbor.decode(data)
     if (typeof value !== 'object' || value === null) return undefined
-    const { c, f, p, s, m } = value as Record<string, unknown>
+    const { c, f, p, s, m, e } = value as Record<string, unknown>
     if (typeof c !== 'string' || typeof f !== 'string' || !(p instanceof Uint8Array) || !(s instanceof Uint8Array)) return undefined
     if (m !== undefined && !(m instanceof Uint8Array)) return undefined
-    return m === undefined ? { c, f, p, s } : { c, f, p, s, m }
+    if (e !== undefined && typeof e !== 'string') return undefined
+    return { c, f, p, s, ...(m === undefined ? {} : { m }), ...(e === undefined ? {} : { e }) }
   } catch {
     return undefined
   }
@@ -83,7 +91,7 @@ export type RejectReason = 'wrong-cluster' | 'bad-signature' | 'untrusted'
  */
 export async function checkEnvelope (policy: WriterPolicy, envelope: Envelope): Promise<RejectReason | undefined> {
   if (envelope.c !== policy.cluster) return 'wrong-cluster'
-  const bytes = signedBytes(envelope.c, envelope.f, envelope.p)
+  const bytes = signedBytes(envelope.c, envelope.f, envelope.p, envelope.e)
   try {
     const publicKey = peerIdFromString(envelope.f).publicKey
     if (publicKey === undefined || !await publicKey.verify(bytes, envelope.s)) return 'bad-signature'

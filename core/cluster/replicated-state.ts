@@ -1,4 +1,9 @@
+import * as dagCbor from '@ipld/dag-cbor'
 import * as Y from 'yjs'
+import { compactDocument, countLive, countTombstones, rebaseInto } from './compaction.ts'
+import { epochFromData, epochToData, FIRST_EPOCH } from './epoch.ts'
+import type { RebaseResult } from './compaction.ts'
+import type { Epoch } from './epoch.ts'
 import type { ClusterPin, PeerMark, PeerMetrics, PeerPinStatus } from './types.ts'
 
 /**
@@ -18,6 +23,23 @@ export interface SharedReference {
   reason?: string
   /** Peer id of the relay that recorded it. */
   by: string
+}
+
+/** The maps of the state document. */
+const MAPS = ['pins', 'peers', 'status', 'marks', 'refs', 'registry'] as const
+
+function decodeDisk (saved: Uint8Array): { epoch: Epoch, update: Uint8Array } | undefined {
+  try {
+    const value: unknown = dagCbor.decode(saved)
+    if (typeof value !== 'object' || value === null) return undefined
+    const { v, epoch, u } = value as Record<string, unknown>
+    const parsed = epochFromData(epoch)
+    if (v !== 2 || parsed === undefined || !(u instanceof Uint8Array)) return undefined
+    return { epoch: parsed, update: u }
+  } catch {
+    // a bare Yjs update (saved before generations existed)
+    return undefined
+  }
 }
 
 /** Origin tag of updates that came from other peers (they are applied, not re-broadcast). */
@@ -44,68 +66,171 @@ export interface StateChange {
  * value replaced whole (last writer wins per key), which is all the pinset needs.
  */
 export class ReplicatedState {
-  readonly doc: Y.Doc
-  private readonly pinMap: Y.Map<ClusterPin>
-  private readonly peerMap: Y.Map<PeerMetrics>
-  private readonly statusMap: Y.Map<PeerPinStatus>
-  private readonly markMap: Y.Map<PeerMark>
-  private readonly refMap: Y.Map<SharedReference>
-  private readonly registryMap: Y.Map<unknown>
+  private current: Y.Doc
+  private pinMap!: Y.Map<ClusterPin>
+  private peerMap!: Y.Map<PeerMetrics>
+  private statusMap!: Y.Map<PeerPinStatus>
+  private markMap!: Y.Map<PeerMark>
+  private refMap!: Y.Map<SharedReference>
+  private registryMap!: Y.Map<unknown>
+  private generation: Epoch = FIRST_EPOCH
+  private readonly changeListeners = new Set<(change: StateChange) => void>()
+  private readonly updateListeners = new Set<(update: Uint8Array) => void>()
+  private readonly epochListeners = new Set<(epoch: Epoch) => void>()
+  private readonly onTransaction = (transaction: Y.Transaction): void => { this.transactionDone(transaction) }
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE_ORIGIN) return
+    for (const listener of this.updateListeners) listener(update)
+  }
 
   constructor () {
-    this.doc = new Y.Doc()
-    this.pinMap = this.doc.getMap('pins')
-    this.peerMap = this.doc.getMap('peers')
-    this.statusMap = this.doc.getMap('status')
-    this.markMap = this.doc.getMap('marks')
-    this.refMap = this.doc.getMap('refs')
-    this.registryMap = this.doc.getMap('registry')
+    this.current = new Y.Doc()
+    this.attach(this.current)
+  }
+
+  /** The Yjs document of the current generation (replaced by a compaction). */
+  get doc (): Y.Doc { return this.current }
+
+  /** The generation of the state ({@link FIRST_EPOCH} until the first compaction). */
+  get epoch (): Epoch { return this.generation }
+
+  private attach (doc: Y.Doc): void {
+    this.pinMap = doc.getMap('pins')
+    this.peerMap = doc.getMap('peers')
+    this.statusMap = doc.getMap('status')
+    this.markMap = doc.getMap('marks')
+    this.refMap = doc.getMap('refs')
+    this.registryMap = doc.getMap('registry')
+    doc.on('afterTransaction', this.onTransaction)
+    doc.on('update', this.onUpdate)
+  }
+
+  private transactionDone (transaction: Y.Transaction): void {
+    if (transaction.changed.size === 0) return
+    const change: StateChange = { pins: false, refs: new Set(), peers: new Set(), status: false, marks: false, registry: new Set(), remote: transaction.origin === REMOTE_ORIGIN }
+    for (const [type, keys] of transaction.changed) {
+      const target: unknown = type
+      if (target === this.pinMap) change.pins = true
+      else if (target === this.statusMap) change.status = true
+      else if (target === this.markMap) change.marks = true
+      else if (target === this.refMap) {
+        for (const key of keys) if (key !== null) change.refs.add(key)
+      }
+      else if (target === this.registryMap) {
+        for (const key of keys) if (key !== null) change.registry.add(key)
+      }
+      else if (target === this.peerMap) for (const key of keys) if (key !== null) change.peers.add(key)
+    }
+    this.emitChange(change)
+  }
+
+  private emitChange (change: StateChange): void {
+    for (const listener of this.changeListeners) listener(change)
   }
 
   /** Listen to changes; returns the function that stops listening. */
   onChange (listener: (change: StateChange) => void): () => void {
-    const handler = (transaction: Y.Transaction): void => {
-      if (transaction.changed.size === 0) return
-      const change: StateChange = { pins: false, refs: new Set(), peers: new Set(), status: false, marks: false, registry: new Set(), remote: transaction.origin === REMOTE_ORIGIN }
-      for (const [type, keys] of transaction.changed) {
-        const target: unknown = type
-        if (target === this.pinMap) change.pins = true
-        else if (target === this.statusMap) change.status = true
-        else if (target === this.markMap) change.marks = true
-        else if (target === this.refMap) {
-          for (const key of keys) if (key !== null) change.refs.add(key)
-        }
-        else if (target === this.registryMap) {
-          for (const key of keys) if (key !== null) change.registry.add(key)
-        }
-        else if (target === this.peerMap) for (const key of keys) if (key !== null) change.peers.add(key)
-      }
-      listener(change)
-    }
-    this.doc.on('afterTransaction', handler)
-    return () => { this.doc.off('afterTransaction', handler) }
+    this.changeListeners.add(listener)
+    return () => { this.changeListeners.delete(listener) }
   }
 
   /** Listen to the binary updates this document produces locally (what must be sent to other peers). */
   onLocalUpdate (listener: (update: Uint8Array) => void): () => void {
-    const handler = (update: Uint8Array, origin: unknown): void => { if (origin !== REMOTE_ORIGIN) listener(update) }
-    this.doc.on('update', handler)
-    return () => { this.doc.off('update', handler) }
+    this.updateListeners.add(listener)
+    return () => { this.updateListeners.delete(listener) }
+  }
+
+  /** Listen to generation changes (a compaction here, or a move into a newer one). */
+  onEpoch (listener: (epoch: Epoch) => void): () => void {
+    this.epochListeners.add(listener)
+    return () => { this.epochListeners.delete(listener) }
   }
 
   /** Apply an update from another peer (or from disk). */
   applyRemote (update: Uint8Array): void {
-    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+    Y.applyUpdate(this.current, update, REMOTE_ORIGIN)
   }
 
   /** The whole state (or what a peer with `stateVector` lacks) as one update. */
   encode (stateVector?: Uint8Array): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc, stateVector)
+    return Y.encodeStateAsUpdate(this.current, stateVector)
   }
 
   /** This document's state vector (what it has seen of every writer). */
   stateVector (): Uint8Array {
-    return Y.encodeStateVector(this.doc)
+    return Y.encodeStateVector(this.current)
+  }
+
+  /** Items kept for removed or overwritten values, and live entries: when the first outgrow the second, compact. */
+  history (): { tombstones: number, live: number } {
+    return { tombstones: countTombstones(this.current), live: countLive(this.current, MAPS) }
+  }
+
+  /**
+   * Replace the document with a compacted one holding only the live entries, as generation `n + 1` by `by` (this
+   * peer). Peers of the old generation move into it when they sync with a peer of the new one.
+   */
+  compact (by: string): Epoch {
+    const old = this.generation
+    const compacted = compactDocument(this.current, MAPS)
+    this.swap(compacted.doc, { n: old.n + 1, by, parent: { n: old.n, by: old.by }, base: compacted.base, start: compacted.start })
+    return this.generation
+  }
+
+  /**
+   * Move into a newer generation: `next` is its document (as a peer of it sent it). When `rebase`, what this peer's
+   * document knows and `next` lacks is written again as local updates (so it reaches the peers of the new generation).
+   */
+  adopt (epoch: Epoch, next: Y.Doc, rebase: boolean): RebaseResult | undefined {
+    const old = this.current
+    const oldEpoch = this.generation
+    this.swap(next, epoch)
+    if (!rebase) return undefined
+    let result: RebaseResult | undefined
+    this.current.transact(() => { result = rebaseInto(old, oldEpoch, next, epoch, MAPS) })
+    return result
+  }
+
+  private swap (doc: Y.Doc, epoch: Epoch): void {
+    const old = this.current
+    old.off('afterTransaction', this.onTransaction)
+    old.off('update', this.onUpdate)
+    this.current = doc
+    this.generation = epoch
+    this.attach(doc)
+    for (const listener of this.epochListeners) listener(epoch)
+    // everything may have changed for a listener that keeps derived views
+    const keys = (map: Y.Map<unknown>, before: Y.Map<unknown>): Set<string> => new Set([...map.keys(), ...before.keys()])
+    this.emitChange({
+      pins: true,
+      refs: keys(this.refMap as Y.Map<unknown>, old.getMap('refs')),
+      peers: keys(this.peerMap as Y.Map<unknown>, old.getMap('peers')),
+      status: true,
+      marks: true,
+      registry: keys(this.registryMap, old.getMap('registry')),
+      remote: true
+    })
+  }
+
+  /** The state as saved to disk: its generation and its document. */
+  encodeForDisk (): Uint8Array {
+    return dagCbor.encode({ v: 2, epoch: epochToData(this.generation), u: this.encode() })
+  }
+
+  /** Load what {@link encodeForDisk} saved (or, from earlier versions, a bare Yjs update). */
+  restore (saved: Uint8Array): void {
+    const disk = decodeDisk(saved)
+    if (disk === undefined) {
+      this.applyRemote(saved)
+      return
+    }
+    if (disk.epoch.n === 0) {
+      this.applyRemote(disk.update)
+      return
+    }
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, disk.update, REMOTE_ORIGIN)
+    this.swap(doc, disk.epoch)
   }
 
   /** Run several writes as one update. */

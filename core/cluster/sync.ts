@@ -1,10 +1,13 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { lpStream } from '@libp2p/utils'
-import { mergeUpdates } from 'yjs'
-import { checkEnvelope, openEnvelope, sealEnvelope } from './envelope.ts'
+import * as Y from 'yjs'
+import { checkEnvelope, mayWrite, openEnvelope, sealEnvelope } from './envelope.ts'
+import { compareEpochs, epochFromData, epochKey, epochToData, FIRST_EPOCH, parseEpochKey } from './epoch.ts'
 import { encodeStateAsChunks, SYNC_CHUNK_BYTES } from './update-chunks.ts'
 import type { AbortOptions } from '../abort.ts'
+import type { Epoch, EpochId } from './epoch.ts'
 import type { Envelope, RejectReason, WriterPolicy } from './envelope.ts'
+import type { RebaseResult } from './compaction.ts'
 import type { ReplicatedState } from './replicated-state.ts'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Connection, Libp2p, PeerId, PrivateKey, Stream } from '@libp2p/interface'
@@ -23,6 +26,10 @@ export interface ClusterSyncComponents {
   onRemoteUpdate?: (peerId: string) => void
   /** A chunk of a state sync from `peerId` was applied (a new peer's first sync of a large state comes in many). */
   onSyncProgress?: (peerId: string, progress: SyncProgress) => void
+  /** A trusted gossip message from `peerId` belongs to a newer state generation: sync with it to move there. */
+  onNewerEpoch?: (peerId: string) => void
+  /** This peer moved into a newer state generation that `peerId` sent. */
+  onAdopted?: (peerId: string, epoch: Epoch, rebase: RebaseResult | undefined) => void
 }
 
 /** How far a chunked state sync from one peer has come. */
@@ -63,13 +70,24 @@ interface SyncMessage {
   end?: number
   /** Chunked protocol: the answering peer is already syncing with the dialler through a stream it dialled. */
   busy?: boolean
+  /** Chunked protocol: the sender's state generation (`epochKey`; absent or `''` for the first). */
+  e?: string
+  /** Chunked protocol: the chunks that follow are the whole document of this newer generation. */
+  mig?: Epoch
 }
 
 function decodeSync (bytes: Uint8Array): SyncMessage {
   const value: unknown = dagCbor.decode(bytes)
   if (typeof value !== 'object' || value === null) return {}
-  const { sv, u, end, busy } = value as Record<string, unknown>
-  return { sv: sv instanceof Uint8Array ? sv : undefined, u: u instanceof Uint8Array ? u : undefined, end: typeof end === 'number' ? end : undefined, busy: busy === true }
+  const { sv, u, end, busy, e, mig } = value as Record<string, unknown>
+  return {
+    sv: sv instanceof Uint8Array ? sv : undefined,
+    u: u instanceof Uint8Array ? u : undefined,
+    end: typeof end === 'number' ? end : undefined,
+    busy: busy === true,
+    e: typeof e === 'string' ? e : undefined,
+    mig: mig === undefined ? undefined : epochFromData(mig)
+  }
 }
 
 type LpStream = ReturnType<typeof lpStream>
@@ -85,6 +103,8 @@ export class ClusterSync {
   private readonly init: Required<Omit<ClusterSyncInit, 'legacyProtocol'>> & Pick<ClusterSyncInit, 'legacyProtocol'>
   private offLocal: (() => void) | undefined
   private pending: Uint8Array[] = []
+  /** The state generation of the updates in `pending`. */
+  private pendingEpoch = ''
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private readonly onMessage = (event: CustomEvent<Message>): void => { void this.receiveGossip(event.detail) }
   /** Peers this peer is syncing with now (either side of the stream), with how many syncs. */
@@ -121,9 +141,9 @@ export class ClusterSync {
     if (this.init.legacyProtocol !== undefined) await this.components.libp2p.unhandle(this.init.legacyProtocol)
   }
 
-  private async seal (payload: Uint8Array): Promise<Uint8Array> {
+  private async seal (payload: Uint8Array, epoch?: string): Promise<Uint8Array> {
     const { policy, privateKey } = this.components
-    return sealEnvelope({ cluster: policy.cluster, from: policy.self, privateKey, secret: policy.secret }, payload)
+    return sealEnvelope({ cluster: policy.cluster, from: policy.self, privateKey, secret: policy.secret, epoch }, payload)
   }
 
   /**
@@ -131,6 +151,10 @@ export class ClusterSync {
    * a burst of pins costs a handful of messages instead of one each.
    */
   private queue (update: Uint8Array): void {
+    const epoch = epochKey(this.components.state.epoch)
+    // updates of two generations never merge: send the older ones first
+    if (epoch !== this.pendingEpoch) void this.flush()
+    this.pendingEpoch = epoch
     this.pending.push(update)
     if (this.pending.length >= 256) {
       void this.flush()
@@ -145,27 +169,34 @@ export class ClusterSync {
     const updates = this.pending
     this.pending = []
     if (updates.length === 0) return
-    await this.broadcast(updates.length === 1 ? updates[0] ?? new Uint8Array() : mergeUpdates(updates))
+    await this.broadcast(updates.length === 1 ? updates[0] ?? new Uint8Array() : Y.mergeUpdates(updates), this.pendingEpoch)
   }
 
-  private async broadcast (update: Uint8Array): Promise<void> {
+  private async broadcast (update: Uint8Array, epoch: string): Promise<void> {
     try {
-      await this.components.pubsub.publish(this.init.topic, await this.seal(update))
+      await this.components.pubsub.publish(this.init.topic, await this.seal(update, epoch))
     } catch {
       // no peer on the topic yet: the state-vector sync on the next connect delivers it
     }
   }
 
-  /** Check an envelope and apply its update when the author may write; returns whether it was applied. */
-  private async accept (envelope: Envelope, update: Uint8Array, via: 'gossip' | 'sync'): Promise<boolean> {
-    const reason = await checkEnvelope(this.components.policy, envelope)
-    if (reason !== undefined) {
-      this.components.onReject?.(envelope.f, reason, via)
-      return false
-    }
-    this.components.state.applyRemote(update)
+  /**
+   * Check an envelope and apply its update when the author may write (to the state, or to `into`, the document of a
+   * generation being received); returns whether it was applied.
+   */
+  private async accept (envelope: Envelope, update: Uint8Array, via: 'gossip' | 'sync', into?: Y.Doc): Promise<boolean> {
+    if (!await this.trusted(envelope, via)) return false
+    if (into === undefined) this.components.state.applyRemote(update)
+    else Y.applyUpdate(into, update)
     this.components.onRemoteUpdate?.(envelope.f)
     return true
+  }
+
+  private async trusted (envelope: Envelope, via: 'gossip' | 'sync'): Promise<boolean> {
+    const reason = await checkEnvelope(this.components.policy, envelope)
+    if (reason === undefined) return true
+    this.components.onReject?.(envelope.f, reason, via)
+    return false
   }
 
   private async receiveGossip (message: Message): Promise<void> {
@@ -177,7 +208,16 @@ export class ClusterSync {
     }
     if (envelope.f === this.components.policy.self) return
     try {
-      await this.accept(envelope, envelope.p, 'gossip')
+      const theirs = parseEpochKey(envelope.e)
+      if (theirs === undefined) return
+      const order = compareEpochs(theirs, this.components.state.epoch)
+      if (order === 0) {
+        await this.accept(envelope, envelope.p, 'gossip')
+      } else if (order > 0 && await this.trusted(envelope, 'gossip')) {
+        // an update of a newer generation cannot apply to our document: move there through a sync with its author
+        this.components.onNewerEpoch?.(envelope.f)
+      }
+      // an update of an older generation: its author moves when it next syncs with a peer of ours
     } catch {
       // a malformed update: Yjs throws, the peer's next sync repairs any gap
     }
@@ -225,17 +265,22 @@ export class ClusterSync {
     try {
       const lp = this.lp(stream)
       const { state } = this.components
-      await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector() })), { signal })
       if (stream.protocol === this.init.legacyProtocol) {
-        await this.syncLegacy(lp, peer.toString(), signal)
+        // a peer of an earlier version knows only the first generation
+        if (state.epoch.n === 0) {
+          await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector() })), { signal })
+          await this.syncLegacy(lp, peer.toString(), signal)
+        }
       } else {
+        const epoch = state.epoch
+        await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector(), e: epochKey(epoch) })), { signal })
         const header = await this.readFrom(lp, peer.toString(), signal)
         if (header.busy === true) {
           await stream.close({ signal })
           return false
         }
-        await this.receiveChunks(lp, peer.toString(), signal)
-        if (header.sv !== undefined) await this.sendChunks(lp, header.sv, signal)
+        await this.receiveChunks(lp, peer.toString(), epoch, signal)
+        await this.sendChunks(lp, header.sv, parseEpochKey(header.e) ?? FIRST_EPOCH, signal)
       }
       await stream.close({ signal })
       return true
@@ -262,7 +307,7 @@ export class ClusterSync {
     const end = this.begin(remote)
     try {
       const lp = this.lp(stream)
-      const { sv } = await this.readFrom(lp, remote, signal)
+      const { sv, e } = await this.readFrom(lp, remote, signal)
       // both peers dialled at once (on connect): the sync dialled by the smaller peer id goes on; the other dialler
       // hears "busy", waits for that one to end, and then syncs what is left (little)
       if (this.dialling.has(remote) && this.components.policy.self < remote) {
@@ -271,9 +316,11 @@ export class ClusterSync {
         return
       }
       // anyone may read: a follower gets the state even though its own writes will be refused
-      await lp.write(await this.seal(dagCbor.encode({ sv: this.components.state.stateVector() })), { signal })
-      await this.sendChunks(lp, sv, signal)
-      await this.receiveChunks(lp, remote, signal)
+      const { state } = this.components
+      const epoch = state.epoch
+      await lp.write(await this.seal(dagCbor.encode({ sv: state.stateVector(), e: epochKey(epoch) })), { signal })
+      await this.sendChunks(lp, sv, parseEpochKey(e) ?? FIRST_EPOCH, signal)
+      await this.receiveChunks(lp, remote, epoch, signal)
       await stream.close({ signal })
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
@@ -294,30 +341,56 @@ export class ClusterSync {
     return { ...decodeSync(envelope.p), envelope }
   }
 
-  /** Send what a peer with `stateVector` lacks, chunk by chunk (each sealed), then the end marker. */
-  private async sendChunks (lp: LpStream, stateVector: Uint8Array | undefined, signal: AbortSignal): Promise<void> {
+  /**
+   * Send what the peer lacks, chunk by chunk (each sealed), then the end marker. Of the same generation: what its
+   * state vector lacks. Of an older one: our generation and our whole document, to move into. Of a newer one: nothing
+   * (it sends us its document instead).
+   */
+  private async sendChunks (lp: LpStream, stateVector: Uint8Array | undefined, remote: EpochId, signal: AbortSignal): Promise<void> {
+    const { state } = this.components
+    const order = compareEpochs(state.epoch, remote)
     let sent = 0
-    for (const chunk of encodeStateAsChunks(this.components.state.doc, stateVector, this.init.chunkBytes)) {
-      await lp.write(await this.seal(dagCbor.encode({ u: chunk })), { signal })
-      sent++
+    if (order >= 0) {
+      if (order > 0) await lp.write(await this.seal(dagCbor.encode({ mig: epochToData(state.epoch) })), { signal })
+      for (const chunk of encodeStateAsChunks(state.doc, order > 0 ? undefined : stateVector, this.init.chunkBytes)) {
+        await lp.write(await this.seal(dagCbor.encode({ u: chunk })), { signal })
+        sent++
+      }
     }
     await lp.write(await this.seal(dagCbor.encode({ end: sent })), { signal })
   }
 
-  /** Apply chunks from `remote` as they arrive (the writer check runs on each), until its end marker. */
-  private async receiveChunks (lp: LpStream, remote: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Apply chunks from `remote` as they arrive (the writer check runs on each), until its end marker. Chunks of our
+   * generation (`expected`, as it was when the headers were exchanged) go into our document; after a `mig` message
+   * they build the newer generation's document, which we move into at the end.
+   */
+  private async receiveChunks (lp: LpStream, remote: string, expected: EpochId, signal: AbortSignal): Promise<void> {
+    const { state } = this.components
     const progress: SyncProgress = { chunks: 0, bytes: 0, done: false }
+    let migration: { epoch: Epoch, doc: Y.Doc } | undefined
     for (;;) {
       const message = await this.readFrom(lp, remote, signal)
       if (message.end !== undefined) break
+      if (message.mig !== undefined) {
+        if (!await this.trusted(message.envelope, 'sync') || compareEpochs(message.mig, state.epoch) <= 0) throw new Error('unexpected state generation')
+        migration = { epoch: message.mig, doc: new Y.Doc() }
+        continue
+      }
       if (message.u === undefined) throw new Error('bad sync chunk')
-      if (!await this.accept(message.envelope, message.u, 'sync')) continue
+      // our document moved to another generation meanwhile (through another sync): these chunks no longer apply
+      if (migration === undefined && compareEpochs(state.epoch, expected) !== 0) throw new Error('state generation changed during sync')
+      if (!await this.accept(message.envelope, message.u, 'sync', migration?.doc)) continue
       progress.chunks++
       progress.bytes += message.u.byteLength
       // a routine sync is two small chunks (new structs, the delete set): only a larger one reports progress
       if (progress.chunks > 2) this.components.onSyncProgress?.(remote, { ...progress })
     }
     if (progress.chunks > 2) this.components.onSyncProgress?.(remote, { ...progress, done: true })
+    if (migration !== undefined && compareEpochs(migration.epoch, state.epoch) > 0) {
+      const rebase = state.adopt(migration.epoch, migration.doc, mayWrite(this.components.policy))
+      this.components.onAdopted?.(remote, migration.epoch, rebase)
+    }
   }
 
   /** The one-message protocol of earlier versions, dialling side (after our state vector was sent). */
@@ -334,6 +407,8 @@ export class ClusterSync {
     try {
       const lp = this.lp(stream)
       const { state } = this.components
+      // a peer of an earlier version knows only the first generation: documents of two generations must not mix
+      if (state.epoch.n > 0) throw new Error('this cluster compacted its state; upgrade the peer to sync')
       const { sv } = await this.readFrom(lp, remote, signal)
       await lp.write(await this.seal(dagCbor.encode({ u: state.encode(sv), sv: state.stateVector() })), { signal })
       const back = openEnvelope((await lp.read({ signal })).subarray())

@@ -21,6 +21,7 @@ export type NodeEvent =
   | { type: 'cluster:repair', cid: string, reason: 'peer-silent' | 'holding-check' | 'expired' | 'under-replicated', removed: string[], added: string[], at: string }
   | { type: 'cluster:rejected', peerId: string, reason: string, via: string, at: string }
   | { type: 'cluster:sync', peerId: string, chunks: number, bytes: number, done: boolean, at: string }
+  | { type: 'cluster:epoch', epoch: number, by: string, from: string, beforeBytes: number, afterBytes: number, rewritten?: number, at: string }
   | { type: 'migration:job', id: string, cid: string, action: string, state: string, step?: string, error?: { code: string, message: string }, at: string }
   | { type: 'filecoin:copy', backend: string, cid: string, providerId: string, dataSetId: string, from: string, to: string, reason?: string, at: string }
   | { type: 'filecoin:repair', backend: string, cid: string, kind: 'repair' | 'renewal', replacing: string[], chosen: string[], placed: string[], error?: string, at: string }

@@ -46,7 +46,9 @@ export async function startRelayCluster (parts: RelayClusterParts): Promise<Clus
     pinTimeoutMs: settings.pinTimeoutMs,
     checkIntervalMs: settings.checkIntervalMs,
     syncIntervalMs: settings.syncIntervalMs,
-    recoverIntervalMs: settings.recoverIntervalMs
+    recoverIntervalMs: settings.recoverIntervalMs,
+    compactIntervalMs: settings.compactIntervalMs,
+    compactMinTombstones: settings.compactMinTombstones
   })({
     peerId: node.libp2p.peerId,
     privateKey,

@@ -51,7 +51,10 @@ export const clusterSchema = z.object({
   pinTimeoutMs: z.number().int().positive().default(120_000).describe('a pin not fetched within this time ends in error'),
   checkIntervalMs: z.number().int().min(0).default(60_000).describe('how often a random allocated peer must prove it holds a pin (0 = never)'),
   syncIntervalMs: z.number().int().positive().default(30_000).describe('anti-entropy: how often state vectors are exchanged with a peer'),
-  recoverIntervalMs: z.number().int().positive().default(720_000).describe('how often pins in error are retried automatically')
+  recoverIntervalMs: z.number().int().positive().default(720_000).describe('how often pins in error are retried automatically'),
+  compactIntervalMs: z.number().int().min(0).default(60_000).describe('how often the leader checks whether to compact the state\'s history (0 = never)'),
+  compactMinTombstones: z.number().int().positive().default(10_000)
+    .describe('compact once more removed or overwritten values are kept than this, and than there are live entries')
 }).strict()
 
 /** The relay's search index (docs/SEARCH.md). Without `modelDir`/`model` it embeds with the deterministic hashing embedder. */

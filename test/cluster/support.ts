@@ -64,7 +64,7 @@ export interface LightPeer {
 }
 
 /** Start a light peer dialled to `bootstrap`, with cluster settings `init` (defaults: the test cluster, fast timings). */
-export async function startLightPeer (bootstrap: string[], init: Partial<ClusterInit> = {}, options: { datastore?: MemoryDatastore, privateKey?: PrivateKey, events?: EventBus } = {}): Promise<LightPeer> {
+export async function startLightPeer (bootstrap: string[], init: Partial<ClusterInit> = {}, options: { datastore?: MemoryDatastore, privateKey?: PrivateKey, events?: EventBus, gate?: { closed: boolean } } = {}): Promise<LightPeer> {
   const privateKey = options.privateKey ?? await generateKeyPair('Ed25519')
   const blockstore = new MemoryBlockstore()
   const datastore = options.datastore ?? new MemoryDatastore()
@@ -75,7 +75,8 @@ export async function startLightPeer (bootstrap: string[], init: Partial<Cluster
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false },
+    // `gate.closed` cuts the peer off (no dial out, no connection in) until the test opens it
+    connectionGater: { denyDialMultiaddr: () => options.gate?.closed === true, denyInboundConnection: () => options.gate?.closed === true },
     services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }) }
   })) as unknown as { libp2p: Libp2p<{ pubsub: GossipSub }>, blockstore: MemoryBlockstore, start: () => Promise<void>, stop: () => Promise<void> }
   await helia.start()

@@ -248,8 +248,9 @@ export class ClusterSync {
     this.dialling.add(remote)
     try {
       // refused as busy: the peer is syncing with us through a stream it dialled; once that ends, ours is cheap
-      for (let attempt = 0; attempt < 3 && !await this.exchange(peer, options); attempt++) {
-        await this.answering.get(remote)
+      for (let attempt = 0; !await this.exchange(peer, options); attempt++) {
+        if (attempt === 3) throw new Error(`${remote} stayed busy syncing with this peer`)
+        await (this.answering.get(remote) ?? new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1))))
       }
     } finally {
       this.dialling.delete(remote)

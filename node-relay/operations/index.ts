@@ -13,6 +13,7 @@ import { clusterPeers } from './cluster/cluster-peers.ts'
 import { clusterPin } from './cluster/cluster-pin.ts'
 import { clusterPins } from './cluster/cluster-pins.ts'
 import { clusterRecover } from './cluster/cluster-recover.ts'
+import { clusterCompact } from './cluster/cluster-compact.ts'
 import { clusterStatus } from './cluster/cluster-status.ts'
 import { clusterUnpin } from './cluster/cluster-unpin.ts'
 import { backendList } from './storage/backend-list.ts'
@@ -87,7 +88,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   dagGet, dagPut, carExport, carImport,
   pinAdd, pinRm, pinLs,
   nodeId, swarmPeers, stats,
-  clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover,
+  clusterInfo, clusterPeers, clusterPins, clusterStatus, clusterPin, clusterUnpin, clusterRecover, clusterCompact,
   clusterInvite, clusterInvitations, clusterUninvite, clusterJoin,
   backendList, backendStatus, storagePut, storageGet, storageFetch, storageRefs, storageList, filecoinStatus, filecoinProviders, filecoinCosts, filecoinCopies, filecoinRepair, filecoinPayStatus, filecoinPayDeposit, filecoinPayApprove,
   policyList, policyAdd, policyRm, migrationPlan, migrationStart, migrationStatus, migrationPause, migrationResume, migrationCancel, gc,

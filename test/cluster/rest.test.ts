@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addBytes, startTestRelay } from '../relay/support.ts'
 import { destroyRelay, randomBytes, relayClusterFlags, waitFor } from './support.ts'
 import { callOk, call as mcpCall, connectHttp, errorCodeOf } from '../mcp/support.ts'
+import { runCli } from '../support/surfaces.ts'
 import type { TestRelay } from '../relay/support.ts'
 
 async function call (url: string, method: string, body?: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
@@ -74,6 +75,28 @@ describe('cluster REST API', () => {
     const off = await call(`${disabled.url}/api/v1/cluster/peers`, 'GET')
     expect([off.status, off.json.code]).toEqual([503, 'ERR_CLUSTER_DISABLED'])
   })
+
+  it('compacts the state on demand (REST and CLI): a new generation, the same pinset, a smaller state', async () => {
+    const cids: string[] = []
+    for (let i = 0; i < 30; i++) cids.push((await addBytes(solo.url, randomBytes(100), '?pin=false')).cid)
+    for (const cid of cids) expect((await call(`${solo.url}/api/v1/cluster/pins`, 'POST', { cid })).status).toBe(200)
+    for (const cid of cids.slice(0, 25)) expect((await call(`${solo.url}/api/v1/cluster/pins/${cid}`, 'DELETE')).status).toBe(200)
+    const before = await call(`${solo.url}/api/v1/cluster`, 'GET')
+    const compacted = await call(`${solo.url}/api/v1/cluster/compact`, 'POST')
+    expect(compacted.status).toBe(200)
+    expect(compacted.json.generation).toBe((before.json.generation as number) + 1)
+    expect(compacted.json.afterBytes).toBeLessThan(compacted.json.beforeBytes as number)
+    const after = await call(`${solo.url}/api/v1/cluster`, 'GET')
+    expect(after.json).toMatchObject({ generation: compacted.json.generation, pins: before.json.pins })
+    const listed = ((await call(`${solo.url}/api/v1/cluster/pins`, 'GET')).json.pins as Array<{ cid: string }>).map(p => p.cid)
+    for (const cid of cids.slice(25)) expect(listed).toContain(cid)
+
+    const cli = await runCli(solo.url, ['cluster', 'compact'])
+    expect(cli.exit).toBe(0)
+    expect(cli.stdout).toMatch(new RegExp(`^state generation ${(compacted.json.generation as number) + 1}: [0-9.]+ MiB → [0-9.]+ MiB`))
+    const readOnly = await call(`${follower.url}/api/v1/cluster/compact`, 'POST')
+    expect([readOnly.status, readOnly.json.code]).toEqual([403, 'ERR_CLUSTER_READ_ONLY'])
+  }, 30_000)
 
   it('MCP: cluster_pin, cluster_status and cluster_peers over the relay\'s /mcp', async () => {
     const client = await connectHttp(solo.url)

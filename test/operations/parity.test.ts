@@ -79,6 +79,7 @@ const CASES: Record<string, Case> = {
   cluster_pins: { input: () => ({}) },
   cluster_status: { input: f => ({ cid: f.cid }), bad: BAD_CID },
   cluster_recover: { input: f => ({ cid: f.cid }), bad: BAD_CID },
+  cluster_compact: { input: () => ({}), compare: 'shape' },
   cluster_invite: { input: () => ({ name: 'parity', maxUses: 1 }), bad: { input: { ttlSeconds: 1 }, code: 'ERR_INVALID_INPUT' }, after: async (f, out) => { f.inviteId = (out as { info: { id: string } }).info.id }, compare: 'shape' },
   cluster_invitations: { input: () => ({}), compare: 'shape' },
   cluster_uninvite: { input: f => ({ id: f.inviteId }), bad: { input: { id: 'no-such-invitation' }, code: 'ERR_NOT_FOUND' } },

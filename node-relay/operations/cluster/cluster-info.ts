@@ -11,7 +11,8 @@ const output = z.object({
   pins: z.number().int().describe('entries in the pinset'),
   unhealthyPins: z.number().int().describe('pins whose health is not ok'),
   replicationMin: z.number().int().describe('the fewest copies a pin gets when it names none'),
-  replicationMax: z.number().int().describe('the most copies a pin gets when it names none (-1: every peer)')
+  replicationMax: z.number().int().describe('the most copies a pin gets when it names none (-1: every peer)'),
+  generation: z.number().int().describe('state generation: how many times the replicated state was compacted')
 })
 
 /** `cluster_info`: this peer's view of the cluster. */
@@ -41,7 +42,8 @@ export const clusterInfo = defineOperation({
       pins: cluster.state.pinCount,
       unhealthyPins: cluster.statusAll().filter(s => s.health !== 'ok').length,
       replicationMin: cluster.replication.min,
-      replicationMax: cluster.replication.max
+      replicationMax: cluster.replication.max,
+      generation: cluster.state.epoch.n
     }
   }
 })

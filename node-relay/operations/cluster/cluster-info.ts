@@ -28,7 +28,7 @@ export const clusterInfo = defineOperation({
   rest: { method: 'GET', path: '/api/v1/cluster', tag: 'cluster' },
   cli: {
     command: ['cluster', 'info'],
-    lines: (info: z.infer<typeof output>) => [`cluster ${info.name}: ${info.livePeers}/${info.peers} peers live, ${info.pins} pins, ${info.unhealthyPins} not ok${info.writer ? '' : ' (read-only here)'}`]
+    lines: (info: z.infer<typeof output>) => [`cluster ${info.name}: ${info.livePeers}/${info.peers} peers live, ${info.pins} pins, ${info.unhealthyPins} not ok${info.generation > 0 ? `, state generation ${info.generation}` : ''}${info.writer ? '' : ' (read-only here)'}`]
   },
   async run (components) {
     const cluster = clusterOf(components)

@@ -204,7 +204,8 @@ export class ReplicatedState {
     this.emitChange({
       pins: true,
       refs: keys(this.refMap as Y.Map<unknown>, old.getMap('refs')),
-      peers: keys(this.peerMap as Y.Map<unknown>, old.getMap('peers')),
+      // not the peers: a peer counts as heard from when its metrics change, and moving them changes nothing
+      peers: new Set(),
       status: true,
       marks: true,
       registry: keys(this.registryMap, old.getMap('registry')),

@@ -108,12 +108,17 @@ describe('state compaction', () => {
   it('tells its listeners that everything may have changed, and keeps them across the move', () => {
     const state = new ReplicatedState()
     state.setPin(pin(1))
+    state.setPeer({ peerId: 'peer-b', kind: 'relay', freeSpace: 1, pinnedBytes: 0, tags: [], lastSeen: 1, addrs: [] })
     const changes: boolean[] = []
     const updates: Uint8Array[] = []
-    state.onChange(c => changes.push(c.pins))
+    const peersHeard: string[][] = []
+    state.onChange(c => { changes.push(c.pins); peersHeard.push([...c.peers]) })
     state.onLocalUpdate(u => updates.push(u))
     state.compact('peer-a')
     expect(changes).toEqual([true])
+    // moving a peer's metrics is not hearing from it (a silent peer must not look live after a compaction)
+    expect(peersHeard).toEqual([[]])
+    expect(state.peer('peer-b')?.kind).toBe('relay')
     state.setPin(pin(2))
     expect(changes).toEqual([true, true])
     expect(updates.length).toBe(1)

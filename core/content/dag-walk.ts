@@ -35,13 +35,38 @@ export function linksOf (cid: CID, bytes: Uint8Array): CID[] {
   return [...block.links()].map(([, link]) => link)
 }
 
+/** Blocks read (and, through a verifying store, hashed) ahead of the walk by default. */
+export const DEFAULT_DAG_READ_AHEAD = 8
+
+/** Options of {@link walkDag}. */
+export interface WalkDagOptions extends AbortOptions {
+  /**
+   * Blocks read ahead of the one being yielded (default {@link DEFAULT_DAG_READ_AHEAD}; 1 reads one at a time). The
+   * next blocks of the walk are known from the links already read, so their reads (and the hashing a verifying store
+   * does) overlap the consumer's work and each other.
+   */
+  readAhead?: number
+}
+
 /**
  * Walk every block of the DAG under `root`, depth-first in link order (the order a CAR export uses), each
- * block once. Reads go through `blockstore`, so pass a verified one.
+ * block once. Reads go through `blockstore`, so pass a verified one. Up to `readAhead` of the next blocks are read
+ * at once; they are still yielded in walk order, and a failed read fails the walk only when its block's turn comes.
  */
-export async function * walkDag (blockstore: Pick<Blockstore, 'get'>, root: CID, options: AbortOptions = {}): AsyncGenerator<DagBlock> {
+export async function * walkDag (blockstore: Pick<Blockstore, 'get'>, root: CID, options: WalkDagOptions = {}): AsyncGenerator<DagBlock> {
+  const readAhead = Math.max(1, options.readAhead ?? DEFAULT_DAG_READ_AHEAD)
   const seen = new Set<string>()
   const stack: CID[] = [root]
+  const reading = new Map<string, Promise<Uint8Array>>()
+  const read = (cid: CID, key: string): Promise<Uint8Array> => {
+    let bytes = reading.get(key)
+    if (bytes === undefined) {
+      bytes = collectBlock(blockstore.get(cid, options))
+      bytes.catch(() => {}) // its error is thrown when the block's turn comes, or never if the walk stops first
+      reading.set(key, bytes)
+    }
+    return bytes
+  }
   while (stack.length > 0) {
     options.signal?.throwIfAborted()
     const cid = stack.pop()
@@ -49,7 +74,16 @@ export async function * walkDag (blockstore: Pick<Blockstore, 'get'>, root: CID,
     const key = base32.encode(cid.multihash.bytes)
     if (seen.has(key)) continue
     seen.add(key)
-    const bytes = await collectBlock(blockstore.get(cid, options))
+    const next = read(cid, key)
+    // the stack's top is what the walk visits next: start those reads now
+    for (let i = stack.length - 1; i >= 0 && reading.size < readAhead; i--) {
+      const ahead = stack[i]
+      if (ahead === undefined) continue
+      const aheadKey = base32.encode(ahead.multihash.bytes)
+      if (!seen.has(aheadKey)) void read(ahead, aheadKey)
+    }
+    const bytes = await next
+    reading.delete(key)
     yield { cid, bytes }
     const links = linksOf(cid, bytes)
     for (let i = links.length - 1; i >= 0; i--) {

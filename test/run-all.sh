@@ -41,16 +41,17 @@ if ! command -v age >/dev/null; then
 fi
 
 # the container image under podman (test/deploy/container-podman.test.ts) runs in CI (CI=true) and when
-# IPFS_KIT_CONTAINER_PODMAN=1; it needs Debian's podman and runc (crun refuses this machine's cgroup layout), and
-# podman-compose for deploy/compose.yaml
+# IPFS_KIT_CONTAINER_PODMAN=1; it needs Debian's podman and runc (crun refuses this machine's cgroup layout),
+# podman-compose for deploy/compose.yaml, and CNI's dnsname plugin so the compose relays find each other by name
+# (podman 4.3 on Debian 12 uses CNI without netavark; without the plugin `relay-1` does not resolve)
 if { [ "${CI:-}" = "true" ] || [ "${IPFS_KIT_CONTAINER_PODMAN:-}" = "1" ]; } \
-  && ! { command -v podman >/dev/null && command -v runc >/dev/null && command -v podman-compose >/dev/null; }; then
+  && ! { command -v podman >/dev/null && command -v runc >/dev/null && command -v podman-compose >/dev/null && [ -x /usr/lib/cni/dnsname ]; }; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "› installing Debian's podman, runc and podman-compose for the container image test"
+    echo "› installing Debian's podman, runc, podman-compose and the CNI dnsname plugin for the container image test"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc podman-compose >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc podman-compose golang-github-containernetworking-plugin-dnsname >/dev/null
   else
-    echo "! podman, runc or podman-compose missing: the container image test skips what needs them (sudo apt-get install podman runc podman-compose)"
+    echo "! podman, runc, podman-compose or the CNI dnsname plugin missing: the container image test skips what needs them (sudo apt-get install podman runc podman-compose golang-github-containernetworking-plugin-dnsname)"
   fi
 fi
 

@@ -49,7 +49,12 @@ export async function startComposeCluster (image: string, project: string, env: 
     for (let i = 0; ; i++) {
       const ready = await fetch(`${relay.url}/health`).then(res => res.ok, () => false)
       if (ready) break
-      if (i > 240) throw new Error(`${relay.url} not ready: ${(await compose('logs')).stdout.slice(-4000)}`)
+      if (i > 240) {
+        // podman-compose prints the containers' output on stderr: both, or the reason (e.g. a name that does not
+        // resolve between containers) is missing from the failure
+        const logs = await compose('logs')
+        throw new Error(`${relay.url} not ready: ${`${logs.stdout}\n${logs.stderr}`.slice(-4000)}`)
+      }
       await new Promise(resolve => setTimeout(resolve, 500))
     }
   }

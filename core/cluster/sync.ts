@@ -95,8 +95,13 @@ type LpStream = ReturnType<typeof lpStream>
 /**
  * Moves the Yjs state between peers: every local update is sealed (signed by the peer key, MAC'd with the cluster
  * secret) and published on the cluster's gossipsub topic; on connect (and periodically) two peers exchange state
- * vectors over a libp2p protocol stream and send each other what the other lacks. Updates whose author is not a
- * trusted writer are ignored and reported through `onReject`; anyone may read (followers sync read-only).
+ * vectors over a libp2p protocol stream and send each other what the other lacks, in chunks of about 1 MiB
+ * (`update-chunks.ts`). Updates whose author is not a trusted writer are ignored and reported through `onReject`;
+ * anyone may read (followers sync read-only).
+ *
+ * Every message names the state generation it belongs to (`epoch.ts`). Updates of another generation are never
+ * applied: in a sync, the peer of the newer generation sends its whole document, and the other moves into it
+ * (`ReplicatedState.adopt`, which writes again what it had changed); gossip from a newer generation starts a sync.
  */
 export class ClusterSync {
   private readonly components: ClusterSyncComponents

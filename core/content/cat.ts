@@ -7,7 +7,7 @@ import { translateExporterError } from './exporter-errors.ts'
 import { resolveEntry } from './read.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { CatOptions } from './types.ts'
-import type { ReadableStorage } from 'ipfs-unixfs-exporter'
+import type { ReadableStorage, UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { CID } from 'multiformats/cid'
 
 /** Blocks fetched (and verified) ahead of the reader while streaming a file. */
@@ -38,7 +38,15 @@ function checkRange (options: CatOptions, size: number): { offset: number, lengt
  */
 export async function * catFile (blockstore: ReadableStorage, target: CID | string, options: CatOptions = {}): AsyncGenerator<Uint8Array> {
   options.signal?.throwIfAborted()
-  const entry = await resolveEntry(blockstore, target, options)
+  yield * catEntry(blockstore, await resolveEntry(blockstore, target, options), target, options)
+}
+
+/**
+ * Stream the bytes of an entry already resolved (by `resolveEntry`, from the same verified store), so a caller that
+ * needed the entry's stat first does not resolve it twice. `target` names it in errors.
+ */
+export async function * catEntry (blockstore: ReadableStorage, entry: UnixFSEntry, target: CID | string, options: CatOptions = {}): AsyncGenerator<Uint8Array> {
+  options.signal?.throwIfAborted()
   if (entry.type !== 'file' && entry.type !== 'raw' && entry.type !== 'identity') {
     throw new NotAFileError(`${String(target)} is a ${entry.type}, not a file`)
   }

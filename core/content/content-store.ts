@@ -3,11 +3,12 @@ import { DEFAULT_MAX_BLOCK_SIZE } from '../blocks/limits.ts'
 import { addFile, addTree } from './add.ts'
 import { exportCar, importCar } from './car.ts'
 import type { SpoolFactory } from './block-spool.ts'
-import { catFile } from './cat.ts'
+import { catEntry, catFile } from './cat.ts'
 import { listDirectory } from './ls.ts'
-import { statEntry } from './stat.ts'
+import { resolveEntry } from './read.ts'
+import { statEntry, statOf } from './stat.ts'
 import type { AbortOptions } from '../abort.ts'
-import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, Stat, StatOptions } from './types.ts'
+import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, OpenedEntry, Stat, StatOptions } from './types.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -68,6 +69,15 @@ export class ContentStore {
   /** Stream a file's bytes, or a byte range of them. Accepts a CID or `<cid>/path/in/dir`. */
   cat (target: CID | string, options?: CatOptions): AsyncGenerator<Uint8Array> {
     return catFile(this.blocks, target, options)
+  }
+
+  /**
+   * Resolve a CID or `<cid>/path` once, for a reader that needs its stat before its bytes (a ranged HTTP read): the
+   * root block is read and verified once instead of once for `stat` and again for `cat`.
+   */
+  async open (target: CID | string, options?: AbortOptions): Promise<OpenedEntry> {
+    const entry = await resolveEntry(this.blocks, target, options)
+    return { stat: statOf(entry), cat: (catOptions) => catEntry(this.blocks, entry, target, catOptions) }
   }
 
   /** List a directory. */

@@ -3,6 +3,7 @@ import { entryType } from './ls.ts'
 import { resolveEntry } from './read.ts'
 import type { Stat, StatOptions } from './types.ts'
 import type { Blockstore } from 'interface-blockstore'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { CID } from 'multiformats/cid'
 
 /**
@@ -11,16 +12,7 @@ import type { CID } from 'multiformats/cid'
  */
 export async function statEntry (blockstore: Pick<Blockstore, 'get' | 'has'>, target: CID | string, options: StatOptions = {}): Promise<Stat> {
   const entry = await resolveEntry(blockstore, target, options)
-  const type = entryType(entry)
-  const stat: Stat = {
-    cid: entry.cid,
-    type,
-    size: type === 'directory' || type === 'object' ? 0 : Number(entry.size)
-  }
-  if (entry.type === 'file' || entry.type === 'directory') {
-    stat.mode = entry.unixfs.mode
-    if (entry.unixfs.mtime !== undefined) stat.mtime = entry.unixfs.mtime
-  }
+  const stat = statOf(entry)
   if (options.withDagSize === true) {
     let blocks = 0
     let dagSize = 0
@@ -31,6 +23,21 @@ export async function statEntry (blockstore: Pick<Blockstore, 'get' | 'has'>, ta
     stat.blocks = blocks
     stat.dagSize = dagSize
     stat.local = true
+  }
+  return stat
+}
+
+/** The facts about an entry that its root block alone tells (type, size, UnixFS mode/mtime). */
+export function statOf (entry: UnixFSEntry): Stat {
+  const type = entryType(entry)
+  const stat: Stat = {
+    cid: entry.cid,
+    type,
+    size: type === 'directory' || type === 'object' ? 0 : Number(entry.size)
+  }
+  if (entry.type === 'file' || entry.type === 'directory') {
+    stat.mode = entry.unixfs.mode
+    if (entry.unixfs.mtime !== undefined) stat.mtime = entry.unixfs.mtime
   }
   return stat
 }

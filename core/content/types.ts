@@ -100,6 +100,13 @@ export interface Stat {
   mtime?: Mtime
 }
 
+/** A file resolved once: its stat, and its bytes (or a range of them) without resolving it again. */
+export interface OpenedEntry {
+  stat: Stat
+  /** Stream the bytes (`NotAFileError` for a directory or an IPLD node). */
+  cat: (options?: CatOptions) => AsyncGenerator<Uint8Array>
+}
+
 /** Options for `stat`. */
 export interface StatOptions extends AbortOptions {
   /** Walk the whole DAG to count blocks and bytes (costs a read of every block). */

@@ -12,7 +12,7 @@ import { hasherFor } from '../blocks/hashers.ts'
 import { presenceAwareWalker } from './pin-walker.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { ContentStore } from '../content/content-store.ts'
-import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, Stat, StatOptions } from '../content/types.ts'
+import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, OpenedEntry, Stat, StatOptions } from '../content/types.ts'
 import type { EventBus } from '../events/bus.ts'
 import type { BlockStat, NodeIdentity, PeerInfo, PinInfo } from './types.ts'
 import type { Pins } from '@helia/interface'
@@ -146,6 +146,12 @@ export class IpfsService {
   cat (target: CID | string, options?: CatOptions): AsyncGenerator<Uint8Array> {
     this.components.onRead?.(target)
     return this.content.cat(target, options)
+  }
+
+  /** Resolve a file once and read its stat, then its bytes (see `ContentStore.open`); counts as one read. */
+  async open (target: CID | string, options?: AbortOptions): Promise<OpenedEntry> {
+    this.components.onRead?.(target)
+    return this.content.open(target, options)
   }
 
   ls (target: CID | string, options?: AbortOptions): AsyncGenerator<LsEntry> {

@@ -30,12 +30,14 @@ export const ipfsCat = defineDownload({
   async open ({ service }, input, { signal }) {
     const { cid, path } = parseIpfsPath(input.cid)
     const target = path === '' ? cid.toString() : `${cid.toString()}/${path}`
-    const stat = await service.stat(target, { signal })
+    // one resolution for the stat and the bytes: the root block is read and verified once
+    const opened = await service.open(target, { signal })
+    const { stat } = opened
     if (stat.type === 'directory' || stat.type === 'object') throw new NotAFileError(`${target} is a ${stat.type}, not a file: list it with ipfs_ls`)
     const offset = input.offset ?? 0
     if (offset > stat.size) throw new InvalidRangeError(`offset ${offset} is past the end of the file (${stat.size} bytes)`)
     const length = Math.min(input.length ?? stat.size - offset, stat.size - offset)
-    const body = length === 0 ? (async function * () {})() : await primed(service.cat(target, { offset, length, signal }))
+    const body = length === 0 ? (async function * () {})() : await primed(opened.cat({ offset, length, signal }))
     return {
       output: { cid: target, size: stat.size, offset, length },
       body,

@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 /** A memory blockstore that counts reads per CID. */
 class CountingBlockstore extends MemoryBlockstore {
   readonly reads = new Map<string, number>()
-  async * get (cid: CID, options?: Parameters<MemoryBlockstore['get']>[1]): ReturnType<MemoryBlockstore['get']> {
+  override async * get (cid: CID, options?: Parameters<MemoryBlockstore['get']>[1]): ReturnType<MemoryBlockstore['get']> {
     this.reads.set(cid.toString(), (this.reads.get(cid.toString()) ?? 0) + 1)
     yield * super.get(cid, options)
   }

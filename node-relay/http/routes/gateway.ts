@@ -103,7 +103,9 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
 
   // no trustless format asked for: what a browser expects of a gateway (Kubo's path gateway) — a file with its type,
   // a directory's index.html or an HTML listing (JSON for `Accept: application/json`)
-  let stat = isEmptyIdentity(cid) ? { cid, type: 'raw' as const, size: 0 } : await ctx.service.stat(target, { signal })
+  // resolved once for its stat, its first bytes and its body (each of those resolved the path again before)
+  let opened = isEmptyIdentity(cid) ? undefined : await ctx.service.open(target, { signal })
+  let stat = opened?.stat ?? { cid, type: 'raw' as const, size: 0 }
   let servedPath = target
   if (stat.type === 'directory') {
     const url = request.url.split('?')[0] ?? ''
@@ -124,15 +126,17 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
       return reply.type('text/html; charset=utf-8').header('content-security-policy', CONTENT_SANDBOX).send(head ? undefined : directoryListing(target, stat.cid.toString(), entries))
     }
     servedPath = `${target.replace(/\/+$/, '')}/index.html`
-    stat = await ctx.service.stat(servedPath, { signal })
+    opened = await ctx.service.open(servedPath, { signal })
+    stat = opened.stat
   }
+  const read = (offset: number, length: number): AsyncGenerator<Uint8Array> => opened === undefined ? (async function * () {})() : opened.cat({ offset, length, signal })
   const etag = `"${stat.cid.toString()}"`
   void reply.header('etag', etag).header('cache-control', IMMUTABLE)
   if (notModified(request, etag)) return reply.status(304).send()
   const range = parseRange(request.headers.range, stat.size)
   const name = request.query.filename ?? servedPath.split('/').filter(part => part !== '').at(-1) ?? ''
   // the first bytes, to tell the type when the name does not
-  const sniffed = stat.size === 0 ? new Uint8Array(0) : await collectBlock(ctx.service.cat(servedPath, { offset: 0, length: Math.min(stat.size, 512), signal }))
+  const sniffed = stat.size === 0 ? new Uint8Array(0) : await collectBlock(read(0, Math.min(stat.size, 512)))
   const type = contentTypeOf(name === stat.cid.toString() ? '' : name, sniffed)
   void reply.header('accept-ranges', 'bytes').type(type)
   if (isActiveDocument(type.split(';')[0] ?? type)) void reply.header('content-security-policy', CONTENT_SANDBOX)
@@ -145,7 +149,7 @@ async function serve (ctx: HttpContext, request: FastifyRequest<{ Params: CidPat
   if (range !== undefined) void reply.status(206).header('content-range', `bytes ${offset}-${offset + length - 1}/${stat.size}`)
   void reply.header('content-length', length)
   if (head || length === 0) return reply.send()
-  return reply.send(await primedStream(ctx.service.cat(servedPath, { offset, length, signal })))
+  return reply.send(await primedStream(read(offset, length)))
 }
 
 /** The trustless gateway: `GET`/`HEAD /ipfs/{cid}[/path]` as raw blocks, CARs, or (without a format) file bytes. */

@@ -125,6 +125,42 @@ async function rawTransfer (a: Page, b: Page, bytes: number): Promise<number> {
   return (receivedAt - startedAt) / 1000
 }
 
+/** Kinds of B's open connections to A. */
+async function kindsTo (b: BrowserPeer, a: BrowserPeer): Promise<string[]> {
+  return (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind)
+}
+
+/**
+ * Waits until B reaches A only over WebRTC. The mesh dialer closes relayed connections a second after a direct one
+ * opens, and a second WebRTC dial (both tabs dialing at once) opens a relayed one for its handshake for a moment.
+ */
+async function settleOnWebRTC (b: BrowserPeer, a: BrowserPeer, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const kinds = await kindsTo(b, a)
+    if (kinds.length > 0 && kinds.every(kind => kind === 'webrtc')) return
+    if (Date.now() > deadline) throw new Error(`B reaches A over ${kinds.join(', ') || 'nothing'}, not only WebRTC`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}
+
+/**
+ * A adds `bytes` fresh bytes, B reads them by CID; returns B's seconds. Timed only while B reaches A over WebRTC
+ * alone: a round during which a relayed connection appeared (its bytes may have taken the relay) is run again, once.
+ */
+async function catOverWebRTC (a: BrowserPeer, b: BrowserPeer, bytes: number): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    await settleOnWebRTC(b, a)
+    const file = await addRandomFile(a, bytes)
+    const got = await catFile(b, file.cid)
+    if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')
+    const kinds = await kindsTo(b, a)
+    if (kinds.every(kind => kind === 'webrtc')) return got.ms / 1000
+    if (attempt === 2) throw new Error(`B reached A over ${kinds.join(', ')} in two rounds, not only WebRTC`)
+    console.error(`[webrtc] a relayed connection appeared during the read (${kinds.join(', ')}); running the round again`)
+  }
+}
+
 /** Adds `bytes` random bytes through the storage worker; returns the seconds `service.add` took. */
 async function workerAdd (peer: BrowserPeer, bytes: number): Promise<number> {
   const { ms } = await addRandomFile(peer, bytes)
@@ -159,12 +195,7 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
       const cat: number[] = []
       for (let run = 0; run < runs; run++) {
         raw.push(await rawTransfer(a.page, b.page, transferMiB * MIB))
-        const file = await addRandomFile(a, transferMiB * MIB)
-        const got = await catFile(b, file.cid)
-        if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')
-        cat.push(got.ms / 1000)
-        const kinds = (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind)
-        if (!kinds.every(kind => kind === 'webrtc')) throw new Error(`B reached A over ${kinds.join(', ')}, not only WebRTC`)
+        cat.push(await catOverWebRTC(a, b, transferMiB * MIB))
       }
       const group = `webrtc ${transferMiB} MiB`
       const rawRow = toRow(group, { name: MESH_ROWS.raw, bytes: transferMiB * MIB, samples: raw })

@@ -16,7 +16,7 @@
  */
 import { parseArgs } from 'node:util'
 import { startTestRelay } from '../../test/relay/support.ts'
-import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection } from '../../test/e2e/support/browser-peers.ts'
+import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection, waitForOnlyKind } from '../../test/e2e/support/browser-peers.ts'
 import { startPageServer } from '../../test/e2e/support/page-server.ts'
 import { MIB, toRow } from '../lib/report.ts'
 import type { BrowserPeer } from '../../test/e2e/support/browser-peers.ts'
@@ -131,26 +131,12 @@ async function kindsTo (b: BrowserPeer, a: BrowserPeer): Promise<string[]> {
 }
 
 /**
- * Waits until B reaches A only over WebRTC. The mesh dialer closes relayed connections a second after a direct one
- * opens, and a second WebRTC dial (both tabs dialing at once) opens a relayed one for its handshake for a moment.
- */
-async function settleOnWebRTC (b: BrowserPeer, a: BrowserPeer, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const kinds = await kindsTo(b, a)
-    if (kinds.length > 0 && kinds.every(kind => kind === 'webrtc')) return
-    if (Date.now() > deadline) throw new Error(`B reaches A over ${kinds.join(', ') || 'nothing'}, not only WebRTC`)
-    await new Promise(resolve => setTimeout(resolve, 200))
-  }
-}
-
-/**
  * A adds `bytes` fresh bytes, B reads them by CID; returns B's seconds. Timed only while B reaches A over WebRTC
  * alone: a round during which a relayed connection appeared (its bytes may have taken the relay) is run again, once.
  */
 async function catOverWebRTC (a: BrowserPeer, b: BrowserPeer, bytes: number): Promise<number> {
   for (let attempt = 1; ; attempt++) {
-    await settleOnWebRTC(b, a)
+    await waitForOnlyKind(b, a.peerId, 'webrtc', 15_000)
     const file = await addRandomFile(a, bytes)
     const got = await catFile(b, file.cid)
     if (got.sha256 !== file.sha256) throw new Error('B read different bytes than A added')

@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { startTestRelay } from '../relay/support.ts'
-import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection, waitForNode } from './support/browser-peers.ts'
+import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection, waitForNode, waitForOnlyKind } from './support/browser-peers.ts'
 import { startPageServer } from './support/page-server.ts'
 import type { BrowserPeer } from './support/browser-peers.ts'
 import type { MeshTestWindow } from './pages/mesh-window.ts'
@@ -83,8 +83,7 @@ describe('browser mesh', () => {
     const connected = Date.now()
     const file = await addRandomFile(a, 4 * MiB)
     // relayed connections are closed once a direct one exists: whatever B fetches from A comes over WebRTC
-    await expect.poll(async () => (await b.connections()).filter(c => c.peerId === a.peerId).map(c => c.kind), { timeout: 5000 })
-      .toSatisfy((kinds: string[]) => kinds.length > 0 && kinds.every(kind => kind === 'webrtc'))
+    await waitForOnlyKind(b, a.peerId, 'webrtc', 5000)
 
     const got = await catFile(b, file.cid)
 

@@ -86,6 +86,22 @@ export async function waitForConnection (peer: BrowserPeer, remotePeerId: string
   return await handle.jsonValue() as ConnectionInfo
 }
 
+/**
+ * Wait until `peer` reaches `remotePeerId` over connections of `kind` only (at least one). The mesh dialer closes
+ * relayed connections a second after a direct one opens; until then a read may take the relay.
+ */
+export async function waitForOnlyKind (peer: BrowserPeer, remotePeerId: string, kind: ConnectionInfo['kind'], timeoutMs: number): Promise<void> {
+  try {
+    await peer.page.waitForFunction(({ remote, kind }) => {
+      const conns = ((window as unknown as MeshTestWindow).ipfsKit?.connections() ?? []).filter(c => c.peerId === remote)
+      return conns.length > 0 && conns.every(c => c.kind === kind)
+    }, { remote: remotePeerId, kind }, { timeout: timeoutMs, polling: 200 })
+  } catch (err) {
+    const kinds = (await peer.connections()).filter(c => c.peerId === remotePeerId).map(c => c.kind)
+    throw new Error(`${peer.name} reaches ${remotePeerId} over ${kinds.join(', ') || 'nothing'}, not only ${kind}`, { cause: err })
+  }
+}
+
 /** Add `size` random bytes on the peer's node (pinned locally); returns the CID and the bytes' SHA-256 (hex). */
 export async function addRandomFile (peer: BrowserPeer, size: number): Promise<{ cid: string, sha256: string, ms: number }> {
   return peer.page.evaluate(async (size) => {

@@ -66,7 +66,8 @@ export class Invitations {
 
   /** Issue an invitation; the token is in the answer once. */
   async issue (options: { name?: string, ttlMs: number, maxUses: number }): Promise<{ token: string, info: InvitationInfo }> {
-    const id = b64url(randomBytes(12))
+    // hex, not base64url: an id or token that starts with '-' reads as an option to `ipfs-kit cluster uninvite|join`
+    const id = randomBytes(12).toString('hex')
     const now = Date.now()
     const expires = now + options.ttlMs
     const info: InvitationInfo = { id, name: options.name ?? '', created: new Date(now).toISOString(), expires: new Date(expires).toISOString(), maxUses: options.maxUses, uses: 0 }

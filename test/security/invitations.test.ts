@@ -24,6 +24,15 @@ describe('cluster invitations', () => {
     await expect(invitations.revoke('nope')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
   })
 
+  it('issues ids and tokens a CLI takes as arguments: never starting with a dash (one in 64 did, and `cluster uninvite` read it as an option)', async () => {
+    const invitations = await Invitations.open(new MemoryDatastore())
+    for (let i = 0; i < 64; i++) {
+      const { token, info } = await invitations.issue({ ttlMs: 60_000, maxUses: 1 })
+      expect(info.id).toMatch(/^[0-9a-f]{24}$/)
+      expect(token.startsWith(`${info.id}.`)).toBe(true)
+    }
+  })
+
   it('keeps its signing key across restarts (a token stays valid) and never lists it', async () => {
     const datastore = new MemoryDatastore()
     const issued = await (await Invitations.open(datastore)).issue({ ttlMs: 60_000, maxUses: 1 })

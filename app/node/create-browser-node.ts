@@ -15,7 +15,10 @@ import { TimeoutError } from '../../core/errors/index.ts'
 import { EventBus } from '../../core/events/bus.ts'
 import { IpfsService } from '../../core/service/ipfs-service.ts'
 import { GatewayBlocks } from '../../core/blocks/gateway-blocks.ts'
+import { announceInBackground } from '../../core/blocks/announce.ts'
+import { rememberingHasher } from '../../core/blocks/verify.ts'
 import { NetworkBlockstore } from '../../core/blocks/network.ts'
+import { WriteBehindBlockstore } from '../../core/blocks/write-behind.ts'
 import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
 import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
 import { describeConnection, transportKindOf } from './connection-kind.ts'
@@ -38,6 +41,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
+import { sha256 } from 'multiformats/hashes/sha2'
 import type { CID } from 'multiformats/cid'
 import { assertFitsQuota } from './quota-guard.ts'
 import { reannouncer } from '../../core/blocks/reannounce.ts'
@@ -163,14 +167,17 @@ async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Bloc
   const ownData = init.datastore === undefined ? new IDBDatastore(`${name}-data`) : undefined
   await ownBlocks?.open()
   await ownData?.open()
-  const blockstore = init.blockstore ?? ownBlocks
+  const backing = init.blockstore ?? ownBlocks
   const datastore = init.datastore ?? ownData
-  if (blockstore === undefined || datastore === undefined) throw new Error('unreachable: a store is always given or opened')
+  if (backing === undefined || datastore === undefined) throw new Error('unreachable: a store is always given or opened')
+  // blocks fetched from peers reach their reader before IndexedDB has written them (see WriteBehindBlockstore)
+  const blockstore = new WriteBehindBlockstore(backing, { onError: (err, cid) => { console.warn(`could not store fetched block ${cid.toString()}`, err) } })
   return {
     blockstore,
     datastore,
     ownBlocks: ownBlocks !== undefined,
     close: async () => {
+      await blockstore.flush()
       await ownBlocks?.close()
       await ownData?.close()
     }
@@ -325,7 +332,8 @@ async function startHelia (stores: { blockstore: Blockstore, datastore: Datastor
     ping: ping(),
     pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
   }
-  const light = createHeliaLight({ blockstore: stores.blockstore, datastore: stores.datastore })
+  // Helia hashes each fetched block to check it; remembered, so the content store's verified reads do not hash it again
+  const light = createHeliaLight({ blockstore: stores.blockstore, datastore: stores.datastore, hashers: [rememberingHasher(sha256)] })
   const withNet = withLibp2pLight(light, {
     // `/p2p-circuit` reserves on whichever relay we are connected to (RelayLink keeps that connection), so a node
     // whose relay is down still starts; a relay-specific listen address would fail start() and never come back
@@ -340,5 +348,6 @@ async function startHelia (stores: { blockstore: Blockstore, datastore: Datastor
   // bitswap must also run over relayed (limited) connections: that is the fallback when WebRTC cannot connect
   const helia = withBitswap(withNet, { runOnLimitedConnections: true }) as unknown as BrowserNode['helia']
   await helia.start()
+  announceInBackground(helia)
   return helia
 }

@@ -1,5 +1,6 @@
 import { NotFoundError, TimeoutError } from '../errors/index.ts'
 import { collectBlock } from './bytes.ts'
+import type { WriteBehindOptions } from './write-behind.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -36,6 +37,12 @@ export interface NetworkBlockstoreInit {
    */
   fallback?: { get: (cid: CID, options?: AbortOptions) => Promise<Uint8Array>, afterMs?: number }
 }
+
+/**
+ * A fetched block is verified and can be fetched again, so its reader need not wait for the local write: Helia hands
+ * these options to the local store's `put` (a {@link WriteBehindBlockstore} takes the hint; other stores ignore it).
+ */
+const WRITE_BEHIND: WriteBehindOptions = { writeBehind: true }
 
 /** After the fallback served a block, further misses ask it at once for this long. */
 const PREFER_FALLBACK_MS = 10_000
@@ -84,7 +91,7 @@ export class NetworkBlockstore implements Blockstore {
     const nudge = this.init.nudge
     const timer = nudge === undefined ? undefined : setInterval(() => { nudge() }, this.init.nudgeAfterMs ?? 4000)
     try {
-      yield * this.init.network.get(cid, { ...options, signal })
+      yield * this.init.network.get(cid, { ...options, signal, ...WRITE_BEHIND })
       this.fetched.fromPeers++
     } catch (err) {
       if (deadline.aborted && options?.signal?.aborted !== true) {
@@ -104,7 +111,7 @@ export class NetworkBlockstore implements Blockstore {
     const peers = this.init.routing === true || this.init.peerCount() > 0
     const delayMs = !peers || Date.now() < this.preferFallbackUntil ? 0 : fallback.afterMs ?? 3000
     const attempts: Array<Promise<{ bytes: Uint8Array, via: 'peers' | 'fallback' }>> = []
-    if (peers) attempts.push(collectBlock(this.init.network.get(cid, { ...options, signal })).then(bytes => ({ bytes, via: 'peers' as const })))
+    if (peers) attempts.push(collectBlock(this.init.network.get(cid, { ...options, signal, ...WRITE_BEHIND })).then(bytes => ({ bytes, via: 'peers' as const })))
     attempts.push(sleep(delayMs, signal).then(async () => ({ bytes: await fallback.get(cid, { ...options, signal }), via: 'fallback' as const })))
     const nudge = this.init.nudge
     const timer = nudge === undefined || !peers ? undefined : setInterval(() => { nudge() }, this.init.nudgeAfterMs ?? 4000)
@@ -114,7 +121,7 @@ export class NetworkBlockstore implements Blockstore {
       if (winner.via === 'fallback') {
         this.fetched.fromFallback++
         this.preferFallbackUntil = Date.now() + PREFER_FALLBACK_MS
-        await this.init.network.put(cid, winner.bytes, options)
+        await this.init.network.put(cid, winner.bytes, { ...options, ...WRITE_BEHIND })
       }
       return winner.bytes
     } catch (err) {

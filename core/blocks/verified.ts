@@ -1,4 +1,4 @@
-import { bytesEqual, collectBlock, singleChunkAsync } from './bytes.ts'
+import { collectBlock, singleChunkAsync } from './bytes.ts'
 import { blockTooLarge, DEFAULT_MAX_BLOCK_SIZE } from './limits.ts'
 import { verifyBlock } from './verify.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -35,14 +35,6 @@ export class VerifiedBlockstore implements Blockstore {
   private readonly maxBlockSize: number
   private readonly verifyWrites: boolean
   private readonly onCorruptBlock: ((cid: CID, error: Error) => void | Promise<void>) | undefined
-  /**
-   * Byte arrays this store has already verified, with the multihash they matched. A memory cache below (the
-   * relay's LRU tier) hands back the very same array on every hit: it was hashed when it first passed through, so a
-   * hit costs a lookup, not a SHA-256 of the block. Bytes read from disk or the network are fresh arrays, always
-   * hashed. Weak: the entry goes when the cache drops the array.
-   */
-  private readonly verified = new WeakMap<Uint8Array, Uint8Array>()
-
   constructor (inner: Blockstore, init: VerifiedBlockstoreInit = {}) {
     this.inner = inner
     this.maxBlockSize = init.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
@@ -113,11 +105,9 @@ export class VerifiedBlockstore implements Blockstore {
 
   private async checkedRead (cid: CID, chunks: Pair['bytes']): Promise<Uint8Array> {
     const bytes = await collectBlock(chunks, this.maxBlockSize, size => blockTooLarge(cid, size, this.maxBlockSize))
-    const matched = this.verified.get(bytes)
-    if (matched !== undefined && bytesEqual(matched, cid.multihash.bytes)) return bytes
     try {
+      // bytes hashed before (a cache hit, a block Helia checked on arrival) are not hashed again: see verify.ts
       await verifyBlock(cid, bytes)
-      this.verified.set(bytes, cid.multihash.bytes)
     } catch (err) {
       if (err instanceof Error && 'code' in err && err.code === 'ERR_BLOCK_CORRUPT') {
         try {

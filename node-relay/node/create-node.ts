@@ -14,7 +14,10 @@ import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { createHeliaLight } from 'helia'
 import * as json from 'multiformats/codecs/json'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { TieredBlockstore } from '../../core/blocks/index.ts'
+import { announceInBackground } from '../../core/blocks/announce.ts'
+import { rememberingHasher } from '../../core/blocks/verify.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
 import { lockRepo } from './repo-lock.ts'
@@ -98,7 +101,8 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
   Object.assign(services, publicNetwork.services)
 
   // the codecs pins and dag_get/dag_put need beyond dag-pb and raw
-  const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json] })
+  // Helia hashes each fetched block to check it; remembered, so verified reads of it do not hash it again
+  const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json], hashers: [rememberingHasher(sha256)] })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: config.libp2p.listen, announce: config.libp2p.announce },
     // with a certificate, /tls/ws listen addresses are WSS (browsers on https pages cannot dial plain ws)
@@ -112,6 +116,7 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
   const helia = withBitswap(withNet) as unknown as RelayNode['helia']
   opened.push(async () => { await helia.stop() })
   await helia.start()
+  announceInBackground(helia)
   const libp2p = helia.libp2p
   // gossipsub forwards only topics a node is subscribed to: the relay joins the mesh topics browsers use
   for (const topic of RELAY_TOPICS) libp2p.services.pubsub.subscribe(topic)

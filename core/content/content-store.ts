@@ -77,7 +77,8 @@ export class ContentStore {
    */
   async open (target: CID | string, options?: AbortOptions): Promise<OpenedEntry> {
     const entry = await resolveEntry(this.blocks, target, options)
-    return { stat: statOf(entry), cat: (catOptions) => catEntry(this.blocks, entry, target, catOptions) }
+    const bytes = entry.type === 'raw' || entry.type === 'identity' ? entry.node : undefined
+    return { stat: statOf(entry), cat: (catOptions) => catEntry(this.blocks, entry, target, catOptions), ...(bytes === undefined ? {} : { bytes }) }
   }
 
   /** List a directory. */

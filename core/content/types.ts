@@ -105,6 +105,8 @@ export interface OpenedEntry {
   stat: Stat
   /** Stream the bytes (`NotAFileError` for a directory or an IPLD node). */
   cat: (options?: CatOptions) => AsyncGenerator<Uint8Array>
+  /** The whole file, when it is one block already read and verified (a raw or identity CID): no stream needed. */
+  bytes?: Uint8Array
 }
 
 /** Options for `stat`. */

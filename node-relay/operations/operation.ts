@@ -165,6 +165,8 @@ export interface Download<O = Record<string, unknown>> {
   output: O
   /** The bytes. Errors found before the first byte (not found, corrupt) were thrown by `open`, so they get a status. */
   body: AsyncIterable<Uint8Array>
+  /** The whole body, when `open` already holds it in memory (a one-block file): `body` yields exactly these bytes. */
+  bytes?: Uint8Array
   /** Media type of the bytes. */
   mediaType: string
   /** Bytes in `body`, when known before sending (Content-Length). */

@@ -32,6 +32,21 @@ describe('ContentStore.open', () => {
     expect(store.reads.get(cid.toString())).toBe(2)
   })
 
+  it('hands a one-block file over as the verified array the store returned, with no copy and no exporter', async () => {
+    const store = new MemoryBlockstore()
+    const content = new ContentStore({ blockstore: store })
+    const small = new TextEncoder().encode('a small file is one raw block')
+    const { cid } = await content.add(small)
+    const held = await store.get(cid).next()
+    const opened = await content.open(cid)
+    expect(opened.bytes).toEqual(small)
+    expect(opened.bytes, 'the stored array itself').toBe(held.value)
+    await expect(content.open(`${cid.toString()}/no/path`)).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
+
+    const multi = await content.add(new Uint8Array(3000), { chunker: { type: 'fixed', size: 1024 } })
+    expect((await content.open(multi.cid)).bytes, 'a file of several blocks streams').toBeUndefined()
+  })
+
   it('reads a multi-block file and refuses a directory as a file', async () => {
     const content = new ContentStore({ blockstore: new MemoryBlockstore() })
     const bytes = new Uint8Array(3000).map((_, i) => i % 256)

@@ -37,10 +37,13 @@ export const ipfsCat = defineDownload({
     const offset = input.offset ?? 0
     if (offset > stat.size) throw new InvalidRangeError(`offset ${offset} is past the end of the file (${stat.size} bytes)`)
     const length = Math.min(input.length ?? stat.size - offset, stat.size - offset)
-    const body = length === 0 ? (async function * () {})() : await primed(opened.cat({ offset, length, signal }))
+    // a one-block file is in memory already: no stream to start and prime
+    const bytes = opened.bytes?.subarray(offset, offset + length)
+    const body = bytes !== undefined ? (async function * () { yield bytes })() : length === 0 ? (async function * () {})() : await primed(opened.cat({ offset, length, signal }))
     return {
       output: { cid: target, size: stat.size, offset, length },
       body,
+      ...(bytes === undefined ? {} : { bytes }),
       mediaType: 'application/octet-stream',
       length,
       etag: `"${stat.cid.toString()}"`,

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { GetObjectCommand } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import drain from 'it-drain'
-import { MemoryBlockstore, verifyBlock } from '../core/blocks/index.ts'
+import { hasherFor, MemoryBlockstore } from '../core/blocks/index.ts'
 import { createContentStore } from '../core/content/index.ts'
 import { createLocalBackend, dagToCar, readVerifiedDag } from '../core/storage/index.ts'
 import { FsBlockstore } from '../node-relay/blocks/fs-blockstore.ts'
@@ -111,7 +111,8 @@ async function runStorageSize (sizeMiB: number, args: BenchArgs): Promise<BenchS
         await ctx.time('ours local get (verified)', car.byteLength, async () => drainBlocks(local.get(root)))
         // what verification alone costs: the part of "ours" the raw clients skip
         await ctx.time('sha-256 of every block', car.byteLength, async () => {
-          for (const block of blocks) await verifyBlock(block.cid, block.bytes)
+          // the hasher itself: verifyBlock remembers arrays it hashed (these were, at put) and would measure a lookup
+          for (const block of blocks) await hasherFor(block.cid.multihash.code)?.digest(block.bytes)
         })
       }
     ], { warmup, runs })

@@ -73,9 +73,14 @@ export class WriteBehindBlockstore implements Blockstore {
     await Promise.all([...this.pending.values()].map(async entry => entry.written))
   }
 
+  /** The write behind of this block, if one is pending; no key is made while none is (every local read asks). */
+  private pendingFor (cid: CID): Pending | undefined {
+    return this.pending.size === 0 ? undefined : this.pending.get(keyOf(cid))
+  }
+
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
-    const entry = this.pending.get(keyOf(cid))
+    const entry = this.pendingFor(cid)
     if (entry !== undefined && await entry.written) return true
     return this.backing.has(cid, options)
   }
@@ -110,7 +115,7 @@ export class WriteBehindBlockstore implements Blockstore {
 
   async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
-    const entry = this.pending.get(keyOf(cid))
+    const entry = this.pendingFor(cid)
     if (entry !== undefined) {
       yield entry.bytes
       return
@@ -121,7 +126,7 @@ export class WriteBehindBlockstore implements Blockstore {
   async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
     for await (const cid of source) {
       options?.signal?.throwIfAborted()
-      const entry = this.pending.get(keyOf(cid))
+      const entry = this.pendingFor(cid)
       if (entry !== undefined) {
         yield { cid, bytes: singleChunkAsync(entry.bytes) }
         continue
@@ -137,15 +142,15 @@ export class WriteBehindBlockstore implements Blockstore {
   }
 
   async delete (cid: CID, options?: AbortOptions): Promise<void> {
-    await this.pending.get(keyOf(cid))?.written
+    await this.pendingFor(cid)?.written
     await this.backing.delete(cid, options)
   }
 
   async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
-    const pending = this.pending
+    const pendingFor = (cid: CID): Pending | undefined => this.pendingFor(cid)
     const settled = async function * (): AsyncGenerator<CID> {
       for await (const cid of source) {
-        await pending.get(keyOf(cid))?.written
+        await pendingFor(cid)?.written
         yield cid
       }
     }

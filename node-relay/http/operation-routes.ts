@@ -126,15 +126,11 @@ async function sendDownload (op: DownloadOperation, components: OperationCompone
     void reply.header('content-disposition', `attachment; filename="${download.filename.replace(/["\\\r\n]/g, '_')}"`)
   }
   if (download.length === 0) return reply.send('')
-  if (download.bytes !== undefined) {
-    const { bytes } = download
-    return reply.header('content-length', bytes.byteLength).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-  }
-  if (download.length !== undefined && download.length <= SMALL_BODY_BYTES) {
-    // small: one buffer and one write, no stream machinery; an error while reading is still a status, not a short 200
-    const bytes = concatChunks(await Array.fromAsync(download.body))
-    return reply.header('content-length', bytes.byteLength).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-  }
+  // small (or already in memory): one buffer and one write, no stream machinery; an error while reading is still a
+  // status, not a short 200
+  const small = download.length !== undefined && download.length <= SMALL_BODY_BYTES
+  const bytes = download.bytes ?? (small ? concatChunks(await Array.fromAsync(download.body)) : undefined)
+  if (bytes !== undefined) return reply.header('content-length', bytes.byteLength).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   return reply.send(Readable.from(download.body, { objectMode: false, highWaterMark: 1024 * 1024 }))
 }
 

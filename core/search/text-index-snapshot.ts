@@ -5,7 +5,8 @@ import type { TextIndexInit } from './text-index.ts'
 /**
  * Snapshot sections of a {@link TextIndex}: per field, its words (one a line), each word's postings as one
  * `Uint32Array` with offsets, and each document's length. Loading copies the postings once into one typed array and
- * rebuilds only the word trees (vocabulary-sized): no per-document work, nothing decoded later on first use.
+ * hands each field's words to its dictionary (vocabulary-sized: sorted on the first query, the typo tree built on the
+ * first typo-tolerant one): no per-document work.
  */
 
 type Sections = Array<[string, Uint8Array]>
@@ -89,7 +90,7 @@ export function loadTextIndex (sections: Map<string, Uint8Array>, init: TextInde
       // a view of the shared copy: the first insert into this term moves it to its own array
       field.postings.push(docs.subarray(from, to))
       field.counts.push(to - from)
-      field.words.insert(word, t)
+      field.words.add(word, t)
     })
   }
   return index

@@ -85,9 +85,13 @@ export class TextIndex {
     const remaining = new Float64Array(entries.length + 1)
     for (let i = entries.length - 1; i >= 0; i--) remaining[i] = (remaining[i + 1] ?? 0) + (entries[i]?.bound ?? 0)
     let open = true
+    // the best score so far: while it is below what the remaining entries could add, no document can be out of reach,
+    // and the pass over every touched document (atLeast) is skipped (long queries have thousands of entries)
+    let best = 0
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as TermEntry
-      if (open && options.all !== true && i > 0 && atLeast(scores, touched, remaining[i] ?? 0, k)) open = false
+      const floor = remaining[i] ?? 0
+      if (open && options.all !== true && i > 0 && best >= floor && atLeast(scores, touched, floor, k)) open = false
       const { docs, weight, avg } = e
       const lengths = e.field.lengths
       for (let j = 0; j < docs.length; j++) {
@@ -100,7 +104,9 @@ export class TextIndex {
         }
         const len = lengths[doc] ?? 1
         const tf = 1 / len
-        scores[doc] = before + weight * (D + tf * (K + 1)) / (tf + K * (1 - B + B * len / avg))
+        const score = before + weight * (D + tf * (K + 1)) / (tf + K * (1 - B + B * len / avg))
+        scores[doc] = score
+        if (score > best) best = score
       }
     }
     const top = topOf(scores, touched, k)
@@ -118,10 +124,8 @@ export class TextIndex {
       if (!(avg > 0)) continue
       const most = shapeBound(field, avg)
       for (const token of tokens) {
-        const found = field.words.find({ term: token, exact: false, tolerance }) as Record<string, number[] | undefined>
-        for (const terms of Object.values(found)) {
-          const t = terms?.[0]
-          if (t === undefined) continue
+        const terms = tolerance > 0 ? field.words.withinEdits(token, tolerance) : field.words.withPrefix(token)
+        for (const t of terms) {
           const docs = field.docsOf(t)
           if (docs.length === 0) continue
           const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5))

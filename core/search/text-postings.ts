@@ -1,18 +1,16 @@
-import { radix } from '@orama/orama/trees'
-
-type RadixTree = InstanceType<typeof radix.RadixTree>
+import { WordDictionary } from './word-dictionary.ts'
 
 /**
- * The inverted index of one text field: a word tree (Orama's radix tree, used only as a dictionary for prefix and
- * typo-tolerant lookups: each word's node holds its term number) and, per term, the sorted document numbers that
+ * The inverted index of one text field: a dictionary of its words for prefix and typo-tolerant lookups (each word's
+ * term number) and, per term, the sorted document numbers that
  * contain it in one `Uint32Array`. Tokens are unique per document (Orama's tokenizer drops duplicates), so a term's
  * frequency in a document is `1 / length`: no per-document frequency records are kept, only each document's length.
  */
 export class FieldPostings {
   /** Weight of this field's BM25 score. */
   readonly boost: number
-  /** Word tree: prefix and typo-tolerant lookups of the words that have postings (each node holds its term number). */
-  words: RadixTree = new radix.RadixTree()
+  /** Every word ever seen, for prefix and typo-tolerant lookups (callers skip terms without postings). */
+  readonly words = new WordDictionary()
   /** Term number of each word ever seen (a word whose last document left keeps its number, with no postings). */
   readonly termOf = new Map<string, number>()
   /** Words by term number. */
@@ -50,8 +48,8 @@ export class FieldPostings {
         this.wordOf.push(word)
         this.postings.push(new Uint32Array(4))
         this.counts.push(0)
+        this.words.add(word, t)
       }
-      if ((this.counts[t] ?? 0) === 0) this.words.insert(word, t)
       this.insertDoc(t, doc)
     }
   }
@@ -73,7 +71,6 @@ export class FieldPostings {
       if (at >= n || list[at] !== doc) continue
       list.copyWithin(at, at + 1, n)
       this.counts[t] = n - 1
-      if (n - 1 === 0) this.words.removeWord(word)
     }
   }
 

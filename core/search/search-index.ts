@@ -176,6 +176,7 @@ export class SearchIndex {
   /**
    * An index from a snapshot, without re-indexing or re-embedding. `SnapshotMismatchError` when the bytes are not a
    * snapshot of this version or were made with another embedder (its vectors would not compare with new ones).
+   * The index keeps views of `bytes` (the vectors are not copied): do not change them afterwards.
    */
   static load (bytes: Uint8Array, init: SearchIndexInit): SearchIndex {
     const content = decodeSnapshot(bytes)

@@ -29,8 +29,8 @@ export function saveTextIndex (index: TextIndex): Sections {
     const words: string[] = []
     const offsets: number[] = [0]
     let total = 0
-    for (let t = 0; t < field.wordOf.length; t++) {
-      const n = field.counts[t] ?? 0
+    for (let t = 0; t < field.termCount; t++) {
+      const n = field.docsOf(t).length
       if (n === 0) continue
       words.push(field.wordOf[t] ?? '')
       total += n
@@ -38,7 +38,7 @@ export function saveTextIndex (index: TextIndex): Sections {
     }
     const docs = new Uint32Array(total)
     let at = 0
-    for (let t = 0; t < field.wordOf.length; t++) {
+    for (let t = 0; t < field.termCount; t++) {
       const list = field.docsOf(t)
       docs.set(list, at)
       at += list.length
@@ -55,10 +55,11 @@ export function saveTextIndex (index: TextIndex): Sections {
   return [[`${PREFIX}.meta`, encoder.encode(JSON.stringify(meta))], ...sections]
 }
 
-/** Copy a section into a fresh `Uint32Array` (the snapshot's bytes stay the caller's, untouched). */
+/** A section as a `Uint32Array`: a view of it when aligned (never written), else a copy. */
 function u32 (b: Uint8Array): Uint32Array {
-  const out = new Uint32Array(b.byteLength / 4)
-  bytes(out).set(b)
+  if (b.byteOffset % 4 === 0) return new Uint32Array(b.buffer, b.byteOffset, b.byteLength >>> 2)
+  const out = new Uint32Array(b.byteLength >>> 2)
+  bytes(out).set(b.subarray(0, out.byteLength))
   return out
 }
 
@@ -79,19 +80,11 @@ export function loadTextIndex (sections: Map<string, Uint8Array>, init: TextInde
     const words = saved.wordsAsJson ? JSON.parse(text) as string[] : text === '' ? [] : text.split('\n')
     const offsets = u32(section(`${PREFIX}.${name}.offsets`))
     const docs = u32(section(`${PREFIX}.${name}.docs`))
-    field.lengths = u32(section(`${PREFIX}.${name}.lengths`))
-    field.totalLength = saved.totalLength
-    for (const length of field.lengths) if (length > 0) field.lengthCounts.set(length, (field.lengthCounts.get(length) ?? 0) + 1)
-    words.forEach((word, t) => {
-      const from = offsets[t] ?? 0
-      const to = offsets[t + 1] ?? from
-      field.termOf.set(word, t)
-      field.wordOf.push(word)
-      // a view of the shared copy: the first insert into this term moves it to its own array
-      field.postings.push(docs.subarray(from, to))
-      field.counts.push(to - from)
-      field.words.add(word, t)
-    })
+    if (offsets.length !== words.length + 1 || (offsets[words.length] ?? 0) > docs.length) {
+      throw new SnapshotMismatchError(`search snapshot's postings of text field ${name} do not match its words`)
+    }
+    // the postings stay views of the snapshot (a term is copied when it first changes); lengths are copied
+    field.loadSaved({ words, offsets, docs, lengths: u32(section(`${PREFIX}.${name}.lengths`)), totalLength: saved.totalLength })
   }
   return index
 }

@@ -236,7 +236,7 @@ export class VectorIndex {
     index.trainedAt = state.trainedAt
     if (state.centroids !== undefined && state.lists !== undefined) {
       index.centroids = state.centroids
-      // the lists copy the vectors: they are the only copy from now on
+      // the lists are views of the snapshot's vectors (a list is copied when it first changes)
       const quantizer = state.codebook !== undefined && state.codes !== undefined
         ? new ProductQuantizer(state.dimensions, state.codebook)
         : ProductQuantizer.train(state.vectors, state.dimensions, sampleOf(Array.from({ length: n }, (_, row) => row)))

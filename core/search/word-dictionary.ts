@@ -18,18 +18,30 @@ export class WordDictionary {
   /** Words in code-unit order, and the term number of each. */
   private sorted: string[] = []
   private termsSorted: number[] = []
-  /** Words added since the last lookup, not yet in `sorted`. */
-  private pending: Array<{ word: string, term: number }> = []
+  /** Words added since the last lookup, not yet in `sorted`, and their term numbers. */
+  private pendingWords: string[] = []
+  private pendingTerms: number[] = []
   /** Built on the first typo-tolerant lookup. */
   private tree: RadixTree | undefined
 
   /** Words held. */
-  get size (): number { return this.sorted.length + this.pending.length }
+  get size (): number { return this.sorted.length + this.pendingWords.length }
 
   /** Add a word never added before, with its term number. */
   add (word: string, term: number): void {
-    this.pending.push({ word, term })
+    this.pendingWords.push(word)
+    this.pendingTerms.push(term)
     this.tree?.insert(word, term)
+  }
+
+  /** Add words never added before, each with its index in `words` as its term number (a snapshot's vocabulary). */
+  addAll (words: string[]): void {
+    if (this.size === 0 && this.tree === undefined) {
+      this.pendingWords = words.slice()
+      this.pendingTerms = Array.from(words.keys())
+      return
+    }
+    words.forEach((word, term) => { this.add(word, term) })
   }
 
   /** Term numbers of every word that starts with `prefix` (the word itself included). */
@@ -68,19 +80,27 @@ export class WordDictionary {
 
   /** Move pending words into the sorted array (one sort of the new words, one merge). */
   private merge (): void {
-    if (this.pending.length === 0) return
-    const added = this.pending.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0))
-    this.pending = []
-    const words: string[] = new Array<string>(this.sorted.length + added.length)
+    if (this.pendingWords.length === 0) return
+    const pendingWords = this.pendingWords
+    const pendingTerms = this.pendingTerms
+    this.pendingWords = []
+    this.pendingTerms = []
+    // sort positions in the pending arrays by their word (no object per word)
+    const order = Uint32Array.from(pendingWords.keys()).sort((a, b) => {
+      const x = pendingWords[a] as string
+      const y = pendingWords[b] as string
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+    const words: string[] = new Array<string>(this.sorted.length + order.length)
     const terms: number[] = new Array<number>(words.length)
     let i = 0
     let j = 0
     let k = 0
-    while (i < this.sorted.length || j < added.length) {
-      const next = added[j]
-      if (next !== undefined && (i >= this.sorted.length || next.word < (this.sorted[i] as string))) {
-        words[k] = next.word
-        terms[k++] = next.term
+    while (i < this.sorted.length || j < order.length) {
+      const next = order[j]
+      if (next !== undefined && (i >= this.sorted.length || (pendingWords[next] as string) < (this.sorted[i] as string))) {
+        words[k] = pendingWords[next] as string
+        terms[k++] = pendingTerms[next] as number
         j++
       } else {
         words[k] = this.sorted[i] as string

@@ -39,9 +39,14 @@ export function documentsOf (db: OramaDb, numbers: Iterable<number>): StoredDocu
   return docs
 }
 
-/** The best `k` text hits with scores (no count, no facets): the text side of hybrid search. */
+/**
+ * The best `k` text hits with scores (no count, no facets): the text side of hybrid search. Only the query's last
+ * word matches as a prefix: hybrid queries are often whole sentences or passages ("more like this"), where every
+ * word a prefix costs thousands of terms and adds words the query did not mean; the vector side already matches
+ * shared parts of words (its trigrams).
+ */
 export function topText (target: TextSearchTarget, query: string, k: number, accept: Set<number> | undefined): Array<{ doc: StoredDocument, score: number }> {
-  const { top } = target.text.search(query, { k, ...(accept === undefined ? {} : { accept }) })
+  const { top } = target.text.search(query, { k, prefixes: 'last', ...(accept === undefined ? {} : { accept }) })
   return withDocuments(target.db, top)
 }
 

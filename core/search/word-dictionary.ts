@@ -57,6 +57,13 @@ export class WordDictionary {
     return out
   }
 
+  /** The term number of `word` itself, as a list (empty when the word is not held). */
+  exactly (word: string): number[] {
+    this.merge()
+    const i = lowerBoundWord(this.sorted, word)
+    return this.sorted[i] === word ? [this.termsSorted[i] as number] : []
+  }
+
   /** Term numbers of every word within `tolerance` edits of `term` (Orama's typo-tolerant lookup). */
   withinEdits (term: string, tolerance: number): number[] {
     const found = this.fuzzyTree().find({ term, exact: false, tolerance }) as Record<string, number[] | undefined>

@@ -42,6 +42,19 @@ describe('TextIndex', () => {
     }
   })
 
+  it('matches only the last query word as a prefix with prefixes: last (the text side of hybrid search)', () => {
+    const index = new TextIndex({ fields: TEXT_FIELDS, tokenize: tokenizerOf(createOramaDb()) })
+    index.add(1, { name: '', keywords: '', text: 'planetarium visit' })
+    index.add(2, { name: '', keywords: '', text: 'planet orbits' })
+    index.add(3, { name: '', keywords: '', text: 'orbital mechanics' })
+    const docsOf = (query: string, prefixes: 'every' | 'last'): number[] => index.search(query, { k: 10, prefixes }).top.map(hit => hit.doc).sort()
+    expect(docsOf('planet orbit', 'every')).toEqual([1, 2, 3])
+    // "planet" only as a whole word; "orbit" (last, maybe unfinished) still as a prefix of "orbits" and "orbital"
+    expect(docsOf('planet orbit', 'last')).toEqual([2, 3])
+    expect(docsOf('orbit planet', 'last')).toEqual([1, 2])
+    expect(docsOf('planetarium', 'last')).toEqual([1])
+  })
+
   it('keeps only accepted documents, and forgets removed ones', () => {
     const index = textIndex()
     const random = prng(3)

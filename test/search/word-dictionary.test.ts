@@ -44,5 +44,7 @@ describe('WordDictionary', () => {
     expect(sorted(dictionary.withPrefix('éco'))).toEqual([2, 3, 7])
     expect(sorted(dictionary.withPrefix('ec'))).toEqual([1, 4])
     expect(dictionary.withPrefix('x')).toEqual([])
+    expect(dictionary.exactly('école')).toEqual([2])
+    expect(dictionary.exactly('écol')).toEqual([])
   })
 })

@@ -11,6 +11,7 @@ import { yamux } from '@libp2p/yamux'
 import { IDBDatastore } from 'datastore-idb'
 import { createHeliaLight } from 'helia'
 import { ContentStore } from '../../core/content/content-store.ts'
+import { createWorkerLeafHasher } from '../content/worker-leaf-hasher.ts'
 import { TimeoutError } from '../../core/errors/index.ts'
 import { EventBus } from '../../core/events/bus.ts'
 import { IpfsService } from '../../core/service/ipfs-service.ts'
@@ -110,6 +111,11 @@ export type BrowserNodeInit = RelaysLocation & {
    * own events (`search`). The node owns the worker (terminated by `stop()`).
    */
   searchWorker?: () => Worker
+  /**
+   * Starts a worker running `app/worker/hash-worker.ts`: adds then hash their leaves in such workers (up to the
+   * cores less one, started on the first add), off the page's main thread. The node owns them (closed by `stop()`).
+   */
+  hashWorker?: () => Worker
   /** Keys that open this browser's encrypted files, for its search index (its own worker) to read their words. */
   decryptKeys?: () => Promise<DecryptOptions | undefined>
 }
@@ -226,10 +232,11 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     ...(init.gatewayUrl === undefined ? {} : { fallback: { get: gatewayGetter(init.gatewayUrl, init.fetchTimeoutMs), afterMs: init.gatewayAfterMs } })
   })
   const quota = init.quota
+  const hashing = init.hashWorker === undefined ? undefined : createWorkerLeafHasher({ spawn: init.hashWorker })
   const service = new IpfsService({
     // our IndexedDB and worker stores copy a block at put (structured clone, or a copy posted to the worker), so an
     // add may reuse leaf buffers; a blockstore given by the caller may keep them
-    content: new ContentStore({ blockstore, reuseLeafBuffers: stores.ownBlocks }),
+    content: new ContentStore({ blockstore, reuseLeafBuffers: stores.ownBlocks, ...(hashing === undefined ? {} : { leafHasher: hashing.hash }) }),
     pins: helia.pins,
     events,
     libp2p,
@@ -291,6 +298,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
         dialer.stop()
         relayLink.stop()
         await helia.stop()
+        hashing?.close()
         await stores.close()
       })()
       await stopping

@@ -98,6 +98,7 @@ export class NodeState {
           signal: this.controller.signal,
           storageWorker: () => new Worker(new URL('../worker/storage-worker.ts', import.meta.url), { type: 'module' }),
           searchWorker: () => new Worker(new URL('../worker/search-worker.ts', import.meta.url), { type: 'module' }),
+          hashWorker: () => new Worker(new URL('../worker/hash-worker.ts', import.meta.url), { type: 'module' }),
           decryptKeys: () => this.decryptKeys()
         })
         this.node = node

@@ -16,6 +16,8 @@ export interface OpenNodeInit extends AbortOptions {
   storageWorker?: () => Worker
   /** Keep a search index in a search worker (the app does). */
   searchWorker?: () => Worker
+  /** Hash added files' leaves in hashing workers (the app does). */
+  hashWorker?: () => Worker
   /** Keys that open this browser's encrypted files, for its search index. */
   decryptKeys?: () => Promise<DecryptOptions | undefined>
   /** Deadline of one dial to a relay (default 5 s): with several relays, the longest a dead one delays failover. */
@@ -75,6 +77,7 @@ export async function openNode (init: OpenNodeInit): Promise<OpenedNode> {
     name: init.name,
     storageWorker: init.storageWorker?.(),
     searchWorker: init.searchWorker,
+    hashWorker: init.hashWorker,
     decryptKeys: init.decryptKeys,
     relayLink: { dialTimeoutMs: init.relayDialTimeoutMs ?? 5_000, maxRetryDelayMs: 10_000 },
     // content no tab of the mesh holds comes through the live relay's trustless gateway (its peers, the public network)

@@ -36,7 +36,8 @@ export async function withBenchPage<T> (entries: string[], use: (page: Page) => 
       entryNames: '[name]',
       logLevel: 'error'
     })
-    const scripts = entries.map(e => `<script type="module" src="/${basename(e)}.js"></script>`).join('\n')
+    // a worker's entry (`*-worker.ts`) is bundled and served, not run on the page
+    const scripts = entries.filter(e => !basename(e).endsWith('-worker')).map(e => `<script type="module" src="/${basename(e)}.js"></script>`).join('\n')
     await writeFile(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>bench</title>\n${scripts}\n`)
     server = await serve(dir)
     const address = server.address()

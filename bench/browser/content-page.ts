@@ -3,6 +3,7 @@
  * measurements still build when the content layer does not.
  */
 import { IdbBlockstore } from '../../app/blocks/idb-blockstore.ts'
+import { createWorkerLeafHasher, type WorkerLeafHasher } from '../../app/content/worker-leaf-hasher.ts'
 import { createContentStore, type AddOptions } from '../../core/content/index.ts'
 import { randomBytes, type AddInput, type PageTiming } from './page-data.ts'
 
@@ -12,7 +13,12 @@ export interface ContentAddOptions {
   input: AddInput
   /** Leaf size; default is the content store's (1 MiB). */
   chunkSize?: number
+  /** Hash leaves in workers, as the browser node does (default false: on the page's main thread). */
+  hashWorkers?: boolean
 }
+
+/** The page's hashing workers, started once (as the browser node keeps them for its life). */
+let workers: WorkerLeafHasher | undefined
 
 /** `createContentStore({ blockstore: new IdbBlockstore(...) }).add(...)` of `sizeMiB` random bytes. */
 export async function contentAdd (options: ContentAddOptions): Promise<PageTiming> {
@@ -24,7 +30,9 @@ export async function contentAdd (options: ContentAddOptions): Promise<PageTimin
   try {
     const start = performance.now()
     // as the browser node builds it over its own IndexedDB store (create-browser-node.ts)
-    await createContentStore({ blockstore: store, reuseLeafBuffers: true }).add(source, addOptions)
+    if (options.hashWorkers === true) workers ??= createWorkerLeafHasher({ spawn: () => new Worker('/hash-worker.js', { type: 'module' }) })
+    const leafHasher = options.hashWorkers === true ? workers?.hash : undefined
+    await createContentStore({ blockstore: store, reuseLeafBuffers: true, ...(leafHasher === undefined ? {} : { leafHasher }) }).add(source, addOptions)
     return { ms: performance.now() - start, bytes: bytes.byteLength }
   } finally {
     await store.destroy()

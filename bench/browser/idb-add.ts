@@ -75,8 +75,10 @@ function measurements (sizeMiB: number, variants: boolean, withContent: boolean)
     ['idb-blockstore-puts-16-concurrent', puts({ sizeMiB, concurrency: 16 })]
   ]
   if (withContent) {
-    list.push(['ipfs-kit-add-bytes-idb', ours({ sizeMiB, input: 'bytes' })])
-    list.push(['ipfs-kit-add-blob-idb', ours({ sizeMiB, input: 'blob' })])
+    // leaves hashed in workers, as the browser node adds
+    list.push(['ipfs-kit-add-bytes-idb', ours({ sizeMiB, input: 'bytes', hashWorkers: true })])
+    list.push(['ipfs-kit-add-blob-idb', ours({ sizeMiB, input: 'blob', hashWorkers: true })])
+    list.push(['ipfs-kit-add-bytes-idb-main-thread-hash', ours({ sizeMiB, input: 'bytes' })])
   }
   list.push(['helia-add-bytes-blockstore-idb', helia(sizeMiB, 'bytes')])
   list.push(['helia-add-blob-stream-blockstore-idb', helia(sizeMiB, 'blob')])
@@ -120,7 +122,7 @@ export async function runBrowserIdbBench (options: BrowserIdbBenchOptions = {}):
   const runs = options.runs ?? 3
   const profile = options.profile ?? 'memory'
   const withContent = existsSync(CONTENT_MODULE)
-  const entries = [here('./idb-page.ts'), ...(withContent ? [here('./content-page.ts')] : [])]
+  const entries = [here('./idb-page.ts'), ...(withContent ? [here('./content-page.ts'), here('../../app/worker/hash-worker.ts')] : [])]
   const only = options.only === undefined ? undefined : new RegExp(options.only)
   const list = measurements(sizeMiB, options.variants ?? false, withContent).filter(([name]) => only?.test(name) ?? true)
   const timings = new Map<string, PageTiming[]>(list.map(([name]) => [name, []]))

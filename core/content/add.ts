@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors/index.ts'
 import { importerOptions } from './importer-options.ts'
 import { knownLength, ProgressCounter, toByteStream } from './source.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource } from './types.ts'
+import type { LeafHasher } from './leaf-hasher.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { ImportCandidate, ImportResult, WritableStorage } from 'ipfs-unixfs-importer'
 
@@ -13,6 +14,8 @@ export interface AddComponents {
   maxBlockSize: number
   /** Reuse leaf buffers once written (see `ContentStoreInit.reuseLeafBuffers`). */
   reuseLeafBuffers?: boolean
+  /** Hashes raw leaves (see `ContentStoreInit.leafHasher`). */
+  leafHasher?: LeafHasher
 }
 
 function writer (components: AddComponents, signal: AbortSignal | undefined): WritableStorage {
@@ -36,7 +39,7 @@ export async function addFile (components: AddComponents, source: AddSource, opt
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(knownLength(source), options.onProgress)
   const candidate = { content: progress.count(toByteStream(source), undefined, options.signal) }
-  const settings = { ...importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers), wrapWithDirectory: false }
+  const settings = { ...importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher), wrapWithDirectory: false }
   let last: AddResult | undefined
   for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
     last = toResult(entry)
@@ -79,7 +82,7 @@ export async function * addTree (components: AddComponents, entries: Iterable<Ad
       }
     }
   }
-  const settings = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers)
+  const settings = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher)
   for await (const entry of importer(candidates(), writer(components, options.signal), settings)) {
     yield toResult(entry)
   }

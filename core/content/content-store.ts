@@ -2,7 +2,9 @@ import { VerifiedBlockstore } from '../blocks/verified.ts'
 import { DEFAULT_MAX_BLOCK_SIZE } from '../blocks/limits.ts'
 import { addFile, addTree } from './add.ts'
 import { exportCar, importCar } from './car.ts'
+import type { AddComponents } from './add.ts'
 import type { SpoolFactory } from './block-spool.ts'
+import type { LeafHasher } from './leaf-hasher.ts'
 import { catEntry, catFile } from './cat.ts'
 import { listDirectory } from './ls.ts'
 import { resolveEntry } from './read.ts'
@@ -29,6 +31,11 @@ export interface ContentStoreInit {
    * (which copies before posting), and of Helia's blockstore over them; not of a memory blockstore or a write cache.
    */
   reuseLeafBuffers?: boolean
+  /**
+   * Hashes the raw leaves of adds (default: SHA-256 on this thread). The browser node passes one that hashes in
+   * workers (`app/content/worker-leaf-hasher.ts`).
+   */
+  leafHasher?: LeafHasher
 }
 
 /**
@@ -47,23 +54,34 @@ export class ContentStore {
 
   private readonly spool?: SpoolFactory
   private readonly reuseLeafBuffers: boolean
+  private readonly leafHasher: LeafHasher | undefined
 
   constructor (init: ContentStoreInit) {
     this.blockstore = init.blockstore
     this.spool = init.spool
     this.reuseLeafBuffers = init.reuseLeafBuffers ?? false
+    this.leafHasher = init.leafHasher
     this.maxBlockSize = init.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
     this.blocks = new VerifiedBlockstore(init.blockstore, { maxBlockSize: this.maxBlockSize, onCorruptBlock: init.onCorruptBlock })
   }
 
   /** Add one file (bytes, a chunk stream, or a Blob/File). Resolves when all its blocks are stored. */
   async add (source: AddSource, options?: AddOptions): Promise<AddResult> {
-    return addFile({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize, reuseLeafBuffers: this.reuseLeafBuffers }, source, options)
+    return addFile(this.addComponents(), source, options)
   }
 
   /** Add a tree of files and directories; the wrapping directory comes last with `path: ''`. */
   addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options?: AddOptions): AsyncGenerator<AddResult> {
-    return addTree({ blockstore: this.blockstore, maxBlockSize: this.maxBlockSize, reuseLeafBuffers: this.reuseLeafBuffers }, entries, options)
+    return addTree(this.addComponents(), entries, options)
+  }
+
+  private addComponents (): AddComponents {
+    return {
+      blockstore: this.blockstore,
+      maxBlockSize: this.maxBlockSize,
+      reuseLeafBuffers: this.reuseLeafBuffers,
+      ...(this.leafHasher === undefined ? {} : { leafHasher: this.leafHasher })
+    }
   }
 
   /** Stream a file's bytes, or a byte range of them. Accepts a CID or `<cid>/path/in/dir`. */

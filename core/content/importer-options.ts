@@ -4,6 +4,7 @@ import { LeafBufferPool } from './leaf-pool.ts'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidInputError } from '../errors/index.ts'
 import { rawLeafImporter } from './leaf-importer.ts'
+import type { LeafHasher } from './leaf-hasher.ts'
 import type { AddOptions } from './types.ts'
 import type { ImporterOptions } from 'ipfs-unixfs-importer'
 
@@ -25,9 +26,9 @@ export const LEGACY_MAX_CHILDREN = 174
  *
  * `reuseLeafBuffers`: fixed-size raw leaves are cut into buffers the leaf writer hands back once written (a
  * {@link LeafBufferPool} per add); only for blockstores that keep no reference to a block's bytes once its put
- * resolved (see `ContentStoreInit.reuseLeafBuffers`).
+ * resolved (see `ContentStoreInit.reuseLeafBuffers`). `leafHasher` hashes raw leaves (default: on this thread).
  */
-export function importerOptions (options: AddOptions, maxBlockSize: number, reuseLeafBuffers = false): ImporterOptions {
+export function importerOptions (options: AddOptions, maxBlockSize: number, reuseLeafBuffers = false, leafHasher?: LeafHasher): ImporterOptions {
   const legacy = options.cidVersion === 0
   if (legacy && options.rawLeaves === true) throw new InvalidInputError('CIDv0 cannot have raw leaves: use cidVersion 1 with rawLeaves')
   const rawLeaves = options.rawLeaves ?? !legacy
@@ -54,7 +55,7 @@ export function importerOptions (options: AddOptions, maxBlockSize: number, reus
     cidVersion: legacy ? 0 : 1,
     rawLeaves,
     // our faster leaf writer makes raw leaves only; dag-pb leaves go through the importer's own
-    ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency, pool }) } : {}),
+    ...(rawLeaves ? { bufferImporter: rawLeafImporter({ writesInFlight: blockWriteConcurrency, pool, ...(leafHasher === undefined ? {} : { hasher: leafHasher }) }) } : {}),
     chunker: chunker.type === 'fixed'
       ? fixedSizeChunker(fixedLeaves ?? defaultSize, pool)
       : rabin({ avgChunkSize: chunker.avgSize, minChunkSize: chunker.minSize, maxChunkSize: chunker.maxSize }),

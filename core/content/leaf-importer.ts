@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
+import { hashLeafHere } from './leaf-hasher.ts'
+import type { LeafHasher } from './leaf-hasher.ts'
 import type { LeafBufferPool } from './leaf-pool.ts'
 import type { BufferImporter, BufferImporterResult, WritableStorage } from 'ipfs-unixfs-importer'
 
@@ -13,6 +14,8 @@ export interface RawLeafImporterInit {
    * importer keeps its bytes). Only for blockstores that keep no reference to the bytes once a put resolved.
    */
   pool?: LeafBufferPool
+  /** Hashes each leaf (default: on this thread). */
+  hasher?: LeafHasher
 }
 
 const NO_BYTES = new Uint8Array(0)
@@ -34,15 +37,20 @@ const NO_BYTES = new Uint8Array(0)
  */
 export function rawLeafImporter (init: RawLeafImporterInit): BufferImporter {
   return async function * importLeaves (file, blockstore) {
-    const writes = new LeafWrites(blockstore, init.writesInFlight, init.pool)
+    const writes = new LeafWrites(blockstore, init.writesInFlight, init.pool, init.hasher ?? hashLeafHere)
     try {
       let first = true
       for await (const block of file.content) {
         await writes.room()
-        const cid = writes.start(block, !first)
-        const result = { size: BigInt(block.byteLength), block: first ? block : NO_BYTES }
+        const size = BigInt(block.byteLength)
+        const keep = first
+        const started = writes.start(block, !first)
         first = false
-        yield async (): Promise<BufferImporterResult> => ({ cid: await cid, ...result })
+        // the bytes as the hasher handed them back (`block` itself may have moved to a worker)
+        yield async (): Promise<BufferImporterResult> => {
+          const { cid, bytes } = await started
+          return { cid, size, block: keep ? bytes : NO_BYTES }
+        }
       }
       await writes.finished()
     } finally {
@@ -58,25 +66,34 @@ class LeafWrites {
   private readonly blockstore: WritableStorage
   private readonly limit: number
   private readonly pool: LeafBufferPool | undefined
+  private readonly hasher: LeafHasher
 
-  constructor (blockstore: WritableStorage, limit: number, pool: LeafBufferPool | undefined) {
+  constructor (blockstore: WritableStorage, limit: number, pool: LeafBufferPool | undefined, hasher: LeafHasher) {
     this.blockstore = blockstore
     this.limit = limit
     this.pool = pool
+    this.hasher = hasher
   }
 
-  /** Hash `block` and start writing it; resolves to its CID once hashed. `reusable`: its buffer may go back to the pool once written. */
-  start (block: Uint8Array, reusable: boolean): Promise<CID> {
-    const cid = Promise.resolve(sha256.digest(block)).then(digest => CID.createV1(raw.code, digest))
-    const write: Promise<void> = cid
-      .then(async cid => {
-        await this.blockstore.put(cid, block)
-        if (reusable) this.pool?.give(block)
+  /**
+   * Hash `block` and start writing it; resolves to its CID and bytes (as the hasher handed them back) once hashed.
+   * `reusable`: its buffer may go back to the pool once written.
+   */
+  start (block: Uint8Array, reusable: boolean): Promise<{ cid: CID, bytes: Uint8Array }> {
+    const hashed = this.hasher(block, { movable: this.pool?.owns(block) === true }).then(({ multihash, bytes }) => {
+      // a buffer that came back from a worker is a new object for the same pool buffer
+      if (bytes !== block) this.pool?.adopt(block, bytes)
+      return { cid: CID.createV1(raw.code, multihash), bytes }
+    })
+    const write: Promise<void> = hashed
+      .then(async ({ cid, bytes }) => {
+        await this.blockstore.put(cid, bytes)
+        if (reusable) this.pool?.give(bytes)
       })
       .catch((error: unknown) => { this.failure ??= { error } })
       .finally(() => { this.pending.delete(write) })
     this.pending.add(write)
-    return cid
+    return hashed
   }
 
   /** Wait until fewer than `limit` writes are pending; throws the first failed write's error. */

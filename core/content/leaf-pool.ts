@@ -30,9 +30,22 @@ export class LeafBufferPool {
     return fresh
   }
 
+  /** Whether `bytes` is a whole buffer this pool made (so no caller holds it). */
+  owns (bytes: Uint8Array): boolean {
+    return bytes.byteOffset === 0 && bytes.byteLength === this.size && this.made.has(bytes.buffer)
+  }
+
+  /**
+   * `moved` now holds the memory of `original` (it was transferred to a worker and back, which makes a new
+   * `ArrayBuffer` object): when this pool made `original`, it may take `moved` back.
+   */
+  adopt (original: Uint8Array, moved: Uint8Array): void {
+    if (this.made.has(original.buffer)) this.made.add(moved.buffer)
+  }
+
   /** Return a buffer whose bytes nothing reads any more; ignored unless this pool made it. */
   give (bytes: Uint8Array): void {
-    if (bytes.byteOffset !== 0 || bytes.byteLength !== this.size || !this.made.has(bytes.buffer)) return
+    if (!this.owns(bytes)) return
     if (this.free.length >= this.max || this.free.includes(bytes)) return
     this.free.push(bytes)
   }

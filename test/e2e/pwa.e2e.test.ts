@@ -126,6 +126,25 @@ describe('PWA served by the relay', () => {
     expect(cacheNames.some(name => name.startsWith('ipfs-kit-shell-'))).toBe(true)
   }, 60_000)
 
+  it('adds a 3 MiB file with its leaves hashed in a hashing worker, under the same CID as hashing anywhere else', async () => {
+    printLogsOnFailure()
+    const workers: string[] = []
+    const noteWorker = (worker: { url: () => string }): void => { workers.push(worker.url()) }
+    page.on('worker', noteWorker)
+    try {
+      await page.goto(`${relay.url}/#files`)
+      await page.locator('button', { hasText: 'Choose files' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 })
+      const bytes = new Uint8Array(3 * 1024 * 1024 + 1000)
+      for (let i = 0; i < bytes.byteLength; i++) bytes[i] = (i * 7919 + (i >> 12)) & 0xff
+      const cid = await expectedCid(bytes)
+      await page.setInputFiles('[data-testid="file-input"]', { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })
+      await page.locator(`li[data-cid="${cid}"]`).waitFor({ timeout: 30_000 })
+      expect(workers.some(url => url.includes('hash-worker'))).toBe(true)
+    } finally {
+      page.off('worker', noteWorker)
+    }
+  }, 60_000)
+
   it('opens a CID someone sent: a folder the relay holds, a file in it previewed, pinned here; a bad CID explained', async () => {
     printLogsOnFailure()
     const form = new FormData()

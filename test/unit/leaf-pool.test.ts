@@ -7,7 +7,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { describe, expect, it } from 'vitest'
 import { LeafBufferPool } from '../../core/content/leaf-pool.ts'
-import { createContentStore } from '../../core/content/index.ts'
+import { createContentStore, hashLeafHere, type LeafHasher } from '../../core/content/index.ts'
 import { collect } from '../support/fixtures.ts'
 import type { CID } from 'multiformats/cid'
 
@@ -81,5 +81,49 @@ describe('leaf buffer reuse', () => {
     expect(again).toContain(a)
     expect(again).toContain(b)
     expect(again).not.toContain(c)
+  })
+})
+
+describe('leaf buffers moved by the leaf hasher (as to a hashing worker and back)', () => {
+  /** Moves each movable leaf's memory to a new array, as a transfer to a worker and back does. */
+  function movingHasher (): { hasher: LeafHasher, moved: () => number, refused: () => number } {
+    let moved = 0
+    let refused = 0
+    const hasher: LeafHasher = async (bytes, options) => {
+      if (!options.movable) { refused++; return await hashLeafHere(bytes, options) }
+      moved++
+      const back = structuredClone(bytes, { transfer: [bytes.buffer as ArrayBuffer] })
+      return { multihash: await sha256.digest(back), bytes: back }
+    }
+    return { hasher, moved: () => moved, refused: () => refused }
+  }
+
+  it('takes a moved buffer back (adopt), and only buffers it made', () => {
+    const pool = new LeafBufferPool(CHUNK, 4)
+    const made = pool.take()
+    const moved = structuredClone(made, { transfer: [made.buffer as ArrayBuffer] })
+    expect(made.byteLength).toBe(0) // detached, as after a postMessage transfer
+    pool.adopt(made, moved)
+    pool.give(moved)
+    expect(pool.take()).toBe(moved)
+    const foreign = new Uint8Array(CHUNK)
+    pool.adopt(new Uint8Array(CHUNK), foreign)
+    expect(pool.owns(foreign)).toBe(false)
+  })
+
+  it('adds the same DAG, moves only leaves the add made, and never the caller\'s own whole-leaf array', async () => {
+    const { hasher, moved, refused } = movingHasher()
+    const blockstore = new CopyingBlockstore()
+    const bytes = sample(CHUNK * 40 + 17, 3)
+    const expected = await createContentStore({ blockstore: new MemoryBlockstore() }).add(bytes, { chunker: { type: 'fixed', size: CHUNK } })
+    const { cid } = await createContentStore({ blockstore, reuseLeafBuffers: true, leafHasher: hasher }).add(pieces(bytes, 1000), { chunker: { type: 'fixed', size: CHUNK } })
+    expect(cid.toString()).toBe(expected.cid.toString())
+    expect(moved()).toBe(40)
+    for (const { cid, bytes } of blockstore.stored) expect((await sha256.digest(bytes)).bytes).toEqual(cid.multihash.bytes)
+    // a whole-leaf input is the caller's array, passed through uncopied: it must not move
+    const own = sample(CHUNK, 9)
+    await createContentStore({ blockstore, reuseLeafBuffers: true, leafHasher: hasher }).add(own, { chunker: { type: 'fixed', size: CHUNK } })
+    expect(refused()).toBeGreaterThan(1)
+    expect(own.byteLength).toBe(CHUNK)
   })
 })

@@ -46,7 +46,9 @@ async function openOnMultiaddrs (): Promise<BrowserNode> {
     ...(relayDialMs === null ? {} : { relayLink: { dialTimeoutMs: Number(relayDialMs), retryDelayMs: 500, maxRetryDelayMs: 2000 } }),
     name: params.get('name') ?? 'ipfs-kit',
     webRTC: params.get('webrtc') !== '0',
-    storageWorker: params.get('storage') === 'worker' ? new Worker(new URL('./storage-worker.js', import.meta.url), { type: 'module' }) : undefined
+    storageWorker: params.get('storage') === 'worker' ? new Worker(new URL('./storage-worker.js', import.meta.url), { type: 'module' }) : undefined,
+    // as the app: a page with a storage worker hashes its adds' leaves in hashing workers too
+    ...(params.get('storage') === 'worker' ? { hashWorker: () => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' }) } : {})
   })
 }
 

@@ -16,13 +16,14 @@ export interface PageServer {
   close: () => Promise<void>
 }
 
-/** Bundle `pages/mesh-page.ts` and the storage worker for the browser with esbuild; serve them beside `pages/mesh.html`. */
+/** Bundle `pages/mesh-page.ts`, the storage worker and the hashing worker for the browser with esbuild; serve them beside `pages/mesh.html`. */
 export async function startPageServer (): Promise<PageServer> {
   const dir = await mkdtemp(join(tmpdir(), 'ipfs-kit-e2e-'))
   await build({
     entryPoints: {
       'mesh-page': join(PAGES, 'mesh-page.ts'),
-      'storage-worker': fileURLToPath(new URL('../../../app/worker/storage-worker.ts', import.meta.url))
+      'storage-worker': fileURLToPath(new URL('../../../app/worker/storage-worker.ts', import.meta.url)),
+      'hash-worker': fileURLToPath(new URL('../../../app/worker/hash-worker.ts', import.meta.url))
     },
     outdir: dir,
     bundle: true,

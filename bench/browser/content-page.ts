@@ -15,6 +15,8 @@ export interface ContentAddOptions {
   chunkSize?: number
   /** Hash leaves in workers, as the browser node does (default false: on the page's main thread). */
   hashWorkers?: boolean
+  /** Leaf writes in flight (default: the content store's). */
+  blockWriteConcurrency?: number
 }
 
 /** The page's hashing workers, started once (as the browser node keeps them for its life). */
@@ -26,7 +28,10 @@ export async function contentAdd (options: ContentAddOptions): Promise<PageTimin
   const source = options.input === 'blob' ? new Blob([bytes]) : bytes
   const store = new IdbBlockstore(`bench-content-${crypto.randomUUID()}`)
   await store.open()
-  const addOptions: AddOptions = options.chunkSize === undefined ? {} : { chunker: { type: 'fixed', size: options.chunkSize } }
+  const addOptions: AddOptions = {
+    ...(options.chunkSize === undefined ? {} : { chunker: { type: 'fixed', size: options.chunkSize } }),
+    ...(options.blockWriteConcurrency === undefined ? {} : { blockWriteConcurrency: options.blockWriteConcurrency })
+  }
   try {
     const start = performance.now()
     // as the browser node builds it over its own IndexedDB store (create-browser-node.ts)

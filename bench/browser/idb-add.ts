@@ -101,7 +101,10 @@ function variantMeasurements (sizeMiB: number, withContent: boolean): Array<[str
   }
   list.push(['idb-blockstore-puts-16-concurrent-2-in-flight', puts({ sizeMiB, concurrency: 16, maxInFlight: 2 })])
   list.push(['idb-blockstore-puts-all-concurrent-2-in-flight', puts({ sizeMiB, concurrency: 0, maxInFlight: 2 })])
-  if (withContent) list.push(['ipfs-kit-add-bytes-idb-256k-leaves', ours({ sizeMiB, input: 'bytes', chunkSize: 262144 })])
+  if (withContent) {
+    list.push(['ipfs-kit-add-bytes-idb-256k-leaves', ours({ sizeMiB, input: 'bytes', chunkSize: 262144 })])
+    for (const writes of [4, 64]) list.push([`ipfs-kit-add-bytes-idb-${writes}-writes`, ours({ sizeMiB, input: 'bytes', hashWorkers: true, blockWriteConcurrency: writes })])
+  }
   return list
 }
 

@@ -6,6 +6,7 @@ import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
+import { multihashKey } from '../../core/blocks/block-key.ts'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
 import { NotFoundError, StoreClosedError } from '../../core/errors/index.ts'
 import { GroupCommitQueue, type GroupCommitLimits, type WriteOp } from './group-commit.ts'
@@ -92,7 +93,7 @@ export class IdbBlockstore implements Blockstore {
   /** Whether a block with this CID's multihash is stored. */
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
-    const key = await requestResult(this.readStore().getKey(keyOf(cid)))
+    const key = await requestResult(this.readStore().getKey(multihashKey(cid)))
     return key !== undefined
   }
 
@@ -104,7 +105,7 @@ export class IdbBlockstore implements Blockstore {
     options?.signal?.throwIfAborted()
     const bytes = await collectBlock(input)
     this.assertOpen()
-    await this.writes.enqueue({ kind: 'put', key: keyOf(cid), value: ownBuffer(bytes) }, options?.signal)
+    await this.writes.enqueue({ kind: 'put', key: multihashKey(cid), value: ownBuffer(bytes) }, options?.signal)
     return cid
   }
 
@@ -117,7 +118,7 @@ export class IdbBlockstore implements Blockstore {
   /** The block's bytes as one chunk; `NotFoundError` if absent. */
   async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
-    const value: unknown = await requestResult(this.readStore().get(keyOf(cid)))
+    const value: unknown = await requestResult(this.readStore().get(multihashKey(cid)))
     options?.signal?.throwIfAborted()
     if (!(value instanceof Uint8Array)) throw new NotFoundError(`block ${cid.toString()} not found`)
     yield value
@@ -159,7 +160,7 @@ export class IdbBlockstore implements Blockstore {
   async delete (cid: CID, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     this.assertOpen()
-    await this.writes.enqueue({ kind: 'delete', key: keyOf(cid) }, options?.signal)
+    await this.writes.enqueue({ kind: 'delete', key: multihashKey(cid) }, options?.signal)
   }
 
   /** Remove blocks, many per transaction; yields each CID once its removal is committed. */
@@ -234,10 +235,6 @@ async function oldest (pending: Array<Promise<CID>>): Promise<CID> {
   const next = pending.shift()
   if (next === undefined) throw new Error('no write pending')
   return next
-}
-
-function keyOf (cid: CID): string {
-  return base32.encode(cid.multihash.bytes)
 }
 
 /**

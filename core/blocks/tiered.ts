@@ -1,4 +1,4 @@
-import { base32 } from 'multiformats/bases/base32'
+import { multihashKey } from './block-key.ts'
 import { collectBlock, singleChunkAsync } from './bytes.ts'
 import { ByteBudgetLru } from './lru.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -22,7 +22,7 @@ const KEYS = new WeakMap<CID, string>()
 function keyOf (cid: CID): string {
   let key = KEYS.get(cid)
   if (key === undefined) {
-    key = base32.encode(cid.multihash.bytes)
+    key = multihashKey(cid)
     KEYS.set(cid, key)
   }
   return key

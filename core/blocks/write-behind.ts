@@ -1,4 +1,4 @@
-import { base32 } from 'multiformats/bases/base32'
+import { multihashKey } from './block-key.ts'
 import { collectBlock, singleChunkAsync } from './bytes.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
@@ -75,7 +75,7 @@ export class WriteBehindBlockstore implements Blockstore {
 
   /** The write behind of this block, if one is pending; no key is made while none is (every local read asks). */
   private pendingFor (cid: CID): Pending | undefined {
-    return this.pending.size === 0 ? undefined : this.pending.get(keyOf(cid))
+    return this.pending.size === 0 ? undefined : this.pending.get(multihashKey(cid))
   }
 
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
@@ -88,7 +88,7 @@ export class WriteBehindBlockstore implements Blockstore {
   async put (cid: CID, input: InputPair['bytes'], options?: WriteBehindOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
     if (options?.writeBehind !== true) return this.backing.put(cid, input, options)
-    const key = keyOf(cid)
+    const key = multihashKey(cid)
     const bytes = await collectBlock(input)
     if (this.pending.has(key)) return cid
     if (this.pendingBytes + bytes.byteLength > this.maxPendingBytes) {
@@ -158,6 +158,3 @@ export class WriteBehindBlockstore implements Blockstore {
   }
 }
 
-function keyOf (cid: CID): string {
-  return base32.encode(cid.multihash.bytes)
-}

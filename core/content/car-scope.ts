@@ -2,8 +2,8 @@ import { CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { walkPath } from 'ipfs-unixfs-exporter'
-import { base32 } from 'multiformats/bases/base32'
 import * as raw from 'multiformats/codecs/raw'
+import { multihashKey } from '../blocks/block-key.ts'
 import { InvalidRangeError } from '../errors/index.ts'
 import { collectBlock } from '../blocks/bytes.ts'
 import { walkDag } from './dag-walk.ts'
@@ -102,7 +102,7 @@ export async function * exportScopedCar (blockstore: Reader, target: CID | strin
   const seen = new Set<string>()
   let failure: Error | undefined
   const put = async (block: DagBlock): Promise<void> => {
-    const key = base32.encode(block.cid.multihash.bytes)
+    const key = multihashKey(block.cid)
     if (seen.has(key)) return
     seen.add(key)
     await writer.put(block)

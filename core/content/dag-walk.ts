@@ -1,9 +1,9 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import * as dagPb from '@ipld/dag-pb'
-import { base32 } from 'multiformats/bases/base32'
 import { createUnsafe } from 'multiformats/block'
 import * as raw from 'multiformats/codecs/raw'
+import { multihashKey } from '../blocks/block-key.ts'
 import { UnsupportedCodecError } from '../errors/index.ts'
 import { collectBlock } from '../blocks/bytes.ts'
 import type { AbortOptions } from '../abort.ts'
@@ -71,7 +71,7 @@ export async function * walkDag (blockstore: Pick<Blockstore, 'get'>, root: CID,
     options.signal?.throwIfAborted()
     const cid = stack.pop()
     if (cid === undefined) break
-    const key = base32.encode(cid.multihash.bytes)
+    const key = multihashKey(cid)
     if (seen.has(key)) continue
     seen.add(key)
     const next = read(cid, key)
@@ -79,7 +79,7 @@ export async function * walkDag (blockstore: Pick<Blockstore, 'get'>, root: CID,
     for (let i = stack.length - 1; i >= 0 && reading.size < readAhead; i--) {
       const ahead = stack[i]
       if (ahead === undefined) continue
-      const aheadKey = base32.encode(ahead.multihash.bytes)
+      const aheadKey = multihashKey(ahead)
       if (!seen.has(aheadKey)) void read(ahead, aheadKey)
     }
     const bytes = await next

@@ -33,7 +33,8 @@ const NO_BYTES = new Uint8Array(0)
  *
  * The generator ends only once every write has finished, so the importer writes the file's root (and the add
  * resolves) after all its leaves are stored; a failed write fails the add. Leaves and CIDs are exactly the
- * default's (CIDv1, raw codec, SHA-256 from multiformats: node:crypto in Node, WebCrypto in browsers).
+ * default's (CIDv1, raw codec, SHA-256: from multiformats on this thread by default, node:crypto in Node and
+ * WebCrypto in browsers, or by `hasher`, which may hash in a worker and hand the leaf's memory back in a new array).
  */
 export function rawLeafImporter (init: RawLeafImporterInit): BufferImporter {
   return async function * importLeaves (file, blockstore) {

@@ -2,9 +2,9 @@ import { WordDictionary } from './word-dictionary.ts'
 
 /**
  * The inverted index of one text field: a dictionary of its words for prefix and typo-tolerant lookups (each word's
- * term number) and, per term, the sorted document numbers that
- * contain it in one `Uint32Array`. Tokens are unique per document (Orama's tokenizer drops duplicates), so a term's
- * frequency in a document is `1 / length`: no per-document frequency records are kept, only each document's length.
+ * term number) and, per term, the sorted document numbers that contain it in one `Uint32Array`. Tokens are unique
+ * per document (Orama's tokenizer drops duplicates), so a term's frequency in a document is `1 / length`: no
+ * per-document frequency records are kept, only each document's length.
  */
 export class FieldPostings {
   /** Weight of this field's BM25 score. */

@@ -1,6 +1,6 @@
 import { CarWriter } from '@ipld/car'
 import { createDecoder } from '@ipld/car/decoder'
-import { base32 } from 'multiformats/bases/base32'
+import { multihashKey } from '../blocks/block-key.ts'
 import { InvalidCarError, IpfsKitError, NotFoundError } from '../errors/index.ts'
 import { collectBlock } from '../blocks/bytes.ts'
 import { chunkListReader } from './car-stream-reader.ts'
@@ -66,10 +66,6 @@ export async function * blocksToCar (root: CID, blocks: AsyncIterable<VerifiedBl
   if (failed) throw failure
 }
 
-function keyOf (cid: CID): string {
-  return base32.encode(cid.multihash.bytes)
-}
-
 /** Remembers an error of the byte stream itself (a cut connection), so it is not mistaken for a malformed CAR. */
 interface StreamFailure { error?: { cause: unknown } }
 
@@ -113,7 +109,7 @@ export async function * carToVerifiedBlocks (root: CID, car: AsyncIterable<Uint8
   const failure: StreamFailure = {}
   const iterator = (await openCar(car, failure))[Symbol.asyncIterator]()
   const seen = new Set<string>()
-  const wanted = new Map<string, CID>([[keyOf(root), root]])
+  const wanted = new Map<string, CID>([[multihashKey(root), root]])
   while (true) {
     options.signal?.throwIfAborted()
     let next: IteratorResult<{ cid: CID, bytes: Uint8Array }>
@@ -124,14 +120,14 @@ export async function * carToVerifiedBlocks (root: CID, car: AsyncIterable<Uint8
     }
     if (next.done === true) break
     const { cid, bytes } = next.value
-    const key = keyOf(cid)
+    const key = multihashKey(cid)
     if (seen.has(key)) continue
     if (bytes.byteLength > MAX_BACKEND_BLOCK_SIZE) throw new InvalidCarError(`block ${cid.toString()} is ${bytes.byteLength} bytes, over the ${MAX_BACKEND_BLOCK_SIZE} byte limit`)
     await verifyBlock(cid, bytes)
     seen.add(key)
     wanted.delete(key)
     for (const link of linksOf(cid, bytes)) {
-      const linkKey = keyOf(link)
+      const linkKey = multihashKey(link)
       if (!seen.has(linkKey)) wanted.set(linkKey, link)
     }
     yield { cid, bytes }

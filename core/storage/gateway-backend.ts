@@ -1,5 +1,5 @@
-import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
+import { multihashKey } from '../blocks/block-key.ts'
 import { IpfsKitError, NotFoundError } from '../errors/index.ts'
 import { NotSupportedError, BackendUnavailableError } from './errors.ts'
 import { carToVerifiedBlocks } from './dag.ts'
@@ -160,7 +160,7 @@ export class GatewayBackend implements StorageBackend {
         if (body === null) throw new BackendUnavailableError(`${winner.gateway} sent no body`)
         for await (const block of carToVerifiedBlocks(root, body, options)) {
           blocks++
-          const key = base32.encode(block.cid.multihash.bytes)
+          const key = multihashKey(block.cid)
           if (yielded.has(key)) continue
           yielded.add(key)
           yield block

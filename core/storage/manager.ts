@@ -1,4 +1,4 @@
-import { base32 } from 'multiformats/bases/base32'
+import { multihashKey } from '../blocks/block-key.ts'
 import { InvalidInputError, IpfsKitError, NotFoundError, TooLargeError } from '../errors/index.ts'
 import { choosePlacement, LOCAL_ONLY } from './placement.ts'
 import { pickReadError } from './read-errors.ts'
@@ -209,7 +209,7 @@ export class StorageManager {
     for (const source of sources) {
       try {
         for await (const block of source.get(root, options)) {
-          const key = base32.encode(block.cid.multihash.bytes)
+          const key = multihashKey(block.cid)
           if (yielded.has(key)) continue
           yielded.add(key)
           yield block

@@ -157,4 +157,3 @@ export class WriteBehindBlockstore implements Blockstore {
     yield * this.backing.deleteMany(settled(), options)
   }
 }
-

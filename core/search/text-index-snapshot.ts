@@ -4,9 +4,10 @@ import type { TextIndexInit } from './text-index.ts'
 
 /**
  * Snapshot sections of a {@link TextIndex}: per field, its words (one a line), each word's postings as one
- * `Uint32Array` with offsets, and each document's length. Loading copies the postings once into one typed array and
- * hands each field's words to its dictionary (vocabulary-sized: sorted on the first query, the typo tree built on the
- * first typo-tolerant one): no per-document work.
+ * `Uint32Array` with offsets, and each document's length. Loading keeps the postings and offsets as views of the
+ * snapshot (a term is copied into an array of its own on its first change), copies the lengths, and hands each
+ * field's words to its dictionary (sorted on the first query, the typo tree built on the first typo-tolerant one):
+ * no per-document or per-term work beyond one pass over the offsets.
  */
 
 type Sections = Array<[string, Uint8Array]>
@@ -63,6 +64,13 @@ function u32 (b: Uint8Array): Uint32Array {
   return out
 }
 
+/** Whether `offsets` starts at 0 and never decreases (each term's documents are one run after the last). */
+function ascending (offsets: Uint32Array): boolean {
+  if ((offsets[0] ?? 0) !== 0) return false
+  for (let t = 1; t < offsets.length; t++) if ((offsets[t] ?? 0) < (offsets[t - 1] ?? 0)) return false
+  return true
+}
+
 /** A text index from {@link saveTextIndex}'s sections. */
 export function loadTextIndex (sections: Map<string, Uint8Array>, init: TextIndexInit): TextIndex {
   const section = (name: string): Uint8Array => {
@@ -80,7 +88,7 @@ export function loadTextIndex (sections: Map<string, Uint8Array>, init: TextInde
     const words = saved.wordsAsJson ? JSON.parse(text) as string[] : text === '' ? [] : text.split('\n')
     const offsets = u32(section(`${PREFIX}.${name}.offsets`))
     const docs = u32(section(`${PREFIX}.${name}.docs`))
-    if (offsets.length !== words.length + 1 || (offsets[words.length] ?? 0) > docs.length) {
+    if (offsets.length !== words.length + 1 || !ascending(offsets) || (offsets[words.length] ?? 0) > docs.length) {
       throw new SnapshotMismatchError(`search snapshot's postings of text field ${name} do not match its words`)
     }
     // the postings stay views of the snapshot (a term is copied when it first changes); lengths are copied

@@ -5,6 +5,7 @@ import { createOramaDb, tokenizerOf } from '../../core/search/orama-db.ts'
 import { TEXT_FIELDS } from '../../core/search/search-index.ts'
 import { loadTextIndex, saveTextIndex } from '../../core/search/text-index-snapshot.ts'
 import { TextIndex } from '../../core/search/text-index.ts'
+import { SnapshotMismatchError } from '../../core/search/errors.ts'
 
 const { docs, words } = syntheticDocs(1500)
 const queries = [...vectorQueries(25, docs), ...words.slice(300, 320).map((w, i) => `${w} ${words[900 + i] ?? ''}`)]
@@ -69,6 +70,28 @@ describe('TextIndex', () => {
     if (doc === undefined) throw new Error('no doc')
     index.remove(first.doc, { name: doc.name, keywords: doc.tags.join(' '), text: doc.text })
     expect(index.search(query, { k: 100, all: true }).matched).not.toContain(first.doc)
+  })
+
+  it('refuses a snapshot whose postings do not match its words (ERR_SNAPSHOT_MISMATCH), naming the field', () => {
+    const sections = new Map(saveTextIndex(textIndex()))
+    const load = (): TextIndex => loadTextIndex(sections, { fields: TEXT_FIELDS, tokenize: tokenizerOf(createOramaDb()) })
+    const name = 'text.bm25.text.offsets'
+    const offsets = sections.get(name)
+    if (offsets === undefined) throw new Error('no offsets section')
+    // one offset short
+    sections.set(name, offsets.subarray(0, offsets.byteLength - 4))
+    expect(load).toThrow(SnapshotMismatchError)
+    expect(load).toThrow(/text field text/)
+    // offsets that go backwards: a term would have a negative number of documents
+    const backwards = new Uint32Array(offsets.slice().buffer)
+    backwards[2] = (backwards[1] ?? 0) > 0 ? 0 : 1_000_000
+    sections.set(name, new Uint8Array(backwards.buffer))
+    expect(load).toThrow(SnapshotMismatchError)
+    // past the end of the documents
+    const beyond = new Uint32Array(offsets.slice().buffer)
+    beyond[beyond.length - 1] = 0xffffffff
+    sections.set(name, new Uint8Array(beyond.buffer))
+    expect(load).toThrow(SnapshotMismatchError)
   })
 
   it('answers the same after a snapshot round trip, and takes changes after it', () => {

@@ -10,11 +10,10 @@ import { multihashKey } from '../../core/blocks/block-key.ts'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
 import { NotFoundError, StoreClosedError } from '../../core/errors/index.ts'
 import { GroupCommitQueue, type GroupCommitLimits, type WriteOp } from './group-commit.ts'
+import { BLOCKS_DB_VERSION, BLOCKS_STORE, PARTS_STORE, blockRecords, isSplitRecord, partKey, partRange } from './idb-records.ts'
 import { deleteDatabase, openDatabase, requestResult, storageError, transactionDone } from './idb-requests.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
-
-const STORE = 'blocks'
 
 /** Options for {@link IdbBlockstore}. */
 export interface IdbBlockstoreInit extends GroupCommitLimits {
@@ -34,9 +33,11 @@ export interface IdbBlockstoreInit extends GroupCommitLimits {
 /**
  * A `Blockstore` on IndexedDB. Blocks live in one object store keyed by the base32 multihash (like every
  * js-stores blockstore, so a block is found whatever CID version or codec names it); values are the block bytes
- * as a `Uint8Array` that owns its buffer (storing the `ArrayBuffer` instead measured no faster). Writes go through a {@link GroupCommitQueue}: a `put` resolves only once the transaction
- * holding it has completed, and a failed transaction (e.g. `QuotaExceededError`) rejects every write in its batch
- * with `StorageError` and writes none of them.
+ * as a `Uint8Array` that owns its buffer (storing the `ArrayBuffer` instead measured no faster). A block above
+ * 512 KiB is stored as parts in a second object store, in the same transaction (`idb-records.ts` says why).
+ * Writes go through a {@link GroupCommitQueue}: a `put` resolves only once the transaction holding it has
+ * completed, and a failed transaction (e.g. `QuotaExceededError`) rejects every write in its batch with
+ * `StorageError` and writes none of them.
  *
  * @example
  * ```ts
@@ -69,7 +70,7 @@ export class IdbBlockstore implements Blockstore {
    */
   async open (): Promise<void> {
     if (this.db !== undefined) return
-    const db = await openDatabase(this.name, STORE)
+    const db = await openDatabase(this.name, [BLOCKS_STORE, PARTS_STORE], BLOCKS_DB_VERSION)
     db.onversionchange = () => {
       db.close()
       if (this.db === db) this.db = undefined
@@ -93,7 +94,7 @@ export class IdbBlockstore implements Blockstore {
   /** Whether a block with this CID's multihash is stored. */
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
-    const key = await requestResult(this.readStore().getKey(multihashKey(cid)))
+    const key = await requestResult(this.readTransaction().objectStore(BLOCKS_STORE).getKey(multihashKey(cid)))
     return key !== undefined
   }
 
@@ -105,7 +106,7 @@ export class IdbBlockstore implements Blockstore {
     options?.signal?.throwIfAborted()
     const bytes = await collectBlock(input)
     this.assertOpen()
-    await this.writes.enqueue({ kind: 'put', key: multihashKey(cid), value: ownBuffer(bytes) }, options?.signal)
+    await this.writes.enqueue({ kind: 'put', key: multihashKey(cid), value: bytes }, options?.signal)
     return cid
   }
 
@@ -115,13 +116,12 @@ export class IdbBlockstore implements Blockstore {
     yield * this.pipelined(source, async ({ cid, bytes }) => this.put(cid, bytes, options), options)
   }
 
-  /** The block's bytes as one chunk; `NotFoundError` if absent. */
+  /** The block's bytes (one chunk, or one per part of a block stored in parts); `NotFoundError` if absent. */
   async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
-    const value: unknown = await requestResult(this.readStore().get(multihashKey(cid)))
+    const chunks = await this.read(cid, multihashKey(cid), this.readTransaction())
     options?.signal?.throwIfAborted()
-    if (!(value instanceof Uint8Array)) throw new NotFoundError(`block ${cid.toString()} not found`)
-    yield value
+    yield * chunks
   }
 
   /** Each block in turn, as `{ cid, bytes }`; `NotFoundError` at the first absent one. */
@@ -139,16 +139,19 @@ export class IdbBlockstore implements Blockstore {
     let after: string | undefined
     while (true) {
       const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true)
-      const store = this.readStore()
+      const tx = this.readTransaction()
+      const store = tx.objectStore(BLOCKS_STORE)
       const [keys, values] = await Promise.all([
         requestResult(store.getAllKeys(range, this.pageSize)),
         requestResult(store.getAll(range, this.pageSize))
       ])
       for (const [i, key] of keys.entries()) {
         const value: unknown = values[i]
-        if (typeof key !== 'string' || !(value instanceof Uint8Array)) continue
+        if (typeof key !== 'string') continue
         options?.signal?.throwIfAborted()
-        yield { cid: CID.createV1(raw.code, Digest.decode(base32.decode(key))), bytes: singleChunkAsync(value) }
+        const cid = CID.createV1(raw.code, Digest.decode(base32.decode(key)))
+        if (value instanceof Uint8Array) yield { cid, bytes: singleChunkAsync(value) }
+        else if (isSplitRecord(value)) yield { cid, bytes: chunksAsync(await this.read(cid, key, this.readTransaction())) }
       }
       const last = keys.at(-1)
       if (keys.length < this.pageSize || typeof last !== 'string') return
@@ -189,14 +192,38 @@ export class IdbBlockstore implements Blockstore {
     }
   }
 
+  /**
+   * The stored chunks of the block under `key`, read in `tx`: the block itself, or its parts in order.
+   * `NotFoundError` if absent, or if a part is missing (which a transaction's atomicity should prevent).
+   */
+  private async read (cid: CID, key: string, tx: IDBTransaction): Promise<Uint8Array[]> {
+    const value: unknown = await requestResult(tx.objectStore(BLOCKS_STORE).get(key))
+    if (value instanceof Uint8Array) return [value]
+    if (!isSplitRecord(value)) throw new NotFoundError(`block ${cid.toString()} not found`)
+    // still inside the first request's success, so the same transaction sees the parts as they were with it
+    const parts: unknown[] = await requestResult(tx.objectStore(PARTS_STORE).getAll(partRange(key)))
+    const chunks = parts.filter((part): part is Uint8Array => part instanceof Uint8Array)
+    if (chunks.length !== value.parts || chunks.reduce((n, c) => n + c.byteLength, 0) !== value.size) {
+      throw new NotFoundError(`block ${cid.toString()} is missing some of its ${value.parts} parts`)
+    }
+    return chunks
+  }
+
   private async commit (ops: WriteOp[]): Promise<void> {
-    const tx = this.database().transaction(STORE, 'readwrite', { durability: this.durability })
+    const tx = this.database().transaction([BLOCKS_STORE, PARTS_STORE], 'readwrite', { durability: this.durability })
     const done = transactionDone(tx)
     try {
-      const store = tx.objectStore(STORE)
+      const blocks = tx.objectStore(BLOCKS_STORE)
+      const parts = tx.objectStore(PARTS_STORE)
       for (const op of ops) {
-        if (op.kind === 'put') store.put(op.value, op.key)
-        else store.delete(op.key)
+        if (op.kind === 'put') {
+          const records = blockRecords(op.value)
+          blocks.put(records.value, op.key)
+          records.parts.forEach((part, index) => parts.put(part, partKey(op.key, index)))
+        } else {
+          blocks.delete(op.key)
+          parts.delete(partRange(op.key))
+        }
       }
       tx.commit()
     } catch (err) {
@@ -211,10 +238,10 @@ export class IdbBlockstore implements Blockstore {
     await done
   }
 
-  private readStore (): IDBObjectStore {
+  private readTransaction (): IDBTransaction {
     const db = this.database()
     try {
-      return db.transaction(STORE, 'readonly').objectStore(STORE)
+      return db.transaction([BLOCKS_STORE, PARTS_STORE], 'readonly')
     } catch (err) {
       throw storageError('cannot start an IndexedDB read', err)
     }
@@ -230,17 +257,13 @@ export class IdbBlockstore implements Blockstore {
   }
 }
 
+async function * chunksAsync (chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield * chunks
+}
+
 /** Take the oldest pending write (callers check that there is one). */
 async function oldest (pending: Array<Promise<CID>>): Promise<CID> {
   const next = pending.shift()
   if (next === undefined) throw new Error('no write pending')
   return next
-}
-
-/**
- * IndexedDB's structured clone copies a view's whole underlying buffer, so a block that is a slice of a larger
- * buffer (as chunkers produce) is copied out first; a block that owns its buffer is stored as is.
- */
-function ownBuffer (bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
 }

@@ -25,12 +25,17 @@ export async function transactionDone (tx: IDBTransaction): Promise<void> {
   })
 }
 
-/** Open (creating when needed) a database holding one object store named `storeName`. */
-export async function openDatabase (name: string, storeName: string): Promise<IDBDatabase> {
+/**
+ * Open (creating when needed) a database at `version` holding the object stores `storeNames`. An upgrade from an
+ * older version creates the stores it lacks and keeps the others with their data.
+ */
+export async function openDatabase (name: string, storeNames: readonly string[], version = 1): Promise<IDBDatabase> {
   return new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(name, 1)
+    const request = indexedDB.open(name, version)
     request.onupgradeneeded = () => {
-      if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName)
+      for (const storeName of storeNames) {
+        if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName)
+      }
     }
     request.onsuccess = () => { resolve(request.result) }
     request.onerror = () => { reject(new StoreClosedError(`cannot open IndexedDB database "${name}": ${describe(request.error)}`)) }

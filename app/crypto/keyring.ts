@@ -73,7 +73,7 @@ export class BrowserKeyring {
 
   /** Open the keyring of IndexedDB database `<name>-keys`, creating a keypair when it holds none. */
   static async open (name = 'ipfs-kit'): Promise<BrowserKeyring> {
-    const db = await openDatabase(`${name}-keys`, STORE)
+    const db = await openDatabase(`${name}-keys`, [STORE])
     const tx = db.transaction(STORE, 'readonly')
     const found = await requestResult(tx.objectStore(STORE).get(RECORD)) as StoredKey | undefined
     if (found !== undefined) return new BrowserKeyring(db, found)

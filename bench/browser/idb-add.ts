@@ -94,6 +94,9 @@ function variantMeasurements (sizeMiB: number, withContent: boolean): Array<[str
     list.push([`idb-raw-one-transaction-${durability}`, raw({ ...rawDefaults, durability, oneTransaction: true })])
     list.push([`idb-blockstore-puts-16-concurrent-${durability}`, puts({ sizeMiB, concurrency: 16, durability })])
   }
+  for (const kib of [512, 768, 1000, 1024]) list.push([`idb-raw-one-transaction-${kib}k-values`, raw({ ...rawDefaults, oneTransaction: true, blockSize: kib * 1024 })])
+  list.push(['idb-raw-one-transaction-1024k-blocks-512k-records', raw({ ...rawDefaults, oneTransaction: true, blockSize: 1024 * 1024, recordSize: 512 * 1024 })])
+  list.push(['idb-raw-one-transaction-1024k-blocks-256k-records', raw({ ...rawDefaults, oneTransaction: true, blockSize: 1024 * 1024, recordSize: 256 * 1024 })])
   list.push(['idb-raw-one-transaction-arraybuffer', raw({ ...rawDefaults, valueType: 'arraybuffer', oneTransaction: true })])
   list.push(['idb-raw-transaction-per-block-arraybuffer', raw({ ...rawDefaults, valueType: 'arraybuffer', oneTransaction: false })])
   for (const maxOps of [16, 256]) {

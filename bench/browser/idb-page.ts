@@ -22,6 +22,10 @@ export interface RawIdbOptions {
   /** Store values as `Uint8Array` or as their `ArrayBuffer`. */
   valueType: 'uint8array' | 'arraybuffer'
   durability: IDBTransactionDurability
+  /** Bytes per block (default 256 KiB). */
+  blockSize?: number
+  /** Store each block as records of at most this many bytes (default: one record per block). */
+  recordSize?: number
 }
 
 /** Options of the IdbBlockstore measurement. */
@@ -35,14 +39,18 @@ const dbName = (label: string): string => `bench-${label}-${crypto.randomUUID()}
 
 /** Raw IndexedDB: N blocks of 256 KiB, in one transaction or one transaction per block. */
 export async function rawIdb (options: RawIdbOptions): Promise<PageTiming> {
-  const blocks = randomBlocks(options.sizeMiB)
+  const blocks = randomBlocks(options.sizeMiB, options.blockSize)
+  const recordSize = options.recordSize ?? Infinity
   const name = dbName('raw')
-  const db = await openDatabase(name, 'blocks')
+  const db = await openDatabase(name, ['blocks'])
   const value = (b: Uint8Array): Uint8Array | ArrayBufferLike => options.valueType === 'arraybuffer' ? b.buffer : b
   const write = async (batch: Uint8Array[], offset: number): Promise<void> => {
     const tx = db.transaction('blocks', 'readwrite', { durability: options.durability })
     const store = tx.objectStore('blocks')
-    batch.forEach((b, i) => store.put(value(b), `block-${offset + i}`))
+    batch.forEach((b, i) => {
+      if (b.byteLength <= recordSize) store.put(value(b), `block-${offset + i}`)
+      else for (let at = 0; at < b.byteLength; at += recordSize) store.put(value(b.slice(at, at + recordSize)), `block-${offset + i}-${at}`)
+    })
     tx.commit()
     await transactionDone(tx)
   }
@@ -50,7 +58,7 @@ export async function rawIdb (options: RawIdbOptions): Promise<PageTiming> {
     const start = performance.now()
     if (options.oneTransaction) await write(blocks, 0)
     else for (const [i, b] of blocks.entries()) await write([b], i)
-    return { ms: performance.now() - start, bytes: blocks.length * BLOCK_SIZE }
+    return { ms: performance.now() - start, bytes: blocks.length * (options.blockSize ?? BLOCK_SIZE) }
   } finally {
     db.close()
     await deleteDatabase(name)

@@ -19,12 +19,12 @@ export function randomBytes (sizeMiB: number): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
-/** `sizeMiB` of random bytes as separately allocated 256 KiB blocks. */
-export function randomBlocks (sizeMiB: number): Uint8Array[] {
-  const count = Math.ceil(sizeMiB * 1024 * 1024 / BLOCK_SIZE)
+/** `sizeMiB` of random bytes as separately allocated blocks of `blockSize` (default 256 KiB). */
+export function randomBlocks (sizeMiB: number, blockSize = BLOCK_SIZE): Uint8Array[] {
+  const count = Math.ceil(sizeMiB * 1024 * 1024 / blockSize)
   return Array.from({ length: count }, () => {
-    const bytes = new Uint8Array(BLOCK_SIZE)
-    for (let at = 0; at < BLOCK_SIZE; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536))
+    const bytes = new Uint8Array(blockSize)
+    for (let at = 0; at < blockSize; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536))
     return bytes
   })
 }

@@ -5,8 +5,11 @@ import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { IdbBlockstore } from '../../app/blocks/idb-blockstore.ts'
+import { MAX_RECORD_BYTES, PARTS_STORE } from '../../app/blocks/idb-records.ts'
+import { openDatabase, requestResult, transactionDone } from '../../app/blocks/idb-requests.ts'
 import type { IdbBlockstoreInit } from '../../app/blocks/idb-blockstore.ts'
-import { collectBlock } from '../../core/blocks/bytes.ts'
+import { multihashKey } from '../../core/blocks/block-key.ts'
+import { bytesEqual, collectBlock } from '../../core/blocks/bytes.ts'
 import { TieredBlockstore, VerifiedBlockstore } from '../../core/blocks/index.ts'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -172,5 +175,111 @@ describe('IdbBlockstore', () => {
       if (result.status === 'rejected') expect(result.reason).toHaveProperty('code', 'ERR_STORAGE')
     }
     for (const { cid } of blocks) expect(await store.has(cid)).toBe(false)
+  })
+
+  /** What the database holds, read with a connection of its own: each key's value and every part's key. */
+  async function rawContents (name: string): Promise<{ values: Map<string, unknown>, partKeys: IDBValidKey[] }> {
+    const db = await openDatabase(name, ['blocks', PARTS_STORE], 2)
+    try {
+      const tx = db.transaction(['blocks', PARTS_STORE], 'readonly')
+      const [keys, values, partKeys] = await Promise.all([
+        requestResult(tx.objectStore('blocks').getAllKeys()),
+        requestResult(tx.objectStore('blocks').getAll()),
+        requestResult(tx.objectStore(PARTS_STORE).getAllKeys())
+      ])
+      return { values: new Map(keys.map((key, i) => [typeof key === 'string' ? key : JSON.stringify(key), values[i]])), partKeys }
+    } finally {
+      db.close()
+    }
+  }
+
+  it('stores a block above 512 KiB as parts written with it, and reads it back whole by every read', async () => {
+    const store = await openStore()
+    const large = await block(2 * MAX_RECORD_BYTES + 1000)
+    crypto.getRandomValues(large.bytes.subarray(MAX_RECORD_BYTES, MAX_RECORD_BYTES + 65536))
+    crypto.getRandomValues(large.bytes.subarray(2 * MAX_RECORD_BYTES))
+    large.cid = CID.createV1(raw.code, await sha256.digest(large.bytes))
+    const exact = await block(MAX_RECORD_BYTES)
+    await Promise.all([store.put(large.cid, large.bytes), store.put(exact.cid, exact.bytes)])
+
+    const { values, partKeys } = await rawContents(store.name)
+    expect([...values.values()].filter(v => v instanceof Uint8Array).map(v => v.byteLength)).toEqual([MAX_RECORD_BYTES])
+    expect([...values.values()]).toContainEqual({ parts: 3, size: large.bytes.byteLength })
+    expect(partKeys.map(key => (key as [string, number])[1])).toEqual([0, 1, 2])
+
+    expect(await store.has(large.cid)).toBe(true)
+    expect(bytesEqual(await collectBlock(store.get(large.cid)), large.bytes)).toBe(true)
+    expect(bytesEqual(await collectBlock(new VerifiedBlockstore(store).get(large.cid)), large.bytes)).toBe(true)
+    const [many] = await all(store.getMany([large.cid]))
+    expect(bytesEqual(await collectBlock(many?.bytes ?? []), large.bytes)).toBe(true)
+    const listed = await all(store.getAll())
+    expect(listed).toHaveLength(2)
+    const fromAll = listed.find(pair => pair.cid.multihash.bytes.every((b, i) => b === large.cid.multihash.bytes[i]))
+    expect(bytesEqual(await collectBlock(fromAll?.bytes ?? []), large.bytes)).toBe(true)
+    expect(bytesEqual(await collectBlock(new VerifiedBlockstore(store).get(exact.cid)), exact.bytes)).toBe(true)
+  })
+
+  it('deletes a split block\'s parts with it', async () => {
+    const store = await openStore()
+    const large = await block(MAX_RECORD_BYTES + 1)
+    const small = await block()
+    await all(store.putMany([large, small]))
+    await store.delete(large.cid)
+
+    const { values, partKeys } = await rawContents(store.name)
+    expect(values.size).toBe(1)
+    expect(partKeys).toEqual([])
+    expect(await store.has(large.cid)).toBe(false)
+    await expect(collectBlock(store.get(large.cid))).rejects.toHaveProperty('code', 'ERR_NOT_FOUND')
+  })
+
+  it('writes neither the record nor any part of a split block whose transaction fails', async () => {
+    const store = await openStore()
+    const large = await block(3 * MAX_RECORD_BYTES)
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the store as `this`
+    const realPut = IDBObjectStore.prototype.put
+    let calls = 0
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (++calls === 3) throw new DOMException('quota', 'QuotaExceededError') // the second part
+      return realPut.call(this, value, key)
+    })
+    await expect(store.put(large.cid, large.bytes)).rejects.toHaveProperty('code', 'ERR_STORAGE')
+    vi.restoreAllMocks()
+
+    const { values, partKeys } = await rawContents(store.name)
+    expect(values.size).toBe(0)
+    expect(partKeys).toEqual([])
+  })
+
+  it('answers ERR_NOT_FOUND, not a short block, when a part is missing', async () => {
+    const store = await openStore()
+    const large = await block(2 * MAX_RECORD_BYTES)
+    await store.put(large.cid, large.bytes)
+    const db = await openDatabase(store.name, ['blocks', PARTS_STORE], 2)
+    const tx = db.transaction(PARTS_STORE, 'readwrite')
+    const [firstPart] = await requestResult(tx.objectStore(PARTS_STORE).getAllKeys())
+    if (firstPart !== undefined) tx.objectStore(PARTS_STORE).delete(firstPart)
+    await transactionDone(tx)
+    db.close()
+
+    await expect(collectBlock(store.get(large.cid))).rejects.toThrow(/missing some of its 2 parts/)
+  })
+
+  it('opens a database of the first schema (one object store) and keeps its blocks', async () => {
+    const name = `ipfs-kit-test-${crypto.randomUUID()}`
+    const old = await block(4096)
+    const v1 = await openDatabase(name, ['blocks'], 1)
+    const tx = v1.transaction('blocks', 'readwrite')
+    tx.objectStore('blocks').put(old.bytes, multihashKey(old.cid))
+    await transactionDone(tx)
+    v1.close()
+
+    const store = new IdbBlockstore(name)
+    await store.open()
+    opened.push(store)
+    const large = await block(MAX_RECORD_BYTES * 2)
+    await store.put(large.cid, large.bytes)
+    expect(bytesEqual(await collectBlock(store.get(old.cid)), old.bytes)).toBe(true)
+    expect(bytesEqual(await collectBlock(store.get(large.cid)), large.bytes)).toBe(true)
   })
 })

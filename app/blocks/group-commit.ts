@@ -6,9 +6,9 @@
  */
 import { StorageError } from '../../core/errors/index.ts'
 
-/** One write in a batch: store `value` under `key`, or delete `key`. */
+/** One write in a batch: store the bytes of `chunks` (one or more arrays, in order) under `key`, or delete `key`. */
 export type WriteOp =
-  | { kind: 'put', key: string, value: Uint8Array }
+  | { kind: 'put', key: string, chunks: readonly Uint8Array[] }
   | { kind: 'delete', key: string }
 
 /** Limits on one batch; a batch closes at whichever is reached first. */
@@ -39,7 +39,7 @@ interface Waiter {
  * @example
  * ```ts
  * const queue = new GroupCommitQueue(ops => writeInOneTransaction(ops))
- * await Promise.all(blocks.map(b => queue.enqueue({ kind: 'put', key: b.key, value: b.bytes })))
+ * await Promise.all(blocks.map(b => queue.enqueue({ kind: 'put', key: b.key, chunks: [b.bytes] })))
  * ```
  */
 export class GroupCommitQueue {
@@ -123,7 +123,7 @@ export class GroupCommitQueue {
     let count = 0
     let bytes = 0
     for (const { op } of this.waiting) {
-      const size = op.kind === 'put' ? op.value.byteLength : 0
+      const size = op.kind === 'put' ? op.chunks.reduce((n, chunk) => n + chunk.byteLength, 0) : 0
       if (count > 0 && (count >= this.maxOps || bytes + size > this.maxBytes)) break
       count++
       bytes += size

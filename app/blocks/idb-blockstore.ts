@@ -104,9 +104,9 @@ export class IdbBlockstore implements Blockstore {
    */
   async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
-    const bytes = await collectBlock(input)
+    const chunks = await collectChunks(input)
     this.assertOpen()
-    await this.writes.enqueue({ kind: 'put', key: multihashKey(cid), value: bytes }, options?.signal)
+    await this.writes.enqueue({ kind: 'put', key: multihashKey(cid), chunks }, options?.signal)
     return cid
   }
 
@@ -217,7 +217,7 @@ export class IdbBlockstore implements Blockstore {
       const parts = tx.objectStore(PARTS_STORE)
       for (const op of ops) {
         if (op.kind === 'put') {
-          const records = blockRecords(op.value)
+          const records = blockRecords(op.chunks)
           blocks.put(records.value, op.key)
           records.parts.forEach((part, index) => parts.put(part, partKey(op.key, index)))
         } else {
@@ -255,6 +255,14 @@ export class IdbBlockstore implements Blockstore {
     if (this.db === undefined) throw new StoreClosedError(`IdbBlockstore "${this.name}" is not open`)
     return this.db
   }
+}
+
+/** A put's input as its chunks, in order, without joining them (the records are cut from them at commit). */
+async function collectChunks (input: InputPair['bytes']): Promise<Uint8Array[]> {
+  if (input instanceof Uint8Array) return [input]
+  const chunks: Uint8Array[] = []
+  for await (const chunk of input) chunks.push(chunk)
+  return chunks
 }
 
 async function * chunksAsync (chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {

@@ -35,14 +35,42 @@ export interface BlockRecords {
 }
 
 /**
- * The records of one block. Each value owns its buffer: IndexedDB's structured clone copies a view's whole
- * underlying buffer, so a block that is a view into a larger one (as chunkers produce) is copied out first.
+ * The records of one block given as `chunks` (its bytes in order). Each value owns its buffer: IndexedDB's
+ * structured clone copies a view's whole underlying buffer, so a view into a larger buffer (as chunkers produce)
+ * is copied out first. Chunks already laid out as parts (each owning its buffer, all but the last exactly
+ * {@link MAX_RECORD_BYTES}) are stored as they are, without a copy: `WorkerBlockstore` sends blocks so.
  */
-export function blockRecords (bytes: Uint8Array): BlockRecords {
-  if (bytes.byteLength <= MAX_RECORD_BYTES) return { value: ownBuffer(bytes), parts: [] }
+export function blockRecords (chunks: readonly Uint8Array[]): BlockRecords {
+  const size = chunks.reduce((n, chunk) => n + chunk.byteLength, 0)
+  const [first] = chunks
+  if (size <= MAX_RECORD_BYTES) {
+    return { value: chunks.length === 1 && first !== undefined ? ownBuffer(first) : copyRange(chunks, 0, size), parts: [] }
+  }
+  if (isPartLayout(chunks)) return { value: { parts: chunks.length, size }, parts: [...chunks] }
   const parts: Uint8Array[] = []
-  for (let at = 0; at < bytes.byteLength; at += MAX_RECORD_BYTES) parts.push(bytes.slice(at, at + MAX_RECORD_BYTES))
-  return { value: { parts: parts.length, size: bytes.byteLength }, parts }
+  for (let at = 0; at < size; at += MAX_RECORD_BYTES) parts.push(copyRange(chunks, at, Math.min(size, at + MAX_RECORD_BYTES)))
+  return { value: { parts: parts.length, size }, parts }
+}
+
+/** Whether `chunks` are already the parts of a split block. */
+export function isPartLayout (chunks: readonly Uint8Array[]): boolean {
+  return chunks.length > 1 && chunks.every((chunk, i) => owns(chunk) && (i === chunks.length - 1
+    ? chunk.byteLength > 0 && chunk.byteLength <= MAX_RECORD_BYTES
+    : chunk.byteLength === MAX_RECORD_BYTES))
+}
+
+/** Bytes `[start, end)` of the concatenation of `chunks`, copied into one new array. */
+function copyRange (chunks: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start)
+  let offset = 0
+  for (const chunk of chunks) {
+    const from = Math.max(start - offset, 0)
+    const to = Math.min(end - offset, chunk.byteLength)
+    if (from < to) out.set(chunk.subarray(from, to), offset + from - start)
+    offset += chunk.byteLength
+    if (offset >= end) break
+  }
+  return out
 }
 
 /** Whether a stored value is a {@link SplitRecord} (anything else but a `Uint8Array` is not a block). */
@@ -62,6 +90,10 @@ export function partRange (key: string): IDBKeyRange {
   return IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER])
 }
 
+function owns (bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+}
+
 function ownBuffer (bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+  return owns(bytes) ? bytes : bytes.slice()
 }

@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { verifyBlock } from '../../core/blocks/verify.ts'
-import { collectBlock } from '../../core/blocks/bytes.ts'
+import { transfer } from 'comlink'
+import { collectBlock, concatChunks } from '../../core/blocks/bytes.ts'
 import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
 import type { IdbBlockstoreInit } from '../blocks/idb-blockstore.ts'
 import type { Pair } from 'interface-blockstore'
@@ -20,8 +21,11 @@ export interface BlockStorageApi {
   open: (name: string, init?: IdbBlockstoreInit) => Promise<void>
   close: () => Promise<void>
   has: (cid: Uint8Array) => Promise<boolean>
-  /** Store a block; with `verify`, the worker first hashes it against the CID (`ERR_BLOCK_CORRUPT` if it differs). */
-  put: (cid: Uint8Array, bytes: Uint8Array, verify: boolean) => Promise<void>
+  /**
+   * Store a block given as its parts (`PartBuffers.cut`); with `verify`, the worker first hashes it against the
+   * CID (`ERR_BLOCK_CORRUPT` if it differs). Resolves once stored, transferring the parts back for reuse.
+   */
+  put: (cid: Uint8Array, parts: Uint8Array[], verify: boolean) => Promise<Uint8Array[]>
   get: (cid: Uint8Array) => Promise<Uint8Array | undefined>
   delete: (cid: Uint8Array) => Promise<void>
   /** Start listing every block; returns an id for {@link BlockStorageApi.nextBlocks}. */
@@ -59,10 +63,12 @@ export function createBlockStorageHost (): BlockStorageApi {
       store = undefined
     },
     has: async (cid) => opened().has(CID.decode(cid)),
-    put: async (cidBytes, bytes, verify) => {
+    put: async (cidBytes, parts, verify) => {
       const cid = CID.decode(cidBytes)
-      if (verify) await verifyBlock(cid, bytes)
-      await opened().put(cid, bytes)
+      if (verify) await verifyBlock(cid, concatChunks(parts))
+      await opened().put(cid, parts)
+      // IndexedDB took its copy when the transaction was written: the buffers can go back
+      return transfer(parts, parts.map(part => part.buffer))
     },
     get: async (cid) => {
       const idb = opened()

@@ -2,6 +2,7 @@ import { releaseProxy, transfer, wrap } from 'comlink'
 import { CID } from 'multiformats/cid'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
 import { BlockCorruptError, NotFoundError, StorageError } from '../../core/errors/index.ts'
+import { PartBuffers } from './part-buffers.ts'
 import type { BlockStorageApi } from './block-storage-host.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { IdbBlockstoreInit } from '../blocks/idb-blockstore.ts'
@@ -44,8 +45,9 @@ async function call<T> (work: () => Promise<T>): Promise<T> {
 /**
  * A `Blockstore` on the main thread whose blocks live in IndexedDB inside a dedicated worker (`storage-worker.ts`),
  * reached through comlink: IndexedDB transactions, and hashing when `verifyPuts` is on, never run on the UI thread.
- * Block bytes are copied (structured clone) rather than transferred, because callers such as the importer keep
- * using the arrays they put.
+ * Block bytes are copied rather than transferred, because callers such as the importer keep using the arrays they
+ * put: each block is copied into the parts IndexedDB stores, in buffers the worker transfers back for the next
+ * blocks ({@link PartBuffers}), so neither side copies it again into fresh memory.
  *
  * @example
  * ```ts
@@ -59,6 +61,7 @@ export class WorkerBlockstore implements Blockstore {
   private readonly worker: Worker
   private readonly api: Remote<BlockStorageApi>
   private readonly init: WorkerBlockstoreInit
+  private readonly parts = new PartBuffers()
 
   constructor (worker: Worker, name: string, init: WorkerBlockstoreInit = {}) {
     this.worker = worker
@@ -76,6 +79,7 @@ export class WorkerBlockstore implements Blockstore {
   async close (): Promise<void> {
     await call(async () => this.api.close()).catch(() => {})
     this.api[releaseProxy]()
+    this.parts.release()
     this.worker.terminate()
   }
 
@@ -89,8 +93,9 @@ export class WorkerBlockstore implements Blockstore {
     const bytes = await collectBlock(input)
     // postMessage clones a view's whole ArrayBuffer: a 1 MiB leaf that is a view into a 64 MiB file would copy all
     // 64 MiB per block (adds through the worker ran at 3 MB/s). Copy exactly the block once, and transfer that copy.
-    const own = bytes.slice()
-    await call(async () => this.api.put(cid.bytes, transfer(own, [own.buffer]), this.init.verifyPuts ?? false))
+    const parts = this.parts.cut(bytes)
+    const back = await call(async () => this.api.put(cid.bytes, transfer(parts, parts.map(part => part.buffer)), this.init.verifyPuts ?? false))
+    this.parts.give(back)
     return cid
   }
 

@@ -4,6 +4,7 @@
  */
 import { IdbBlockstore } from '../../app/blocks/idb-blockstore.ts'
 import { createWorkerLeafHasher, type WorkerLeafHasher } from '../../app/content/worker-leaf-hasher.ts'
+import { WorkerBlockstore } from '../../app/worker/worker-blockstore.ts'
 import { createContentStore, type AddOptions } from '../../core/content/index.ts'
 import { randomBytes, type AddInput, type PageTiming } from './page-data.ts'
 
@@ -17,6 +18,8 @@ export interface ContentAddOptions {
   hashWorkers?: boolean
   /** Leaf writes in flight (default: the content store's). */
   blockWriteConcurrency?: number
+  /** Where IndexedDB runs: on the page (default) or in the storage worker, as a browser node with `storageWorker`. */
+  storage?: 'page' | 'worker'
 }
 
 /** The page's hashing workers, started once (as the browser node keeps them for its life). */
@@ -26,7 +29,8 @@ let workers: WorkerLeafHasher | undefined
 export async function contentAdd (options: ContentAddOptions): Promise<PageTiming> {
   const bytes = randomBytes(options.sizeMiB)
   const source = options.input === 'blob' ? new Blob([bytes]) : bytes
-  const store = new IdbBlockstore(`bench-content-${crypto.randomUUID()}`)
+  const name = `bench-content-${crypto.randomUUID()}`
+  const store = options.storage === 'worker' ? new WorkerBlockstore(new Worker('/storage-worker.js', { type: 'module' }), name) : new IdbBlockstore(name)
   await store.open()
   const addOptions: AddOptions = {
     ...(options.chunkSize === undefined ? {} : { chunker: { type: 'fixed', size: options.chunkSize } }),
@@ -40,7 +44,11 @@ export async function contentAdd (options: ContentAddOptions): Promise<PageTimin
     await createContentStore({ blockstore: store, reuseLeafBuffers: true, ...(leafHasher === undefined ? {} : { leafHasher }) }).add(source, addOptions)
     return { ms: performance.now() - start, bytes: bytes.byteLength }
   } finally {
-    await store.destroy()
+    if (store instanceof IdbBlockstore) await store.destroy()
+    else {
+      await store.close()
+      await new IdbBlockstore(name).destroy()
+    }
   }
 }
 

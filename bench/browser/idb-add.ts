@@ -79,6 +79,8 @@ function measurements (sizeMiB: number, variants: boolean, withContent: boolean)
     list.push(['ipfs-kit-add-bytes-idb', ours({ sizeMiB, input: 'bytes', hashWorkers: true })])
     list.push(['ipfs-kit-add-blob-idb', ours({ sizeMiB, input: 'blob', hashWorkers: true })])
     list.push(['ipfs-kit-add-bytes-idb-main-thread-hash', ours({ sizeMiB, input: 'bytes' })])
+    // IndexedDB in the storage worker, as a browser node with `storageWorker` (the PWA's default)
+    list.push(['ipfs-kit-add-bytes-idb-storage-worker', ours({ sizeMiB, input: 'bytes', hashWorkers: true, storage: 'worker' })])
   }
   list.push(['helia-add-bytes-blockstore-idb', helia(sizeMiB, 'bytes')])
   list.push(['helia-add-blob-stream-blockstore-idb', helia(sizeMiB, 'blob')])
@@ -128,7 +130,7 @@ export async function runBrowserIdbBench (options: BrowserIdbBenchOptions = {}):
   const runs = options.runs ?? 3
   const profile = options.profile ?? 'memory'
   const withContent = existsSync(CONTENT_MODULE)
-  const entries = [here('./idb-page.ts'), ...(withContent ? [here('./content-page.ts'), here('../../app/worker/hash-worker.ts')] : [])]
+  const entries = [here('./idb-page.ts'), ...(withContent ? [here('./content-page.ts'), here('../../app/worker/hash-worker.ts'), here('../../app/worker/storage-worker.ts')] : [])]
   const only = options.only === undefined ? undefined : new RegExp(options.only)
   const list = measurements(sizeMiB, options.variants ?? false, withContent).filter(([name]) => only?.test(name) ?? true)
   const timings = new Map<string, PageTiming[]>(list.map(([name]) => [name, []]))

@@ -5,6 +5,27 @@ import { linksOf } from '../content/dag-walk.ts'
 import type { GraphNode, GraphWalker, GraphWalkerComponents, GraphWalkerFactory, WalkOptions } from '@helia/interface'
 import type { CID } from 'multiformats/cid'
 
+/** Raw leaves whose presence is checked at once, ahead of the walk. */
+export const PRESENCE_LOOKAHEAD = 32
+
+/** A block still to visit; a raw leaf near the top of the stack carries its `has` check, started early. */
+interface Pending {
+  cid: CID
+  depth: number
+  path: CID[]
+  present?: Promise<boolean>
+}
+
+/** Start the `has` check of each raw leaf among the next {@link PRESENCE_LOOKAHEAD} blocks the walk will visit. */
+function checkAhead (stack: Pending[], has: (cid: CID) => Promise<boolean>): void {
+  for (let i = stack.length - 1; i >= 0 && i >= stack.length - PRESENCE_LOOKAHEAD; i--) {
+    const pending = stack[i]
+    if (pending === undefined || pending.present !== undefined || pending.cid.code !== raw.code) continue
+    pending.present = has(pending.cid)
+    pending.present.catch(() => {}) // awaited when visited; a walk that stops early leaves it unobserved
+  }
+}
+
 /**
  * A graph walker for Helia's `pins.add` that does not read raw leaves it already holds. Pinning records every
  * block of a DAG, and Helia's default walker reads each one to find its links; raw blocks have no links, so a
@@ -13,18 +34,22 @@ import type { CID } from 'multiformats/cid'
  * links is read (verified by the store below) and followed.
  *
  * The `block` of a raw leaf yielded without reading carries empty bytes: pinning only uses `block.cid`.
+ *
+ * The `has` checks of the next {@link PRESENCE_LOOKAHEAD} raw leaves run at once, ahead of the walk: one at a time,
+ * each waited a whole store round trip (in the browser, a message to the storage worker and an IndexedDB read).
  */
 export function presenceAwareWalker (): GraphWalkerFactory {
   return (components: GraphWalkerComponents): GraphWalker => ({
     walk: async function * <T>(root: CID, options?: WalkOptions<T>): AsyncGenerator<GraphNode<T>> {
       const maxDepth = options?.depth ?? Infinity
-      const stack: Array<{ cid: CID, depth: number, path: CID[] }> = [{ cid: root, depth: 0, path: [root] }]
+      const stack: Pending[] = [{ cid: root, depth: 0, path: [root] }]
       while (stack.length > 0) {
         options?.signal?.throwIfAborted()
+        checkAhead(stack, async cid => components.blockstore.has(cid, options))
         const next = stack.pop()
         if (next === undefined) break
         const { cid, depth, path } = next
-        if (cid.code === raw.code && await components.blockstore.has(cid, options)) {
+        if (next.present !== undefined && await next.present) {
           yield { block: createUnsafe({ cid, bytes: new Uint8Array(0), value: new Uint8Array(0), codec: raw }), depth, path } as unknown as GraphNode<T>
           continue
         }

@@ -59,6 +59,11 @@ export class GroupCommitQueue {
     this.maxInFlight = limits.maxInFlight ?? 1
   }
 
+  /** Whether a transaction is committing. */
+  get busy (): boolean {
+    return this.inFlight > 0
+  }
+
   /** Writes queued and not yet handed to a transaction. */
   get queued (): number {
     return this.waiting.length

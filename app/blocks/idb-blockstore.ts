@@ -13,6 +13,7 @@ import { GroupCommitQueue, type GroupCommitLimits, type WriteOp } from './group-
 import { BLOCKS_DB_VERSION, BLOCKS_STORE, PARTS_STORE, blockRecords, isSplitRecord, partKey, partRange } from './idb-records.ts'
 import { deleteDatabase, openDatabase, requestResult, storageError, transactionDone } from './idb-requests.ts'
 import type { AbortOptions } from '../../core/abort.ts'
+import type { RewriteOptions } from '../../core/blocks/put-options.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 
 /** Options for {@link IdbBlockstore}. */
@@ -91,9 +92,13 @@ export class IdbBlockstore implements Blockstore {
     await deleteDatabase(this.name)
   }
 
-  /** Whether a block with this CID's multihash is stored. */
-  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+  /**
+   * Whether a block with this CID's multihash is stored. With `mayRewrite`, false at once while a write transaction
+   * is in flight (IndexedDB would start the read only after it): the caller only wants to skip a redundant write.
+   */
+  async has (cid: CID, options?: RewriteOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
+    if (options?.mayRewrite === true && this.writes.busy) return false
     const key = await requestResult(this.readTransaction().objectStore(BLOCKS_STORE).getKey(multihashKey(cid)))
     return key !== undefined
   }

@@ -20,7 +20,8 @@ export interface BlockStorageApi {
   /** Open (creating if needed) the IndexedDB blockstore `name`. */
   open: (name: string, init?: IdbBlockstoreInit) => Promise<void>
   close: () => Promise<void>
-  has: (cid: Uint8Array) => Promise<boolean>
+  /** Whether the block is stored; `mayRewrite` as `RewriteOptions.mayRewrite`. */
+  has: (cid: Uint8Array, mayRewrite?: boolean) => Promise<boolean>
   /**
    * Store a block given as its parts (`PartBuffers.cut`); with `verify`, the worker first hashes it against the
    * CID (`ERR_BLOCK_CORRUPT` if it differs). Resolves once stored, transferring the parts back for reuse.
@@ -62,7 +63,7 @@ export function createBlockStorageHost (): BlockStorageApi {
       await store?.close()
       store = undefined
     },
-    has: async (cid) => opened().has(CID.decode(cid)),
+    has: async (cid, mayRewrite) => opened().has(CID.decode(cid), { mayRewrite }),
     put: async (cidBytes, parts, verify) => {
       const cid = CID.decode(cidBytes)
       if (verify) await verifyBlock(cid, concatChunks(parts))

@@ -5,6 +5,7 @@ import { BlockCorruptError, NotFoundError, StorageError } from '../../core/error
 import { PartBuffers } from './part-buffers.ts'
 import type { BlockStorageApi } from './block-storage-host.ts'
 import type { AbortOptions } from '../../core/abort.ts'
+import type { RewriteOptions } from '../../core/blocks/put-options.ts'
 import type { IdbBlockstoreInit } from '../blocks/idb-blockstore.ts'
 import type { Remote } from 'comlink'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
@@ -83,9 +84,9 @@ export class WorkerBlockstore implements Blockstore {
     this.worker.terminate()
   }
 
-  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+  async has (cid: CID, options?: RewriteOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
-    return call(async () => this.api.has(cid.bytes))
+    return call(async () => this.api.has(cid.bytes, options?.mayRewrite === true))
   }
 
   async put (cid: CID, input: InputPair['bytes'], options?: AbortOptions): Promise<CID> {

@@ -1,6 +1,7 @@
 import { multihashKey } from './block-key.ts'
 import { collectBlock, singleChunkAsync } from './bytes.ts'
 import type { AbortOptions } from '../abort.ts'
+import type { RewriteOptions } from './put-options.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -8,7 +9,7 @@ import type { CID } from 'multiformats/cid'
  * Put options that let a put return before its write is durable. Only blocks that can be fetched again may be
  * written so: a block just fetched from a peer and verified, whose reader is waiting for it.
  */
-export interface WriteBehindOptions extends AbortOptions {
+export interface WriteBehindOptions extends RewriteOptions {
   /** Return at once; the write completes behind (default false: return once the backing store has it). */
   writeBehind?: boolean
 }
@@ -78,7 +79,8 @@ export class WriteBehindBlockstore implements Blockstore {
     return this.pending.size === 0 ? undefined : this.pending.get(multihashKey(cid))
   }
 
-  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+  /** Whether the block is stored or being written behind; `mayRewrite` is handed to the backing store. */
+  async has (cid: CID, options?: RewriteOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
     const entry = this.pendingFor(cid)
     if (entry !== undefined && await entry.written) return true

@@ -4,6 +4,7 @@ import { importerOptions } from './importer-options.ts'
 import { knownLength, ProgressCounter, toByteStream } from './source.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource } from './types.ts'
 import type { LeafHasher } from './leaf-hasher.ts'
+import type { RewriteOptions } from '../blocks/put-options.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { ImportCandidate, ImportResult, WritableStorage } from 'ipfs-unixfs-importer'
 
@@ -22,7 +23,9 @@ function writer (components: AddComponents, signal: AbortSignal | undefined): Wr
   return {
     put: async (cid, bytes) => {
       signal?.throwIfAborted()
-      return components.blockstore.put(cid, bytes, { signal })
+      // blocks just made: a duplicate check need not wait for writes in flight (see RewriteOptions)
+      const options: RewriteOptions = { signal, mayRewrite: true }
+      return components.blockstore.put(cid, bytes, options)
     }
   }
 }

@@ -282,4 +282,25 @@ describe('IdbBlockstore', () => {
     expect(bytesEqual(await collectBlock(store.get(old.cid)), old.bytes)).toBe(true)
     expect(bytesEqual(await collectBlock(store.get(large.cid)), large.bytes)).toBe(true)
   })
+
+  it('answers has with mayRewrite at once (false) while a write is committing, and truly once idle', async () => {
+    const store = await openStore()
+    const stored = await block(1024)
+    await store.put(stored.cid, stored.bytes)
+    const busy = await Promise.all(Array.from({ length: 32 }, async (_, i) => block(256 * 1024, i)))
+    const writing = Promise.all(busy.map(async b => store.put(b.cid, b.bytes)))
+    await new Promise(resolve => setTimeout(resolve, 0))
+
+    const order: string[] = []
+    const quick = store.has(stored.cid, { mayRewrite: true }).then(answer => { order.push('quick'); return answer })
+    const exact = store.has(stored.cid).then(answer => { order.push('exact'); return answer })
+    const written = writing.then(() => { order.push('written') })
+    expect(await quick).toBe(false)
+    expect(await exact).toBe(true)
+    await written
+    // the exact answer waited for the write transaction; the hinted one did not
+    expect(order.indexOf('quick')).toBeLessThan(order.indexOf('written'))
+    expect(order.indexOf('exact')).toBeGreaterThan(order.indexOf('written'))
+    expect(await store.has(stored.cid, { mayRewrite: true })).toBe(true)
+  })
 })

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { collectBlock } from '../../core/blocks/bytes.ts'
 import { NetworkBlockstore } from '../../core/blocks/network.ts'
 import { WriteBehindBlockstore } from '../../core/blocks/write-behind.ts'
+import { createContentStore } from '../../core/content/index.ts'
+import type { RewriteOptions } from '../../core/blocks/put-options.ts'
 import { rawBlock } from '../support/fixtures.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { InputPair } from 'interface-blockstore'
@@ -48,4 +50,29 @@ describe('write-behind through Helia', () => {
       await helia.stop()
     }
   }, 10_000)
+
+  it('an add hands mayRewrite through Helia\'s put to the duplicate check of the store underneath, and nothing else does', async () => {
+    const hints: Array<boolean | undefined> = []
+    class RecordingStore extends MemoryBlockstore {
+      override async has (cid: CID, options?: RewriteOptions): Promise<boolean> {
+        hints.push(options?.mayRewrite)
+        return super.has(cid, options)
+      }
+    }
+    const store = new WriteBehindBlockstore(new RecordingStore())
+    const helia = createHeliaLight({ blockstore: store, datastore: new MemoryDatastore(), blockBrokers: [] })
+    await helia.start()
+    try {
+      const network = new NetworkBlockstore({ local: store, network: helia.blockstore, peerCount: () => 0, fetchTimeoutMs: 5_000 })
+      const { cid } = await createContentStore({ blockstore: network }).add(new Uint8Array(3 * 1024 * 1024).fill(9), { chunker: { type: 'fixed', size: 1024 * 1024 } })
+      // three leaves (all alike) and the root: Helia checks each put
+      expect(hints.length).toBeGreaterThanOrEqual(3)
+      expect(hints.every(hint => hint === true)).toBe(true)
+      hints.length = 0
+      expect(await network.has(cid)).toBe(true)
+      expect(hints).toEqual([undefined])
+    } finally {
+      await helia.stop()
+    }
+  })
 })

@@ -11,6 +11,7 @@ import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
 import { NotFoundError, StoreClosedError } from '../../core/errors/index.ts'
 import { GroupCommitQueue, type GroupCommitLimits, type WriteOp } from './group-commit.ts'
 import { BLOCKS_DB_VERSION, BLOCKS_STORE, PARTS_STORE, blockRecords, isSplitRecord, partKey, partRange } from './idb-records.ts'
+import { PartBuffers } from './part-buffers.ts'
 import { deleteDatabase, openDatabase, requestResult, storageError, transactionDone } from './idb-requests.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { RewriteOptions } from '../../core/blocks/put-options.ts'
@@ -55,6 +56,8 @@ export class IdbBlockstore implements Blockstore {
   private readonly pageSize: number
   private readonly writes: GroupCommitQueue
   private readonly window: number
+  /** Buffers the parts of blocks handed over whole are cut into (see `part-buffers.ts`). */
+  private readonly partBuffers = new PartBuffers({ maxIdleBytes: 4 * 1024 * 1024 })
   private db: IDBDatabase | undefined
 
   constructor (name: string, init: IdbBlockstoreInit = {}) {
@@ -84,6 +87,7 @@ export class IdbBlockstore implements Blockstore {
     await this.writes.idle()
     this.db?.close()
     this.db = undefined
+    this.partBuffers.release()
   }
 
   /** Close and delete the whole database. */
@@ -222,9 +226,11 @@ export class IdbBlockstore implements Blockstore {
       const parts = tx.objectStore(PARTS_STORE)
       for (const op of ops) {
         if (op.kind === 'put') {
-          const records = blockRecords(op.chunks)
+          const records = blockRecords(op.chunks, size => this.partBuffers.take(size))
           blocks.put(records.value, op.key)
           records.parts.forEach((part, index) => parts.put(part, partKey(op.key, index)))
+          // put() cloned them: our own copies can carry the next block's parts
+          if (records.copied) this.partBuffers.give(records.parts)
         } else {
           blocks.delete(op.key)
           parts.delete(partRange(op.key))

@@ -32,7 +32,14 @@ export interface SplitRecord {
 export interface BlockRecords {
   value: Uint8Array | SplitRecord
   parts: Uint8Array[]
+  /** Whether the parts are copies made by {@link blockRecords} (so free again once IndexedDB has cloned them). */
+  copied: boolean
 }
+
+/** Makes a buffer of `size` bytes that owns its memory. */
+export type TakeBuffer = (size: number) => Uint8Array
+
+const fresh: TakeBuffer = size => new Uint8Array(size)
 
 /**
  * The records of one block given as `chunks` (its bytes in order). Each value owns its buffer: IndexedDB's
@@ -40,16 +47,16 @@ export interface BlockRecords {
  * is copied out first. Chunks already laid out as parts (each owning its buffer, all but the last exactly
  * {@link MAX_RECORD_BYTES}) are stored as they are, without a copy: `WorkerBlockstore` sends blocks so.
  */
-export function blockRecords (chunks: readonly Uint8Array[]): BlockRecords {
+export function blockRecords (chunks: readonly Uint8Array[], take: TakeBuffer = fresh): BlockRecords {
   const size = chunks.reduce((n, chunk) => n + chunk.byteLength, 0)
   const [first] = chunks
   if (size <= MAX_RECORD_BYTES) {
-    return { value: chunks.length === 1 && first !== undefined ? ownBuffer(first) : copyRange(chunks, 0, size), parts: [] }
+    return { value: chunks.length === 1 && first !== undefined ? ownBuffer(first) : copyRange(chunks, 0, size, fresh), parts: [], copied: false }
   }
-  if (isPartLayout(chunks)) return { value: { parts: chunks.length, size }, parts: [...chunks] }
+  if (isPartLayout(chunks)) return { value: { parts: chunks.length, size }, parts: [...chunks], copied: false }
   const parts: Uint8Array[] = []
-  for (let at = 0; at < size; at += MAX_RECORD_BYTES) parts.push(copyRange(chunks, at, Math.min(size, at + MAX_RECORD_BYTES)))
-  return { value: { parts: parts.length, size }, parts }
+  for (let at = 0; at < size; at += MAX_RECORD_BYTES) parts.push(copyRange(chunks, at, Math.min(size, at + MAX_RECORD_BYTES), take))
+  return { value: { parts: parts.length, size }, parts, copied: true }
 }
 
 /** Whether `chunks` are already the parts of a split block. */
@@ -59,9 +66,9 @@ export function isPartLayout (chunks: readonly Uint8Array[]): boolean {
     : chunk.byteLength === MAX_RECORD_BYTES))
 }
 
-/** Bytes `[start, end)` of the concatenation of `chunks`, copied into one new array. */
-function copyRange (chunks: readonly Uint8Array[], start: number, end: number): Uint8Array {
-  const out = new Uint8Array(end - start)
+/** Bytes `[start, end)` of the concatenation of `chunks`, copied into one array from `take`. */
+function copyRange (chunks: readonly Uint8Array[], start: number, end: number, take: TakeBuffer): Uint8Array {
+  const out = take(end - start)
   let offset = 0
   for (const chunk of chunks) {
     const from = Math.max(start - offset, 0)

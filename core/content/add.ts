@@ -1,6 +1,6 @@
 import { importer } from 'ipfs-unixfs-importer'
 import { InvalidInputError } from '../errors/index.ts'
-import { importerOptions } from './importer-options.ts'
+import { importerOptions, leafPool } from './importer-options.ts'
 import { knownLength, ProgressCounter, toByteStream } from './source.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource } from './types.ts'
 import type { LeafHasher } from './leaf-hasher.ts'
@@ -41,8 +41,9 @@ function writer (components: AddComponents, signal: AbortSignal | undefined): Wr
 export async function addFile (components: AddComponents, source: AddSource, options: AddOptions = {}): Promise<AddResult> {
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(knownLength(source), options.onProgress)
-  const candidate = { content: progress.count(toByteStream(source), undefined, options.signal) }
-  const settings = { ...importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher), wrapWithDirectory: false }
+  const pool = leafPool(options, components.reuseLeafBuffers)
+  const settings = { ...importerOptions(options, components.maxBlockSize, pool, components.leafHasher), wrapWithDirectory: false }
+  const candidate = { content: progress.count(toByteStream(source, pool), undefined, options.signal) }
   let last: AddResult | undefined
   for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
     last = toResult(entry)
@@ -74,6 +75,8 @@ function checkedPath (path: string): string {
 export async function * addTree (components: AddComponents, entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: AddOptions = {}): AsyncGenerator<AddResult> {
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(undefined, options.onProgress)
+  const pool = leafPool(options, components.reuseLeafBuffers)
+  const settings = importerOptions(options, components.maxBlockSize, pool, components.leafHasher)
   const candidates = async function * (): AsyncGenerator<ImportCandidate> {
     for await (const entry of entries) {
       const path = checkedPath(entry.path)
@@ -81,11 +84,10 @@ export async function * addTree (components: AddComponents, entries: Iterable<Ad
       if (entry.content === undefined) {
         yield { path, ...meta }
       } else {
-        yield { path, content: progress.count(toByteStream(entry.content), path, options.signal), ...meta }
+        yield { path, content: progress.count(toByteStream(entry.content, pool), path, options.signal), ...meta }
       }
     }
   }
-  const settings = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher)
   for await (const entry of importer(candidates(), writer(components, options.signal), settings)) {
     yield toResult(entry)
   }

@@ -303,4 +303,16 @@ describe('IdbBlockstore', () => {
     expect(order.indexOf('exact')).toBeGreaterThan(order.indexOf('written'))
     expect(await store.has(stored.cid, { mayRewrite: true })).toBe(true)
   })
+
+  it('reuses its own part copies but never the parts a caller handed in', async () => {
+    const store = await openStore()
+    const first = await block(2 * MAX_RECORD_BYTES, 1)
+    const callerParts = [first.bytes.slice(0, MAX_RECORD_BYTES), first.bytes.slice(MAX_RECORD_BYTES)]
+    await store.put(first.cid, callerParts)
+    const later = await Promise.all([2, 3, 4].map(async fill => block(2 * MAX_RECORD_BYTES, fill)))
+    for (const { cid, bytes } of later) await store.put(cid, bytes)
+
+    expect(callerParts.every(part => part.every(b => b === 1))).toBe(true)
+    for (const { cid, bytes } of [first, ...later]) expect(bytesEqual(await collectBlock(store.get(cid)), bytes)).toBe(true)
+  })
 })

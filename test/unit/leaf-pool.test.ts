@@ -5,7 +5,7 @@
  */
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LeafBufferPool } from '../../core/content/leaf-pool.ts'
 import { createContentStore, hashLeafHere, type LeafHasher } from '../../core/content/index.ts'
 import { collect } from '../support/fixtures.ts'
@@ -29,7 +29,7 @@ class CopyingBlockstore extends MemoryBlockstore {
   }
 }
 
-function sample (length: number, seed: number): Uint8Array {
+function sample (length: number, seed: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(length)
   for (let i = 0; i < length; i++) bytes[i] = (i * 131 + seed) % 251
   return bytes
@@ -125,5 +125,40 @@ describe('leaf buffers moved by the leaf hasher (as to a hashing worker and back
     await createContentStore({ blockstore, reuseLeafBuffers: true, leafHasher: hasher }).add(own, { chunker: { type: 'fixed', size: CHUNK } })
     expect(refused()).toBeGreaterThan(1)
     expect(own.byteLength).toBe(CHUNK)
+  })
+
+  describe('a Blob read straight into leaf buffers', () => {
+    afterEach(() => { vi.restoreAllMocks() })
+
+    it.each([
+      ['whole leaves', CHUNK * 40],
+      ['a short last leaf', CHUNK * 40 + 123],
+      ['less than a leaf', 100],
+      ['nothing', 0]
+    ])('gives the CID of the same bytes for %s, stores blocks that match their CIDs, and reads back', async (_, length) => {
+      const adopt = vi.spyOn(LeafBufferPool.prototype, 'adopt')
+      const blockstore = new CopyingBlockstore()
+      const content = createContentStore({ blockstore, reuseLeafBuffers: true })
+      const bytes = sample(length, 11)
+      const options = { chunker: { type: 'fixed', size: CHUNK } } as const
+      const { cid } = await content.add(new Blob([bytes]), options)
+
+      const plain = createContentStore({ blockstore: new MemoryBlockstore() })
+      expect((await plain.add(bytes, options)).cid.toString()).toBe(cid.toString())
+      for (const { cid: blockCid, bytes: block } of blockstore.stored) {
+        expect((await sha256.digest(block)).bytes).toEqual(blockCid.multihash.bytes)
+      }
+      expect(await collect(content.cat(cid))).toEqual(bytes)
+      // each read moved a leaf buffer (a byte stream's read transfers it) and the pool took it back
+      if (length > 0) expect(adopt.mock.calls.length).toBeGreaterThanOrEqual(Math.ceil(length / CHUNK))
+    })
+
+    it('reads into a reused leaf buffer without the bytes of an earlier leaf leaking into a later one', async () => {
+      const blockstore = new CopyingBlockstore()
+      const bytes = sample(CHUNK * 100 + 7, 13)
+      const { cid } = await createContentStore({ blockstore, reuseLeafBuffers: true }).add(new Blob([bytes]), { chunker: { type: 'fixed', size: CHUNK }, blockWriteConcurrency: 2 })
+      const plain = await createContentStore({ blockstore: new MemoryBlockstore() }).add(bytes, { chunker: { type: 'fixed', size: CHUNK } })
+      expect(cid.toString()).toBe(plain.cid.toString())
+    })
   })
 })

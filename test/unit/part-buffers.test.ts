@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_RECORD_BYTES, blockRecords, isPartLayout } from '../../app/blocks/idb-records.ts'
-import { PartBuffers } from '../../app/worker/part-buffers.ts'
+import { PartBuffers } from '../../app/blocks/part-buffers.ts'
 
 function filled (size: number): Uint8Array {
   const bytes = new Uint8Array(size)

@@ -1,11 +1,12 @@
 /**
- * Buffers that carry blocks to the storage worker and come back. Copying a block into freshly allocated memory
+ * Reused buffers for the parts of blocks on their way into IndexedDB. Copying a block into freshly allocated memory
  * costs its page faults (in Chromium, 64 × 1 MiB copied into new buffers took 190–270 ms, into one reused buffer
- * 5–7 ms), so `WorkerBlockstore` copies each block into buffers that the worker transfers back once IndexedDB has
- * taken its copy. The block is cut into the parts `IdbBlockstore` stores (`MAX_RECORD_BYTES` each), so the
- * worker writes them without another copy.
+ * 5–7 ms). `WorkerBlockstore` copies each block into buffers that the worker transfers back once IndexedDB has
+ * taken its copy, cut into the parts `IdbBlockstore` stores (`MAX_RECORD_BYTES` each), so the worker writes them
+ * without another copy. `IdbBlockstore` cuts a block handed to it whole into such buffers too, and takes them back
+ * as soon as IndexedDB has cloned them (within the `put` call).
  */
-import { MAX_RECORD_BYTES } from '../blocks/idb-records.ts'
+import { MAX_RECORD_BYTES } from './idb-records.ts'
 
 /** Options for {@link PartBuffers}. */
 export interface PartBuffersInit {
@@ -51,11 +52,19 @@ export class PartBuffers {
     const parts: Uint8Array[] = []
     for (let at = 0; at === 0 || at < block.byteLength; at += MAX_RECORD_BYTES) {
       const source = block.subarray(at, at + MAX_RECORD_BYTES)
-      const part = new Uint8Array(this.take(source.byteLength))
+      const part = this.take(source.byteLength)
       part.set(source)
       parts.push(part)
     }
     return parts
+  }
+
+  /** A buffer of `size` bytes that owns its memory: one that came back when there is one (its contents are stale). */
+  take (size: number): Uint8Array {
+    const reused = pooled(size) ? this.idle.get(size)?.pop() : undefined
+    if (reused === undefined) return new Uint8Array(size)
+    this.idleBytes -= size
+    return new Uint8Array(reused)
   }
 
   /** Keep buffers that came back for the next blocks (up to the idle limit; others are left to the GC). */
@@ -77,13 +86,6 @@ export class PartBuffers {
     this.idleBytes = 0
     if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer)
     this.releaseTimer = undefined
-  }
-
-  private take (size: number): ArrayBuffer {
-    const reused = pooled(size) ? this.idle.get(size)?.pop() : undefined
-    if (reused === undefined) return new ArrayBuffer(size)
-    this.idleBytes -= size
-    return reused
   }
 
   private scheduleRelease (): void {

@@ -34,6 +34,8 @@ import type { BenchSection } from './lib/report.ts'
 const BROWSER_BENCH = fileURLToPath(new URL('./browser/idb-add.ts', import.meta.url))
 /** The page add's goal against raw IndexedDB in one transaction (issue 18). */
 const PAGE_ADD_GOAL = 0.6
+/** The worker add's goal against raw IndexedDB in one transaction (issue 18). */
+const WORKER_ADD_GOAL = 0.8
 
 /** Runs the browser part if its module exists; failures become a note and a non-zero exit code. */
 async function browserSection (args: BenchArgs): Promise<BenchSection | undefined> {
@@ -50,8 +52,15 @@ async function browserSection (args: BenchArgs): Promise<BenchSection | undefine
     const rows = browserRows(result)
     const raw = rows.find(row => row.name === BROWSER_BASELINES.rawIdb)
     const pageAdd = rows.find(row => row.name === BROWSER_ROWS.pageAdd)
-    // issue 18's goal for the page: an add into IndexedDB at least 0.6× raw IndexedDB in one transaction
-    const goals = raw === undefined || pageAdd === undefined ? [] : [checkGoal(`add into IndexedDB on the page ≥ ${PAGE_ADD_GOAL}× raw IndexedDB (one transaction)`, pageAdd, raw, PAGE_ADD_GOAL)]
+    const workerAdd = rows.find(row => row.name === BROWSER_ROWS.workerAdd)
+    // issue 18's goals: an add into IndexedDB at least 0.6× raw IndexedDB in one transaction on the page, 0.8× with
+    // IndexedDB in the storage worker (both measured in the same page as the raw baseline)
+    const goals = raw === undefined
+      ? []
+      : [
+          ...(pageAdd === undefined ? [] : [checkGoal(`add into IndexedDB on the page ≥ ${PAGE_ADD_GOAL}× raw IndexedDB (one transaction)`, pageAdd, raw, PAGE_ADD_GOAL)]),
+          ...(workerAdd === undefined ? [] : [checkGoal(`add into IndexedDB in the storage worker ≥ ${WORKER_ADD_GOAL}× raw IndexedDB (one transaction)`, workerAdd, raw, WORKER_ADD_GOAL)])
+        ]
     return { rows, goals, notes: [`browser: Chromium, IndexedDB, ${sizeMiB} MiB, ratios against raw IndexedDB in one transaction and Helia + blockstore-idb`] }
   } catch (err) {
     process.exitCode = 1
@@ -96,7 +105,8 @@ async function meshSection (args: BenchArgs, idb: BenchSection | undefined): Pro
     const rawIdb = idb?.rows.find(row => row.name === BROWSER_BASELINES.rawIdb && row.group === workerAdd.group)
     const rows = [...transfer, workerAdd]
     if (rawIdb !== undefined) {
-      goals.push(checkGoal('add into IndexedDB through the worker ≥ 0.8× raw IndexedDB (one transaction)', workerAdd, rawIdb, 0.8))
+      // the whole node: its add and pin, with IndexedDB in the storage worker, in a mesh tab (another page than raw's)
+      goals.push(checkGoal(`a node's add + pin through its storage worker ≥ ${WORKER_ADD_GOAL}× raw IndexedDB (one transaction)`, workerAdd, rawIdb, WORKER_ADD_GOAL))
       workerAdd.ratios[rawIdb.name] = workerAdd.mibPerSecond / rawIdb.mibPerSecond
     }
     return {

@@ -81,6 +81,8 @@ function measurements (sizeMiB: number, variants: boolean, withContent: boolean)
     list.push(['ipfs-kit-add-bytes-idb-main-thread-hash', ours({ sizeMiB, input: 'bytes' })])
     // IndexedDB in the storage worker, as a browser node with `storageWorker` (the PWA's default)
     list.push(['ipfs-kit-add-bytes-idb-storage-worker', ours({ sizeMiB, input: 'bytes', hashWorkers: true, storage: 'worker' })])
+    // and a File, as the PWA adds one
+    list.push(['ipfs-kit-add-blob-idb-storage-worker', ours({ sizeMiB, input: 'blob', hashWorkers: true, storage: 'worker' })])
   }
   list.push(['helia-add-bytes-blockstore-idb', helia(sizeMiB, 'bytes')])
   list.push(['helia-add-blob-stream-blockstore-idb', helia(sizeMiB, 'blob')])

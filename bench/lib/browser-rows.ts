@@ -15,7 +15,9 @@ export const BROWSER_BASELINES = {
 /** Rows of ipfs-kit's own adds in the browser bench. */
 export const BROWSER_ROWS = {
   /** `createContentStore` over the IndexedDB blockstore on the page, bytes in memory. */
-  pageAdd: 'ipfs-kit-add-bytes-idb'
+  pageAdd: 'ipfs-kit-add-bytes-idb',
+  /** The same add with IndexedDB in the storage worker (`WorkerBlockstore`), as the PWA's node stores blocks. */
+  workerAdd: 'ipfs-kit-add-bytes-idb-storage-worker'
 } as const
 
 interface BrowserRow {

@@ -6,10 +6,14 @@
 import { MIB, toRow } from './report.ts'
 import type { ResultRow } from './report.ts'
 
-/** Baselines for the browser rows: raw IndexedDB for all, Helia + blockstore-idb for ipfs-kit's adds. */
+/**
+ * Baselines for the browser rows: raw IndexedDB for all, Helia + blockstore-idb for ipfs-kit's adds (its
+ * `addBytes` for adds of bytes, its `addByteStream` of a Blob's stream for adds of a Blob).
+ */
 export const BROWSER_BASELINES = {
   rawIdb: 'idb-raw-one-transaction',
-  heliaIdb: 'helia-add-blockstore-idb'
+  heliaIdb: 'helia-add-bytes-blockstore-idb',
+  heliaIdbBlob: 'helia-add-blob-stream-blockstore-idb'
 } as const
 
 /** Rows of ipfs-kit's own adds in the browser bench. */
@@ -40,8 +44,10 @@ export function browserRows (result: unknown): ResultRow[] {
   })
   const raw = built.find(row => row.name === BROWSER_BASELINES.rawIdb)
   const helia = built.find(row => row.name === BROWSER_BASELINES.heliaIdb)
+  const heliaBlob = built.find(row => row.name === BROWSER_BASELINES.heliaIdbBlob)
   return built.map(row => {
-    const baselines = [raw, row.name.startsWith('ipfs-kit') ? helia : undefined]
+    const heliaBaseline = row.name.includes('-blob-') ? heliaBlob : helia
+    const baselines = [raw, row.name.startsWith('ipfs-kit') ? heliaBaseline : undefined]
       .filter((baseline): baseline is ResultRow => baseline !== undefined && baseline !== row && baseline.group === row.group)
     return baselines.length === 0 ? row : toRow(row.group, { name: row.name, bytes: row.bytes, samples: row.samplesSeconds }, baselines)
   })

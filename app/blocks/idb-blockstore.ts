@@ -226,11 +226,11 @@ export class IdbBlockstore implements Blockstore {
       const parts = tx.objectStore(PARTS_STORE)
       for (const op of ops) {
         if (op.kind === 'put') {
-          const records = blockRecords(op.chunks, size => this.partBuffers.take(size))
+          const records = blockRecords(op.chunks, this.partBuffers)
           blocks.put(records.value, op.key)
           records.parts.forEach((part, index) => parts.put(part, partKey(op.key, index)))
           // put() cloned them: our own copies can carry the next block's parts
-          if (records.copied) this.partBuffers.give(records.parts)
+          this.partBuffers.give(records.copies)
         } else {
           blocks.delete(op.key)
           parts.delete(partRange(op.key))

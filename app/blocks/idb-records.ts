@@ -7,6 +7,7 @@
  * only a {@link SplitRecord} saying how many. Both are written in the same transaction, so a block is stored
  * whole or not at all.
  */
+import type { PartBuffers } from './part-buffers.ts'
 
 /** Object store of whole blocks and of split blocks' {@link SplitRecord}s, keyed by base32 multihash. */
 export const BLOCKS_STORE = 'blocks'
@@ -32,31 +33,27 @@ export interface SplitRecord {
 export interface BlockRecords {
   value: Uint8Array | SplitRecord
   parts: Uint8Array[]
-  /** Whether the parts are copies made by {@link blockRecords} (so free again once IndexedDB has cloned them). */
-  copied: boolean
+  /** The arrays {@link blockRecords} cut from the buffers it was given: theirs again once IndexedDB has cloned them. */
+  copies: Uint8Array[]
 }
-
-/** Makes a buffer of `size` bytes that owns its memory. */
-export type TakeBuffer = (size: number) => Uint8Array
-
-const fresh: TakeBuffer = size => new Uint8Array(size)
 
 /**
  * The records of one block given as `chunks` (its bytes in order). Each value owns its buffer: IndexedDB's
- * structured clone copies a view's whole underlying buffer, so a view into a larger buffer (as chunkers produce)
- * is copied out first. Chunks already laid out as parts (each owning its buffer, all but the last exactly
- * {@link MAX_RECORD_BYTES}) are stored as they are, without a copy: `WorkerBlockstore` sends blocks so.
+ * structured clone copies a view's whole underlying buffer. A block in one array that owns its buffer, and chunks
+ * already laid out as parts (each owning its buffer, all but the last exactly {@link MAX_RECORD_BYTES}: as
+ * `WorkerBlockstore` sends blocks), are stored as they are; anything else is cut into `buffers`.
  */
-export function blockRecords (chunks: readonly Uint8Array[], take: TakeBuffer = fresh): BlockRecords {
-  const size = chunks.reduce((n, chunk) => n + chunk.byteLength, 0)
+export function blockRecords (chunks: readonly Uint8Array[], buffers: PartBuffers): BlockRecords {
   const [first] = chunks
-  if (size <= MAX_RECORD_BYTES) {
-    return { value: chunks.length === 1 && first !== undefined ? ownBuffer(first) : copyRange(chunks, 0, size, fresh), parts: [], copied: false }
+  if (chunks.length === 1 && first !== undefined && owns(first) && first.byteLength <= MAX_RECORD_BYTES) {
+    return { value: first, parts: [], copies: [] }
   }
-  if (isPartLayout(chunks)) return { value: { parts: chunks.length, size }, parts: [...chunks], copied: false }
-  const parts: Uint8Array[] = []
-  for (let at = 0; at < size; at += MAX_RECORD_BYTES) parts.push(copyRange(chunks, at, Math.min(size, at + MAX_RECORD_BYTES), take))
-  return { value: { parts: parts.length, size }, parts, copied: true }
+  if (isPartLayout(chunks)) return { value: { parts: chunks.length, size: chunks.reduce((n, chunk) => n + chunk.byteLength, 0) }, parts: [...chunks], copies: [] }
+  const size = chunks.reduce((n, chunk) => n + chunk.byteLength, 0)
+  const copies = buffers.cut(chunks)
+  const [only] = copies
+  if (copies.length === 1 && only !== undefined) return { value: only, parts: [], copies }
+  return { value: { parts: copies.length, size }, parts: copies, copies }
 }
 
 /** Whether `chunks` are already the parts of a split block. */
@@ -64,20 +61,6 @@ export function isPartLayout (chunks: readonly Uint8Array[]): boolean {
   return chunks.length > 1 && chunks.every((chunk, i) => owns(chunk) && (i === chunks.length - 1
     ? chunk.byteLength > 0 && chunk.byteLength <= MAX_RECORD_BYTES
     : chunk.byteLength === MAX_RECORD_BYTES))
-}
-
-/** Bytes `[start, end)` of the concatenation of `chunks`, copied into one array from `take`. */
-function copyRange (chunks: readonly Uint8Array[], start: number, end: number, take: TakeBuffer): Uint8Array {
-  const out = take(end - start)
-  let offset = 0
-  for (const chunk of chunks) {
-    const from = Math.max(start - offset, 0)
-    const to = Math.min(end - offset, chunk.byteLength)
-    if (from < to) out.set(chunk.subarray(from, to), offset + from - start)
-    offset += chunk.byteLength
-    if (offset >= end) break
-  }
-  return out
 }
 
 /** Whether a stored value is a {@link SplitRecord} (anything else but a `Uint8Array` is not a block). */
@@ -99,8 +82,4 @@ export function partRange (key: string): IDBKeyRange {
 
 function owns (bytes: Uint8Array): boolean {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-}
-
-function ownBuffer (bytes: Uint8Array): Uint8Array {
-  return owns(bytes) ? bytes : bytes.slice()
 }

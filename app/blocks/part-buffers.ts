@@ -47,20 +47,24 @@ export class PartBuffers {
     return this.idleBytes
   }
 
-  /** `block` copied into parts of at most `MAX_RECORD_BYTES`, each owning its buffer; the block is not kept. */
-  cut (block: Uint8Array): Uint8Array[] {
+  /**
+   * A block's bytes (`block`, or its chunks in order) copied into parts of at most `MAX_RECORD_BYTES`, each owning
+   * its buffer (one empty part for an empty block); nothing given is kept.
+   */
+  cut (block: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
+    const chunks = block instanceof Uint8Array ? [block] : block
+    const size = chunks.reduce((n, chunk) => n + chunk.byteLength, 0)
     const parts: Uint8Array[] = []
-    for (let at = 0; at === 0 || at < block.byteLength; at += MAX_RECORD_BYTES) {
-      const source = block.subarray(at, at + MAX_RECORD_BYTES)
-      const part = this.take(source.byteLength)
-      part.set(source)
+    for (let at = 0; at === 0 || at < size; at += MAX_RECORD_BYTES) {
+      const part = this.take(Math.min(MAX_RECORD_BYTES, size - at))
+      copyRange(chunks, at, part)
       parts.push(part)
     }
     return parts
   }
 
   /** A buffer of `size` bytes that owns its memory: one that came back when there is one (its contents are stale). */
-  take (size: number): Uint8Array {
+  private take (size: number): Uint8Array {
     const reused = pooled(size) ? this.idle.get(size)?.pop() : undefined
     if (reused === undefined) return new Uint8Array(size)
     this.idleBytes -= size
@@ -91,6 +95,19 @@ export class PartBuffers {
   private scheduleRelease (): void {
     if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer)
     this.releaseTimer = setTimeout(() => { this.release() }, this.releaseAfterMs)
+  }
+}
+
+/** Fill `out` with the bytes of the concatenation of `chunks` from `start`. */
+function copyRange (chunks: readonly Uint8Array[], start: number, out: Uint8Array): void {
+  const end = start + out.byteLength
+  let offset = 0
+  for (const chunk of chunks) {
+    const from = Math.max(start - offset, 0)
+    const to = Math.min(end - offset, chunk.byteLength)
+    if (from < to) out.set(chunk.subarray(from, to), offset + from - start)
+    offset += chunk.byteLength
+    if (offset >= end) break
   }
 }
 

@@ -1,6 +1,6 @@
 import { importer } from 'ipfs-unixfs-importer'
 import { InvalidInputError } from '../errors/index.ts'
-import { importerOptions, leafPool } from './importer-options.ts'
+import { importerOptions } from './importer-options.ts'
 import { knownLength, ProgressCounter, toByteStream } from './source.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource } from './types.ts'
 import type { LeafHasher } from './leaf-hasher.ts'
@@ -41,8 +41,8 @@ function writer (components: AddComponents, signal: AbortSignal | undefined): Wr
 export async function addFile (components: AddComponents, source: AddSource, options: AddOptions = {}): Promise<AddResult> {
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(knownLength(source), options.onProgress)
-  const pool = leafPool(options, components.reuseLeafBuffers)
-  const settings = { ...importerOptions(options, components.maxBlockSize, pool, components.leafHasher), wrapWithDirectory: false }
+  const { settings, pool } = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher)
+  settings.wrapWithDirectory = false
   const candidate = { content: progress.count(toByteStream(source, pool), undefined, options.signal) }
   let last: AddResult | undefined
   for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
@@ -75,8 +75,7 @@ function checkedPath (path: string): string {
 export async function * addTree (components: AddComponents, entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: AddOptions = {}): AsyncGenerator<AddResult> {
   options.signal?.throwIfAborted()
   const progress = new ProgressCounter(undefined, options.onProgress)
-  const pool = leafPool(options, components.reuseLeafBuffers)
-  const settings = importerOptions(options, components.maxBlockSize, pool, components.leafHasher)
+  const { settings, pool } = importerOptions(options, components.maxBlockSize, components.reuseLeafBuffers, components.leafHasher)
   const candidates = async function * (): AsyncGenerator<ImportCandidate> {
     for await (const entry of entries) {
       const path = checkedPath(entry.path)

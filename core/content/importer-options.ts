@@ -24,10 +24,12 @@ export const LEGACY_MAX_CHILDREN = 174
  * balanced DAG, HAMT sharding by block size), or with `cidVersion: 0` Kubo's `unixfs-v0-2015` (CIDv0, dag-pb
  * leaves, 256 KiB chunks, 174-wide), unless the caller picks another chunker or width.
  *
- * `pool` ({@link leafPool}): fixed-size raw leaves are cut into its buffers, which the leaf writer hands back once
- * written. `leafHasher` hashes raw leaves (default: on this thread).
+ * `reuseLeafBuffers`: fixed-size raw leaves are cut into the buffers of a {@link LeafBufferPool} (one per add, returned
+ * as `pool`), which the leaf writer hands back once written; only for blockstores that keep no reference to a block's
+ * bytes once its put resolved (see `ContentStoreInit.reuseLeafBuffers`). A `Blob` source is read straight into them
+ * (`toByteStream`). `leafHasher` hashes raw leaves (default: on this thread).
  */
-export function importerOptions (options: AddOptions, maxBlockSize: number, pool?: LeafBufferPool, leafHasher?: LeafHasher): ImporterOptions {
+export function importerOptions (options: AddOptions, maxBlockSize: number, reuseLeafBuffers = false, leafHasher?: LeafHasher): { settings: ImporterOptions, pool: LeafBufferPool | undefined } {
   const legacy = options.cidVersion === 0
   if (legacy && options.rawLeaves === true) throw new InvalidInputError('CIDv0 cannot have raw leaves: use cidVersion 1 with rawLeaves')
   const rawLeaves = options.rawLeaves ?? !legacy
@@ -48,7 +50,8 @@ export function importerOptions (options: AddOptions, maxBlockSize: number, pool
     throw new InvalidInputError(`blockWriteConcurrency must be an integer ≥ 1, got ${blockWriteConcurrency}`)
   }
   const fixedLeaves = chunker.type === 'fixed' ? chunker.size ?? defaultSize : undefined
-  return {
+  const pool = reuseLeafBuffers && rawLeaves && fixedLeaves !== undefined ? new LeafBufferPool(fixedLeaves, blockWriteConcurrency + 4) : undefined
+  const settings: ImporterOptions = {
     profile: legacy ? 'unixfs-v0-2015' : 'unixfs-v1-2025',
     cidVersion: legacy ? 0 : 1,
     rawLeaves,
@@ -62,19 +65,5 @@ export function importerOptions (options: AddOptions, maxBlockSize: number, pool
     fileImportConcurrency: options.fileImportConcurrency ?? 4,
     wrapWithDirectory: options.wrapWithDirectory ?? true
   }
-}
-
-/**
- * The leaf buffers of one add when `reuseLeafBuffers` is on and its leaves are fixed-size raw leaves: a
- * {@link LeafBufferPool} (only for blockstores that keep no reference to a block's bytes once its put resolved; see
- * `ContentStoreInit.reuseLeafBuffers`). The chunker cuts leaves into its buffers, and a `Blob` source is read
- * straight into them (`toByteStream`).
- */
-export function leafPool (options: AddOptions, reuseLeafBuffers = false): LeafBufferPool | undefined {
-  const legacy = options.cidVersion === 0
-  const rawLeaves = options.rawLeaves ?? !legacy
-  const chunker = options.chunker ?? { type: 'fixed' }
-  if (!reuseLeafBuffers || !rawLeaves || chunker.type !== 'fixed') return undefined
-  const size = chunker.size ?? (legacy ? LEGACY_CHUNK_SIZE : DEFAULT_CHUNK_SIZE)
-  return new LeafBufferPool(size, (options.blockWriteConcurrency ?? DEFAULT_BLOCK_WRITE_CONCURRENCY) + 4)
+  return { settings, pool }
 }

@@ -95,4 +95,29 @@ describe('WorkerBlockstore', () => {
       expect(read.every((b, i) => b === bytes[i])).toBe(true)
     }
   })
+
+  it('hands mayRewrite to the worker: has answers at once while a write commits there, truly once idle', async () => {
+    const store = new WorkerBlockstore(new Worker(new URL('../../app/worker/storage-worker.ts', import.meta.url), { type: 'module' }), `ipfs-kit-worker-test-${crypto.randomUUID()}`)
+    stores.push(store)
+    await store.open()
+    const block = async (fill: number, size: number): Promise<{ cid: CID, bytes: Uint8Array }> => {
+      const bytes = new Uint8Array(size).fill(fill)
+      return { bytes, cid: CID.createV1(raw.code, await sha256.digest(bytes)) }
+    }
+    const stored = await block(255, 1024)
+    await store.put(stored.cid, stored.bytes)
+    const busy = await Promise.all(Array.from({ length: 32 }, async (_, i) => block(i, MiB / 4)))
+
+    const order: string[] = []
+    const writing = Promise.all(busy.map(async b => store.put(b.cid, b.bytes))).then(() => { order.push('written') })
+    // microtasks only: every put has posted its message, and the has below is posted after them; the worker takes
+    // the first put into a transaction before it reads the next message
+    for (let i = 0; i < 50; i++) await Promise.resolve()
+    const quick = store.has(stored.cid, { mayRewrite: true }).then(answer => { order.push('quick'); return answer })
+    expect(await quick).toBe(false)
+    await writing
+    expect(order).toEqual(['quick', 'written'])
+    expect(await store.has(stored.cid, { mayRewrite: true })).toBe(true)
+    expect(await store.has(stored.cid)).toBe(true)
+  })
 })

@@ -24,6 +24,14 @@ describe('PartBuffers', () => {
     expect(file.byteLength).toBe(3 * MAX_RECORD_BYTES)
   })
 
+  it('cuts a block given in chunks of any sizes into the same parts as the joined block', () => {
+    const bytes = filled(2 * MAX_RECORD_BYTES + 9)
+    const chunks = [bytes.subarray(0, 7), bytes.subarray(7, MAX_RECORD_BYTES + 100), bytes.subarray(MAX_RECORD_BYTES + 100)]
+    const parts = new PartBuffers().cut(chunks)
+    expect(parts.map(part => part.byteLength)).toEqual([MAX_RECORD_BYTES, MAX_RECORD_BYTES, 9])
+    expect(Buffer.concat(parts).equals(bytes)).toBe(true)
+  })
+
   it('cuts an empty block into one empty part', () => {
     expect(new PartBuffers().cut(new Uint8Array(0)).map(part => part.byteLength)).toEqual([0])
   })
@@ -57,8 +65,9 @@ describe('PartBuffers', () => {
 describe('blockRecords', () => {
   it('stores parts already laid out as they are, without a copy', () => {
     const parts = new PartBuffers().cut(filled(MAX_RECORD_BYTES + 5))
-    const records = blockRecords(parts)
+    const records = blockRecords(parts, new PartBuffers())
     expect(records.value).toEqual({ parts: 2, size: MAX_RECORD_BYTES + 5 })
+    expect(records.copies).toEqual([])
     expect(records.parts[0]).toBe(parts[0])
     expect(records.parts[1]).toBe(parts[1])
   })
@@ -66,8 +75,9 @@ describe('blockRecords', () => {
   it('cuts chunks of any other shape into owned parts with the same bytes', () => {
     const bytes = filled(2 * MAX_RECORD_BYTES + 7)
     const chunks = [bytes.subarray(0, 1000), bytes.subarray(1000, MAX_RECORD_BYTES + 3), bytes.subarray(MAX_RECORD_BYTES + 3)]
-    const records = blockRecords(chunks)
+    const records = blockRecords(chunks, new PartBuffers())
     expect(records.value).toEqual({ parts: 3, size: bytes.byteLength })
+    expect(records.copies).toEqual(records.parts)
     expect(records.parts.map(part => part.byteLength)).toEqual([MAX_RECORD_BYTES, MAX_RECORD_BYTES, 7])
     expect(Buffer.concat(records.parts).equals(bytes)).toBe(true)
     for (const part of records.parts) expect(part.buffer.byteLength).toBe(part.byteLength)
@@ -75,12 +85,16 @@ describe('blockRecords', () => {
 
   it('stores a small block given in chunks, or as a view, as one owned value', () => {
     const bytes = filled(3000)
-    const joined = blockRecords([bytes.subarray(0, 1000), bytes.subarray(1000)])
+    const buffers = new PartBuffers()
+    const joined = blockRecords([bytes.subarray(0, 1000), bytes.subarray(1000)], buffers)
     expect(joined.parts).toEqual([])
     expect(joined.value).toEqual(bytes)
-    const view = blockRecords([filled(10_000).subarray(10, 20)]).value
+    expect(joined.copies).toEqual([joined.value])
+    const view = blockRecords([filled(10_000).subarray(10, 20)], buffers).value
     expect(view instanceof Uint8Array && view.buffer.byteLength).toBe(10)
     const whole = filled(64)
-    expect(blockRecords([whole]).value).toBe(whole)
+    const kept = blockRecords([whole], buffers)
+    expect(kept.value).toBe(whole)
+    expect(kept.copies).toEqual([])
   })
 })

@@ -72,7 +72,7 @@ export default defineConfig(({ mode }) => ({
   },
   worker: { format: 'es' as const },
   // pre-bundled up front: found mid-run, Vite re-optimises and reloads the page under a browser test
-  optimizeDeps: { include: ['@orama/orama', 'zod', 'comlink'] },
+  optimizeDeps: { include: ['@orama/orama', '@orama/orama/trees', 'zod', 'comlink'] },
   resolve: {
     alias: { 'aegir/chai': aegirChai }
   },

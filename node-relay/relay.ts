@@ -150,6 +150,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     content,
     pins: node.helia.pins,
     datastore: node.datastore,
+    pinWriteBatch: node.pinWrites,
     events,
     libp2p: node.libp2p,
     agentVersion: 'ipfs-kit-relay/0.1.0',

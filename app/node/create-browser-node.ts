@@ -19,6 +19,7 @@ import { GatewayBlocks } from '../../core/blocks/gateway-blocks.ts'
 import { announceInBackground } from '../../core/blocks/announce.ts'
 import { rememberingHasher } from '../../core/blocks/verify.ts'
 import { NetworkBlockstore } from '../../core/blocks/network.ts'
+import { PinBatchingDatastore } from '../../core/service/pin-write-batch.ts'
 import { WriteBehindBlockstore } from '../../core/blocks/write-behind.ts'
 import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
 import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
@@ -164,7 +165,7 @@ function isBrowserDialableCircuit (addr: Multiaddr): boolean {
   return circuit > 0 && names.slice(0, circuit).some(name => name === 'ws' || name === 'wss')
 }
 
-async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Blockstore, datastore: Datastore, ownBlocks: boolean, close: () => Promise<void> }> {
+async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Blockstore, datastore: PinBatchingDatastore, ownBlocks: boolean, close: () => Promise<void> }> {
   const name = init.name ?? 'ipfs-kit'
   let ownBlocks: IdbBlockstore | WorkerBlockstore | undefined
   if (init.blockstore === undefined) {
@@ -180,7 +181,8 @@ async function defaultStores (init: BrowserNodeInit): Promise<{ blockstore: Bloc
   const blockstore = new WriteBehindBlockstore(backing, { onError: (err, cid) => { console.warn(`could not store fetched block ${cid.toString()}`, err) } })
   return {
     blockstore,
-    datastore,
+    // a pin's records commit as one IndexedDB transaction instead of one per block (see PinBatchingDatastore)
+    datastore: new PinBatchingDatastore(datastore),
     ownBlocks: ownBlocks !== undefined,
     close: async () => {
       await blockstore.flush()
@@ -238,6 +240,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     // add may reuse leaf buffers; a blockstore given by the caller may keep them
     content: new ContentStore({ blockstore, reuseLeafBuffers: stores.ownBlocks, ...(hashing === undefined ? {} : { leafHasher: hashing.hash }) }),
     pins: helia.pins,
+    pinWriteBatch: stores.datastore,
     events,
     libp2p,
     agentVersion: 'ipfs-kit-browser/0.1.0',

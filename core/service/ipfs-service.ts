@@ -10,6 +10,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { BlockCorruptError, CidMismatchError, InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { hasherFor } from '../blocks/hashers.ts'
 import { presenceAwareWalker } from './pin-walker.ts'
+import type { PinWriteBatch } from './pin-write-batch.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { ContentStore } from '../content/content-store.ts'
 import type { AddEntry, AddOptions, AddResult, AddSource, CarImportResult, CatOptions, LsEntry, OpenedEntry, Stat, StatOptions } from '../content/types.ts'
@@ -41,6 +42,11 @@ export interface IpfsServiceComponents {
    * either no blocks of an add, or its pin (Kubo's GC lock). Returns the release.
    */
   writeGuard?: () => Promise<() => void>
+  /**
+   * The datastore under `pins` when it can hold a pin's records and commit them together
+   * (`PinBatchingDatastore`): a pin then writes its records as batches, and one that fails half way leaves none.
+   */
+  pinWriteBatch?: PinWriteBatch
 }
 
 /** Options for adds through the service. */
@@ -188,7 +194,12 @@ export class IpfsService {
         if (await this.hasPinRecord(cid, options)) {
           await this.components.pins.setMetadata(cid, metadata, options)
         } else {
-          await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker: presenceAwareWalker() }))
+          const batch = this.components.pinWriteBatch
+          const walker = presenceAwareWalker({ onAhead: cids => { batch?.readAhead(cids) } })
+          const record = async (): Promise<void> => {
+            await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker }))
+          }
+          await (batch?.run(record, options) ?? record())
         }
       }))
       this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })

@@ -16,14 +16,23 @@ interface Pending {
   present?: Promise<boolean>
 }
 
+/** Options of {@link presenceAwareWalker}. */
+export interface PresenceAwareWalkerOptions {
+  /** Told of the raw leaves the walk will visit soon, as their checks start (a pin reads their records ahead). */
+  onAhead?: (cids: CID[]) => void
+}
+
 /** Start the `has` check of each raw leaf among the next {@link PRESENCE_LOOKAHEAD} blocks the walk will visit. */
-function checkAhead (stack: Pending[], has: (cid: CID) => Promise<boolean>): void {
+function checkAhead (stack: Pending[], has: (cid: CID) => Promise<boolean>, onAhead?: (cids: CID[]) => void): void {
+  const started: CID[] = []
   for (let i = stack.length - 1; i >= 0 && i >= stack.length - PRESENCE_LOOKAHEAD; i--) {
     const pending = stack[i]
     if (pending === undefined || pending.present !== undefined || pending.cid.code !== raw.code) continue
     pending.present = has(pending.cid)
     pending.present.catch(() => {}) // awaited when visited; a walk that stops early leaves it unobserved
+    started.push(pending.cid)
   }
+  if (started.length > 0) onAhead?.(started)
 }
 
 /**
@@ -38,14 +47,14 @@ function checkAhead (stack: Pending[], has: (cid: CID) => Promise<boolean>): voi
  * The `has` checks of the next {@link PRESENCE_LOOKAHEAD} raw leaves run at once, ahead of the walk: one at a time,
  * each waited a whole store round trip (in the browser, a message to the storage worker and an IndexedDB read).
  */
-export function presenceAwareWalker (): GraphWalkerFactory {
+export function presenceAwareWalker (walkerOptions: PresenceAwareWalkerOptions = {}): GraphWalkerFactory {
   return (components: GraphWalkerComponents): GraphWalker => ({
     walk: async function * <T>(root: CID, options?: WalkOptions<T>): AsyncGenerator<GraphNode<T>> {
       const maxDepth = options?.depth ?? Infinity
       const stack: Pending[] = [{ cid: root, depth: 0, path: [root] }]
       while (stack.length > 0) {
         options?.signal?.throwIfAborted()
-        checkAhead(stack, async cid => components.blockstore.has(cid, options))
+        checkAhead(stack, async cid => components.blockstore.has(cid, options), walkerOptions.onAhead)
         const next = stack.pop()
         if (next === undefined) break
         const { cid, depth, path } = next

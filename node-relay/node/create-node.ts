@@ -24,6 +24,8 @@ import { lockRepo } from './repo-lock.ts'
 import { publicNetworkServices } from '../public-network/services.ts'
 import type { RepoLock } from './repo-lock.ts'
 import { SafeFsDatastore } from './safe-fs-datastore.ts'
+import { PinBatchingDatastore } from '../../core/service/pin-write-batch.ts'
+import type { PinWriteBatch } from '../../core/service/pin-write-batch.ts'
 import type { TlsMaterial } from '../tls/load-tls.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
@@ -50,6 +52,8 @@ export interface RelayNode {
   blockstore: TieredBlockstore
   fsBlockstore: FsBlockstore
   datastore: FsDatastore
+  /** The same datastore as Helia sees it: a pin's records are written through it as batches. */
+  pinWrites: PinWriteBatch
   stop: () => Promise<void>
 }
 
@@ -102,7 +106,8 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
 
   // the codecs pins and dag_get/dag_put need beyond dag-pb and raw
   // Helia hashes each fetched block to check it; remembered, so verified reads of it do not hash it again
-  const light = createHeliaLight({ blockstore, datastore, codecs: [dagCbor, dagJson, json], hashers: [rememberingHasher(sha256)] })
+  const pinWrites = new PinBatchingDatastore(datastore)
+  const light = createHeliaLight({ blockstore, datastore: pinWrites, codecs: [dagCbor, dagJson, json], hashers: [rememberingHasher(sha256)] })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: config.libp2p.listen, announce: config.libp2p.announce },
     // with a certificate, /tls/ws listen addresses are WSS (browsers on https pages cannot dial plain ws)
@@ -130,6 +135,7 @@ async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lo
     blockstore,
     fsBlockstore,
     datastore,
+    pinWrites,
     stop: async () => {
       await helia.stop()
       await datastore.close()

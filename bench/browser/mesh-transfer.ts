@@ -6,8 +6,11 @@
  *   control) — the limit of the transport on this machine;
  * - `ipfs-kit cat over WebRTC`: A adds N MiB of fresh random bytes, B reads them by CID (bitswap over the direct
  *   WebRTC connection, every block verified and stored in B's IndexedDB);
- * - `ipfs-kit add via worker`: a third tab adds M MiB with its blocks in IndexedDB inside the storage worker
- *   (comlink), for comparison with raw IndexedDB from `idb-add.ts` in the same run.
+ * - `ipfs-kit add via worker`: a third tab adds (and pins) M MiB with its blocks in IndexedDB inside the storage
+ *   worker (comlink);
+ * - `raw IndexedDB, same tab`: that tab writes M MiB of 256 KiB values into a fresh database in one transaction, as
+ *   `idb-add.ts`'s raw row does, interleaved with the adds: the add's baseline under the same conditions (the other
+ *   tabs, their connections, the same renderer).
  *
  * @example
  * ```sh
@@ -37,12 +40,15 @@ export interface MeshTransferOptions {
 export interface MeshTransferResult {
   transfer: ResultRow[]
   workerAdd: ResultRow
+  /** Raw IndexedDB in the add's tab, interleaved with its adds: the add's baseline. */
+  rawIdbSameTab: ResultRow
 }
 
 export const MESH_ROWS = {
   raw: 'raw RTCDataChannel',
   cat: 'ipfs-kit cat over WebRTC',
-  workerAdd: 'ipfs-kit add via worker'
+  workerAdd: 'ipfs-kit add via worker',
+  rawIdbSameTab: 'raw IndexedDB, same tab'
 } as const
 
 interface RawChannelWindow {
@@ -154,6 +160,46 @@ async function workerAdd (peer: BrowserPeer, bytes: number): Promise<number> {
 }
 
 /**
+ * Writes `bytes` random bytes as 256 KiB values into a fresh IndexedDB database in one transaction, on the tab's main
+ * thread (`idb-page.ts`'s raw row); returns the seconds from the first put to the commit. The database is deleted.
+ */
+async function rawIdbInTab (peer: BrowserPeer, bytes: number): Promise<number> {
+  const ms = await peer.page.evaluate(async (size) => {
+    const valueSize = 256 * 1024
+    const values: Uint8Array[] = []
+    for (let at = 0; at < size; at += valueSize) {
+      const value = new Uint8Array(Math.min(valueSize, size - at))
+      for (let i = 0; i < value.byteLength; i += 65_536) crypto.getRandomValues(value.subarray(i, Math.min(value.byteLength, i + 65_536)))
+      values.push(value)
+    }
+    const name = `bench-raw-${crypto.randomUUID()}`
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => { open.result.createObjectStore('blocks') }
+      open.onsuccess = () => { resolve(open.result) }
+      open.onerror = () => { reject(open.error ?? new Error('open failed')) }
+    })
+    try {
+      const started = performance.now()
+      const tx = db.transaction('blocks', 'readwrite')
+      const store = tx.objectStore('blocks')
+      values.forEach((value, i) => { store.put(value, `block-${i}`) })
+      tx.commit()
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => { resolve() }
+        tx.onerror = () => { reject(tx.error ?? new Error('transaction failed')) }
+        tx.onabort = () => { reject(tx.error ?? new Error('transaction aborted')) }
+      })
+      return performance.now() - started
+    } finally {
+      db.close()
+      await new Promise<void>(resolve => { const del = indexedDB.deleteDatabase(name); del.onsuccess = () => { resolve() }; del.onerror = () => { resolve() } })
+    }
+  }, bytes)
+  return ms / 1000
+}
+
+/**
  * Runs the three measurements and returns report rows: the transfer rows (group `webrtc N MiB`, ratios against the
  * raw channel) and the worker add row (group `browser M MiB`, the group of `idb-add.ts`, so run.ts can set it
  * against raw IndexedDB).
@@ -191,12 +237,19 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
     const w = await openPeer(browser, pages.url, relayAddr, 'bench-worker', { storage: 'worker' })
     peers.push(w)
     await workerAdd(w, Math.min(addMiB, 4) * MIB) // warm-up: worker start, IndexedDB open
+    await rawIdbInTab(w, Math.min(addMiB, 4) * MIB)
     const adds: number[] = []
-    for (let run = 0; run < runs; run++) adds.push(await workerAdd(w, addMiB * MIB))
-
+    const raws: number[] = []
+    for (let run = 0; run < runs; run++) {
+      raws.push(await rawIdbInTab(w, addMiB * MIB))
+      adds.push(await workerAdd(w, addMiB * MIB))
+    }
+    const group = `browser ${addMiB} MiB`
+    const rawIdbSameTab = toRow(group, { name: MESH_ROWS.rawIdbSameTab, bytes: addMiB * MIB, samples: raws })
     return {
       transfer,
-      workerAdd: toRow(`browser ${addMiB} MiB`, { name: MESH_ROWS.workerAdd, bytes: addMiB * MIB, samples: adds })
+      rawIdbSameTab,
+      workerAdd: toRow(group, { name: MESH_ROWS.workerAdd, bytes: addMiB * MIB, samples: adds }, [rawIdbSameTab])
     }
   } finally {
     await Promise.all(peers.map(async peer => peer.close()))
@@ -209,7 +262,7 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const { values } = parseArgs({ options: { size: { type: 'string', default: '16' }, add: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' } } })
   const result = await runMeshTransferBench({ transferMiB: values.size.split(',').map(Number), addMiB: Number(values.add), runs: Number(values.runs) })
-  for (const row of [...result.transfer, result.workerAdd]) {
+  for (const row of [...result.transfer, result.rawIdbSameTab, result.workerAdd]) {
     const ratios = Object.entries(row.ratios).map(([name, ratio]) => `${ratio.toFixed(2)}× ${name}`).join(', ')
     console.log(`${row.group.padEnd(16)} ${row.name.padEnd(28)} ${row.mibPerSecond.toFixed(2).padStart(8)} MiB/s  ${ratios}`)
   }

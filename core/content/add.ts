@@ -19,13 +19,16 @@ export interface AddComponents {
   leafHasher?: LeafHasher
 }
 
-function writer (components: AddComponents, signal: AbortSignal | undefined): WritableStorage {
+function writer (components: AddComponents, options: AddOptions): WritableStorage {
+  const { signal, onBlockStored } = options
   return {
     put: async (cid, bytes) => {
       signal?.throwIfAborted()
       // blocks just made: a duplicate check need not wait for writes in flight (see RewriteOptions)
-      const options: RewriteOptions = { signal, mayRewrite: true }
-      return components.blockstore.put(cid, bytes, options)
+      const putOptions: RewriteOptions = { signal, mayRewrite: true }
+      const stored = await components.blockstore.put(cid, bytes, putOptions)
+      onBlockStored?.(cid)
+      return stored
     }
   }
 }
@@ -45,7 +48,7 @@ export async function addFile (components: AddComponents, source: AddSource, opt
   settings.wrapWithDirectory = false
   const candidate = { content: progress.count(toByteStream(source, pool), undefined, options.signal) }
   let last: AddResult | undefined
-  for await (const entry of importer([candidate], writer(components, options.signal), settings)) {
+  for await (const entry of importer([candidate], writer(components, options), settings)) {
     last = toResult(entry)
   }
   if (last === undefined) throw new InvalidInputError('nothing was imported')
@@ -87,7 +90,7 @@ export async function * addTree (components: AddComponents, entries: Iterable<Ad
       }
     }
   }
-  for await (const entry of importer(candidates(), writer(components, options.signal), settings)) {
+  for await (const entry of importer(candidates(), writer(components, options), settings)) {
     yield toResult(entry)
   }
 }

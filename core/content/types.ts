@@ -51,6 +51,8 @@ export interface AddOptions extends AbortOptions {
   wrapWithDirectory?: boolean
   /** Called as bytes are read. */
   onProgress?: (progress: AddProgress) => void
+  /** Told of each block once the blockstore has stored it (the service's pin then need not ask the store again). */
+  onBlockStored?: (cid: CID) => void
 }
 
 /** The outcome of adding one file or directory. */

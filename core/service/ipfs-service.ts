@@ -10,6 +10,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { BlockCorruptError, CidMismatchError, InvalidInputError, NotFoundError } from '../errors/index.ts'
 import { hasherFor } from '../blocks/hashers.ts'
 import { presenceAwareWalker } from './pin-walker.ts'
+import { StoredLeaves } from './stored-leaves.ts'
 import type { PinWriteBatch } from './pin-write-batch.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { ContentStore } from '../content/content-store.ts'
@@ -78,6 +79,11 @@ function toPinInfo (cid: CID, pin: { depth: number, metadata: Record<string, str
   return { cid, depth: pin.depth, name: typeof name === 'string' ? name : '', metadata }
 }
 
+/** One `onBlockStored` that tells both listeners (the service's own, and its caller's if any). */
+function noteBoth (own: (cid: CID) => void, caller: ((cid: CID) => void) | undefined): (cid: CID) => void {
+  return caller === undefined ? own : cid => { own(cid); caller(cid) }
+}
+
 /**
  * The operations every surface offers (REST, gateway, CLI through REST, MCP, the browser UI): one implementation,
  * so no surface grows its own version of "add" or "pin".
@@ -100,8 +106,9 @@ export class IpfsService {
   async add (source: AddSource, options: ServiceAddOptions = {}): Promise<AddResult> {
     await this.components.beforeAdd?.(knownLength(source), options)
     return this.guarded(async () => {
-      const result = await this.content.add(source, options)
-      await this.afterAdd(result, options)
+      const stored = new StoredLeaves()
+      const result = await this.content.add(source, { ...options, onBlockStored: noteBoth(stored.note, options.onBlockStored) })
+      await this.afterAdd(result, options, stored)
       return result
     })
   }
@@ -131,7 +138,8 @@ export class IpfsService {
       }
     }
     const results: AddResult[] = []
-    for await (const result of this.content.addAll(counted(), options)) results.push(result)
+    const stored = new StoredLeaves()
+    for await (const result of this.content.addAll(counted(), { ...options, onBlockStored: noteBoth(stored.note, options.onBlockStored) })) results.push(result)
     // an upload without files would pin an empty directory: refused before anything is pinned
     if (count === 0) throw new InvalidInputError('nothing to add: the upload held no files')
     if (options.unwrapSingle === true && options.wrapWithDirectory !== false) {
@@ -140,12 +148,12 @@ export class IpfsService {
     }
     // without a wrapping directory every top-level entry is a root of its own (as `ipfs add a b`): each is pinned
     const roots = options.wrapWithDirectory === false ? results.filter(r => r.path !== '' && !r.path.includes('/')) : results.slice(-1)
-    for (const root of roots) await this.afterAdd(root, options)
+    for (const root of roots) await this.afterAdd(root, options, stored)
     return results
   }
 
-  private async afterAdd (result: AddResult, options: ServiceAddOptions): Promise<void> {
-    if (options.pin !== false) await this.pin(result.cid, { name: options.name, signal: options.signal }, false)
+  private async afterAdd (result: AddResult, options: ServiceAddOptions, stored: StoredLeaves): Promise<void> {
+    if (options.pin !== false) await this.pin(result.cid, { name: options.name, signal: options.signal }, false, stored)
     this.components.events.emit({ type: 'content:added', cid: result.cid.toString(), size: result.size, name: options.name })
   }
 
@@ -178,8 +186,11 @@ export class IpfsService {
     return this.pin(cid, options, true)
   }
 
-  /** Pin; `guard`: take the write guard around the pin record (callers already holding it pass false). */
-  private async pin (cid: CID, options: PinAddOptions, guard: boolean): Promise<PinInfo> {
+  /**
+   * Pin; `guard`: take the write guard around the pin record (callers already holding it pass false); `stored`: the
+   * leaves the add before this pin stored (its caller holds the guard since), proved without asking the store.
+   */
+  private async pin (cid: CID, options: PinAddOptions, guard: boolean, stored?: StoredLeaves): Promise<PinInfo> {
     const metadata: Record<string, string | number | boolean> = { ...options.metadata }
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
     return await this.cidLocks.run(cid.toV1().toString(), async () => {
@@ -195,7 +206,7 @@ export class IpfsService {
           await this.components.pins.setMetadata(cid, metadata, options)
         } else {
           const batch = this.components.pinWriteBatch
-          const walker = presenceAwareWalker({ onAhead: cids => { batch?.readAhead(cids) } })
+          const walker = presenceAwareWalker({ onAhead: cids => { batch?.readAhead(cids) }, knownPresent: stored?.has })
           const record = async (): Promise<void> => {
             await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker }))
           }

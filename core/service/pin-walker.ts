@@ -20,6 +20,8 @@ interface Pending {
 export interface PresenceAwareWalkerOptions {
   /** Told of the raw leaves the walk will visit soon, as their checks start (a pin reads their records ahead). */
   onAhead?: (cids: CID[]) => void
+  /** Leaves known to be stored (the add before the pin wrote them): proved without asking the store. */
+  knownPresent?: (cid: CID) => boolean
 }
 
 /** Start the `has` check of each raw leaf among the next {@link PRESENCE_LOOKAHEAD} blocks the walk will visit. */
@@ -54,7 +56,7 @@ export function presenceAwareWalker (walkerOptions: PresenceAwareWalkerOptions =
       const stack: Pending[] = [{ cid: root, depth: 0, path: [root] }]
       while (stack.length > 0) {
         options?.signal?.throwIfAborted()
-        checkAhead(stack, async cid => components.blockstore.has(cid, options), walkerOptions.onAhead)
+        checkAhead(stack, async cid => walkerOptions.knownPresent?.(cid) === true || await components.blockstore.has(cid, options), walkerOptions.onAhead)
         const next = stack.pop()
         if (next === undefined) break
         const { cid, depth, path } = next

@@ -243,6 +243,25 @@ describe('pins through PinBatchingDatastore under a real Helia', () => {
     expect(batched.store.keysUnder('/pin')).toEqual([])
   })
 
+  it('the pin that ends an add asks the store nothing about the leaves that add stored', async () => {
+    const leafChecks = async (pin: boolean): Promise<number> => {
+      const { service, blockstore } = await start(true)
+      let checks = 0
+      const has = blockstore.has.bind(blockstore)
+      blockstore.has = async (cid, options) => {
+        if (cid.code === 0x55) checks++
+        return has(cid, options)
+      }
+      await service.add(pseudoRandomBytes(20 * 1024, 9), { chunker: { type: 'fixed', size: 1024 }, pin })
+      if (pin) for await (const leaf of blockstore.getAll()) expect(await helia?.pins.isPinned(leaf.cid)).toBe(true)
+      await helia?.stop()
+      helia = undefined
+      return checks
+    }
+    const addOnly = await leafChecks(false)
+    expect(await leafChecks(true)).toBe(addOnly)
+  })
+
   it('a pin that fails half way (a block of its DAG is missing) leaves no block counted as pinned', async () => {
     for (const batched of [false, true]) {
       const { service, store, blockstore } = await start(batched)

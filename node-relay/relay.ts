@@ -156,6 +156,7 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     agentVersion: 'ipfs-kit-relay/0.1.0',
     onRead: target => { late.noteRead?.(target) },
     writeGuard: async () => gcLock.readLock(),
+    exclusiveGuard: async () => gcLock.writeLock(),
     beforeAdd: async (knownBytes) => {
       const quota = config.blocks.quotaBytes
       if (quota === undefined) return

@@ -44,6 +44,11 @@ export interface IpfsServiceComponents {
    */
   writeGuard?: () => Promise<() => void>
   /**
+   * Held alone by a block removal, as a collection holds it (Kubo's `block rm` takes the GC lock): an add's blocks
+   * cannot be removed between their write and the add's pin, which records them as stored. Returns the release.
+   */
+  exclusiveGuard?: () => Promise<() => void>
+  /**
    * The datastore under `pins` when it can hold a pin's records and commit them together
    * (`PinBatchingDatastore`): a pin then writes its records as batches, and one that fails half way leaves none.
    */
@@ -309,9 +314,14 @@ export class IpfsService {
    * `ERR_NOT_FOUND`.
    */
   async blockRm (cid: CID, options?: AbortOptions): Promise<void> {
-    if (!await this.content.hasBlock(cid, options)) throw new NotFoundError(`block ${cid.toString()} is not stored here`)
-    if (await this.components.pins.isPinned(cid, options)) throw new InvalidInputError(`block ${cid.toString()} is pinned: unpin it first`)
-    await this.content.blocks.delete(cid, options)
+    const release = await this.components.exclusiveGuard?.()
+    try {
+      if (!await this.content.hasBlock(cid, options)) throw new NotFoundError(`block ${cid.toString()} is not stored here`)
+      if (await this.components.pins.isPinned(cid, options)) throw new InvalidInputError(`block ${cid.toString()} is pinned: unpin it first`)
+      await this.content.blocks.delete(cid, options)
+    } finally {
+      release?.()
+    }
   }
 
   async blockStat (cid: CID, options?: AbortOptions): Promise<BlockStat> {

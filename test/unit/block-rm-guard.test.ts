@@ -1,0 +1,75 @@
+/**
+ * A block removal holds the write guard alone, as Kubo's `block rm` holds the GC lock: it cannot remove a block that
+ * an add has written and not yet pinned. A real Helia under the service, mortice for the guard as the relay has it.
+ */
+import { MemoryBlockstore } from 'blockstore-core'
+import { MemoryDatastore } from 'datastore-core'
+import { createHeliaLight } from 'helia'
+import createMortice from 'mortice'
+import * as raw from 'multiformats/codecs/raw'
+import { describe, expect, it } from 'vitest'
+import { ContentStore } from '../../core/content/content-store.ts'
+import { EventBus } from '../../core/events/bus.ts'
+import { IpfsService } from '../../core/service/ipfs-service.ts'
+import { pseudoRandomBytes } from '../support/fixtures.ts'
+import type { AbortOptions } from '../../core/abort.ts'
+import type { InputPair } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** Holds the first put of a block with links (the file's root, written after its leaves) until `open()`. */
+class RootGate extends MemoryBlockstore {
+  firstLeaf: CID | undefined
+  private release: () => void = () => {}
+  private readonly gate = new Promise<void>(resolve => { this.release = resolve })
+  private reached: () => void = () => {}
+  /** Resolves once every leaf is stored and the root's put is waiting. */
+  readonly leavesStored = new Promise<void>(resolve => { this.reached = resolve })
+
+  override async put (cid: CID, bytes: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
+    if (cid.code === raw.code) {
+      this.firstLeaf ??= cid
+    } else {
+      this.reached()
+      await this.gate
+    }
+    return super.put(cid, bytes, options)
+  }
+
+  open (): void { this.release() }
+}
+
+describe('block rm and the write guard', () => {
+  it('a block rm waits for an add in progress, then refuses the block the add pinned, so no pinned block goes missing', async () => {
+    const blockstore = new RootGate()
+    const helia = createHeliaLight({ blockstore, datastore: new MemoryDatastore(), blockBrokers: [] })
+    await helia.start()
+    const gcLock = createMortice({ name: `block-rm-${Math.random()}`, singleProcess: true })
+    const service = new IpfsService({
+      content: new ContentStore({ blockstore }),
+      pins: helia.pins,
+      events: new EventBus(),
+      writeGuard: async () => gcLock.readLock(),
+      exclusiveGuard: async () => gcLock.writeLock()
+    })
+    try {
+      const add = service.add(pseudoRandomBytes(8 * 1024, 5), { chunker: { type: 'fixed', size: 1024 } })
+      await blockstore.leavesStored
+      const leaf = blockstore.firstLeaf
+      if (leaf === undefined) throw new Error('no leaf was written')
+      let rmSettled = false
+      const rm = service.blockRm(leaf).finally(() => { rmSettled = true })
+      rm.catch(() => {})
+      await new Promise(resolve => setTimeout(resolve, 50))
+      expect(rmSettled, 'the removal waits while the add holds the guard').toBe(false)
+      blockstore.open()
+      const { cid } = await add
+      await expect(rm).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+      expect(await blockstore.has(leaf)).toBe(true)
+      expect(await helia.pins.isPinned(leaf)).toBe(true)
+      expect(await helia.pins.isPinned(cid)).toBe(true)
+    } finally {
+      blockstore.open()
+      await helia.stop()
+    }
+  })
+})

@@ -155,8 +155,8 @@ async function assemble (config: RelayConfig, undo: Array<() => Promise<void> | 
     libp2p: node.libp2p,
     agentVersion: 'ipfs-kit-relay/0.1.0',
     onRead: target => { late.noteRead?.(target) },
-    writeGuard: async () => gcLock.readLock(),
-    exclusiveGuard: async () => gcLock.writeLock(),
+    writeGuard: async (options) => gcLock.readLock(options),
+    exclusiveGuard: async (options) => gcLock.writeLock(options),
     beforeAdd: async (knownBytes) => {
       const quota = config.blocks.quotaBytes
       if (quota === undefined) return

@@ -9,6 +9,7 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { IDBDatastore } from 'datastore-idb'
+import createMortice from 'mortice'
 import { createHeliaLight } from 'helia'
 import { ContentStore } from '../../core/content/content-store.ts'
 import { createWorkerLeafHasher } from '../content/worker-leaf-hasher.ts'
@@ -233,6 +234,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     nudge: reannouncer(libp2p),
     ...(init.gatewayUrl === undefined ? {} : { fallback: { get: gatewayGetter(init.gatewayUrl, init.fetchTimeoutMs), afterMs: init.gatewayAfterMs } })
   })
+  const writes = createMortice({ name: `ipfs-kit-writes-${crypto.randomUUID()}`, singleProcess: true })
   const quota = init.quota
   const hashing = init.hashWorker === undefined ? undefined : createWorkerLeafHasher({ spawn: init.hashWorker })
   const service = new IpfsService({
@@ -241,6 +243,9 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
     content: new ContentStore({ blockstore, reuseLeafBuffers: stores.ownBlocks, ...(hashing === undefined ? {} : { leafHasher: hashing.hash }) }),
     pins: helia.pins,
     pinWriteBatch: stores.datastore,
+    // held by an add until its pin is recorded, and alone by a block rm, as the relay's GC lock is
+    writeGuard: async (options) => writes.readLock(options),
+    exclusiveGuard: async (options) => writes.writeLock(options),
     events,
     libp2p,
     agentVersion: 'ipfs-kit-browser/0.1.0',

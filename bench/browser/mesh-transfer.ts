@@ -200,7 +200,7 @@ async function rawIdbInTab (peer: BrowserPeer, bytes: number): Promise<number> {
 }
 
 /**
- * Runs the three measurements and returns report rows: the transfer rows (group `webrtc N MiB`, ratios against the
+ * Runs the four measurements and returns report rows: the transfer rows (group `webrtc N MiB`, ratios against the
  * raw channel) and the worker add row (group `browser M MiB`, the group of `idb-add.ts`, so run.ts can set it
  * against raw IndexedDB).
  */

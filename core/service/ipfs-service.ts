@@ -42,15 +42,16 @@ export interface IpfsServiceComponents {
    * record is written, so a garbage collection, which takes it exclusively, never runs in the middle of one: it sees
    * either no blocks of an add, or its pin (Kubo's GC lock). Returns the release.
    */
-  writeGuard?: () => Promise<() => void>
+  writeGuard?: (options?: AbortOptions) => Promise<() => void>
   /**
    * Held alone by a block removal, as a collection holds it (Kubo's `block rm` takes the GC lock): an add's blocks
    * cannot be removed between their write and the add's pin, which records them as stored. Returns the release.
    */
-  exclusiveGuard?: () => Promise<() => void>
+  exclusiveGuard?: (options?: AbortOptions) => Promise<() => void>
   /**
    * The datastore under `pins` when it can hold a pin's records and commit them together
-   * (`PinBatchingDatastore`): a pin then writes its records as batches, and one that fails half way leaves none.
+   * (`PinBatchingDatastore`): a pin then writes its records as batches, and one that fails before its commit leaves
+   * none (see that class for large DAGs and crashes).
    */
   pinWriteBatch?: PinWriteBatch
 }
@@ -115,12 +116,12 @@ export class IpfsService {
       const result = await this.content.add(source, { ...options, onBlockStored: noteBoth(stored.note, options.onBlockStored) })
       await this.afterAdd(result, options, stored)
       return result
-    })
+    }, options)
   }
 
   /** Run `fn` holding the write guard (shared with other writes, exclusive of a garbage collection). */
-  private async guarded<T> (fn: () => Promise<T>): Promise<T> {
-    const release = await this.components.writeGuard?.()
+  private async guarded<T> (fn: () => Promise<T>, options?: AbortOptions): Promise<T> {
+    const release = await this.components.writeGuard?.(options)
     try {
       return await fn()
     } finally {
@@ -131,7 +132,7 @@ export class IpfsService {
   /** Add a tree; the root (last result), or without a wrapping directory each top-level entry, is pinned unless `pin: false`. */
   async addAll (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions = {}): Promise<AddResult[]> {
     await this.components.beforeAdd?.(undefined, options)
-    return this.guarded(async () => this.addAllNow(entries, options))
+    return this.guarded(async () => this.addAllNow(entries, options), options)
   }
 
   private async addAllNow (entries: Iterable<AddEntry> | AsyncIterable<AddEntry>, options: ServiceAddOptions): Promise<AddResult[]> {
@@ -158,7 +159,7 @@ export class IpfsService {
   }
 
   private async afterAdd (result: AddResult, options: ServiceAddOptions, stored: StoredLeaves): Promise<void> {
-    if (options.pin !== false) await this.pin(result.cid, { name: options.name, signal: options.signal }, false, stored)
+    if (options.pin !== false) await this.pin(result.cid, { name: options.name, signal: options.signal }, stored)
     this.components.events.emit({ type: 'content:added', cid: result.cid.toString(), size: result.size, name: options.name })
   }
 
@@ -188,39 +189,51 @@ export class IpfsService {
    * missing locally are fetched before that turn, so a slow fetch never holds other pins up.
    */
   async pinAdd (cid: CID, options: PinAddOptions = {}): Promise<PinInfo> {
-    return this.pin(cid, options, true)
+    // fetch before taking any lock, so a slow fetch holds up neither a collection nor this CID's other pin changes
+    await this.fetchForPin(cid, options)
+    // the write guard before this CID's lock, in the order an add takes them: the other order deadlocks once a
+    // collection or block rm waits for the guard between the two (mortice queues new shared holders behind it)
+    return this.guarded(async () => this.pin(cid, options), options)
   }
 
   /**
-   * Pin; `guard`: take the write guard around the pin record (callers already holding it pass false); `stored`: the
-   * leaves the add before this pin stored (its caller holds the guard since), proved without asking the store.
+   * Pin, with the write guard held by the caller. `stored`: the leaves the add before this pin stored (that add has
+   * held the guard since), proved without asking the store.
    */
-  private async pin (cid: CID, options: PinAddOptions, guard: boolean, stored?: StoredLeaves): Promise<PinInfo> {
+  private async pin (cid: CID, options: PinAddOptions, stored?: StoredLeaves): Promise<PinInfo> {
     const metadata: Record<string, string | number | boolean> = { ...options.metadata }
     if (options.name !== undefined && options.name !== '') metadata[META_NAME] = options.name
     return await this.cidLocks.run(cid.toV1().toString(), async () => {
-      // fetch (or find) the root first: fails fast with ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the walk
-      const local = await this.content.hasBlock(cid, options)
-      await this.content.getBlock(cid, options)
-      if (!local && options.recursive !== false) await this.fetchDag(cid, options)
-      const write = guard ? async (fn: () => Promise<void>) => { await this.guarded(fn) } : async (fn: () => Promise<void>) => { await fn() }
-      // a collection between the fetch and this write may drop fetched blocks: the pin's walk fetches them again
-      await write(async () => this.pinWrites.run('pins', async () => {
+      // a collection between pinAdd's fetch and the guard may have dropped fetched blocks: fetched again (else cheap)
+      await this.fetchForPin(cid, options)
+      await this.pinWrites.run('pins', async () => {
         // isPinned is also true for blocks inside another pin; only a pin record of this CID's own can be updated
         if (await this.hasPinRecord(cid, options)) {
           await this.components.pins.setMetadata(cid, metadata, options)
         } else {
           const batch = this.components.pinWriteBatch
-          const walker = presenceAwareWalker({ onAhead: cids => { batch?.readAhead(cids) }, knownPresent: stored?.has })
+          // without a write guard (a node that has none) nothing keeps an add's blocks until its pin: all are checked
+          const knownPresent = this.components.writeGuard === undefined ? undefined : stored?.has
+          const walker = presenceAwareWalker({ onAhead: cids => { batch?.readAhead(cids) }, knownPresent })
           const record = async (): Promise<void> => {
             await drain(this.components.pins.add(cid, { metadata, depth: options.recursive === false ? 0 : Infinity, signal: options.signal, walker }))
           }
           await (batch?.run(record, options) ?? record())
         }
-      }))
+      })
       this.components.events.emit({ type: 'pin:added', cid: cid.toString(), name: options.name })
       return toPinInfo(cid, await this.components.pins.get(cid, options))
     })
+  }
+
+  /**
+   * Find the root, and unless it was already here and the pin is recursive, fetch the DAG: fails fast with
+   * ERR_NOT_FOUND / ERR_TIMEOUT instead of waiting inside the pin's walk.
+   */
+  private async fetchForPin (cid: CID, options: PinAddOptions): Promise<void> {
+    const local = await this.content.hasBlock(cid, options)
+    await this.content.getBlock(cid, options)
+    if (!local && options.recursive !== false) await this.fetchDag(cid, options)
   }
 
   /** Bring every block of a DAG into the local store (from peers), reading only what is missing. */
@@ -286,7 +299,7 @@ export class IpfsService {
    */
   async blockPut (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number } = {}): Promise<BlockStat> {
     await this.components.beforeAdd?.(bytes.byteLength, options)
-    return this.guarded(async () => this.blockPutNow(bytes, options))
+    return this.guarded(async () => this.blockPutNow(bytes, options), options)
   }
 
   private async blockPutNow (bytes: Uint8Array, options: AbortOptions & { cid?: CID, codec?: number }): Promise<BlockStat> {
@@ -314,7 +327,7 @@ export class IpfsService {
    * `ERR_NOT_FOUND`.
    */
   async blockRm (cid: CID, options?: AbortOptions): Promise<void> {
-    const release = await this.components.exclusiveGuard?.()
+    const release = await this.components.exclusiveGuard?.(options)
     try {
       if (!await this.content.hasBlock(cid, options)) throw new NotFoundError(`block ${cid.toString()} is not stored here`)
       if (await this.components.pins.isPinned(cid, options)) throw new InvalidInputError(`block ${cid.toString()} is pinned: unpin it first`)
@@ -341,11 +354,11 @@ export class IpfsService {
       const result = await this.content.importCar(source, options)
       if (options.pin !== false) {
         for (const root of result.roots) {
-          if (await this.content.hasBlock(root, options)) await this.pin(root, { name: options.name, signal: options.signal }, false)
+          if (await this.content.hasBlock(root, options)) await this.pin(root, { name: options.name, signal: options.signal })
         }
       }
       return result
-    })
+    }, options)
   }
 
   /** This node's identity. */

@@ -2,9 +2,10 @@ import { BaseDatastore } from 'datastore-core'
 import { NotFoundError } from 'interface-store'
 import { StorageError } from '../errors/index.ts'
 import { PIN_PREFIX } from './pin-records.ts'
-import type { AbortOptions } from '../abort.ts'
 import { Key } from 'interface-datastore'
 import { base36 } from 'multiformats/bases/base36'
+import { equals } from 'multiformats/bytes'
+import type { AbortOptions } from '../abort.ts'
 import type { Batch, Datastore, KeyQuery, Query } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
 
@@ -35,6 +36,12 @@ const NOT_HELD = Symbol('not held')
 type Pending = { key: Key, value: Uint8Array } | { key: Key, value: undefined }
 
 /**
+ * Block records a run holds at most; past it they are committed as they come, in batches of this many: a pin of a
+ * 16 GiB DAG of 1 MiB leaves holds about 10 MB of records, a bigger one no more.
+ */
+export const MAX_HELD_BLOCK_RECORDS = 16_384
+
+/**
  * A datastore under Helia that can hold one pin's writes and commit them as batches.
  *
  * Helia's `pins.add` reads and writes one `/pinned-block/` record per block of the DAG, one after the other. In a
@@ -42,12 +49,19 @@ type Pending = { key: Key, value: Uint8Array } | { key: Key, value: undefined }
  * write is a file written and renamed in turn. Inside {@link run}, writes of pin records (`/pin/`, `/pinned-block/`)
  * go to memory and reads see them; at the end they are committed with the store's `batch()` (one IndexedDB
  * transaction; parallel file writes), the blocks' records before the pin's. So a pin is recorded only after
- * everything it protects is, as when Helia writes them in turn; and a pin that fails or is aborted half way leaves
- * no block counted as pinned by it (before, those records stayed and kept their blocks from every collection).
+ * everything it protects is, as when Helia writes them in turn.
+ *
+ * A pin that fails or is aborted before its commit leaves no block counted as pinned by it (Helia writing one by one
+ * left the counts of the blocks it had reached, which kept them from every collection), except the records of a DAG
+ * above {@link MAX_HELD_BLOCK_RECORDS} blocks already committed in batches. Once the commit has started it finishes
+ * whatever the pin's signal says. A crash in the middle of it (or a failed file write on the relay, where a batch is
+ * not atomic) can leave block counts without their pin record, as before: never a pin record whose blocks are not all
+ * counted. Pinning the CID again puts it right.
  *
  * Other keys (the peer key, peer records, the registry) pass straight through, as do all writes outside `run`. One
- * `run` at a time: a second waits for the first to commit. While one runs, other readers of pin records see its
- * writes (the service serialises pin changes, so only reads such as `isPinned` can come in between).
+ * `run` at a time: a second waits for the first to commit. The held writes belong to the datastore, not to the task:
+ * while one runs, other readers of pin records see its writes, and a pin change made around the service (through
+ * `helia.pins` directly) would join its batch. The service serialises its pin changes; nothing else should make them.
  */
 export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch {
   private pending: Map<string, Pending> | undefined
@@ -71,7 +85,9 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
       this.readAheads = new Map()
       try {
         const result = await task()
-        await this.commit(pending, options)
+        // the last moment to stop: a commit cut in two would keep the blocks' records and lose the pin's
+        options?.signal?.throwIfAborted()
+        await this.commit(pending)
         return result
       } finally {
         this.pending = undefined
@@ -89,15 +105,8 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
       const key = pinnedBlockKey(cid)
       const name = key.toString()
       if (reads.has(name)) continue
-      // a store may throw before returning a promise (the memory datastore does): the async function catches both
-      const read = (async () => {
-        try {
-          return await this.store.get(key)
-        } catch (err) {
-          if (err instanceof Error && err.name === 'NotFoundError') return undefined
-          throw err
-        }
-      })()
+      // readStored is async: a store that throws before returning a promise (the memory datastore does) rejects it
+      const read = this.readStored(key)
       read.catch(() => {}) // a failed read ahead fails the get that uses it; one never used is dropped
       reads.set(name, read)
     }
@@ -107,7 +116,10 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
     const held = this.heldFor(key)
     if (held === undefined) return await this.store.put(key, value, options)
     options?.signal?.throwIfAborted()
-    held.set(key.toString(), { key, value })
+    const name = key.toString()
+    held.set(name, { key, value })
+    this.readAheads?.delete(name)
+    if (held.size > MAX_HELD_BLOCK_RECORDS) await this.commitHeldBlocks(held)
     return key
   }
 
@@ -127,7 +139,9 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
   override async delete (key: Key, options?: AbortOptions): Promise<void> {
     const held = this.heldFor(key)
     if (held === undefined) { await this.store.delete(key, options); return }
-    held.set(key.toString(), { key, value: undefined })
+    const name = key.toString()
+    held.set(name, { key, value: undefined })
+    this.readAheads?.delete(name)
   }
 
   /** The store's own batch: not held, committed when its caller commits it. */
@@ -152,6 +166,7 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
     if (entry !== undefined) return entry.value
     const read = this.readAheads?.get(name)
     if (read === undefined) return NOT_HELD
+    this.readAheads?.delete(name) // used once: a write follows, or the next read asks the store
     options?.signal?.throwIfAborted()
     return await read
   }
@@ -162,18 +177,24 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
     return name.startsWith(PINNED_BLOCK_PREFIX) || name.startsWith(PIN_PREFIX) ? this.pending : undefined
   }
 
-  private async commit (pending: Map<string, Pending>, options?: AbortOptions): Promise<void> {
+  private async commit (pending: Map<string, Pending>): Promise<void> {
+    await this.commitHeldBlocks(pending)
+    await this.commitStep([...pending.values()])
+  }
+
+  /** Commit the held block records (everything but the pin record) and stop holding them. */
+  private async commitHeldBlocks (pending: Map<string, Pending>): Promise<void> {
     const blocks = [...pending.values()].filter(entry => !entry.key.toString().startsWith(PIN_PREFIX))
-    const pins = [...pending.values()].filter(entry => entry.key.toString().startsWith(PIN_PREFIX))
-    await this.commitStep(blocks, options)
-    await this.commitStep(pins, options)
+    await this.commitStep(blocks)
+    for (const entry of blocks) pending.delete(entry.key.toString())
   }
 
   /**
-   * One batch of the store. datastore-idb's batch aborts its transaction on a failure and resolves all the same, so
-   * the step's last write is read back: one IndexedDB transaction lands whole or not at all.
+   * One batch of the store, without a signal (a commit is not abandoned half way). datastore-idb's batch aborts its
+   * transaction on a failure and resolves all the same, so the step's last write is read back and compared: one
+   * IndexedDB transaction lands whole or not at all, and every write of a pin changes its record's bytes.
    */
-  private async commitStep (entries: Pending[], options?: AbortOptions): Promise<void> {
+  private async commitStep (entries: Pending[]): Promise<void> {
     const last = entries.at(-1)
     if (last === undefined) return
     const batch = this.store.batch()
@@ -181,9 +202,20 @@ export class PinBatchingDatastore extends BaseDatastore implements PinWriteBatch
       if (entry.value === undefined) batch.delete(entry.key)
       else batch.put(entry.key, entry.value)
     }
-    await batch.commit(options)
-    if (await this.store.has(last.key, options) !== (last.value !== undefined)) {
+    await batch.commit()
+    const landed = await this.readStored(last.key)
+    if (landed === undefined ? last.value !== undefined : last.value === undefined || !equals(landed, last.value)) {
       throw new StorageError(`the pin records could not be written (${last.key.toString()} did not land)`)
+    }
+  }
+
+  /** A record's stored bytes, or undefined when there is none. */
+  private async readStored (key: Key): Promise<Uint8Array | undefined> {
+    try {
+      return await this.store.get(key)
+    } catch (err) {
+      if (err instanceof Error && err.name === 'NotFoundError') return undefined
+      throw err
     }
   }
 }

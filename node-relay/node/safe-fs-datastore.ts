@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { FsDatastore } from 'datastore-fs'
-import { PutFailedError } from 'interface-store'
+import { GetFailedError, NotFoundError, PutFailedError } from 'interface-store'
 import { NoSpaceError } from '../../core/errors/index.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { Key } from 'interface-datastore'
@@ -42,6 +42,25 @@ export class SafeFsDatastore extends FsDatastore {
         throw new NoSpaceError(`no space left to write ${key.toString()} in the datastore`, { cause: err })
       }
       throw new PutFailedError(String(err))
+    }
+  }
+
+  /**
+   * datastore-fs answers every failed read with `NotFoundError`. A pin reads a block's record to add itself to its
+   * pinners: a record it cannot read (too many open files, a permission) taken for "none" would be rewritten with this
+   * pin alone, and the other pins' claims on the block lost. Only a missing file is "not found" here.
+   */
+  override async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
+    const { file } = this._encode(key)
+    try {
+      options?.signal?.throwIfAborted()
+      return await readFile(file, { signal: options?.signal })
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) {
+        throw new NotFoundError(`${key.toString()} is not stored`)
+      }
+      if (err instanceof Error && err.name === 'AbortError') throw err
+      throw new GetFailedError(String(err))
     }
   }
 

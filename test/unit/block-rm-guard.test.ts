@@ -25,10 +25,20 @@ class RootGate extends MemoryBlockstore {
   /** Resolves once every leaf is stored and the root's put is waiting. */
   readonly leavesStored = new Promise<void>(resolve => { this.reached = resolve })
 
+  /** Whether the next root put waits (from the start, or once `holdNextRoot()` is called). */
+  private holding: boolean
+
+  constructor (holding = true) {
+    super()
+    this.holding = holding
+  }
+
+  holdNextRoot (): void { this.holding = true }
+
   override async put (cid: CID, bytes: InputPair['bytes'], options?: AbortOptions): Promise<CID> {
     if (cid.code === raw.code) {
       this.firstLeaf ??= cid
-    } else {
+    } else if (this.holding) {
       this.reached()
       await this.gate
     }
@@ -39,6 +49,43 @@ class RootGate extends MemoryBlockstore {
 }
 
 describe('block rm and the write guard', () => {
+  it('an add, a block rm waiting for the guard and a pin of the same CID all finish (the guard is always taken first)', async () => {
+    const blockstore = new RootGate(false)
+    const helia = createHeliaLight({ blockstore, datastore: new MemoryDatastore(), blockBrokers: [] })
+    await helia.start()
+    const gcLock = createMortice({ name: `block-rm-order-${Math.random()}`, singleProcess: true })
+    const service = new IpfsService({
+      content: new ContentStore({ blockstore }),
+      pins: helia.pins,
+      events: new EventBus(),
+      writeGuard: async (options) => gcLock.readLock(options),
+      exclusiveGuard: async (options) => gcLock.writeLock(options)
+    })
+    try {
+      const data = pseudoRandomBytes(8 * 1024, 3)
+      const stored = await service.add(data, { chunker: { type: 'fixed', size: 1024 }, pin: false })
+      const other = await service.add(pseudoRandomBytes(1024, 4), { pin: false })
+      blockstore.holdNextRoot()
+      const add = service.add(data, { chunker: { type: 'fixed', size: 1024 } }) // holds the guard, shared
+      await blockstore.leavesStored
+      const rm = service.blockRm(other.cid) // waits for the guard, alone: later shared holders queue behind it
+      await new Promise(resolve => setTimeout(resolve, 10))
+      const pin = service.pinAdd(stored.cid) // took this CID's lock before the guard, it would wait for the add's pin
+      await new Promise(resolve => setTimeout(resolve, 10))
+      blockstore.open()
+      const outcome = await Promise.race([
+        Promise.all([add, rm, pin]).then(() => 'all finished'),
+        new Promise(resolve => setTimeout(() => { resolve('deadlock: nothing finished in 5 s') }, 5_000))
+      ])
+      expect(outcome).toBe('all finished')
+      expect(await helia.pins.isPinned(stored.cid)).toBe(true)
+      expect(await blockstore.has(other.cid)).toBe(false)
+    } finally {
+      blockstore.open()
+      await helia.stop()
+    }
+  }, 10_000)
+
   it('a block rm waits for an add in progress, then refuses the block the add pinned, so no pinned block goes missing', async () => {
     const blockstore = new RootGate()
     const helia = createHeliaLight({ blockstore, datastore: new MemoryDatastore(), blockBrokers: [] })
@@ -48,8 +95,8 @@ describe('block rm and the write guard', () => {
       content: new ContentStore({ blockstore }),
       pins: helia.pins,
       events: new EventBus(),
-      writeGuard: async () => gcLock.readLock(),
-      exclusiveGuard: async () => gcLock.writeLock()
+      writeGuard: async (options) => gcLock.readLock(options),
+      exclusiveGuard: async (options) => gcLock.writeLock(options)
     })
     try {
       const add = service.add(pseudoRandomBytes(8 * 1024, 5), { chunker: { type: 'fixed', size: 1024 } })

@@ -7,6 +7,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { BaseDatastore } from 'datastore-core'
 import { createHeliaLight } from 'helia'
 import { Key } from 'interface-datastore'
+import createMortice from 'mortice'
 import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -14,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ContentStore } from '../../core/content/content-store.ts'
 import { EventBus } from '../../core/events/bus.ts'
 import { IpfsService } from '../../core/service/ipfs-service.ts'
-import { PINNED_BLOCK_PREFIX, PinBatchingDatastore, pinnedBlockKey } from '../../core/service/pin-write-batch.ts'
+import { MAX_HELD_BLOCK_RECORDS, PINNED_BLOCK_PREFIX, PinBatchingDatastore, pinnedBlockKey } from '../../core/service/pin-write-batch.ts'
 import { PIN_PREFIX } from '../../core/service/pin-records.ts'
 import { pseudoRandomBytes, rawBlock } from '../support/fixtures.ts'
 import { NotFoundError } from 'interface-store'
@@ -33,6 +34,8 @@ class RecordingDatastore extends BaseDatastore {
   readonly batches: string[][] = []
   /** When set, a batch's commit resolves without writing anything (as datastore-idb's does when its transaction fails). */
   dropBatches = false
+  /** Called as each batch commits, before it writes. */
+  onCommit: () => void = () => {}
   private readonly data = new Map<string, Uint8Array>()
 
   override put (key: Key, value: Uint8Array): Key {
@@ -67,6 +70,7 @@ class RecordingDatastore extends BaseDatastore {
       delete: (key) => { writes.push({ key }) },
       commit: async () => {
         this.batches.push(writes.map(write => write.key.toString()))
+        this.onCommit()
         if (this.dropBatches) return
         for (const write of writes) {
           if (write.value === undefined) this.data.delete(write.key.toString())
@@ -144,6 +148,52 @@ describe('PinBatchingDatastore', () => {
     await expect(batching.run(async () => { await batching.put(blockKey, bytes('count 1')) })).rejects.toMatchObject({ code: 'ERR_STORAGE' })
   })
 
+  it('fails with ERR_STORAGE when the dropped write was an update of a record that was already there', async () => {
+    const store = new RecordingDatastore()
+    store.put(blockKey, bytes('count 1'))
+    store.dropBatches = true
+    const batching = new PinBatchingDatastore(store)
+    await expect(batching.run(async () => { await batching.put(blockKey, bytes('count 2')) })).rejects.toMatchObject({ code: 'ERR_STORAGE' })
+    expect(store.get(blockKey)).toEqual(bytes('count 1'))
+  })
+
+  it('an abort before the commit keeps nothing; one during the commit does not cut it in two', async () => {
+    const store = new RecordingDatastore()
+    const batching = new PinBatchingDatastore(store)
+    const early = new AbortController()
+    await expect(batching.run(async () => {
+      await batching.put(blockKey, bytes('count 1'))
+      await batching.put(pinKey, bytes('pin'))
+      early.abort()
+    }, { signal: early.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    expect(store.batches).toEqual([])
+
+    const late = new AbortController()
+    store.onCommit = () => { late.abort() }
+    await batching.run(async () => {
+      await batching.put(blockKey, bytes('count 1'))
+      await batching.put(pinKey, bytes('pin'))
+    }, { signal: late.signal })
+    expect(late.signal.aborted).toBe(true)
+    expect(store.get(blockKey)).toEqual(bytes('count 1'))
+    expect(store.get(pinKey), 'the pin record is written after the blocks\' records, abort or not').toEqual(bytes('pin'))
+  })
+
+  it(`commits the block records of a DAG above ${MAX_HELD_BLOCK_RECORDS} blocks as they come, and the pin record last`, async () => {
+    const store = new RecordingDatastore()
+    const batching = new PinBatchingDatastore(store)
+    const count = MAX_HELD_BLOCK_RECORDS + 10
+    await batching.run(async () => {
+      for (let i = 0; i < count; i++) await batching.put(new Key(`${PINNED_BLOCK_PREFIX}${i}`), bytes('count 1'))
+      expect(store.batches.map(keys => keys.length), 'held no more than the bound').toEqual([MAX_HELD_BLOCK_RECORDS + 1])
+      expect(await batching.get(new Key(`${PINNED_BLOCK_PREFIX}0`)), 'a committed record is read from the store').toEqual(bytes('count 1'))
+      await batching.put(pinKey, bytes('pin'))
+    })
+    expect(store.batches.map(keys => keys.length)).toEqual([MAX_HELD_BLOCK_RECORDS + 1, count - MAX_HELD_BLOCK_RECORDS - 1, 1])
+    expect(store.batches.at(-1)).toEqual([pinKey.toString()])
+    expect(store.keysUnder(PINNED_BLOCK_PREFIX)).toHaveLength(count)
+  })
+
   it('runs one batch at a time: a second run starts once the first has committed', async () => {
     const store = new RecordingDatastore()
     const batching = new PinBatchingDatastore(store)
@@ -213,10 +263,14 @@ describe('pins through PinBatchingDatastore under a real Helia', () => {
     const datastore = batched ? new PinBatchingDatastore(store) : store
     helia = createHeliaLight({ blockstore, datastore, blockBrokers: [] })
     await helia.start()
+    // the relay's GC lock: an add holds it shared until its pin is recorded
+    const writes = createMortice({ name: `pin-write-batch-${Math.random()}`, singleProcess: true })
     const service = new IpfsService({
       content: new ContentStore({ blockstore }),
       pins: helia.pins,
       events: new EventBus(),
+      writeGuard: async (options) => writes.readLock(options),
+      exclusiveGuard: async (options) => writes.writeLock(options),
       ...(datastore instanceof PinBatchingDatastore ? { pinWriteBatch: datastore } : {})
     })
     return { service, store, blockstore }
@@ -269,7 +323,8 @@ describe('pins through PinBatchingDatastore under a real Helia', () => {
       await blockstore.delete(dag.right)
       await expect(service.pinAdd(dag.root, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow()
       if (batched) {
-        expect(store.keysUnder('/pin')).toEqual([])
+        expect(store.keysUnder(PINNED_BLOCK_PREFIX)).toEqual([])
+        expect(store.keysUnder(PIN_PREFIX)).toEqual([])
       } else {
         // Helia writing them one by one leaves the records of the blocks it reached: the reason for the batch
         expect(store.keysUnder(PINNED_BLOCK_PREFIX).length).toBeGreaterThan(0)

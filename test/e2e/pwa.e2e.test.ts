@@ -188,7 +188,14 @@ describe('PWA served by the relay', () => {
     try {
       const tabB = await other.newPage()
       tabB.on('console', msg => { logs.push(`tab B console ${msg.type()}: ${msg.text()}`) })
-      await tabB.goto(`${relay.url}/#files`)
+      // tab B opens the CID once it has found tab A (as a user would after the tabs met): before that, no peer can
+      // answer and the relay's gateway does (after 3 s), which on a loaded machine is what a fresh tab saw
+      await page.evaluate(() => { location.hash = 'network' })
+      const peerA = await page.locator('[data-testid="peer-id"]').filter({ hasNotText: 'starting' }).textContent({ timeout: 30_000 })
+      if (peerA === null || peerA === '') throw new Error('tab A shows no peer id')
+      await tabB.goto(`${relay.url}/#network`)
+      await tabB.locator('[data-testid="mesh-peer"] title', { hasText: peerA }).waitFor({ state: 'attached', timeout: 45_000 })
+      await tabB.evaluate(() => { location.hash = 'files' })
       await tabB.locator('button', { hasText: 'Choose files' }).and(tabB.locator(':enabled')).waitFor({ timeout: 30_000 })
       await tabB.fill('[data-testid="open-input"]', cid)
       await tabB.locator('form button[type="submit"]').click()

@@ -3,15 +3,10 @@
  * an add has written and not yet pinned. A real Helia under the service, mortice for the guard as the relay has it.
  */
 import { MemoryBlockstore } from 'blockstore-core'
-import { MemoryDatastore } from 'datastore-core'
-import { createHeliaLight } from 'helia'
-import createMortice from 'mortice'
 import * as raw from 'multiformats/codecs/raw'
 import { describe, expect, it } from 'vitest'
-import { ContentStore } from '../../core/content/content-store.ts'
-import { EventBus } from '../../core/events/bus.ts'
-import { IpfsService } from '../../core/service/ipfs-service.ts'
 import { pseudoRandomBytes } from '../support/fixtures.ts'
+import { startGuardedService } from '../support/guarded-service.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { InputPair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -51,16 +46,7 @@ class RootGate extends MemoryBlockstore {
 describe('block rm and the write guard', () => {
   it('an add, a block rm waiting for the guard and a pin of the same CID all finish (the guard is always taken first)', async () => {
     const blockstore = new RootGate(false)
-    const helia = createHeliaLight({ blockstore, datastore: new MemoryDatastore(), blockBrokers: [] })
-    await helia.start()
-    const gcLock = createMortice({ name: `block-rm-order-${Math.random()}`, singleProcess: true })
-    const service = new IpfsService({
-      content: new ContentStore({ blockstore }),
-      pins: helia.pins,
-      events: new EventBus(),
-      writeGuard: async (options) => gcLock.readLock(options),
-      exclusiveGuard: async (options) => gcLock.writeLock(options)
-    })
+    const { service, helia } = await startGuardedService(blockstore)
     try {
       const data = pseudoRandomBytes(8 * 1024, 3)
       const stored = await service.add(data, { chunker: { type: 'fixed', size: 1024 }, pin: false })
@@ -88,16 +74,7 @@ describe('block rm and the write guard', () => {
 
   it('a block rm waits for an add in progress, then refuses the block the add pinned, so no pinned block goes missing', async () => {
     const blockstore = new RootGate()
-    const helia = createHeliaLight({ blockstore, datastore: new MemoryDatastore(), blockBrokers: [] })
-    await helia.start()
-    const gcLock = createMortice({ name: `block-rm-${Math.random()}`, singleProcess: true })
-    const service = new IpfsService({
-      content: new ContentStore({ blockstore }),
-      pins: helia.pins,
-      events: new EventBus(),
-      writeGuard: async (options) => gcLock.readLock(options),
-      exclusiveGuard: async (options) => gcLock.writeLock(options)
-    })
+    const { service, helia } = await startGuardedService(blockstore)
     try {
       const add = service.add(pseudoRandomBytes(8 * 1024, 5), { chunker: { type: 'fixed', size: 1024 } })
       await blockstore.leavesStored

@@ -5,19 +5,16 @@
  */
 import { MemoryBlockstore } from 'blockstore-core'
 import { BaseDatastore } from 'datastore-core'
-import { createHeliaLight } from 'helia'
 import { Key } from 'interface-datastore'
-import createMortice from 'mortice'
 import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ContentStore } from '../../core/content/content-store.ts'
-import { EventBus } from '../../core/events/bus.ts'
-import { IpfsService } from '../../core/service/ipfs-service.ts'
+import type { IpfsService } from '../../core/service/ipfs-service.ts'
 import { MAX_HELD_BLOCK_RECORDS, PINNED_BLOCK_PREFIX, PinBatchingDatastore, pinnedBlockKey } from '../../core/service/pin-write-batch.ts'
 import { PIN_PREFIX } from '../../core/service/pin-records.ts'
 import { pseudoRandomBytes, rawBlock } from '../support/fixtures.ts'
+import { startGuardedService } from '../support/guarded-service.ts'
 import { NotFoundError } from 'interface-store'
 import type { Batch, Pair } from 'interface-datastore'
 import type { Helia } from '@helia/interface'
@@ -260,20 +257,9 @@ describe('pins through PinBatchingDatastore under a real Helia', () => {
   async function start (batched: boolean): Promise<{ service: IpfsService, store: RecordingDatastore, blockstore: MemoryBlockstore }> {
     const store = new RecordingDatastore()
     const blockstore = new MemoryBlockstore()
-    const datastore = batched ? new PinBatchingDatastore(store) : store
-    helia = createHeliaLight({ blockstore, datastore, blockBrokers: [] })
-    await helia.start()
-    // the relay's GC lock: an add holds it shared until its pin is recorded
-    const writes = createMortice({ name: `pin-write-batch-${Math.random()}`, singleProcess: true })
-    const service = new IpfsService({
-      content: new ContentStore({ blockstore }),
-      pins: helia.pins,
-      events: new EventBus(),
-      writeGuard: async (options) => writes.readLock(options),
-      exclusiveGuard: async (options) => writes.writeLock(options),
-      ...(datastore instanceof PinBatchingDatastore ? { pinWriteBatch: datastore } : {})
-    })
-    return { service, store, blockstore }
+    const started = await startGuardedService(blockstore, batched ? new PinBatchingDatastore(store) : store)
+    helia = started.helia
+    return { service: started.service, store, blockstore }
   }
 
   it('writes the same records as Helia writing them one by one, in two batches, and an unpin removes them', async () => {

@@ -188,13 +188,20 @@ describe('PWA served by the relay', () => {
     try {
       const tabB = await other.newPage()
       tabB.on('console', msg => { logs.push(`tab B console ${msg.type()}: ${msg.text()}`) })
-      // tab B opens the CID once it has found tab A (as a user would after the tabs met): before that, no peer can
-      // answer and the relay's gateway does (after 3 s), which on a loaded machine is what a fresh tab saw
+      // tab B opens the CID once it has a direct (WebRTC) connection to tab A, as a user would after the tabs met.
+      // Before that the relay's gateway answers (after 3 s): no peer can. A relayed connection is not enough:
+      // libp2p opens no stream on a limited connection while a dial to the same peer is pending, so bitswap's
+      // want for A waits for the WebRTC handshake, which on a loaded machine took more than 3 s.
       await page.evaluate(() => { location.hash = 'network' })
       const peerA = await page.locator('[data-testid="peer-id"]').filter({ hasNotText: 'starting' }).textContent({ timeout: 30_000 })
       if (peerA === null || peerA === '') throw new Error('tab A shows no peer id')
       await tabB.goto(`${relay.url}/#network`)
-      await tabB.locator('[data-testid="mesh-peer"] title', { hasText: peerA }).waitFor({ state: 'attached', timeout: 45_000 })
+      const directToA = tabB.locator('[data-testid="mesh-peer"][data-kind="webrtc"] title', { hasText: peerA })
+      await directToA.waitFor({ state: 'attached', timeout: 60_000 }).catch(async (err: unknown) => {
+        const seenByB = await tabB.locator('[data-testid="mesh-peer"] title').allTextContents()
+        const seenByA = await page.locator('[data-testid="mesh-peer"] title').allTextContents()
+        throw new Error(`tab B has no WebRTC connection to tab A (${peerA}) after 60 s. B's connections: ${seenByB.join('; ') || 'none'}. A's: ${seenByA.join('; ') || 'none'}`, { cause: err })
+      })
       await tabB.evaluate(() => { location.hash = 'files' })
       await tabB.locator('button', { hasText: 'Choose files' }).and(tabB.locator(':enabled')).waitFor({ timeout: 30_000 })
       await tabB.fill('[data-testid="open-input"]', cid)
@@ -205,7 +212,7 @@ describe('PWA served by the relay', () => {
     } finally {
       await other.close()
     }
-  }, 120_000)
+  }, 150_000)
 
   it('the gateway renders a directory\'s index.html, and lists a directory without one', async () => {
     printLogsOnFailure()

@@ -24,7 +24,8 @@ import { PinBatchingDatastore } from '../../core/service/pin-write-batch.ts'
 import { WriteBehindBlockstore } from '../../core/blocks/write-behind.ts'
 import { IdbBlockstore } from '../blocks/idb-blockstore.ts'
 import { WorkerBlockstore } from '../worker/worker-blockstore.ts'
-import { describeConnection, transportKindOf } from './connection-kind.ts'
+import { BlockStream } from '../../core/blocks/block-stream.ts'
+import { describeConnection, isDirectWebRTC, transportKindOf } from './connection-kind.ts'
 import { MeshDialer } from './mesh-dialer.ts'
 import { MeshDiscovery } from './mesh-discovery.ts'
 import { resolveRelayAddresses } from './relay-address.ts'
@@ -153,8 +154,11 @@ export interface BrowserNode {
    * every view and caller shares one index; resolves to undefined without one.
    */
   search: () => Promise<BrowserSearch | undefined>
-  /** Blocks this node has fetched since it started: from peers (bitswap), and through the relay's gateway. */
-  fetched: () => { fromPeers: number, fromGateway: number }
+  /**
+   * Blocks this node has fetched since it started: from peers (`fromDirectPeers` of them over the block stream of a
+   * direct WebRTC connection, the rest over bitswap), and through the relay's gateway.
+   */
+  fetched: () => { fromPeers: number, fromDirectPeers: number, fromGateway: number }
   /** Stop discovery, dialing, libp2p and Helia, and close the stores this node opened. */
   stop: () => Promise<void>
 }
@@ -226,9 +230,13 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
   const events = new EventBus()
   libp2p.addEventListener('peer:connect', evt => { events.emit({ type: 'peer:joined', peerId: evt.detail.toString() }) })
   libp2p.addEventListener('peer:disconnect', evt => { events.emit({ type: 'peer:left', peerId: evt.detail.toString() }) })
+  // blocks between tabs: a pipelined stream per direct WebRTC connection first, bitswap for everything else
+  const directBlocks = new BlockStream({ libp2p, localBlocks: stores.blockstore }, { eligible: isDirectWebRTC })
+  await directBlocks.start()
   const blockstore = new NetworkBlockstore({
     local: stores.blockstore,
     network: helia.blockstore,
+    direct: directBlocks,
     peerCount: () => libp2p.getConnections().length,
     fetchTimeoutMs: init.fetchTimeoutMs ?? 30_000,
     nudge: reannouncer(libp2p),
@@ -296,7 +304,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
       return reachableAddresses().map(String)
     },
     search: async () => search,
-    fetched: () => ({ fromPeers: blockstore.fetched.fromPeers, fromGateway: blockstore.fetched.fromFallback }),
+    fetched: () => ({ fromPeers: blockstore.fetched.fromPeers, fromDirectPeers: blockstore.fetched.fromDirect, fromGateway: blockstore.fetched.fromFallback }),
     stop: async () => {
       stopping ??= (async () => {
         const running = await search
@@ -304,6 +312,7 @@ export async function createBrowserNode (init: BrowserNodeInit): Promise<Browser
         searchWorker?.terminate()
         discovery.stop()
         dialer.stop()
+        await directBlocks.stop().catch(() => {})
         relayLink.stop()
         await helia.stop()
         hashing?.close()

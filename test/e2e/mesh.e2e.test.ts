@@ -97,6 +97,10 @@ describe('browser mesh', () => {
       expect(conn.addr).toContain('/webrtc')
     }
     expect(await relayHolds(file.cid)).toBe(false)
+    // the root and its four 1 MiB leaves came over the block stream of the direct connection, not bitswap
+    const fetched = await b.page.evaluate(() => (window as unknown as MeshTestWindow).ipfsKit?.fetched())
+    expect(fetched?.fromDirectPeers).toBe(5)
+    expect(fetched?.fromGateway).toBe(0)
     console.info(`nodes reachable in ${reachable - started} ms, WebRTC B↔A after ${connected - reachable} ms more; ` +
       `B←A over WebRTC: ${(4 / (got.ms / 1000)).toFixed(2)} MiB/s (${got.ms.toFixed(0)} ms for 4 MiB); add on A ${file.ms.toFixed(0)} ms`)
   }, 90_000)
@@ -116,6 +120,10 @@ describe('browser mesh', () => {
     expect(got.sha256).toBe(file.sha256)
     expect((await b.connections()).filter(c => c.peerId === a.peerId).every(c => c.kind === 'relayed')).toBe(true)
     expect(await relayHolds(file.cid)).toBe(false)
+    // bitswap carried it: the block stream runs on direct connections only (the relay must not carry bulk traffic)
+    const fetched = await b.page.evaluate(() => (window as unknown as MeshTestWindow).ipfsKit?.fetched())
+    expect(fetched?.fromDirectPeers).toBe(0)
+    expect(fetched?.fromPeers).toBeGreaterThan(0)
     console.info(`nodes reachable in ${reachable - started} ms, relayed B↔A after ${connected - reachable} ms more; ` +
       `B←A relayed: ${(2 / (got.ms / 1000)).toFixed(2)} MiB/s (${got.ms.toFixed(0)} ms for 2 MiB)`)
   }, 90_000)

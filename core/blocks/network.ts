@@ -49,6 +49,13 @@ export interface NetworkBlockstoreInit {
  */
 const WRITE_BEHIND: WriteBehindOptions = { writeBehind: true }
 
+/**
+ * A block fetched and verified here is stored without first waiting to learn whether it is there: Helia's put asks
+ * `has`, which in IndexedDB waits for every write transaction in flight, so each fetched block waited for the
+ * previous one's commit before its reader got it. Writing a block twice is harmless.
+ */
+const FETCHED_PUT: WriteBehindOptions = { ...WRITE_BEHIND, mayRewrite: true }
+
 /** After the fallback served a block, further misses ask it at once for this long. */
 const PREFER_FALLBACK_MS = 10_000
 
@@ -90,7 +97,7 @@ export class NetworkBlockstore implements Blockstore {
     if (direct !== undefined) {
       this.fetched.fromPeers++
       this.fetched.fromDirect++
-      await this.init.network.put(cid, direct, { ...options, ...WRITE_BEHIND })
+      await this.init.network.put(cid, direct, { ...options, ...FETCHED_PUT })
       yield direct
       return
     }
@@ -134,7 +141,7 @@ export class NetworkBlockstore implements Blockstore {
       if (winner.via === 'fallback') {
         this.fetched.fromFallback++
         this.preferFallbackUntil = Date.now() + PREFER_FALLBACK_MS
-        await this.init.network.put(cid, winner.bytes, { ...options, ...WRITE_BEHIND })
+        await this.init.network.put(cid, winner.bytes, { ...options, ...FETCHED_PUT })
       }
       return winner.bytes
     } catch (err) {

@@ -111,8 +111,9 @@ async function meshSection (args: BenchArgs, idb: BenchSection | undefined): Pro
     return {
       rows,
       goals,
-      notes: [`webrtc: ${MESH_ROWS.cat} is bitswap over a direct WebRTC connection into IndexedDB, every block verified; ` +
-        `${MESH_ROWS.raw} sends the same bytes between the same two pages with nothing stored`]
+      notes: [`webrtc: ${MESH_ROWS.cat} is the block stream (/ipfs-kit/blocks/1.0.0) over a direct WebRTC connection into IndexedDB, every block verified; ` +
+        `${MESH_ROWS.raw} sends the same bytes between the same two pages with nothing stored; ${MESH_ROWS.stream} is a plain libp2p stream on the ` +
+        'same WebRTC connection, nothing read or stored: what the transport keeps of the channel, the ceiling of any protocol over it']
     }
   } catch (err) {
     process.exitCode = 1

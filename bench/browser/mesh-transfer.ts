@@ -4,8 +4,10 @@
  *
  * - `raw RTCDataChannel`: A sends N MiB to B over a plain data channel (64 KiB messages, `bufferedAmountLow` flow
  *   control) — the limit of the transport on this machine;
- * - `ipfs-kit cat over WebRTC`: A adds N MiB of fresh random bytes, B reads them by CID (bitswap over the direct
- *   WebRTC connection, every block verified and stored in B's IndexedDB);
+ * - `libp2p stream, same connection`: A writes N MiB into a plain libp2p stream on the node's WebRTC connection to B
+ *   (64 KiB writes; B only counts them) — what the libp2p transport keeps of the channel, nothing read or stored;
+ * - `ipfs-kit cat over WebRTC`: A adds N MiB of fresh random bytes, B reads them by CID (the block stream over the
+ *   direct WebRTC connection, every block verified and stored in B's IndexedDB);
  * - `ipfs-kit add via worker`: a third tab adds (and pins) M MiB with its blocks in IndexedDB inside the storage
  *   worker (comlink);
  * - `raw IndexedDB, same tab`: that tab writes M MiB of 256 KiB values into a fresh database in one transaction, as
@@ -23,6 +25,7 @@ import { addRandomFile, catFile, launchChromium, openPeer, waitForConnection, wa
 import { startPageServer } from '../../test/e2e/support/page-server.ts'
 import { MIB, toRow } from '../lib/report.ts'
 import type { BrowserPeer } from '../../test/e2e/support/browser-peers.ts'
+import type { MeshTestWindow } from '../../test/e2e/pages/mesh-window.ts'
 import type { ResultRow } from '../lib/report.ts'
 import type { Page } from 'playwright-core'
 
@@ -46,6 +49,7 @@ export interface MeshTransferResult {
 
 export const MESH_ROWS = {
   raw: 'raw RTCDataChannel',
+  stream: 'libp2p stream, same connection',
   cat: 'ipfs-kit cat over WebRTC',
   workerAdd: 'ipfs-kit add via worker',
   rawIdbSameTab: 'raw IndexedDB, same tab'
@@ -127,6 +131,50 @@ async function rawTransfer (a: Page, b: Page, bytes: number): Promise<number> {
     return started
   }, bytes)
   const receivedAt = await b.evaluate(async () => (window as unknown as RawChannelWindow).benchReceived)
+  if (receivedAt === undefined) throw new Error('receiver was not ready')
+  return (receivedAt - startedAt) / 1000
+}
+
+/** The protocol of the plain-stream row: registered on B for the bench only. */
+const BENCH_STREAM_PROTOCOL = '/ipfs-kit/bench/stream/1.0.0'
+
+/**
+ * A writes `bytes` into a plain libp2p stream on its direct WebRTC connection to B (64 KiB writes, `send` then
+ * `onDrain`), B counts them; resolves with the seconds from the stream's opening to B's last byte.
+ */
+async function streamTransfer (a: BrowserPeer, b: BrowserPeer, bytes: number): Promise<number> {
+  await b.page.evaluate(async ({ total, protocol }) => {
+    const w = window as unknown as MeshTestWindow & { benchStreamDone?: Promise<number> }
+    const libp2p = w.ipfsKit?.libp2p
+    if (libp2p === undefined) throw new Error('no node')
+    await libp2p.unhandle(protocol)
+    w.benchStreamDone = new Promise<number>((resolve, reject) => {
+      libp2p.handle(protocol, async (stream) => {
+        let got = 0
+        for await (const piece of stream) {
+          got += piece.byteLength
+          if (got >= total) break
+        }
+        resolve(performance.timeOrigin + performance.now())
+        await stream.close().catch(() => {})
+      }).catch(reject)
+    })
+  }, { total: bytes, protocol: BENCH_STREAM_PROTOCOL })
+  const startedAt = await a.page.evaluate(async ({ total, peer, protocol }) => {
+    const libp2p = (window as unknown as MeshTestWindow).ipfsKit?.libp2p
+    const connection = libp2p?.getConnections().find(c => c.remotePeer.toString() === peer && c.limits === undefined && c.remoteAddr.toString().includes('/webrtc'))
+    if (connection === undefined) throw new Error('no direct WebRTC connection to B')
+    const started = performance.timeOrigin + performance.now()
+    const stream = await connection.newStream(protocol)
+    const message = new Uint8Array(65_536)
+    crypto.getRandomValues(message)
+    for (let sent = 0; sent < total; sent += message.byteLength) {
+      if (!stream.send(message.subarray(0, Math.min(message.byteLength, total - sent)))) await stream.onDrain()
+    }
+    await stream.close()
+    return started
+  }, { total: bytes, peer: b.peerId, protocol: BENCH_STREAM_PROTOCOL })
+  const receivedAt = await b.page.evaluate(async () => (window as unknown as { benchStreamDone?: Promise<number> }).benchStreamDone)
   if (receivedAt === undefined) throw new Error('receiver was not ready')
   return (receivedAt - startedAt) / 1000
 }
@@ -221,17 +269,21 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
     await openRawChannel(a.page, b.page)
 
     await rawTransfer(a.page, b.page, Math.min(...transferSizes, 4) * MIB) // warm-up
+    await streamTransfer(a, b, Math.min(...transferSizes, 4) * MIB)
     const transfer: ResultRow[] = []
     for (const transferMiB of transferSizes) {
       const raw: number[] = []
+      const stream: number[] = []
       const cat: number[] = []
       for (let run = 0; run < runs; run++) {
         raw.push(await rawTransfer(a.page, b.page, transferMiB * MIB))
+        stream.push(await streamTransfer(a, b, transferMiB * MIB))
         cat.push(await catOverWebRTC(a, b, transferMiB * MIB))
       }
       const group = `webrtc ${transferMiB} MiB`
       const rawRow = toRow(group, { name: MESH_ROWS.raw, bytes: transferMiB * MIB, samples: raw })
-      transfer.push(rawRow, toRow(group, { name: MESH_ROWS.cat, bytes: transferMiB * MIB, samples: cat }, [rawRow]))
+      const streamRow = toRow(group, { name: MESH_ROWS.stream, bytes: transferMiB * MIB, samples: stream }, [rawRow])
+      transfer.push(rawRow, streamRow, toRow(group, { name: MESH_ROWS.cat, bytes: transferMiB * MIB, samples: cat }, [rawRow, streamRow]))
     }
 
     const w = await openPeer(browser, pages.url, relayAddr, 'bench-worker', { storage: 'worker' })

@@ -5,6 +5,7 @@ import { CID } from 'multiformats/cid'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { collectBlock } from './bytes.ts'
 import { DEFAULT_MAX_BLOCK_SIZE } from './limits.ts'
+import { hasherFor } from './hashers.ts'
 import { verifyBlock } from './verify.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
@@ -43,11 +44,19 @@ export interface BlockStreamInit {
   /** Blocks the answering side reads from its store at once (default 8). */
   readAhead?: number
   /**
-   * A stream that answers nothing for this long while wants are outstanding is closed (default 3 s), and its peer
-   * is not asked for `restMs` (default 30 s): a frozen tab must not hold every fetch back, bitswap and the gateway
-   * fallback still answer.
+   * A stream that answers nothing for this long while wants are outstanding is closed (default 3 s); opening a
+   * stream may take as long.
    */
   stallMs?: number
+  /**
+   * A want not answered within this long, slot wait included, is given up (default 10 s): a slow peer cannot hold
+   * a fetch back for longer than that, however it paces its answers.
+   */
+  wantTimeoutMs?: number
+  /**
+   * A peer whose stream failed (stalled, timed out, broke the format, sent a corrupt block) or that does not speak
+   * the protocol is not asked for this long (default 30 s): bitswap and the gateway fallback answer meanwhile.
+   */
   restMs?: number
 }
 
@@ -65,51 +74,66 @@ class Session {
   readonly closed: Promise<void>
   private readonly stream: Stream
   private readonly lp: ReturnType<typeof lpStream>
+  /** Wants written and not yet answered, oldest first. */
   private readonly queue: Want[] = []
-  private readonly slots: Array<() => void> = []
-  private readonly init: Required<Omit<BlockStreamInit, 'eligible' | 'protocol'>>
+  /** Wants waiting for a slot. */
+  private readonly waiting: Array<() => void> = []
+  /** Slots taken: wants on the wire (or about to be written) whose answer has not arrived. */
+  private active = 0
+  private readonly init: SessionInit
   private writing = Promise.resolve()
   private pumping = false
   private failure: Error | undefined
   private markClosed: () => void = () => {}
 
-  constructor (stream: Stream, init: Required<Omit<BlockStreamInit, 'eligible' | 'protocol'>>) {
+  constructor (stream: Stream, init: SessionInit) {
     this.stream = stream
     this.init = init
     // the asking side reads every answer as it arrives, so its buffer holds at most the outstanding answers
     this.lp = lpStream(stream, { maxDataLength: init.maxBlockBytes + 1, maxBufferSize: (init.maxBlockBytes + 1) * (init.maxOutstanding + 1) })
     this.closed = new Promise(resolve => { this.markClosed = resolve })
     stream.addEventListener('close', () => { this.fail(new Error('the block stream closed')) }, { once: true })
+    stream.addEventListener('remoteCloseWrite', () => { this.fail(new Error('the peer closed its side of the block stream')) }, { once: true })
   }
 
   get isOpen (): boolean {
     return this.failure === undefined
   }
 
-  /** The verified bytes of `cid`, or undefined when the peer does not hold it. Rejects when the stream fails. */
+  private failedWith (): Error | undefined {
+    return this.failure
+  }
+
+  /**
+   * The verified bytes of `cid`, or undefined when the peer does not hold it. Rejects when the stream fails or the
+   * signal aborts. A want holds its slot until its answer arrives, so at most `maxOutstanding` are ever on the wire
+   * (an aborted want's answer still comes, and is dropped).
+   */
   async want (cid: CID, options: AbortOptions = {}): Promise<Uint8Array | undefined> {
+    options.signal?.throwIfAborted()
     if (this.failure !== undefined) throw this.failure
     await this.takeSlot(options)
-    let answer: Uint8ArrayList | Error
-    try {
-      answer = await new Promise<Uint8ArrayList | Error>((resolve, reject) => {
-        if (this.failure !== undefined) { reject(this.failure); return }
-        // an aborted want keeps its place in the queue: its answer still arrives, and is dropped
-        const onAbort = (): void => { reject(abortReason(options.signal)) }
-        options.signal?.addEventListener('abort', onAbort, { once: true })
-        this.queue.push({
-          settle: (result) => {
-            options.signal?.removeEventListener('abort', onAbort)
-            resolve(result)
-          }
-        })
-        this.writing = this.writing.then(async () => { await this.lp.write(cid.bytes) }).catch((err: unknown) => { this.fail(asError(err)) })
-        this.pump()
-      })
-    } finally {
-      this.giveSlot()
+    // the stream may have failed while this want waited for its slot
+    const failed = this.failedWith()
+    if (failed !== undefined) {
+      this.releaseSlot()
+      throw failed
     }
+    const answer = await new Promise<Uint8ArrayList | Error>((resolve, reject) => {
+      const onAbort = (): void => { reject(abortReason(options.signal)) }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      this.queue.push({
+        settle: (result) => {
+          options.signal?.removeEventListener('abort', onAbort)
+          this.releaseSlot()
+          resolve(result)
+        }
+      })
+      this.writing = this.writing.then(async () => { await this.lp.write(cid.bytes) }).catch((err: unknown) => { this.fail(asError(err)) })
+      this.pump()
+    })
     if (answer instanceof Error) throw answer
+    if (answer.byteLength === 0) return this.misbehaved('an empty answer')
     if (answer.get(0) === DONT_HAVE) return undefined
     if (answer.get(0) !== HAVE) return this.misbehaved(`an answer began with ${answer.get(0)}`)
     const bytes = answer.subarray(1)
@@ -151,31 +175,63 @@ class Session {
     })()
   }
 
+  /** Take a slot at once when one is free, else wait for one (in order); an aborted wait leaves the line. */
   private async takeSlot (options: AbortOptions): Promise<void> {
-    if (this.queue.length + this.slots.length < this.init.maxOutstanding) return
+    if (this.active < this.init.maxOutstanding && this.waiting.length === 0) {
+      this.active++
+      return
+    }
     await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => { reject(abortReason(options.signal)) }
+      const wake = (): void => {
+        options.signal?.removeEventListener('abort', onAbort)
+        this.active++
+        resolve()
+      }
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(wake)
+        if (at >= 0) this.waiting.splice(at, 1)
+        reject(abortReason(options.signal))
+      }
       options.signal?.addEventListener('abort', onAbort, { once: true })
-      this.slots.push(() => { options.signal?.removeEventListener('abort', onAbort); resolve() })
+      this.waiting.push(wake)
     })
   }
 
-  private giveSlot (): void {
-    this.slots.shift()?.()
+  private releaseSlot (): void {
+    this.active--
+    if (this.active < this.init.maxOutstanding) this.waiting.shift()?.()
   }
 
   private fail (err: Error): void {
     if (this.failure !== undefined) return
     this.failure = err
     for (const want of this.queue.splice(0)) want.settle(err)
-    for (const wake of this.slots.splice(0)) wake()
+    // the wants still waiting for a slot wake, see the failure and leave
+    for (const wake of this.waiting.splice(0)) wake()
     this.stream.abort(err)
     this.markClosed()
   }
 }
 
+/** What a session needs of the settings. */
+type SessionInit = Pick<Required<BlockStreamInit>, 'maxBlockBytes' | 'maxOutstanding' | 'stallMs'>
+
 function asError (err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err))
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the promise itself goes on). */
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      onAbort = () => { reject(abortReason(signal)) }
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+  }
 }
 
 function abortReason (signal: AbortSignal | undefined): Error {
@@ -206,9 +262,10 @@ export class BlockStream {
   private readonly eligible: (connection: Connection) => boolean
   private readonly init: Required<Omit<BlockStreamInit, 'eligible' | 'protocol'>>
   private readonly sessions = new Map<string, Promise<Session>>()
-  /** Connections whose peer does not speak the protocol (an older version, or a Kubo or Helia peer). */
-  private readonly unsupported = new WeakSet<Connection>()
-  /** Connections whose stream failed (stalled, broke the protocol, sent a corrupt block), until when they rest. */
+  /**
+   * Connections that failed a want or a stream's opening (a peer that does not speak the protocol: an older version,
+   * a Kubo or Helia peer, a tab whose handler is not registered yet), until when they rest.
+   */
   private readonly resting = new WeakMap<Connection, number>()
   /** The peer that answered the last want: content one peer has tends to come whole from it. */
   private lastProvider: string | undefined
@@ -223,6 +280,7 @@ export class BlockStream {
       maxOutstanding: init.maxOutstanding ?? 16,
       readAhead: init.readAhead ?? 8,
       stallMs: init.stallMs ?? 3000,
+      wantTimeoutMs: init.wantTimeoutMs ?? 10_000,
       restMs: init.restMs ?? 30_000
     }
   }
@@ -255,7 +313,9 @@ export class BlockStream {
    * asked first; when it lacks the block, the others are asked at once.
    */
   async get (cid: CID, options: AbortOptions = {}): Promise<Uint8Array | undefined> {
-    if (!this.running) return undefined
+    options.signal?.throwIfAborted()
+    // a block this node cannot verify is never asked for here (its answer could not be checked)
+    if (!this.running || hasherFor(cid.multihash.code) === undefined) return undefined
     const connections = this.connections()
     if (connections.length === 0) return undefined
     const preferred = connections.find(c => c.remotePeer.toString() === this.lastProvider)
@@ -279,14 +339,15 @@ export class BlockStream {
 
   private connections (): Connection[] {
     const now = Date.now()
-    return this.components.libp2p.getConnections().filter(c => c.status === 'open' && this.eligible(c) && !this.unsupported.has(c) && (this.resting.get(c) ?? 0) <= now)
+    return this.components.libp2p.getConnections().filter(c => c.status === 'open' && this.eligible(c) && (this.resting.get(c) ?? 0) <= now)
   }
 
   /** One peer's answer; a failure of its stream reads as "not there", and the peer rests before it is asked again. */
   private async ask (connection: Connection, cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
+    const signal = AbortSignal.any([AbortSignal.timeout(this.init.wantTimeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
     try {
-      const session = await this.session(connection, options)
-      const bytes = await session.want(cid, options)
+      const session = await untilAborted(this.session(connection), signal)
+      const bytes = await session.want(cid, { signal })
       if (bytes !== undefined) this.lastProvider = connection.remotePeer.toString()
       return bytes
     } catch {
@@ -296,7 +357,11 @@ export class BlockStream {
     }
   }
 
-  private async session (connection: Connection, options: AbortOptions): Promise<Session> {
+  /**
+   * The open session on `connection`, or a new one. Its stream opens under its own deadline (`stallMs`), never a
+   * caller's signal: the session is shared, and one reader giving up must not fail the others' wants.
+   */
+  private async session (connection: Connection): Promise<Session> {
     const existing = this.sessions.get(connection.id)
     if (existing !== undefined) {
       const session = await existing
@@ -304,14 +369,7 @@ export class BlockStream {
       if (this.sessions.get(connection.id) === existing) this.sessions.delete(connection.id)
     }
     const opening = (async () => {
-      let stream: Stream
-      try {
-        stream = await connection.newStream(this.protocol, { signal: options.signal, runOnLimitedConnection: false })
-      } catch (err) {
-        // the peer does not speak the protocol: bitswap serves it; a closed connection is gone anyway
-        if (connection.status === 'open') this.unsupported.add(connection)
-        throw err
-      }
+      const stream = await connection.newStream(this.protocol, { signal: AbortSignal.timeout(this.init.stallMs), runOnLimitedConnection: false })
       const session = new Session(stream, this.init)
       void session.closed.then(() => { if (this.sessions.get(connection.id) === opening) this.sessions.delete(connection.id) })
       return session

@@ -145,6 +145,87 @@ describe('BlockStream', () => {
     expect(await asking.get(big.cid)).toBeUndefined()
   })
 
+  it('never has more wants on the wire than its limit, however many readers ask at once', async () => {
+    const held = new MemoryBlockstore()
+    const blocks = await Promise.all(Array.from({ length: 24 }, async (_, i) => blockOf(pseudoRandomBytes(1000, 100 + i))))
+    for (const block of blocks) await held.put(block.cid, block.bytes)
+    let reading = 0
+    let mostAtOnce = 0
+    // the answering side would read up to 8 at once: what it reads at once is what the asking side has outstanding
+    const counting: Pick<Blockstore, 'get'> = {
+      get: async function * (cid) {
+        reading++
+        mostAtOnce = Math.max(mostAtOnce, reading)
+        await new Promise(resolve => setTimeout(resolve, 20))
+        reading--
+        yield * held.get(cid)
+      }
+    }
+    const { asking } = await pair(counting as Blockstore, { maxOutstanding: 3, readAhead: 8 })
+
+    const got = await Promise.all(blocks.map(async block => asking.get(block.cid)))
+
+    expect(got.every(bytes => bytes !== undefined)).toBe(true)
+    expect(mostAtOnce).toBe(3)
+  })
+
+  it('still answers later wants after readers waiting for a slot gave up', async () => {
+    const held = new MemoryBlockstore()
+    const blocks = await Promise.all(Array.from({ length: 8 }, async (_, i) => blockOf(pseudoRandomBytes(1000, 200 + i))))
+    for (const block of blocks) await held.put(block.cid, block.bytes)
+    let open: () => void = () => {}
+    const gate = new Promise<void>(resolve => { open = resolve })
+    const gated: Pick<Blockstore, 'get'> = { get: async function * (cid) { await gate; yield * held.get(cid) } }
+    const { asking } = await pair(gated as Blockstore, { maxOutstanding: 2 })
+    const inFlight = blocks.slice(0, 2).map(async block => asking.get(block.cid))
+    const gaveUp = new AbortController()
+    const abandoned = blocks.slice(2, 7).map(async block => asking.get(block.cid, { signal: gaveUp.signal }))
+    gaveUp.abort()
+    await Promise.allSettled(abandoned)
+
+    open()
+
+    expect((await Promise.all(inFlight)).every(bytes => bytes !== undefined)).toBe(true)
+    const later = blocks[7]
+    if (later === undefined) throw new Error('no eighth block')
+    expect(plain(await asking.get(later.cid))).toEqual(later.bytes)
+  })
+
+  it('one reader giving up fails neither another reader\'s want nor the peer', async () => {
+    const held = new MemoryBlockstore()
+    const block = await blockOf(pseudoRandomBytes(1000, 13))
+    await held.put(block.cid, block.bytes)
+    const { asking } = await pair(held)
+    const gaveUp = new AbortController()
+
+    const abandoned = asking.get(block.cid, { signal: gaveUp.signal })
+    const kept = asking.get(block.cid)
+    gaveUp.abort()
+
+    await expect(abandoned).rejects.toThrow(/abort/i)
+    expect(plain(await kept)).toEqual(block.bytes)
+    expect(asking.hasPeers()).toBe(true)
+    expect(plain(await asking.get(block.cid))).toEqual(block.bytes)
+  })
+
+  it('gives up a want after its time limit, however the peer paces its answers', async () => {
+    const held = new MemoryBlockstore()
+    const blocks = await Promise.all(Array.from({ length: 5 }, async (_, i) => blockOf(pseudoRandomBytes(1000, 300 + i))))
+    for (const block of blocks) await held.put(block.cid, block.bytes)
+    // each answer comes a second after the one before it: never silent for stallMs, but slower than any want may wait
+    const slow: Pick<Blockstore, 'get'> = { get: async function * (cid) { await new Promise(resolve => setTimeout(resolve, 1000)); yield * held.get(cid) } }
+    const { asking } = await pair(slow as Blockstore, { maxOutstanding: 1, readAhead: 1, stallMs: 1500, wantTimeoutMs: 1500 })
+
+    const started = Date.now()
+    const got = await Promise.all(blocks.map(async block => asking.get(block.cid)))
+
+    // five answers one second apart would take five seconds; the want answered first is whichever took the slot
+    expect(Date.now() - started).toBeLessThan(3000)
+    const answered = got.flatMap((bytes, i) => bytes === undefined ? [] : [i])
+    expect(answered).toHaveLength(1)
+    expect(plain(got[answered[0] ?? 0])).toEqual(blocks[answered[0] ?? 0]?.bytes)
+  })
+
   it('answers wants written by hand in the documented wire format', async () => {
     const held = new MemoryBlockstore()
     const block = await blockOf(pseudoRandomBytes(5000, 11))

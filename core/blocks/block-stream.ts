@@ -2,6 +2,7 @@ import { lpStream } from '@libp2p/utils'
 import map from 'it-map'
 import parallel from 'it-parallel'
 import { CID } from 'multiformats/cid'
+import { identity } from 'multiformats/hashes/identity'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { collectBlock } from './bytes.ts'
 import { DEFAULT_MAX_BLOCK_SIZE } from './limits.ts'
@@ -109,22 +110,31 @@ class Session {
    * signal aborts. A want holds its slot until its answer arrives, so at most `maxOutstanding` are ever on the wire
    * (an aborted want's answer still comes, and is dropped).
    */
-  async want (cid: CID, options: AbortOptions = {}): Promise<Uint8Array | undefined> {
+  async want (cid: CID, options: WantOptions): Promise<Uint8Array | undefined> {
     options.signal?.throwIfAborted()
     if (this.failure !== undefined) throw this.failure
-    await this.takeSlot(options)
-    // the stream may have failed while this want waited for its slot
-    const failed = this.failedWith()
+    // a want that cannot even get a slot in time gives up as "busy": the peer is slow to answer others, not failed
+    const slotLimit = AbortSignal.timeout(options.timeoutMs)
+    try {
+      await this.takeSlot({ signal: options.signal === undefined ? slotLimit : AbortSignal.any([options.signal, slotLimit]) })
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      throw slotLimit.aborted ? new BusyError('no slot on the block stream in time') : err
+    }
+    // from here the want is on the wire: its answer must come within timeoutMs
+    const signal = options.signal === undefined ? AbortSignal.timeout(options.timeoutMs) : AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
+    // the stream may have failed, or the caller given up, while this want waited for its slot
+    const failed = this.failedWith() ?? (signal.aborted ? abortReason(signal) : undefined)
     if (failed !== undefined) {
       this.releaseSlot()
       throw failed
     }
     const answer = await new Promise<Uint8ArrayList | Error>((resolve, reject) => {
-      const onAbort = (): void => { reject(abortReason(options.signal)) }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
+      const onAbort = (): void => { reject(abortReason(signal)) }
+      signal.addEventListener('abort', onAbort, { once: true })
       this.queue.push({
         settle: (result) => {
-          options.signal?.removeEventListener('abort', onAbort)
+          signal.removeEventListener('abort', onAbort)
           this.releaseSlot()
           resolve(result)
         }
@@ -211,6 +221,16 @@ class Session {
     this.stream.abort(err)
     this.markClosed()
   }
+}
+
+/** Options of one want: the caller's signal, and how long the want may wait for a slot and then for its answer. */
+interface WantOptions extends AbortOptions {
+  timeoutMs: number
+}
+
+/** A want that found no free slot in time: the peer is busy answering others, which is no reason to rest it. */
+class BusyError extends Error {
+  override readonly name = 'BusyError'
 }
 
 /** What a session needs of the settings. */
@@ -315,7 +335,8 @@ export class BlockStream {
   async get (cid: CID, options: AbortOptions = {}): Promise<Uint8Array | undefined> {
     options.signal?.throwIfAborted()
     // a block this node cannot verify is never asked for here (its answer could not be checked)
-    if (!this.running || hasherFor(cid.multihash.code) === undefined) return undefined
+    // nor an identity CID (its bytes are in the CID) or one too long to be a want
+    if (!this.running || hasherFor(cid.multihash.code) === undefined || cid.multihash.code === identity.code || cid.bytes.byteLength > MAX_WANT_BYTES) return undefined
     const connections = this.connections()
     if (connections.length === 0) return undefined
     const preferred = connections.find(c => c.remotePeer.toString() === this.lastProvider)
@@ -344,15 +365,18 @@ export class BlockStream {
 
   /** One peer's answer; a failure of its stream reads as "not there", and the peer rests before it is asked again. */
   private async ask (connection: Connection, cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.init.wantTimeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+    options.signal?.throwIfAborted()
     try {
-      const session = await untilAborted(this.session(connection), signal)
-      const bytes = await session.want(cid, { signal })
+      const opening = this.session(connection)
+      opening.catch(() => {}) // awaited below unless the caller gave up first; its failure is handled there
+      const session = options.signal === undefined ? await opening : await untilAborted(opening, options.signal)
+      const bytes = await session.want(cid, { signal: options.signal, timeoutMs: this.init.wantTimeoutMs })
       if (bytes !== undefined) this.lastProvider = connection.remotePeer.toString()
       return bytes
-    } catch {
+    } catch (err) {
       options.signal?.throwIfAborted()
-      this.resting.set(connection, Date.now() + this.init.restMs)
+      // a peer busy with other wants is not failed; a stalled, slow, lying or protocol-less one rests
+      if (!(err instanceof BusyError)) this.resting.set(connection, Date.now() + this.init.restMs)
       return undefined
     }
   }
@@ -366,7 +390,9 @@ export class BlockStream {
     if (existing !== undefined) {
       const session = await existing
       if (session.isOpen) return session
-      if (this.sessions.get(connection.id) === existing) this.sessions.delete(connection.id)
+      // another caller already replaced the failed session: use that one, never open a second stream
+      if (this.sessions.get(connection.id) !== existing) return this.session(connection)
+      this.sessions.delete(connection.id)
     }
     const opening = (async () => {
       const stream = await connection.newStream(this.protocol, { signal: AbortSignal.timeout(this.init.stallMs), runOnLimitedConnection: false })

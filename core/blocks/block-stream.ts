@@ -50,8 +50,9 @@ export interface BlockStreamInit {
    */
   stallMs?: number
   /**
-   * A want not answered within this long, slot wait included, is given up (default 10 s): a slow peer cannot hold
-   * a fetch back for longer than that, however it paces its answers.
+   * How long a want may wait for a free slot, and then for its answer once sent (default 10 s each). One that finds
+   * no slot gives up without resting the peer (it is busy answering others); one left unanswered rests it. So
+   * however a peer paces its answers, no want is held back longer than twice this.
    */
   wantTimeoutMs?: number
   /**

@@ -8,6 +8,7 @@ import { collectBlock } from './bytes.ts'
 import { DEFAULT_MAX_BLOCK_SIZE } from './limits.ts'
 import { hasherFor } from './hashers.ts'
 import { verifyBlock } from './verify.ts'
+import { raceSignal } from '../abort.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -241,20 +242,6 @@ function asError (err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err))
 }
 
-/** `promise`, or the signal's reason as soon as it aborts (the promise itself goes on). */
-async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted()
-  let onAbort: (() => void) | undefined
-  try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
-      onAbort = () => { reject(abortReason(signal)) }
-      signal.addEventListener('abort', onAbort, { once: true })
-    })])
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
-  }
-}
-
 function abortReason (signal: AbortSignal | undefined): Error {
   return signal?.reason instanceof Error ? signal.reason : new DOMException('the want was aborted', 'AbortError')
 }
@@ -369,8 +356,7 @@ export class BlockStream {
     options.signal?.throwIfAborted()
     try {
       const opening = this.session(connection)
-      opening.catch(() => {}) // awaited below unless the caller gave up first; its failure is handled there
-      const session = options.signal === undefined ? await opening : await untilAborted(opening, options.signal)
+      const session = options.signal === undefined ? await opening : await raceSignal(opening, options.signal)
       const bytes = await session.want(cid, { signal: options.signal, timeoutMs: this.init.wantTimeoutMs })
       if (bytes !== undefined) this.lastProvider = connection.remotePeer.toString()
       return bytes

@@ -1,4 +1,5 @@
 import { CID } from 'multiformats/cid'
+import { raceSignal } from '../abort.ts'
 import type { AbortOptions } from '../abort.ts'
 import type { ReplicatedState } from './replicated-state.ts'
 import type { ClusterPin, MetadataValue, PeerPinStatus, PinState } from './types.ts'
@@ -266,22 +267,6 @@ export class PinTracker {
     }
     this.setLocal(cid, 'unpinned', { bytes: 0 })
     this.schedule()
-  }
-}
-
-async function raceSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted()
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  aborted.catch(() => {})
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
-    promise.catch(() => {})
   }
 }
 

@@ -4,11 +4,7 @@
  * node's local store, many at once; a block it lacks is "not there"; bytes that do not match their CID are never
  * returned; a peer without the protocol is not asked again.
  */
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { lpStream } from '@libp2p/utils'
-import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { identity } from 'multiformats/hashes/identity'
@@ -18,6 +14,7 @@ import { BLOCK_STREAM_PROTOCOL, BlockStream } from '../../core/blocks/block-stre
 import { bytesEqual } from '../../core/blocks/bytes.ts'
 import { MemoryBlockstore } from '../../core/blocks/index.ts'
 import { pseudoRandomBytes } from '../support/fixtures.ts'
+import { startTcpNode } from '../support/tcp-node.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -25,13 +22,7 @@ const running: Libp2p[] = []
 const streams: BlockStream[] = []
 
 async function node (): Promise<Libp2p> {
-  const started = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false }
-  })
+  const started = await startTcpNode()
   running.push(started)
   return started
 }

@@ -4,12 +4,9 @@
  * answers, moves to the next when the one it is on stops, and goes round the list, backing off, while none answers.
  */
 import { createServer } from 'node:net'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RelayLink } from '../../app/node/relay-link.ts'
+import { startTcpNode } from '../support/tcp-node.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { AddressInfo } from 'node:net'
@@ -28,13 +25,7 @@ async function freePort (): Promise<number> {
 
 /** A started node; on a fixed `port` when given, so it comes back on the same address after a restart. */
 async function node (port = 0): Promise<Libp2p> {
-  const started = await createLibp2p({
-    addresses: { listen: [`/ip4/127.0.0.1/tcp/${port}`] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionGater: { denyDialMultiaddr: () => false }
-  })
+  const started = await startTcpNode(port)
   running.push(started)
   return started
 }

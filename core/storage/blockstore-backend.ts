@@ -1,4 +1,5 @@
 import drain from 'it-drain'
+import parallel from 'it-parallel'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { identity } from 'multiformats/hashes/identity'
@@ -25,6 +26,8 @@ export interface BlockstoreBackendInit {
   translateError?: (err: unknown, cid: CID) => unknown
 }
 
+/** `has()` checks a put runs at once before writing (they overlap each other and the walk's reads). */
+const HAS_CONCURRENCY = 16
 const FREE: CostProfile = { storageUsdPerGbMonth: 0, egressUsdPerGb: 0, latencyMs: 1 }
 const CAPABILITIES: BackendCapabilities = { read: true, write: true, delete: true, list: true, streaming: true }
 /** The CID `status()` probes with: an inline (identity) CID every store answers for without I/O cost. */
@@ -74,11 +77,17 @@ export function createBlockstoreBackend (init: BlockstoreBackendInit): StorageBa
     async put (root: CID, source: DagSource, options: AbortOptions = {}): Promise<PutResult> {
       options.signal?.throwIfAborted()
       let size = 0
-      const fresh = async function * (): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+      // ask the store whether each block is there several at a time (one `access` per block on the filesystem), in
+      // walk order, and hand on only the blocks it lacks
+      const checks = async function * (): AsyncGenerator<() => Promise<{ block: VerifiedBlock, stored: boolean }>> {
         for await (const block of readVerifiedDag(source, root, options)) {
           size += block.bytes.byteLength
-          if (await blockstore.has(block.cid, options)) continue
-          yield block
+          yield async () => ({ block, stored: await blockstore.has(block.cid, options) })
+        }
+      }
+      const fresh = async function * (): AsyncGenerator<VerifiedBlock> {
+        for await (const { block, stored } of parallel(checks(), { concurrency: HAS_CONCURRENCY, ordered: true })) {
+          if (!stored) yield block
         }
       }
       try {

@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryBlockstore } from '../../core/blocks/index.ts'
-import { createLocalBackend } from '../../core/storage/index.ts'
+import { createContentStore } from '../../core/content/index.ts'
+import { createLocalBackend, readVerifiedDag } from '../../core/storage/index.ts'
+import { pseudoRandomBytes } from '../support/fixtures.ts'
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
 import { storageBackendTests } from './storage-backend-suite.ts'
 import type { StorageBackendFixture } from './storage-backend-suite.ts'
@@ -45,5 +47,31 @@ describe('local backend over FsBlockstore: storage backend compliance', () => {
       const dir = dirs.get(fixture)
       if (dir !== undefined) await rm(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('local backend put', () => {
+  it('writes only the blocks the store lacks, in walk order, and reports the whole size', async () => {
+    const source = new MemoryBlockstore()
+    const { cid: root } = await createContentStore({ blockstore: source }).add(pseudoRandomBytes(40 * 1024, 3), { chunker: { type: 'fixed', size: 1024 } })
+    const blocks = await Array.fromAsync(readVerifiedDag(source, root))
+    const store = new MemoryBlockstore()
+    // every third block is already there
+    const present = blocks.filter((_, i) => i % 3 === 0)
+    for (const block of present) await store.put(block.cid, block.bytes)
+    const written: string[] = []
+    const putMany = store.putMany.bind(store)
+    store.putMany = async function * (source, options) {
+      yield * putMany((async function * () {
+        for await (const pair of source) {
+          written.push(pair.cid.toString())
+          yield pair
+        }
+      })(), options)
+    }
+    const result = await createLocalBackend({ name: 'local', blockstore: store }).put(root, source)
+    expect(written).toEqual(blocks.filter((_, i) => i % 3 !== 0).map(block => block.cid.toString()))
+    expect(result.size).toBe(blocks.reduce((n, block) => n + block.bytes.byteLength, 0))
+    for (const block of blocks) expect(await store.has(block.cid)).toBe(true)
   })
 })

@@ -160,6 +160,8 @@ async function streamTransfer (a: BrowserPeer, b: BrowserPeer, bytes: number): P
       }).catch(reject)
     })
   }, { total: bytes, protocol: BENCH_STREAM_PROTOCOL })
+  // A's side of the direct connection: B may list it first, and a connection replaced during the run reappears
+  await waitForConnection(a, b.peerId, 'webrtc', 30_000)
   const startedAt = await a.page.evaluate(async ({ total, peer, protocol }) => {
     const libp2p = (window as unknown as MeshTestWindow).ipfsKit?.libp2p
     const connection = libp2p?.getConnections().find(c => c.remotePeer.toString() === peer && c.limits === undefined && c.remoteAddr.toString().includes('/webrtc'))
@@ -266,6 +268,7 @@ export async function runMeshTransferBench (options: MeshTransferOptions = {}): 
     const [a, b] = await Promise.all([openPeer(browser, pages.url, relayAddr, 'bench-a'), openPeer(browser, pages.url, relayAddr, 'bench-b')])
     peers.push(a, b)
     await waitForConnection(b, a.peerId, 'webrtc', 60_000)
+    await waitForConnection(a, b.peerId, 'webrtc', 60_000)
     await openRawChannel(a.page, b.page)
 
     await rawTransfer(a.page, b.page, Math.min(...transferSizes, 4) * MIB) // warm-up

@@ -74,4 +74,21 @@ describe('local backend put', () => {
     expect(result.size).toBe(blocks.reduce((n, block) => n + block.bytes.byteLength, 0))
     for (const block of blocks) expect(await store.has(block.cid)).toBe(true)
   })
+
+  it('asks the store about several blocks at once, not one block after another', async () => {
+    const source = new MemoryBlockstore()
+    const { cid: root } = await createContentStore({ blockstore: source }).add(pseudoRandomBytes(40 * 1024, 4), { chunker: { type: 'fixed', size: 1024 } })
+    const store = new MemoryBlockstore()
+    const has = store.has.bind(store)
+    let inFlight = 0
+    let most = 0
+    store.has = async (cid, options) => {
+      most = Math.max(most, ++inFlight)
+      await new Promise(resolve => setTimeout(resolve, 2))
+      inFlight--
+      return has(cid, options)
+    }
+    await createLocalBackend({ name: 'local', blockstore: store }).put(root, source)
+    expect(most).toBeGreaterThan(1)
+  })
 })

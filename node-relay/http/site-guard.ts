@@ -85,12 +85,35 @@ export function siteGuard (options: SiteGuardOptions): (request: FastifyRequest,
   }
 }
 
+/** How many `Host` values {@link hostVerdicts} remembers before it starts over. */
+const HOST_VERDICTS = 64
+
+/**
+ * {@link hostAllowed}, remembered per `Host` value: a client sends the same `Host` on every request, and parsing it
+ * (a regular expression, lower-casing) showed in the profile of small requests. Bounded: a client inventing names
+ * only makes the table start over.
+ */
+function hostVerdicts (options: Pick<SiteGuardOptions, 'listenHost' | 'allowedHosts'>): (host: string | undefined) => boolean {
+  const verdicts = new Map<string, boolean>()
+  return (host) => {
+    if (host === undefined) return hostAllowed(host, options)
+    let verdict = verdicts.get(host)
+    if (verdict === undefined) {
+      verdict = hostAllowed(host, options)
+      if (verdicts.size >= HOST_VERDICTS) verdicts.clear()
+      verdicts.set(host, verdict)
+    }
+    return verdict
+  }
+}
+
 /** The checks of {@link siteGuard}: the reply when it answered (refused, or a preflight), else undefined. */
 function siteCheck (options: SiteGuardOptions): (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined {
   const anyOrigin = options.allowedOrigins.includes('*')
   const allowed = new Set(options.allowedOrigins)
+  const hostOk = hostVerdicts(options)
   return (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
-    if (!hostAllowed(request.headers.host, options)) {
+    if (!hostOk(request.headers.host)) {
       return forbid(request, reply, `Host ${request.headers.host ?? ''} is not a name of this relay (add it to http.allowedHosts)`)
     }
     if (isMcpPath(request.url)) return undefined

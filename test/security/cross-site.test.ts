@@ -85,6 +85,21 @@ describe('cross-site protection (Host and Origin, as Kubo does)', () => {
     expect((await send(open.url, 'GET', '/api/v1/pins', { host: `relay.example:${new URL(open.url).port}`, origin: `http://relay.example:${new URL(open.url).port}` })).status).toBe(200)
   })
 
+  it('judges every Host alike when it remembers verdicts (the same name twice, and more names than it keeps)', async () => {
+    const port = new URL(relay.url).port
+    const statuses: number[] = []
+    // more distinct names than the guard's table holds (64), each asked twice, with the relay's own name between
+    for (let i = 0; i < 70; i++) {
+      const host = `evil${i}.example:${port}`
+      statuses.push((await send(relay.url, 'GET', '/api/v1/pins', { host })).status)
+      statuses.push((await send(relay.url, 'GET', '/api/v1/pins', { host })).status)
+      expect((await send(relay.url, 'GET', '/api/v1/pins', { host: `127.0.0.1:${port}` })).status).toBe(200)
+    }
+    expect(new Set(statuses)).toEqual(new Set([403]))
+    expect((await send(relay.url, 'GET', '/api/v1/pins', { host: `EVIL0.example:${port}` })).status).toBe(403)
+    expect((await send(relay.url, 'GET', '/api/v1/pins', { host: `localhost:${port}` })).status).toBe(200)
+  })
+
   it('keeps the gateway, the relay id and health public, and answers their preflights', async () => {
     const gw = await send(relay.url, 'GET', '/ipfs/bafkqaaa?format=raw', { origin: EVIL })
     expect(gw.status).toBe(200)

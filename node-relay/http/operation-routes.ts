@@ -6,6 +6,7 @@ import { OPERATIONS } from '../operations/index.ts'
 import { coerceTextInput, inputFields, parseInput } from '../operations/input.ts'
 import { demandScope } from './auth-guard.ts'
 import { errorSchema } from './errors.ts'
+import { plainJsonSerializer } from './json-serializer.ts'
 import { parseRange } from './range.ts'
 import { abortSignalOf } from './abort.ts'
 import { UploadTree } from './upload-tree.ts'
@@ -81,7 +82,7 @@ function registerOperationUrl (app: FastifyInstance, op: AnyOperation, component
     schema: { ...routeSchema(op), ...(url.endsWith('/*') ? { hide: true } : {}) },
     // the schemas above are for OpenAPI; the operation's zod schema validates, so every surface refuses alike
     validatorCompiler: () => (data: unknown) => ({ value: data }),
-    serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+    serializerCompiler: plainJsonSerializer,
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const options: RunOptions = {
         signal: abortSignalOf(request, reply),

@@ -46,6 +46,7 @@ import { join } from 'node:path'
 import { createRelayLogger } from './log/create-logger.ts'
 import { listenQuietly } from './http/listen.ts'
 import type { RelayStorage } from './storage/index.ts'
+import { keepNextTickShape } from './runtime/keep-next-tick-shape.ts'
 import type { RelayMigration } from './migration/start-migration.ts'
 import type { StorageManager } from '../core/storage/index.ts'
 import type { CID } from 'multiformats/cid'
@@ -89,6 +90,9 @@ export interface Relay {
  * ```
  */
 export async function startRelay (config: RelayConfig): Promise<Relay> {
+  // a long-lived server (`start`, the MCP stdio server, cluster-dev): keep V8's fast path for process.nextTick
+  // through idle periods; once per process
+  keepNextTickShape()
   // what has started so far, undone in reverse when a later step fails: a failed start releases the repo lock,
   // the libp2p ports and every store, so the process can exit (or retry) at once
   const undo: Array<() => Promise<void> | void> = []

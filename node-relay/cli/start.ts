@@ -1,7 +1,6 @@
 import { loadConfig } from '../config/load.ts'
 import { startRelay } from '../relay.ts'
 import { exitCodeFor, reportError } from './exit.ts'
-import { keepNextTickShape } from '../runtime/keep-next-tick-shape.ts'
 import type { Relay } from '../relay.ts'
 import type { RelayConfig } from '../config/schema.ts'
 import type { ConfigSources } from '../config/load.ts'
@@ -48,8 +47,6 @@ export function explainStartFailure (err: unknown): unknown {
  * SIGINT exits at once; a repeated SIGTERM does not cut the drain.
  */
 export async function runStart (flags: StartFlags): Promise<void> {
-  // a long-lived server: keep V8's fast path for process.nextTick through idle periods (see the function)
-  keepNextTickShape()
   let relay: Relay
   let config: RelayConfig
   try {

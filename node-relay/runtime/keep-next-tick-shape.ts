@@ -43,3 +43,8 @@ export function keepNextTickShape (): object | undefined {
 function isTickOf (resource: object, callback: () => void): boolean {
   return 'callback' in resource && resource.callback === callback
 }
+
+/** The tick object {@link keepNextTickShape} kept, or undefined before it ran (lets tests check a relay keeps one). */
+export function keptTickObject (): object | undefined {
+  return kept
+}

@@ -136,9 +136,9 @@ export async function runHttpBench (options: HttpBenchOptions): Promise<BenchSec
   const bare = plan.bareBaseline ? await startServerProcess([BARE_SERVER]).catch(async (err: unknown) => { await relay.stop(); await dir.remove(); throw err }) : undefined
   const servers = new Map<ServerName, RelayProcess>([['relay', relay]])
   if (bare !== undefined) servers.set('bare', bare)
-  // a second relay, first loaded after the rows above have run (over a minute after it started): a relay that idles
-  // first answers small requests slower for the rest of its life (docs/PERFORMANCE.md, "the slow state"), as a
-  // deployed relay usually has; its row shows the goal in that state
+  // a second relay, first loaded after the rows above have run (over a minute after it started): a relay that idled
+  // first used to answer small requests slower for the rest of its life (docs/PERFORMANCE.md, "the slow state"), as a
+  // deployed relay usually has idled; `keepNextTickShape` fixed it, and this row shows if it ever comes back
   const idle = bare === undefined ? undefined : await startRelayProcess({ dataDir: join(dir.path, 'relay-idle'), nodeArgs }).catch(async (err: unknown) => { await bare.stop(); await relay.stop(); await dir.remove(); throw err })
   if (idle !== undefined) servers.set('idle', idle)
   try {
@@ -246,10 +246,14 @@ function summaries (targets: readonly LoadTarget[], loads: Map<string, LoadRun[]
   return targets.map(target => ({ target, load: summariseLoad(loads.get(target.name) ?? []) }))
 }
 
+/** The summarised load of the bare row `target` is compared with, if it has one and it ran. */
+function baselineOf (all: ReturnType<typeof summaries>, target: LoadTarget): LoadRun | undefined {
+  return target.baseline === undefined ? undefined : all.find(({ target: other }) => other.name === target.baseline)?.load
+}
+
 function loadTable (targets: readonly LoadTarget[], loads: Map<string, LoadRun[]>, plan: Plan): ReportTable {
   const all = summaries(targets, loads)
   const bare = all.find(({ target }) => target.name === BARE_ROW)?.load
-  const baselineOf = (target: LoadTarget): LoadRun | undefined => all.find(({ target: other }) => other.name === target.baseline)?.load
   return {
     title: `relay HTTP under load (autocannon, ${plan.durationSeconds} s per endpoint after ${plan.warmupSeconds} s warm-up${plan.loadRounds > 1 ? `, median of ${plan.loadRounds} rounds` : ''})`,
     columns: ['endpoint', 'client', 'conns', 'requests', 'req/s mean', 'req/s median', 'p50 ms', 'p99 ms', 'max ms', 'MiB/s', 'server cores', 'client cores', 'req/s per server core', ...(bare === undefined ? [] : ['vs bare Fastify']), 'errors / timeouts / non-2xx'],
@@ -257,7 +261,7 @@ function loadTable (targets: readonly LoadTarget[], loads: Map<string, LoadRun[]
       target.name, target.small ? 'autocannon' : 'curl', load.connections, load.requests, Math.round(load.requestsPerSecondMean), Math.round(load.requestsPerSecondMedian),
       load.latencyP50Ms, load.latencyP99Ms, load.latencyMaxMs, round(load.bytesPerSecondMean / MIB, 1),
       round(load.relayCores, 2), round(load.clientCores, 2), perCore(load.requestsPerSecondMean, load.relayCores),
-      ...(bare === undefined ? [] : [ratioCell(load, baselineOf(target))]),
+      ...(bare === undefined ? [] : [ratioCell(load, baselineOf(all, target))]),
       `${load.errors} / ${load.timeouts} / ${load.non2xx}`
     ])
   }
@@ -282,9 +286,8 @@ function loadGoals (targets: readonly LoadTarget[], loads: Map<string, LoadRun[]
   for (const { target, load } of all) {
     if (!target.small || target.baseline === undefined) continue
     const health = target.path === '/health'
-    const bareName = target.baseline
-    const bare = all.find(({ target }) => target.name === bareName)?.load
-    const bareRuns = loads.get(bareName) ?? []
+    const bare = baselineOf(all, target)
+    const bareRuns = loads.get(target.baseline) ?? []
     const runs = loads.get(target.name) ?? []
     if (bare === undefined || bareRuns.length !== runs.length) continue
     const goal = health ? GOALS.healthVsBare : GOALS.smallReadVsBare

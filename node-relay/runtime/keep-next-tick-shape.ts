@@ -13,7 +13,8 @@ let kept: object | undefined
  * tick through V8's runtime (`Runtime_DefineKeyedOwnPropertyInLiteral`, `JSObject::MigrateToMap`) instead of its fast
  * path. Measured on the relay (docs/PERFORMANCE.md, "the slow state"): a relay first loaded after idling served small
  * requests 13–25% slower for the rest of its life, and `perf` showed those two runtime functions only in that state.
- * With one tick object kept, they are gone from the profile and the idle relay serves like a fresh one.
+ * With one tick object kept, they are gone from the profile, and an idle relay served like a fresh one in the A/B and
+ * in three bench runs of four.
  *
  * The object is taken from an `async_hooks` init hook that is enabled only around one `process.nextTick` call made
  * here, so no hook runs afterwards. Safe to call more than once; later calls return the object kept first. Only a

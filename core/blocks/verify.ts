@@ -46,6 +46,16 @@ export function rememberingHasher<Code extends number> (hasher: MultihashHasher<
 }
 
 /**
+ * Record that `bytes` hash to `multihash` (its bytes: code, length, digest), for bytes hashed where
+ * {@link verifyBlock} cannot see it: the relay's filesystem store hashes blocks in worker threads as it reads them
+ * (`VerifyingReadOptions.verifying`). Only for digests computed over exactly these bytes, never for a CID a block
+ * merely claims: `verifyBlock` then trusts the record.
+ */
+export function rememberHashed (bytes: Uint8Array, multihash: Uint8Array): void {
+  HASHED.set(bytes, multihash)
+}
+
+/**
  * Check that `bytes` hash to the multihash inside `cid`. Throws `BlockCorruptError` (`ERR_BLOCK_CORRUPT`) on a
  * mismatch and `UnsupportedHashError` when the hash function is unknown, so unverified bytes are never returned.
  *

@@ -8,6 +8,7 @@ import { verifyBlock } from '../blocks/verify.ts'
 import { exportCar } from '../content/car.ts'
 import { linksOf, walkDag } from '../content/dag-walk.ts'
 import type { AbortOptions } from '../abort.ts'
+import type { VerifyingReadOptions } from '../blocks/read-options.ts'
 import type { DagSource, VerifiedBlock } from './backend.ts'
 import type { CID } from 'multiformats/cid'
 
@@ -18,7 +19,9 @@ export const MAX_BACKEND_BLOCK_SIZE = 4 * 1024 * 1024
 export function verifyingReader (source: DagSource): DagSource {
   return {
     async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
-      const bytes = await collectBlock(source.get(cid, options))
+      // the store may hash what it reads off this thread (read-options.ts); verifyBlock then only compares digests
+      const readOptions: VerifyingReadOptions = { ...options, verifying: true }
+      const bytes = await collectBlock(source.get(cid, readOptions))
       await verifyBlock(cid, bytes)
       yield bytes
     }

@@ -3,10 +3,15 @@ import { access as accessCallback, rename as renameCallback, writeFile as writeF
 import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import parallel from 'it-parallel'
+import { create as createDigest } from 'multiformats/hashes/digest'
 import { collectBlock, singleChunkAsync } from '../../core/blocks/bytes.ts'
 import { NoSpaceError, NotFoundError, StorageError, StoreClosedError } from '../../core/errors/index.ts'
+import { rememberHashed } from '../../core/blocks/verify.ts'
 import { BLOCKS_DIR, blockKey, blockPath, cidFromFileName, shardOf, TMP_DIR } from './fs-layout.ts'
+import { sharedHashingReadPool, WORKER_HASHES } from './hashing-reads.ts'
+import type { HashingReadPool } from './hashing-reads.ts'
 import type { AbortOptions } from '../../core/abort.ts'
+import type { VerifyingReadOptions } from '../../core/blocks/read-options.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -22,6 +27,12 @@ export interface FsBlockstoreInit {
   fsync?: boolean
   /** Blocks written or read at once by putMany/getMany (default 16). */
   concurrency?: number
+  /**
+   * Where reads whose caller verifies the bytes (`VerifyingReadOptions.verifying`) are read and hashed: worker
+   * threads, so the event loop only compares digests (default: the process's shared pool). `false` reads them on
+   * the event loop like any other read, and the caller hashes them there.
+   */
+  hashingReads?: HashingReadPool | false
 }
 
 /**
@@ -75,11 +86,13 @@ export class FsBlockstore implements Blockstore {
   private used = 0
   private counting: Promise<void> | undefined
   private readonly instanceId = `${process.pid}-${randomBytes(6).toString('hex')}`
+  private readonly hashingReads: HashingReadPool | undefined
 
   constructor (init: FsBlockstoreInit) {
     this.path = init.path
     this.fsync = init.fsync ?? false
     this.concurrency = init.concurrency ?? 16
+    this.hashingReads = init.hashingReads === false ? undefined : (init.hashingReads ?? sharedHashingReadPool())
   }
 
   /** Create the directories and remove writes left half-done by a crash. */
@@ -151,15 +164,18 @@ export class FsBlockstore implements Blockstore {
     yield * parallel(this.putJobs(source, options), { concurrency: this.concurrency, ordered: true })
   }
 
-  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+  async * get (cid: CID, options?: VerifyingReadOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
     yield await this.read(cid, options)
   }
 
-  private async read (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+  private async read (cid: CID, options?: VerifyingReadOptions): Promise<Uint8Array> {
     this.checkOpen()
+    const path = blockPath(this.path, blockKey(cid))
+    const algorithm = options?.verifying === true ? WORKER_HASHES.get(cid.multihash.code) : undefined
     try {
-      const buffer = await readFile(blockPath(this.path, blockKey(cid)), { signal: options?.signal })
+      if (algorithm !== undefined && this.hashingReads !== undefined) return await this.readHashed(this.hashingReads, path, cid, algorithm, options)
+      const buffer = await readFile(path, { signal: options?.signal })
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     } catch (err) {
       if (isErrno(err, 'ENOENT')) throw new NotFoundError(`block ${cid.toString()} not found`)
@@ -168,7 +184,15 @@ export class FsBlockstore implements Blockstore {
     }
   }
 
-  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
+  /** Read and hash in a worker; the digest is recorded for the caller's `verifyBlock` (see hashing-reads.ts). */
+  private async readHashed (pool: HashingReadPool, path: string, cid: CID, algorithm: string, options?: AbortOptions): Promise<Uint8Array> {
+    const { bytes, digest } = await pool.read(path, algorithm, options)
+    // what the bytes hash to, whatever the CID says: a corrupt block then fails the caller's verification
+    if (digest !== undefined) rememberHashed(bytes, createDigest(cid.multihash.code, digest).bytes)
+    return bytes
+  }
+
+  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: VerifyingReadOptions): AsyncGenerator<Pair> {
     options?.signal?.throwIfAborted()
     yield * parallel(this.getJobs(source, options), { concurrency: this.concurrency, ordered: true })
   }
@@ -177,7 +201,7 @@ export class FsBlockstore implements Blockstore {
     for await (const { cid, bytes } of source) yield async () => this.put(cid, bytes, options)
   }
 
-  private async * getJobs (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<() => Promise<Pair>> {
+  private async * getJobs (source: Iterable<CID> | AsyncIterable<CID>, options?: VerifyingReadOptions): AsyncGenerator<() => Promise<Pair>> {
     for await (const cid of source) yield async () => ({ cid, bytes: singleChunkAsync(await this.read(cid, options)) })
   }
 

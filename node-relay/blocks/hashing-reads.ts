@@ -54,7 +54,8 @@ interface PoolWorker {
  * blocks, read ahead 8): a verified DAG read went from 0.58× to 0.80× a plain `readFile` of each block (see
  * docs/PERFORMANCE.md, Local backend reads).
  *
- * Workers start on first use and are unreferenced while idle, so an idle pool never keeps a process alive.
+ * Workers start on first use (or all at once with `start()`) and are unreferenced while idle, so an idle pool never
+ * keeps a process alive.
  *
  * @example
  * ```ts
@@ -89,6 +90,15 @@ export class HashingReadPool {
     if (slot.waiting.size === 1) slot.worker.ref()
     slot.worker.postMessage({ id, path, algorithm })
     return options.signal === undefined ? await answer : await raceSignal(answer, options.signal)
+  }
+
+  /**
+   * Start every worker now rather than on first use. A worker takes tens of milliseconds to start; a long-running
+   * process (the relay) starts them with its store, so its first verified reads do not wait for them.
+   */
+  start (): void {
+    if (this.closed) return
+    while (this.workers.length < this.size) this.spawn()
   }
 
   /** Stop every worker; reads still waiting fail. */

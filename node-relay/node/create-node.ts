@@ -20,6 +20,7 @@ import { announceInBackground } from '../../core/blocks/announce.ts'
 import { rememberingHasher } from '../../core/blocks/verify.ts'
 import { RELAY_TOPICS } from '../../core/events/topics.ts'
 import { FsBlockstore } from '../blocks/fs-blockstore.ts'
+import { sharedHashingReadPool } from '../blocks/hashing-reads.ts'
 import { lockRepo } from './repo-lock.ts'
 import { publicNetworkServices } from '../public-network/services.ts'
 import type { RepoLock } from './repo-lock.ts'
@@ -77,7 +78,10 @@ export async function createRelayNode (config: RelayConfig, options: { tls?: Tls
 }
 
 async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lock: RepoLock, opened: Array<() => Promise<void>>): Promise<RelayNode> {
-  const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync })
+  // verified reads are read and hashed in worker threads: started now, so the first reads do not wait for them
+  const hashingReads = sharedHashingReadPool()
+  hashingReads.start()
+  const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync, hashingReads })
   await fsBlockstore.open()
   opened.push(async () => { await fsBlockstore.close() })
   const blockstore = new TieredBlockstore(fsBlockstore, { cacheBytes: config.blocks.cacheBytes })

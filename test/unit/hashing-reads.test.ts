@@ -65,6 +65,21 @@ describe('HashingReadPool', () => {
     expect(aborted.name).toBe('AbortError')
   })
 
+  it('starts every worker at once on start(), and reads with them', async () => {
+    const own = new HashingReadPool({ size: 3 })
+    try {
+      expect(own.workerCount).toBe(0)
+      own.start()
+      expect(own.workerCount).toBe(3)
+      own.start()
+      expect(own.workerCount).toBe(3)
+      expect((await own.read(join(dir, 'whole'), 'sha256')).digest?.byteLength).toBe(32)
+      expect(own.workerCount).toBe(3)
+    } finally {
+      await own.close()
+    }
+  })
+
   it('fails reads still waiting when it is closed, and every read after', async () => {
     const own = new HashingReadPool({ size: 1 })
     const path = join(dir, 'closing')

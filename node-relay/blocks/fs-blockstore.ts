@@ -9,7 +9,7 @@ import { NoSpaceError, NotFoundError, StorageError, StoreClosedError } from '../
 import { rememberHashed } from '../../core/blocks/verify.ts'
 import { BLOCKS_DIR, blockKey, blockPath, cidFromFileName, shardOf, TMP_DIR } from './fs-layout.ts'
 import { sharedHashingReadPool, WORKER_HASHES } from './hashing-reads.ts'
-import type { HashingReadPool } from './hashing-reads.ts'
+import type { HashedRead, HashingReadPool } from './hashing-reads.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 import type { VerifyingReadOptions } from '../../core/blocks/read-options.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
@@ -29,8 +29,9 @@ export interface FsBlockstoreInit {
   concurrency?: number
   /**
    * Where reads whose caller verifies the bytes (`VerifyingReadOptions.verifying`) are read and hashed: worker
-   * threads, so the event loop only compares digests (default: the process's shared pool). `false` reads them on
-   * the event loop like any other read, and the caller hashes them there.
+   * threads, so the event loop only compares digests (default: the process's shared pool; until its first worker
+   * runs, such reads are done here). `false` reads them on the event loop like any other read, and the caller
+   * hashes them there.
    */
   hashingReads?: HashingReadPool | false
 }
@@ -174,7 +175,9 @@ export class FsBlockstore implements Blockstore {
     const path = blockPath(this.path, blockKey(cid))
     const algorithm = options?.verifying === true ? WORKER_HASHES.get(cid.multihash.code) : undefined
     try {
-      if (algorithm !== undefined && this.hashingReads !== undefined) return await this.readHashed(this.hashingReads, path, cid, algorithm, options)
+      // undefined while no read worker runs yet: read here, and the caller hashes here
+      const hashed = algorithm === undefined ? undefined : this.hashingReads?.read(path, algorithm, options)
+      if (hashed !== undefined) return this.remembered(cid, await hashed)
       const buffer = await readFile(path, { signal: options?.signal })
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     } catch (err) {
@@ -184,9 +187,8 @@ export class FsBlockstore implements Blockstore {
     }
   }
 
-  /** Read and hash in a worker; the digest is recorded for the caller's `verifyBlock` (see hashing-reads.ts). */
-  private async readHashed (pool: HashingReadPool, path: string, cid: CID, algorithm: string, options?: AbortOptions): Promise<Uint8Array> {
-    const { bytes, digest } = await pool.read(path, algorithm, options)
+  /** A worker's read, its digest recorded for the caller's `verifyBlock` (see hashing-reads.ts). */
+  private remembered (cid: CID, { bytes, digest }: HashedRead): Uint8Array {
     // what the bytes hash to, whatever the CID says: a corrupt block then fails the caller's verification
     if (digest !== undefined) rememberHashed(bytes, createDigest(cid.multihash.code, digest).bytes)
     return bytes

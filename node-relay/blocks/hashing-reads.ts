@@ -44,6 +44,8 @@ interface Waiter {
 
 interface PoolWorker {
   worker: Worker
+  /** Set once the worker runs: until then no read is given to it. */
+  online: boolean
   waiting: Map<number, Waiter>
 }
 
@@ -54,12 +56,15 @@ interface PoolWorker {
  * blocks, read ahead 8): a verified DAG read took 75–92 ms against 118–150 ms with the read and the hash on the
  * event loop, and a plain `readFile` of each block 53–76 ms (docs/PERFORMANCE.md, Local backend reads).
  *
- * Workers start on first use (or all at once with `start()`) and are unreferenced while idle, so an idle pool never
- * keeps a process alive.
+ * A read never waits for a worker to start (tens of milliseconds each): until one runs, `read` answers undefined
+ * and the caller reads on its own thread, while the first call starts one. A worker is added whenever every
+ * running worker has reads in flight, up to `size`. A long-running process (the relay) starts them all up front
+ * with `start()`. Idle workers are unreferenced, so the pool never keeps a process alive.
  *
  * @example
  * ```ts
- * const { bytes, digest } = await sharedHashingReadPool().read('/data/blocks/AB/CIQ….data', 'sha256')
+ * const read = sharedHashingReadPool().read('/data/blocks/AB/CIQ….data', 'sha256')
+ * const { bytes, digest } = read === undefined ? await readOnThisThread() : await read
  * ```
  */
 export class HashingReadPool {
@@ -72,64 +77,75 @@ export class HashingReadPool {
     this.size = Math.max(1, init.size ?? Math.min(4, availableParallelism()))
   }
 
-  /** Workers started and alive. */
+  /** Workers started and alive (running or still starting). */
   get workerCount (): number {
     return this.workers.length
   }
 
   /**
-   * Read the file at `path` whole, hashing it with `algorithm` (Node's name, e.g. `sha256`) when one is given.
-   * Rejects with {@link FileReadError}, or with the signal's reason once it aborts (the read itself goes on).
+   * Read the file at `path` whole in a worker, hashing it with `algorithm` (Node's name, e.g. `sha256`) when one is
+   * given; undefined while no worker runs yet (or the pool is closed): then read it yourself. The promise rejects
+   * with {@link FileReadError}, or with the signal's reason once it aborts (the read itself goes on).
    */
-  async read (path: string, algorithm: string | undefined, options: AbortOptions = {}): Promise<HashedRead> {
-    options.signal?.throwIfAborted()
-    if (this.closed) throw new FileReadError(`cannot read ${path}: the read pool is closed`)
+  read (path: string, algorithm: string | undefined, options: AbortOptions = {}): Promise<HashedRead> | undefined {
+    if (this.closed) return undefined
     const slot = this.pick()
+    if (slot === undefined) return undefined
     const id = this.nextId++
     const answer = new Promise<HashedRead>((resolve, reject) => { slot.waiting.set(id, { resolve, reject }) })
     if (slot.waiting.size === 1) slot.worker.ref()
     slot.worker.postMessage({ id, path, algorithm })
-    return options.signal === undefined ? await answer : await raceSignal(answer, options.signal)
+    return options.signal === undefined ? answer : raceSignal(answer, options.signal)
   }
 
-  /**
-   * Start every worker now rather than on first use. A worker takes tens of milliseconds to start; a long-running
-   * process (the relay) starts them with its store, so its first verified reads do not wait for them.
-   */
-  start (): void {
+  /** Start every worker now; resolves once all run (the process is kept alive until then). */
+  async start (): Promise<void> {
     if (this.closed) return
     while (this.workers.length < this.size) this.spawn()
+    await Promise.all(this.workers.map(async slot => {
+      if (slot.online) return
+      slot.worker.ref()
+      await new Promise(resolve => { slot.worker.once('online', resolve).once('exit', resolve) })
+      if (slot.waiting.size === 0) slot.worker.unref()
+    }))
   }
 
-  /** Stop every worker; reads still waiting fail. */
+  /** Stop every worker; reads still waiting fail, and later reads answer undefined. */
   async close (): Promise<void> {
     this.closed = true
     await Promise.all(this.workers.map(async ({ worker }) => worker.terminate()))
   }
 
-  /** The least busy worker, or a new one while every worker has reads in flight and the pool is not full. */
-  private pick (): PoolWorker {
+  /**
+   * The least busy running worker, or undefined while none runs. A worker is started when none exists, or when
+   * every running one has reads in flight and the pool is not full; it takes reads once it runs.
+   */
+  private pick (): PoolWorker | undefined {
     let best: PoolWorker | undefined
     for (const slot of this.workers) {
-      if (best === undefined || slot.waiting.size < best.waiting.size) best = slot
+      if (slot.online && (best === undefined || slot.waiting.size < best.waiting.size)) best = slot
     }
-    if (best === undefined || (best.waiting.size > 0 && this.workers.length < this.size)) return this.spawn()
+    const starting = this.workers.some(slot => !slot.online)
+    if (!starting && this.workers.length < this.size && (best === undefined || best.waiting.size > 0)) this.spawn()
     return best
   }
 
   private spawn (): PoolWorker {
     const worker = new Worker(HASHING_READ_WORKER_SOURCE, { eval: true, name: 'ipfs-kit hashing reads', execArgv: [] })
-    worker.unref()
-    const slot: PoolWorker = { worker, waiting: new Map() }
+    const slot: PoolWorker = { worker, online: false, waiting: new Map() }
+    worker.once('online', () => { slot.online = true })
     worker.on('message', (answer: WorkerAnswer) => { this.settle(slot, answer) })
     const fail = (reason: string): void => {
       const index = this.workers.indexOf(slot)
       if (index >= 0) this.workers.splice(index, 1)
+      slot.online = false
       for (const waiter of slot.waiting.values()) waiter.reject(new FileReadError(`the read worker ${reason}`))
       slot.waiting.clear()
     }
     worker.on('error', err => { fail(`failed: ${err.message}`) })
     worker.on('exit', code => { fail(`exited (code ${code})`) })
+    // after the listeners: adding a 'message' listener refs the worker's port again
+    worker.unref()
     this.workers.push(slot)
     return slot
   }

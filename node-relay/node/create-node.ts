@@ -78,9 +78,9 @@ export async function createRelayNode (config: RelayConfig, options: { tls?: Tls
 }
 
 async function openNode (config: RelayConfig, options: { tls?: TlsMaterial }, lock: RepoLock, opened: Array<() => Promise<void>>): Promise<RelayNode> {
-  // verified reads are read and hashed in worker threads: started now, so the first reads do not wait for them
+  // verified reads are read and hashed in worker threads, all started now (until they run, reads are done here)
   const hashingReads = sharedHashingReadPool()
-  hashingReads.start()
+  void hashingReads.start()
   const fsBlockstore = new FsBlockstore({ path: join(config.dataDir, 'blocks'), fsync: config.blocks.fsync, hashingReads })
   await fsBlockstore.open()
   opened.push(async () => { await fsBlockstore.close() })

@@ -10,6 +10,7 @@ import { collectBlock, verifyBlock, VerifiedBlockstore } from '../../core/blocks
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
 import { blockKey, blockPath } from '../../node-relay/blocks/fs-layout.ts'
 import { FileReadError, HashingReadPool } from '../../node-relay/blocks/hashing-reads.ts'
+import type { HashedRead } from '../../node-relay/blocks/hashing-reads.ts'
 import { pseudoRandomBytes, rawBlock, rejection } from '../support/fixtures.ts'
 
 const run = promisify(execFile)
@@ -20,7 +21,15 @@ let pool: HashingReadPool
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ipfs-kit-hashing-reads-'))
   pool = new HashingReadPool({ size: 2 })
+  await pool.start()
 })
+
+/** A read the pool must take (its workers run). */
+async function readIn (from: HashingReadPool, path: string, algorithm: string | undefined, options?: { signal?: AbortSignal }): Promise<HashedRead> {
+  const read = from.read(path, algorithm, options)
+  if (read === undefined) throw new Error('no read worker runs')
+  return await read
+}
 
 afterAll(async () => {
   await pool.close()
@@ -40,68 +49,96 @@ describe('HashingReadPool', () => {
     const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 4)
     const path = join(dir, 'whole')
     await writeFile(path, bytes)
-    const { bytes: read, digest } = await pool.read(path, 'sha256')
+    const { bytes: read, digest } = await readIn(pool, path, 'sha256')
     expect(Buffer.from(read).equals(Buffer.from(bytes))).toBe(true)
     expect(Buffer.from(digest ?? []).toString('hex')).toBe(createHash('sha256').update(bytes).digest('hex'))
     const empty = join(dir, 'empty')
     await writeFile(empty, new Uint8Array())
-    expect((await pool.read(empty, 'sha512')).digest?.byteLength).toBe(64)
-    expect((await pool.read(empty, undefined)).digest).toBeUndefined()
+    expect((await readIn(pool, empty, 'sha512')).digest?.byteLength).toBe(64)
+    expect((await readIn(pool, empty, undefined)).digest).toBeUndefined()
   })
 
   it('spreads reads in flight over its workers, never more than its size', async () => {
     const path = join(dir, 'spread')
     await writeFile(path, pseudoRandomBytes(256 * 1024, 5))
-    const reads = await Promise.all(Array.from({ length: 12 }, async () => pool.read(path, 'sha256')))
+    const reads = await Promise.all(Array.from({ length: 12 }, async () => readIn(pool, path, 'sha256')))
     expect(new Set(reads.map(r => Buffer.from(r.digest ?? []).toString('hex'))).size).toBe(1)
     expect(pool.workerCount).toBe(2)
   })
 
   it('fails a missing file with the file system code, and an aborted read with the abort reason', async () => {
-    const missing = await rejection(pool.read(join(dir, 'nope'), 'sha256'))
+    const missing = await rejection(readIn(pool, join(dir, 'nope'), 'sha256'))
     expect(missing).toBeInstanceOf(FileReadError)
     expect(missing.code).toBe('ENOENT')
-    const aborted = await rejection(pool.read(join(dir, 'whole'), 'sha256', { signal: AbortSignal.abort() }))
+    const aborted = await rejection(readIn(pool, join(dir, 'whole'), 'sha256', { signal: AbortSignal.abort() }))
     expect(aborted.name).toBe('AbortError')
   })
 
-  it('starts every worker at once on start(), and reads with them', async () => {
+  it('never makes a read wait for a worker to start: undefined until one runs, which the first call starts', async () => {
     const own = new HashingReadPool({ size: 3 })
     try {
-      expect(own.workerCount).toBe(0)
-      own.start()
-      expect(own.workerCount).toBe(3)
-      own.start()
-      expect(own.workerCount).toBe(3)
-      expect((await own.read(join(dir, 'whole'), 'sha256')).digest?.byteLength).toBe(32)
+      expect(own.read(join(dir, 'whole'), 'sha256')).toBeUndefined()
+      expect(own.workerCount).toBe(1)
+      // one worker starting at a time
+      expect(own.read(join(dir, 'whole'), 'sha256')).toBeUndefined()
+      expect(own.workerCount).toBe(1)
+      const deadline = Date.now() + 15_000
+      let read = own.read(join(dir, 'whole'), 'sha256')
+      while (read === undefined && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 5))
+        read = own.read(join(dir, 'whole'), 'sha256')
+      }
+      expect((await read)?.digest?.byteLength).toBe(32)
+      await own.start()
       expect(own.workerCount).toBe(3)
     } finally {
       await own.close()
     }
   })
 
-  it('fails reads still waiting when it is closed, and every read after', async () => {
+  it('fails reads still waiting when it is closed, and takes none after', async () => {
     const own = new HashingReadPool({ size: 1 })
     const path = join(dir, 'closing')
     await writeFile(path, pseudoRandomBytes(8 * 1024 * 1024, 6))
-    const waiting = rejection(own.read(path, 'sha256'))
+    await own.start()
+    const waiting = rejection(readIn(own, path, 'sha256'))
     await own.close()
     expect(await waiting).toBeInstanceOf(FileReadError)
-    expect(await rejection(own.read(path, 'sha256'))).toBeInstanceOf(FileReadError)
+    expect(own.read(path, 'sha256')).toBeUndefined()
   })
 
-  it('does not keep a process alive once its reads are done', async () => {
+  it('does not keep a process alive once its reads are done, nor with idle workers', async () => {
+    const module = new URL('../../node-relay/blocks/hashing-reads.ts', import.meta.url).href
+    const path = JSON.stringify(join(dir, 'whole'))
+    const script = `
+      import { HashingReadPool } from ${JSON.stringify(module)}
+      const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+      const pool = new HashingReadPool({ size: 2 })
+      // the first call starts a worker without waiting for it
+      if (pool.read(${path}, 'sha256') !== undefined) throw new Error('a worker ran at once')
+      await sleep(1000)
+      // two reads at once: both go to the running worker, and a second one starts, then idles, never given a read
+      const digests = await Promise.all([pool.read(${path}, 'sha256'), pool.read(${path}, 'sha256')])
+      await sleep(1000)
+      if (pool.workerCount !== 2) throw new Error('no second worker')
+      process.stdout.write(digests.map(({ digest }) => digest.byteLength).join(','))
+    `
+    const started = Date.now()
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 })
+    expect(stdout).toBe('32,32')
+    expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
+  it('keeps a process alive while start() waits for its workers', async () => {
     const module = new URL('../../node-relay/blocks/hashing-reads.ts', import.meta.url).href
     const script = `
       import { HashingReadPool } from ${JSON.stringify(module)}
       const pool = new HashingReadPool({ size: 2 })
-      const { digest } = await pool.read(${JSON.stringify(join(dir, 'whole'))}, 'sha256')
-      process.stdout.write(String(digest.byteLength))
+      await pool.start()
+      process.stdout.write(String(pool.workerCount))
     `
-    const started = Date.now()
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 })
-    expect(stdout).toBe('32')
-    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(stdout).toBe('2')
   })
 })
 
@@ -119,6 +156,25 @@ describe('FsBlockstore reads its caller verifies', () => {
       expect(digest).not.toHaveBeenCalled()
     } finally {
       digest.mockRestore()
+    }
+  })
+
+  it('are read on the event loop and hashed there until a worker of the pool runs', async () => {
+    const own = new HashingReadPool({ size: 1 })
+    try {
+      const { store, cid } = await storeWith(pseudoRandomBytes(64 * 1024, 13), own)
+      const digest = vi.spyOn(sha256, 'digest')
+      try {
+        await collectBlock(new VerifiedBlockstore(store).get(cid))
+        expect(digest).toHaveBeenCalledTimes(1)
+        await own.start()
+        await collectBlock(new VerifiedBlockstore(store).get(cid))
+        expect(digest).toHaveBeenCalledTimes(1)
+      } finally {
+        digest.mockRestore()
+      }
+    } finally {
+      await own.close()
     }
   })
 

@@ -5,7 +5,8 @@
  * stream the CAR and verify every block) against plain `@huggingface/hub` `commit` / `downloadFile` of the same CAR
  * bytes. Storacha (its upload-api in process, reads through the gateway over it): ours against plain
  * `client.uploadCAR` of a CAR of the same size and a plain `fetch` of the gateway's CAR. Every round uses fresh
- * content (Storacha deduplicates blobs across spaces). Goal: ours ≥ 0.8× raw.
+ * content (Storacha deduplicates blobs across spaces). Goal: ours ≥ 0.8× raw, at 64 MiB as issue 18 asks (not at
+ * 1 GiB: the in-process upload-api stores about 4.5 MiB/s, so one 1 GiB upload would take four minutes).
  * Run alone with `npx tsx bench/storage-hf-storacha.ts [--quick]`.
  */
 import { commit, downloadFile } from '@huggingface/hub'
@@ -55,8 +56,8 @@ async function drainBlocks (blocks: AsyncIterable<VerifiedBlock>): Promise<numbe
 
 /** Runs the section: Hugging Face (fake Hub) and Storacha (upload-api in process) put/get, ours against raw. */
 export async function runHfStorachaStorageBench (args: BenchArgs): Promise<BenchSection> {
-  const hfMiB = args.quick ? 8 : 32
-  const storachaMiB = args.quick ? 4 : 8
+  const hfMiB = args.quick ? 8 : 64
+  const storachaMiB = args.quick ? 4 : 64
   const runs = args.quick ? 1 : (args.runs ?? 3)
   const group = `storage HF ${hfMiB} MiB / Storacha ${storachaMiB} MiB`
   process.stderr.write(`[${group}] Hugging Face (fake Hub) and Storacha (upload-api in process) vs raw clients, ${runs} runs\n`)

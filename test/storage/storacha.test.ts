@@ -8,7 +8,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemoryBlockstore } from '../../core/blocks/index.ts'
 import { createContentStore } from '../../core/content/index.ts'
-import { readVerifiedDag } from '../../core/storage/index.ts'
+import { dagToCar, readVerifiedDag } from '../../core/storage/index.ts'
 import { createStorachaBackend, storachaBackendSchema, storachaInitFromConfig } from '../../node-relay/storage/storacha/index.ts'
 import { startStorachaGateway } from './support/storacha-gateway.ts'
 import { startStorachaService } from './support/storacha-service.ts'
@@ -76,6 +76,18 @@ describe('Storacha backend: upload, then read back through a gateway', () => {
     const before = gateway.requests()
     const blocks = await drain(other.get(root))
     expect(gateway.requests()).toBe(before + 1)
+    const expected = await drain(readVerifiedDag(source, root))
+    expect(blocks.map(b => b.cid.toString()).sort()).toEqual(expected.map(b => b.cid.toString()).sort())
+  })
+
+  it('uploads a DAG spooled to a temp file (over spoolMemoryLimit) and reads it back', async () => {
+    const secrets = await createSpace(service)
+    const { root, source } = await tree()
+    const backend = backendFor(secrets, { spoolMemoryLimit: 1024 })
+    const put = await backend.put(root, source)
+    const car = new Uint8Array(Buffer.concat(await Array.fromAsync(dagToCar(source, root))))
+    expect(put.size).toBe(car.byteLength)
+    const blocks = await drain(backendFor(secrets).get(root))
     const expected = await drain(readVerifiedDag(source, root))
     expect(blocks.map(b => b.cid.toString()).sort()).toEqual(expected.map(b => b.cid.toString()).sort())
   })

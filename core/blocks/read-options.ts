@@ -11,3 +11,11 @@ export interface VerifyingReadOptions extends AbortOptions {
    */
   verifying?: boolean
 }
+
+/**
+ * `options` for a read whose caller verifies the bytes it gets: what `VerifiedBlockstore` and the backends' DAG reads
+ * pass on. A new object each time: layers below may add to the options they are given.
+ */
+export function verifyingRead (options: AbortOptions | undefined): VerifyingReadOptions {
+  return { ...options, verifying: true }
+}

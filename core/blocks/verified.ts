@@ -1,18 +1,13 @@
 import { collectBlock, singleChunkAsync } from './bytes.ts'
 import { blockTooLarge, DEFAULT_MAX_BLOCK_SIZE } from './limits.ts'
 import { verifyBlock } from './verify.ts'
+import { verifyingRead } from './read-options.ts'
 import type { AbortOptions } from '../abort.ts'
-import type { VerifyingReadOptions } from './read-options.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 /** Multihash code of the identity "hash" (the bytes themselves). */
 const IDENTITY_CODE = 0x00
-
-/** The read's options, telling the store underneath that these bytes are verified (see read-options.ts). */
-function verifying (options: AbortOptions | undefined): VerifyingReadOptions {
-  return { ...options, verifying: true }
-}
 
 /** Options for {@link VerifiedBlockstore}. */
 export interface VerifiedBlockstoreInit {
@@ -76,12 +71,12 @@ export class VerifiedBlockstore implements Blockstore {
       yield cid.multihash.digest
       return
     }
-    yield await this.checkedRead(cid, this.inner.get(cid, verifying(options)))
+    yield await this.checkedRead(cid, this.inner.get(cid, verifyingRead(options)))
   }
 
   async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
     options?.signal?.throwIfAborted()
-    for await (const { cid, bytes } of this.inner.getMany(source, verifying(options))) {
+    for await (const { cid, bytes } of this.inner.getMany(source, verifyingRead(options))) {
       const verified = await this.checkedRead(cid, bytes)
       yield { cid, bytes: singleChunkAsync(verified) }
     }

@@ -5,10 +5,10 @@ import { InvalidCarError, IpfsKitError, NotFoundError } from '../errors/index.ts
 import { collectBlock } from '../blocks/bytes.ts'
 import { chunkListReader } from './car-stream-reader.ts'
 import { verifyBlock } from '../blocks/verify.ts'
+import { verifyingRead } from '../blocks/read-options.ts'
 import { exportCar } from '../content/car.ts'
 import { linksOf, walkDag } from '../content/dag-walk.ts'
 import type { AbortOptions } from '../abort.ts'
-import type { VerifyingReadOptions } from '../blocks/read-options.ts'
 import type { DagSource, VerifiedBlock } from './backend.ts'
 import type { CID } from 'multiformats/cid'
 
@@ -20,8 +20,7 @@ export function verifyingReader (source: DagSource): DagSource {
   return {
     async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
       // the store may hash what it reads off this thread (read-options.ts); verifyBlock then only compares digests
-      const readOptions: VerifyingReadOptions = { ...options, verifying: true }
-      const bytes = await collectBlock(source.get(cid, readOptions))
+      const bytes = await collectBlock(source.get(cid, verifyingRead(options)))
       await verifyBlock(cid, bytes)
       yield bytes
     }

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { raceSignal } from '../../core/abort.ts'
 import { HASHING_READ_WORKER_SOURCE } from './hashing-read-worker.ts'
 import type { AbortOptions } from '../../core/abort.ts'
 
 /** The hash functions the workers compute, by multihash code, under Node's names. */
-export const WORKER_HASHES: ReadonlyMap<number, string> = new Map([[0x12, 'sha256'], [0x13, 'sha512']])
+export const WORKER_HASHES: ReadonlyMap<number, string> = new Map([[sha256.code, 'sha256'], [sha512.code, 'sha512']])
 
 /** A file read by a worker: its bytes, and their digest when a hash function was asked for. */
 export interface HashedRead {

@@ -4,7 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { sha256 } from 'multiformats/hashes/sha2'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, expect, vi } from 'vitest'
 import { collectBlock, verifyBlock, VerifiedBlockstore } from '../../core/blocks/index.ts'
 import { FsBlockstore } from '../../node-relay/blocks/fs-blockstore.ts'
@@ -153,6 +155,22 @@ describe('FsBlockstore reads its caller verifies', () => {
       expect(digest).not.toHaveBeenCalled()
       // a read nobody verifies is not hashed at all
       await collectBlock(store.get(cid))
+      expect(digest).not.toHaveBeenCalled()
+    } finally {
+      digest.mockRestore()
+    }
+  })
+
+  it('hash sha2-512 blocks in the pool too', async () => {
+    const store = new FsBlockstore({ path: join(dir, `store-${Math.random().toString(36).slice(2)}`), hashingReads: pool })
+    await store.open()
+    const bytes = pseudoRandomBytes(256 * 1024, 14)
+    const cid = CID.createV1(raw.code, await sha512.digest(bytes))
+    await store.put(cid, bytes)
+    const digest = vi.spyOn(sha512, 'digest')
+    try {
+      const read = await collectBlock(new VerifiedBlockstore(store).get(cid))
+      expect(Buffer.from(read).equals(Buffer.from(bytes))).toBe(true)
       expect(digest).not.toHaveBeenCalled()
     } finally {
       digest.mockRestore()
